@@ -1,0 +1,24 @@
+//! The pure core of imago: everything from an HTML document to a list of named, filtered
+//! images, with no async runtime, no sockets and no file system, so it compiles to
+//! `wasm32-unknown-unknown` for the browser extension and is tested without a network.
+//!
+//! The pipeline (see `ARCHITECTURE.md`): [`discover`] finds raw [`Candidate`]s in HTML and
+//! CSS, [`merge`] makes one [`Image`] per picture, [`rewrite`] proposes original-size
+//! URLs, [`probe`] reads format and size from the first bytes of a file, [`filter`] and
+//! [`sort`] narrow and order, [`naming`] renders safe, unique file names.
+
+pub mod css;
+pub mod discover;
+pub mod html;
+pub mod merge;
+pub mod model;
+pub mod naming;
+pub mod probe;
+pub mod rewrite;
+pub mod siterules;
+pub mod filter;
+pub mod sort;
+pub mod srcset;
+pub mod urls;
+
+pub use model::{Candidate, Descriptor, Format, Image, ImageInfo, Measured, SourceKind};
