@@ -28,7 +28,12 @@ pub struct Collected {
 }
 
 /// Every candidate of `html`, resolved against `page_url` (and `<base href>`).
-pub fn discover_html(html: &str, page_url: &Url, opts: &DiscoverOptions, rules: &SiteRules) -> Collected {
+pub fn discover_html(
+    html: &str,
+    page_url: &Url,
+    opts: &DiscoverOptions,
+    rules: &SiteRules,
+) -> Collected {
     let _ = (html, page_url, opts, rules);
     todo!("discovery is being written")
 }

@@ -9,6 +9,7 @@
 
 pub mod css;
 pub mod discover;
+pub mod filter;
 pub mod html;
 pub mod merge;
 pub mod model;
@@ -16,7 +17,6 @@ pub mod naming;
 pub mod probe;
 pub mod rewrite;
 pub mod siterules;
-pub mod filter;
 pub mod sort;
 pub mod srcset;
 pub mod urls;

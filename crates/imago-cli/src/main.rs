@@ -1,0 +1,5 @@
+//! The `imago` command (being written).
+fn main() {
+    eprintln!("imago: not built yet");
+    std::process::exit(2);
+}

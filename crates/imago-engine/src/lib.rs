@@ -1,0 +1,1 @@
+//! The network and disk side of imago (being written).
