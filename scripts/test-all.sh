@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every test of the project, in the order that fails fastest: format, lints, the Rust
+# tests, then the WebAssembly build of the pure core (it must stay free of I/O).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "install what the tests need (only what is missing)"
+scripts/install-test-deps.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "cargo test"
+cargo test --workspace --quiet 2>&1 | tee target/test.log
+# Reprint the totals so the last lines of the run say what passed.
+awk '/^test result:/ { split($0, a, /[ ;.]+/); for (i in a) { if (a[i] == "passed") p += a[i-1]; if (a[i] == "failed") f += a[i-1]; if (a[i] == "ignored") s += a[i-1] } }
+     END { printf "rust: %d passed, %d failed, %d skipped\n", p, f, s }' target/test.log
+
+step "imago-core builds for wasm32-unknown-unknown"
+scripts/build-wasm.sh imago-core --quiet
+echo "wasm32: imago-core built"
