@@ -198,6 +198,7 @@ impl fmt::Display for UrlPattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             UrlPattern::Substring(s) => f.write_str(s),
+            UrlPattern::Glob(g) if g.as_str().contains(['*', '?']) => f.write_str(g.as_str()),
             UrlPattern::Glob(g) => write!(f, "glob:{}", g.as_str()),
             UrlPattern::Regex(r) => write!(f, "re:{}", r.as_str()),
         }

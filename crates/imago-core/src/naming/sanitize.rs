@@ -4,8 +4,9 @@
 //! copied to a Windows disk unchanged:
 //! - `< > : " / \ | ? *`, control characters (0-31, 127) and the bidirectional
 //!   overrides (which can disguise `gpj.exe` as `exe.jpg`) become `_`;
-//! - leading dots (hidden files, `.` and `..`), leading spaces, trailing spaces and
-//!   trailing dots (Windows drops them silently) are removed;
+//! - leading spaces, trailing spaces and trailing dots (Windows drops them silently)
+//!   are removed, and so are leading dots (hidden files, `.`, `..`), except that a file
+//!   name that started with dots gets `_.` in front (`.jpg` gives `_.jpg`);
 //! - Windows device names (`CON`, `PRN`, `AUX`, `NUL`, `COM0`-`COM9`, `LPT0`-`LPT9`, the
 //!   superscript `COM¹`..., `CONIN$`, `CONOUT$`), in any case and with any extension
 //!   (`con.txt`, `Com1.jpg`), get a `_` prefix;
@@ -54,7 +55,7 @@ pub fn sanitize_file_name(s: &str) -> String {
 /// Replaces forbidden characters, trims, protects device names. `None` when empty.
 ///
 /// Leading dots would hide the file on Unix: a folder loses them, a file name has them
-/// replaced by one `_` so that `.jpg` keeps its extension as `_.jpg`.
+/// replaced by `_.` so that `.jpg` keeps its extension as `_.jpg`.
 fn clean(s: &str, is_file: bool) -> Option<String> {
     let replaced: String = s
         .chars()
