@@ -122,7 +122,14 @@ pub(crate) fn fit_file_name(name: &str, suffix: &str, max: usize) -> String {
     let (stem, ext) = split_extension(name);
     let ext_len = ext.map_or(0, |e| e.len() + 1);
     let budget = max.saturating_sub(ext_len + suffix.len());
-    let mut stem = trim_end(cut_to(stem, budget)).to_string();
+    let cut = cut_to(stem, budget);
+    // A cut can leave a space or dot at the end of the stem; an uncut stem keeps its own.
+    let mut stem = if cut.len() < stem.len() {
+        trim_end(cut)
+    } else {
+        cut
+    }
+    .to_string();
     if stem.is_empty() {
         stem.push('_');
     }
