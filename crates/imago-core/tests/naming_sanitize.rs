@@ -240,3 +240,16 @@ fn rel_path_accessors() {
     assert_eq!(empty.file_name(), "");
     assert!(empty.parent().is_empty());
 }
+
+#[test]
+fn names_are_put_in_nfc() {
+    // "e" + U+0301 COMBINING ACUTE ACCENT is "é" (U+00E9) in NFC.
+    assert_eq!(
+        sanitize_file_name("e\u{301}te\u{301}.jpg"),
+        "\u{e9}t\u{e9}.jpg"
+    );
+    assert_eq!(
+        sanitize_folder("Cafe\u{301}"),
+        Some("Caf\u{e9}".to_string())
+    );
+}

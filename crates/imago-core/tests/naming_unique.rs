@@ -146,3 +146,14 @@ fn an_empty_path_still_gets_a_file_name() {
         "_-2"
     );
 }
+
+#[test]
+fn names_equal_after_normalization_collide() {
+    // macOS takes the decomposed and the composed "été" as one name.
+    let mut names = UniqueNames::new();
+    assert_eq!(claim(&mut names, "\u{e9}t\u{e9}.jpg"), "\u{e9}t\u{e9}.jpg");
+    assert_eq!(
+        claim(&mut names, "e\u{301}te\u{301}.jpg"),
+        "e\u{301}te\u{301}-2.jpg"
+    );
+}

@@ -13,7 +13,8 @@
 //! - a component is cut to 255 bytes of UTF-8 on a character boundary, keeping the
 //!   extension of a file name.
 //!
-//! Unicode normalization is left alone: the characters a page gave are kept as they are.
+//! Names are put in Unicode NFC first: macOS takes `é` and `e` + combining accent as
+//! one name, so the same text must give the same bytes on every system.
 
 /// The longest component in bytes (ext4, APFS, NTFS all stop near 255).
 pub const MAX_COMPONENT_BYTES: usize = 255;
@@ -57,7 +58,7 @@ pub fn sanitize_file_name(s: &str) -> String {
 /// Leading dots would hide the file on Unix: a folder loses them, a file name has them
 /// replaced by `_.` so that `.jpg` keeps its extension as `_.jpg`.
 fn clean(s: &str, is_file: bool) -> Option<String> {
-    let replaced: String = s
+    let replaced: String = nfc(s)
         .chars()
         .map(|c| if is_forbidden(c) { '_' } else { c })
         .collect();
@@ -74,6 +75,11 @@ fn clean(s: &str, is_file: bool) -> Option<String> {
         return Some(format!("_{trimmed}"));
     }
     Some(trimmed.to_string())
+}
+
+/// `s` in Unicode normalization form C.
+pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(s)
 }
 
 fn trim_end(s: &str) -> &str {

@@ -1,7 +1,7 @@
 //! Names unique within a run, compared the way the strictest file system compares them.
 //!
-//! macOS and Windows ignore case by default, so `Photo.jpg` and `photo.JPG` are one
-//! file there: two images with those names get `Photo.jpg` and `photo-2.JPG`. A number
+//! macOS and Windows ignore case by default (and macOS Unicode normalization), so
+//! `Photo.jpg` and `photo.JPG` are one file there: two images with those names get `Photo.jpg` and `photo-2.JPG`. A number
 //! goes before the extension (`a.jpg`, `a-2.jpg`, `a-3.jpg`) and the stem is shortened
 //! when needed so the name stays within 255 bytes.
 //!
@@ -11,7 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::sanitize::{cut_to, fit_file_name, MAX_COMPONENT_BYTES};
+use super::sanitize::{cut_to, fit_file_name, nfc, MAX_COMPONENT_BYTES};
 use super::RelPath;
 
 /// Hands out unique paths within one run.
@@ -27,9 +27,10 @@ pub struct UniqueNames {
     next_number: HashMap<String, u32>,
 }
 
-/// The key two names share when a case-insensitive file system takes them as one.
+/// The key two names share when a case- and normalization-insensitive file system
+/// (macOS, Windows) takes them as one.
 fn fold(s: &str) -> String {
-    s.to_lowercase()
+    nfc(s).to_lowercase()
 }
 
 fn join_key(prefix: &str, component: &str) -> String {
