@@ -485,9 +485,9 @@ impl std::error::Error for Rejection {}
 
 /// What to keep. The default keeps everything; each set field narrows. Lists are "any
 /// of" (`formats: [jpeg, png]` keeps either). Reasons name the command-line flags
-/// `--min-width`, `--max-width`, `--min-height`, `--max-height`, `--min-size`,
-/// `--max-size`, `--min-aspect`, `--max-aspect`, `--format`, `--include`, `--exclude`,
-/// `--allow-domain`, `--deny-domain`, `--kind`.
+/// `--min-width`, `--max-width`, `--min-height`, `--max-height`, `--min-bytes`,
+/// `--max-bytes`, `--min-aspect`, `--max-aspect`, `--format`, `--include`, `--exclude`,
+/// `--allow-domain`, `--deny-domain`, `--source`.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub min_width: Option<u32>,
@@ -547,7 +547,7 @@ impl Filter {
                 return Err(Rejection::new(
                     RejectKind::Bytes,
                     format!(
-                        "size {} below --min-size {}",
+                        "size {} below --min-bytes {}",
                         format_size(b),
                         format_size(min)
                     ),
@@ -557,7 +557,7 @@ impl Filter {
                 return Err(Rejection::new(
                     RejectKind::Bytes,
                     format!(
-                        "size {} above --max-size {}",
+                        "size {} above --max-bytes {}",
                         format_size(b),
                         format_size(max)
                     ),
@@ -667,7 +667,7 @@ impl Filter {
         names.dedup();
         Err(Rejection::new(
             RejectKind::Kind,
-            format!("source {} not in --kind", names.join(",")),
+            format!("source {} not in --source", names.join(",")),
         ))
     }
 

@@ -106,11 +106,11 @@ fn byte_bounds_read_as_sizes() {
     // 12000 bytes is 11.71875 KiB.
     assert_eq!(
         reason(f.check_measured(&measured(None, None, None, Some(12_000)))),
-        "size 11.7 KiB below --min-size 20 KiB"
+        "size 11.7 KiB below --min-bytes 20 KiB"
     );
     assert_eq!(
         reason(f.check_measured(&measured(None, None, None, Some(3 * 1024 * 1024)))),
-        "size 3 MiB above --max-size 2 MiB"
+        "size 3 MiB above --max-bytes 2 MiB"
     );
     assert!(f
         .check_measured(&measured(None, None, None, Some(20_480)))
@@ -431,7 +431,7 @@ fn kinds_are_any_of_the_sources() {
     icon.sources = vec![SourceKind::Icon, SourceKind::OpenGraph];
     assert_eq!(
         reason(f.check_image(&icon)),
-        "source icon,open-graph not in --kind"
+        "source icon,open-graph not in --source"
     );
     // Found as an icon and also through a lazy attribute: kept.
     icon.sources.push(SourceKind::Lazy);

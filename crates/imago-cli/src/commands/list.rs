@@ -71,7 +71,7 @@ async fn select(
         .filter(|i| filter.check_image(i).is_ok())
         .cloned()
         .collect();
-    let needs_sizes = matches!(sort, Some((SortKey::Area | SortKey::Width | SortKey::Height | SortKey::Bytes, _)));
+    let needs_sizes = sort.is_some_and(|(key, _)| key.needs_measure());
     let mut rows: Vec<Row> = if probe || filter.needs_measure() || needs_sizes {
         let referer = matches!(page.page.scheme(), "http" | "https").then_some(&page.page);
         probe_images(client, kept, referer)

@@ -4,7 +4,7 @@
 
 use futures_util::stream::{self, StreamExt};
 use imago_core::naming::{safe_relative_path, NameVars};
-use imago_core::sort::{sort_images, SortKey};
+use imago_core::sort::sort_images;
 use imago_core::{Image, Measured};
 use url::Url;
 
@@ -82,10 +82,7 @@ async fn grab_page(
         }
     }
 
-    let sort_needs_size = matches!(
-        opts.sort,
-        Some((SortKey::Area | SortKey::Width | SortKey::Height | SortKey::Bytes, _))
-    );
+    let sort_needs_size = opts.sort.is_some_and(|(key, _)| key.needs_measure());
     if opts.probe || opts.filter.needs_measure() || sort_needs_size {
         let probed = probe_images(
             client,
