@@ -189,7 +189,7 @@ fn enter_or_create(path: &Path) -> Result<bool, StoreError> {
     Err(StoreError::io(
         "create folder",
         path,
-        io::Error::new(io::ErrorKind::Other, "it keeps changing under us"),
+        io::Error::other("it keeps changing under us"),
     ))
 }
 
