@@ -182,3 +182,23 @@ fn unopenable_archive_names_the_file() {
     let err = Archive::open(&db).unwrap_err();
     assert!(err.to_string().contains("is-a-folder"), "{err}");
 }
+
+#[test]
+fn a_file_that_is_not_an_archive_is_reported_not_clobbered() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("notes.txt");
+    let text = "shopping list: milk, eggs, and enough bytes to fill a header block. ".repeat(4);
+    std::fs::write(&db, &text).unwrap();
+    let err = Archive::open(&db).unwrap_err();
+    assert!(matches!(err, StoreError::Archive { .. }), "{err:?}");
+    assert!(err.to_string().contains("notes.txt"), "{err}");
+    assert_eq!(std::fs::read_to_string(&db).unwrap(), text);
+}
+
+#[test]
+fn archive_can_move_to_a_blocking_thread() {
+    // The grab pipeline hands it to spawn_blocking behind a mutex.
+    fn is_send<T: Send + 'static>() {}
+    is_send::<Archive>();
+    is_send::<std::sync::Mutex<Archive>>();
+}

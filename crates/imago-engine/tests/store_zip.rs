@@ -282,3 +282,9 @@ fn symlink_named_like_the_part_file_is_not_written_through() {
     assert!(matches!(err, StoreError::Symlink { .. }), "{err:?}");
     assert_eq!(fs::read(&target).unwrap(), b"keep");
 }
+
+#[test]
+fn zip_can_move_to_a_blocking_thread() {
+    fn is_send<T: Send + 'static>() {}
+    is_send::<ZipOut>();
+}
