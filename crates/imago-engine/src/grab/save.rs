@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
 use imago_core::datauri;
 use imago_core::naming::{safe_relative_path, RelPath, UniqueNames};
@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 
 use super::events::Event;
 use super::{GrabError, GrabOptions};
-use crate::archive::{Archive, Saved};
-use crate::metadata::{write_index, IndexEntry, PageIndex};
+use crate::archive::{unix_now, Archive, Saved};
+use crate::metadata::{index_json, write_index, IndexEntry, PageIndex, INDEX_FILE};
 use crate::place::place;
 use crate::zipout::ZipOut;
 use crate::{Downloaded, Probed, StoreError};
@@ -116,17 +116,13 @@ impl Sink {
                     ".{}.imago-work",
                     path.file_name().and_then(|n| n.to_str()).unwrap_or("zip")
                 ));
-                std::fs::create_dir_all(&work).map_err(|e| StoreError::Io {
-                    path: work.clone(),
-                    source: e,
-                })?;
+                std::fs::create_dir_all(&work)
+                    .map_err(|e| StoreError::io("create folder", &work, e))?;
                 (Some(ZipOut::create(path)?), Some(work))
             }
             None => {
-                std::fs::create_dir_all(&opts.output).map_err(|e| StoreError::Io {
-                    path: opts.output.clone(),
-                    source: e,
-                })?;
+                std::fs::create_dir_all(&opts.output)
+                    .map_err(|e| StoreError::io("create folder", &opts.output, e))?;
                 (None, None)
             }
         };
@@ -182,6 +178,8 @@ impl Sink {
             reason,
         };
         if let Some(earlier) = self.duplicate_of(&fetched.sha256) {
+            // Recorded too, so the next run skips this URL without downloading it.
+            self.record(page, image, &fetched, &earlier);
             fetched.discard();
             return Event::Skipped {
                 page: page.to_string(),
@@ -190,14 +188,14 @@ impl Sink {
             };
         }
         let rel = safe_relative_path(&folder.join("/"), file);
-        let saved_at = match self.put(rel, &fetched) {
+        let (saved_at, in_folder) = match self.put(rel, folder.len(), &fetched) {
             Ok(path) => path,
             Err(e) => {
                 fetched.discard();
                 return failed(e.to_string());
             }
         };
-        self.remember(page, image, &fetched, &saved_at);
+        self.remember(page, image, &fetched, &saved_at, &in_folder);
         let info = fetched.info;
         Event::Saved {
             page: page.to_string(),
@@ -219,22 +217,29 @@ impl Sink {
         archive.seen_hash(sha256).ok().flatten().map(|s| s.path)
     }
 
-    /// Moves the temp file to a unique name (or into the zip); returns where it went.
-    fn put(&self, rel: RelPath, fetched: &Fetched) -> Result<String, StoreError> {
+    /// Moves the temp file to a unique name (or into the zip); returns where it went, and
+    /// its path below the page folder (for index.json).
+    fn put(
+        &self,
+        rel: RelPath,
+        folder_depth: usize,
+        fetched: &Fetched,
+    ) -> Result<(String, String), StoreError> {
+        let below = |rel: &RelPath| rel.components.get(folder_depth..).unwrap_or(&[]).join("/");
         let mut rel = self.claim(rel);
-        let mut zip = self.zip.lock().map_err(|_| StoreError::poisoned())?;
+        let mut zip = self.zip.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(zip) = zip.as_mut() {
             let name = rel.to_string();
             zip.add_file(&name, &fetched.temp)?;
             let _ = std::fs::remove_file(&fetched.temp);
-            return Ok(name);
+            return Ok((name, below(&rel)));
         }
         drop(zip);
         // A name can still be taken on disk by a file from before this run (the user's, or
         // an earlier run without an archive): never overwrite it, take the next name.
         for _ in 0..1000 {
             match place(&self.root, &rel.components, &fetched.temp) {
-                Ok(path) => return Ok(path.display().to_string()),
+                Ok(path) => return Ok((path.display().to_string(), below(&rel))),
                 Err(StoreError::Exists { .. }) => rel = self.claim(rel),
                 Err(e) => return Err(e),
             }
@@ -251,10 +256,29 @@ impl Sink {
         }
     }
 
-    fn remember(&self, page: &str, image: &Image, fetched: &Fetched, path: &str) {
+    fn remember(&self, page: &str, image: &Image, fetched: &Fetched, path: &str, in_folder: &str) {
         if let Ok(mut h) = self.by_hash.lock() {
             h.insert(fetched.sha256.clone(), path.to_string());
         }
+        self.record(page, image, fetched, path);
+        if self.metadata {
+            if let Ok(mut idx) = self.index.lock() {
+                idx.entry(page.to_string()).or_default().push(IndexEntry {
+                    url: fetched.url.clone(),
+                    source: image.source.to_string(),
+                    alt: image.alt.clone(),
+                    path: in_folder.to_string(),
+                    bytes: fetched.bytes,
+                    sha256: fetched.sha256.clone(),
+                    width: fetched.info.map(|i| i.width),
+                    height: fetched.info.map(|i| i.height),
+                    format: fetched.info.map(|i| i.format.to_string()),
+                });
+            }
+        }
+    }
+
+    fn record(&self, page: &str, image: &Image, fetched: &Fetched, path: &str) {
         if let Some(archive) = &self.archive {
             if let Ok(a) = archive.lock() {
                 let saved = Saved {
@@ -263,26 +287,11 @@ impl Sink {
                     path: path.to_string(),
                     sha256: fetched.sha256.clone(),
                     bytes: fetched.bytes,
-                    saved_at: now_unix(),
+                    saved_at: unix_now(),
                 };
                 // The archive only saves work on re-runs: a failure to record is not a
                 // failure of this download.
                 let _ = a.record(&saved);
-            }
-        }
-        if self.metadata {
-            if let Ok(mut idx) = self.index.lock() {
-                idx.entry(page.to_string()).or_default().push(IndexEntry {
-                    url: fetched.url.clone(),
-                    source: image.source.to_string(),
-                    alt: image.alt.clone(),
-                    path: path.to_string(),
-                    bytes: fetched.bytes,
-                    sha256: fetched.sha256.clone(),
-                    width: fetched.info.map(|i| i.width),
-                    height: fetched.info.map(|i| i.height),
-                    format: fetched.info.map(|i| i.format.to_string()),
-                });
             }
         }
     }
@@ -300,7 +309,7 @@ impl Sink {
         let images = self
             .index
             .lock()
-            .map_err(|_| StoreError::poisoned())?
+            .unwrap_or_else(PoisonError::into_inner)
             .remove(page)
             .unwrap_or_default();
         let idx = PageIndex {
@@ -309,34 +318,27 @@ impl Sink {
             fetched_at: self.date.clone(),
             images,
         };
-        match &self.zip_work {
+        let mut zip = self.zip.lock().unwrap_or_else(PoisonError::into_inner);
+        match zip.as_mut() {
             None => {
                 let dir = self.work_dir(folder);
-                std::fs::create_dir_all(&dir).map_err(|e| StoreError::Io {
-                    path: dir.clone(),
-                    source: e,
-                })?;
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| StoreError::io("create folder", &dir, e))?;
                 write_index(&dir, &idx).map(|_| ())
             }
-            Some(work) => {
-                let tmp = tempdir_in(work)?;
-                let written = write_index(&tmp, &idx)?;
+            Some(zip) => {
                 let mut name = folder.to_vec();
-                name.push("index.json".into());
+                name.push(INDEX_FILE.into());
                 let rel = self.claim(RelPath { components: name });
-                let mut zip = self.zip.lock().map_err(|_| StoreError::poisoned())?;
-                if let Some(zip) = zip.as_mut() {
-                    zip.add_file(&rel.to_string(), &written)?;
-                }
-                let _ = std::fs::remove_dir_all(&tmp);
-                Ok(())
+                let bytes = index_json(&idx, Path::new(&rel.to_string()))?;
+                zip.add_bytes(&rel.to_string(), &bytes)
             }
         }
     }
 
     /// Completes the zip (renamed into place only now) and removes the work folder.
     pub(crate) fn finish(&self) -> Result<(), StoreError> {
-        let zip = self.zip.lock().map_err(|_| StoreError::poisoned())?.take();
+        let zip = self.zip.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(zip) = zip {
             zip.finish()?;
         }
@@ -345,22 +347,4 @@ impl Sink {
         }
         Ok(())
     }
-}
-
-fn tempdir_in(dir: &Path) -> Result<PathBuf, StoreError> {
-    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let p = dir.join(format!("index-{n}"));
-    std::fs::create_dir_all(&p).map_err(|e| StoreError::Io {
-        path: p.clone(),
-        source: e,
-    })?;
-    Ok(p)
-}
-
-fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
