@@ -264,6 +264,12 @@ fn google_user_content_size_parameters() {
         "https://yt3.ggpht.com/ytc/AIdro_kX4Xy9Yb0CkV1n8pQ7Wz3aB5cD6eF7gH8=s0",
         "google-size-param",
     );
+    // Google Photos shares carry a query after the options.
+    first(
+        "https://lh3.googleusercontent.com/pw/AP1GczNx7Yq2LmZ0aBcDeFgHiJkLmNoPqRsTuVwXyZ=w1920-h1080-s-no-gm?authuser=0",
+        "https://lh3.googleusercontent.com/pw/AP1GczNx7Yq2LmZ0aBcDeFgHiJkLmNoPqRsTuVwXyZ=s0?authuser=0",
+        "google-size-param",
+    );
     // No size at all serves 512 px.
     first(
         "https://lh3.googleusercontent.com/AF1QipPx5Hq9XyZabcDEFghiJKLmnoPQRstuVWxyz012",
@@ -308,6 +314,11 @@ fn wordpress_size_suffix_on_any_host() {
     first(
         "https://blog.example.org/wp-content/uploads/2021/05/img-2048-1-1024x683.png",
         "https://blog.example.org/wp-content/uploads/2021/05/img-2048-1.png",
+        "wordpress",
+    );
+    first(
+        "https://blog.example.org/wp-content/uploads/2021/05/logo-150x50@2x.png",
+        "https://blog.example.org/wp-content/uploads/2021/05/logo.png",
         "wordpress",
     );
     first(
@@ -914,5 +925,39 @@ fn host_case_and_scheme_are_normalized_before_matching() {
         "HTTPS://I.PINIMG.COM/236x/0f/3a/9c/0f3a9c1b2d4e5f6a7b8c9d0e1f2a3b4c.jpg",
         "https://i.pinimg.com/originals/0f/3a/9c/0f3a9c1b2d4e5f6a7b8c9d0e1f2a3b4c.jpg",
         "pinterest",
+    );
+}
+
+#[test]
+fn rules_checked_above_by_url_also_name_themselves() {
+    first(
+        "https://pbs.twimg.com/profile_images/1683325380441128960/yRsRRjGO_bigger.png",
+        "https://pbs.twimg.com/profile_images/1683325380441128960/yRsRRjGO.png",
+        "twitter-avatar",
+    );
+    first(
+        "https://64.media.tumblr.com/9a8b/e5f6-3a/s640x960/0a1b.png",
+        "https://64.media.tumblr.com/9a8b/e5f6-3a/s2048x3072/0a1b.png",
+        "tumblr-size-path",
+    );
+    first(
+        "https://www.example.com/cdn-cgi/image/width=200/https://assets.example.org/a.jpg",
+        "https://assets.example.org/a.jpg",
+        "cloudflare-image-remote",
+    );
+    first(
+        "https://img.youtube.com/vi/dQw4w9WgXcQ/default.jpg",
+        "https://img.youtube.com/vi/dQw4w9WgXcQ/maxresdefault.jpg",
+        "youtube",
+    );
+    first(
+        "https://i.ytimg.com/vi/dQw4w9WgXcQ/hq720.jpg?sqp=-oaymwEhCK4FEIIDSFryq4qpAxMIARUAAAAAGAElAADIQj0AgKJD&rs=AOn4CLB",
+        "https://i.ytimg.com/vi/dQw4w9WgXcQ/maxresdefault.jpg",
+        "youtube-sd",
+    );
+    first(
+        "https://cdnb.artstation.com/p/assets/images/images/012/345/678/small_square/jane-doe-dragon.jpg?1534567890",
+        "https://cdnb.artstation.com/p/assets/images/images/012/345/678/4k/jane-doe-dragon.jpg?1534567890",
+        "artstation",
     );
 }
