@@ -6,7 +6,8 @@ use url::Url;
 /// browser would: WHATWG parsing via the `url` crate, which trims surrounding C0/space
 /// characters, removes tabs and newlines, and percent-encodes what needs it. Returns
 /// `None` for what can never be an image: empty values, fragment-only references,
-/// `javascript:`, `about:`, `mailto:` and other non-fetchable schemes.
+/// `javascript:`, `about:`, `mailto:` and other non-fetchable schemes, and `file:`
+/// unless the page itself is a file.
 pub fn resolve(raw: &str, base: &Url) -> Option<String> {
     let trimmed = raw.trim_matches(|c: char| c <= ' ');
     if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -14,7 +15,9 @@ pub fn resolve(raw: &str, base: &Url) -> Option<String> {
     }
     let url = Url::options().base_url(Some(base)).parse(trimmed).ok()?;
     match url.scheme() {
-        "http" | "https" | "data" | "file" | "ftp" => Some(url.into()),
+        "http" | "https" | "data" => Some(url.into()),
+        // A web page cannot load local files; a saved page opened as a file can.
+        "file" if base.scheme() == "file" => Some(url.into()),
         _ => None,
     }
 }
@@ -134,11 +137,20 @@ pub fn is_placeholder(url: &str) -> bool {
     let path = path_of(url);
     let seg = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let stem = seg.rsplit_once('.').map(|(s, _)| s).unwrap_or(&seg);
-    if seg.contains("placeholder") || stem.starts_with("spacer") || stem.starts_with("blank") {
+    if seg.contains("placeholder") || starts_word(stem, "spacer") || starts_word(stem, "blank") {
         return true;
     }
     image_extension(url).is_some_and(|e| matches!(e, "gif" | "png" | "svg"))
         && PLACEHOLDER_STEMS.contains(&stem)
+}
+
+/// `stem` starts with the word `w` (`blank_1x1`, not `blanket`).
+fn starts_word(stem: &str, w: &str) -> bool {
+    stem.starts_with(w)
+        && !stem
+            .as_bytes()
+            .get(w.len())
+            .is_some_and(|c| c.is_ascii_alphabetic())
 }
 
 /// After `data:`: decides from the media type and payload size, and for GIF/PNG from
@@ -290,6 +302,8 @@ mod tests {
         assert!(is_placeholder("https://x.com/img/lazy-placeholder.png?v=2"));
         assert!(!is_placeholder("https://x.com/img/photo.jpg"));
         assert!(!is_placeholder("https://x.com/img/s.jpg"));
+        assert!(!is_placeholder("https://x.com/img/blanket-coverage.png"));
+        assert!(is_placeholder("https://x.com/img/blank_1x1.png"));
         let big = format!("data:image/png;base64,{}", "A".repeat(400));
         assert!(!is_placeholder(&big));
     }

@@ -34,8 +34,11 @@ pub struct Stack<'a> {
     pub open: Vec<Open<'a>>,
     attrs: Vec<Attr<'a>>,
     keep_attrs: bool,
-    /// An `include` rule is in force: only what is inside a match counts.
+    /// An `include` rule is in force: only what is inside a match counts (when
+    /// anything on the page matched it).
     pub has_include: bool,
+    /// Some element matched an `include` selector.
+    pub any_included: bool,
 }
 
 /// Deep enough for any real page; deeper elements are treated as siblings.
@@ -103,6 +106,7 @@ impl<'a> Stack<'a> {
             attrs: Vec::new(),
             keep_attrs: !rules.is_empty(),
             has_include: !rules.include.is_empty(),
+            any_included: false,
         }
     }
 
@@ -118,12 +122,14 @@ impl<'a> Stack<'a> {
         self.top().is_some_and(|o| o.noscript)
     }
 
-    /// `true` when a candidate found here counts under the site rules.
+    /// `false` inside an element an `exclude` rule names.
     pub fn counts(&self) -> bool {
-        match self.top() {
-            Some(o) => !o.excluded && (!self.has_include || o.included),
-            None => !self.has_include,
-        }
+        !self.top().is_some_and(|o| o.excluded)
+    }
+
+    /// `true` inside an element an `include` rule names, or when there is no such rule.
+    pub fn inside(&self) -> bool {
+        !self.has_include || self.top().is_some_and(|o| o.included)
     }
 
     /// Closes what a start tag `name` implicitly ends (`<li>` ends an open `<li>`, a
@@ -210,6 +216,7 @@ impl<'a> Stack<'a> {
                 top.included |= i;
                 top.excluded |= e;
             }
+            self.any_included |= i;
         }
     }
 
@@ -228,21 +235,22 @@ impl<'a> Stack<'a> {
         (i, e)
     }
 
-    /// Whether a void element (pushed for the check and popped) counts.
-    pub fn void_counts(
+    /// [`Stack::counts`] and [`Stack::inside`] for a void element (pushed for the check
+    /// and popped).
+    pub fn void_flags(
         &mut self,
         name: &'a str,
         attrs: &[Attr<'a>],
         rules: &PageRules<'_>,
-    ) -> bool {
+    ) -> (bool, bool) {
         if !self.keep_attrs {
-            return true;
+            return (true, true);
         }
         let len = self.open.len();
         self.push(name, attrs, ChildGroup::None, rules);
-        let counts = self.counts();
+        let flags = (self.counts(), self.inside());
         self.truncate(len);
-        counts
+        flags
     }
 
     /// Closes the nearest open element named `name` and everything above it.

@@ -102,6 +102,10 @@ pub struct Walker<'p, 'r> {
     og_title: Option<String>,
     order: u32,
     next_group: u32,
+    /// The element being read is inside an `include` match (or there is no include).
+    inside: bool,
+    /// Per candidate: found inside an `include` match, or page-level.
+    inside_flags: Vec<bool>,
 }
 
 fn lower<'b>(name: &str, buf: &'b mut [u8; 16]) -> &'b str {
@@ -132,6 +136,8 @@ impl<'p, 'r> Walker<'p, 'r> {
             og_title: None,
             order: 0,
             next_group: 0,
+            inside: true,
+            inside_flags: Vec::new(),
         }
     }
 
@@ -148,12 +154,14 @@ impl<'p, 'r> Walker<'p, 'r> {
                 Token::End { name } => stack.pop(name),
                 Token::Text(text) => {
                     let counts = stack.counts();
+                    self.inside = stack.inside();
                     self.raw_text(raw, text, counts);
                     raw = Raw::Ignore;
                 }
             }
         }
-        self.finish()
+        let restrict = stack.has_include && stack.any_included;
+        self.finish(restrict)
     }
 
     fn new_group(&mut self) -> u32 {
@@ -196,6 +204,7 @@ impl<'p, 'r> Walker<'p, 'r> {
                 .push((Slot::Candidate(self.out.candidates.len()), text.to_string()));
         }
         let placeholder = urls::is_placeholder(&url);
+        self.inside_flags.push(self.inside || page_level(e.kind));
         self.out.candidates.push(Candidate {
             url,
             kind: e.kind,
@@ -282,12 +291,13 @@ impl<'p, 'r> Walker<'p, 'r> {
             }
         }
 
-        let counts = if void {
-            stack.void_counts(name, attrs, self.rules)
+        let (counts, inside) = if void {
+            stack.void_flags(name, attrs, self.rules)
         } else {
             stack.push(name, attrs, child, self.rules);
-            stack.counts()
+            (stack.counts(), stack.inside())
         };
+        self.inside = inside;
         let noscript = stack.in_noscript();
         // For a void element the top is its parent: metadata follows only `exclude`.
         let excluded = stack.top().is_some_and(|o| o.excluded);
@@ -853,11 +863,17 @@ impl<'p, 'r> Walker<'p, 'r> {
         }
     }
 
-    fn finish(mut self) -> Collected {
+    /// `restrict`: an `include` rule matched something, so what lies outside its
+    /// matches goes (a rule whose selectors match nothing on a page leaves it whole).
+    fn finish(mut self, restrict: bool) -> Collected {
         if self.out.title.is_none() {
             self.out.title = self.og_title.take();
         }
-        self.out.candidates.retain(|c| !c.url.is_empty());
+        let mut flags = std::mem::take(&mut self.inside_flags).into_iter();
+        self.out.candidates.retain(|c| {
+            let inside = flags.next().unwrap_or(true);
+            (inside || !restrict) && !c.url.is_empty()
+        });
         dedupe(&mut self.out.stylesheets);
         let page = self.page;
         self.out
@@ -869,7 +885,6 @@ impl<'p, 'r> Walker<'p, 'r> {
 }
 
 fn meta_emit(kind: SourceKind, info: &Info, order: u32) -> Emit<'_> {
-    debug_assert!(page_level(kind));
     Emit {
         kind,
         group: None,
