@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use imago_core::probe::{probe as parse_prefix, Probe};
+use imago_core::probe::{looks_like_html, probe as parse_prefix, Probe};
 use imago_core::ImageInfo;
 use reqwest::header::{HeaderValue, IF_RANGE, RANGE};
 use reqwest::Method;
@@ -23,7 +23,6 @@ use crate::error::FetchError;
 use crate::fetch::{check_length, check_scheme, image_headers, open, short_body_or, Opened};
 use crate::probe::{parse_content_range, PROBE_MAX_BYTES};
 use crate::retry::with_retries;
-use crate::sniff::looks_like_html;
 
 /// What to download.
 #[derive(Clone, Debug)]

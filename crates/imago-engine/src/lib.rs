@@ -32,7 +32,6 @@ mod fetch;
 mod hostlimit;
 mod probe;
 mod retry;
-mod sniff;
 mod text;
 
 pub use client::Client;

@@ -7,7 +7,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use imago_core::probe::{probe as parse_prefix, Probe};
+use imago_core::probe::{looks_like_html, probe as parse_prefix, Probe};
 use imago_core::ImageInfo;
 use reqwest::header::{HeaderValue, RANGE};
 use reqwest::Method;
@@ -17,7 +17,6 @@ use crate::client::{Client, Inner};
 use crate::error::FetchError;
 use crate::fetch::{image_headers, open, Opened};
 use crate::retry::with_retries;
-use crate::sniff::looks_like_html;
 
 /// The first request asks for this many bytes.
 pub const PROBE_FIRST_BYTES: usize = 4 * 1024;
