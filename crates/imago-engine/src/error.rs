@@ -52,13 +52,14 @@ pub enum FetchError {
     #[error("not an http(s) URL: {0}")]
     NotHttp(String),
     /// The server answered with an error status.
-    #[error("HTTP {status}{}{}", reason_suffix(*status), retry_after_note(*retry_after, *retry_after_capped))]
+    #[error("HTTP {status}{}{}", reason_suffix(*status), retry_after_note(*retry_after, *retry_after_cap))]
     Http {
         status: u16,
         /// `Retry-After` as the server sent it.
         retry_after: Option<Duration>,
-        /// The server asked for a longer wait than imago accepts; it waited its cap.
-        retry_after_capped: bool,
+        /// Set when the server asked for a longer wait than imago accepts: the wait
+        /// imago took instead (its cap).
+        retry_after_cap: Option<Duration>,
     },
     /// A clock ran out.
     #[error("{}", timeout_text(*kind, *after))]
@@ -180,11 +181,12 @@ fn reason_suffix(status: u16) -> String {
         .unwrap_or_default()
 }
 
-fn retry_after_note(retry_after: Option<Duration>, capped: bool) -> String {
-    match (retry_after, capped) {
-        (Some(d), true) => format!(
-            " (server asked to wait {}s; imago waits at most its Retry-After cap)",
-            d.as_secs()
+fn retry_after_note(retry_after: Option<Duration>, cap: Option<Duration>) -> String {
+    match (retry_after, cap) {
+        (Some(asked), Some(cap)) => format!(
+            " (the server asked to wait {}s; waited the {} cap instead)",
+            asked.as_secs(),
+            human_secs(cap)
         ),
         _ => String::new(),
     }
@@ -220,7 +222,7 @@ mod tests {
         let e = FetchError::Http {
             status: 404,
             retry_after: None,
-            retry_after_capped: false,
+            retry_after_cap: None,
         };
         assert_eq!(e.to_string(), "HTTP 404 Not Found");
         let e = FetchError::ShortBody {
@@ -241,7 +243,7 @@ mod tests {
             last: Box::new(FetchError::Http {
                 status: 500,
                 retry_after: None,
-                retry_after_capped: false,
+                retry_after_cap: None,
             }),
         };
         assert_eq!(
@@ -255,7 +257,7 @@ mod tests {
         let http = |status| FetchError::Http {
             status,
             retry_after: None,
-            retry_after_capped: false,
+            retry_after_cap: None,
         };
         assert!(http(429).is_retryable());
         assert!(http(503).is_retryable());

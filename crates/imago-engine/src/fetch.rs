@@ -64,7 +64,7 @@ impl Opened {
             retry_after: self
                 .header("retry-after")
                 .and_then(|v| parse_retry_after(v, SystemTime::now())),
-            retry_after_capped: false,
+            retry_after_cap: None,
         }
     }
 

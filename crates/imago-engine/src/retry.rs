@@ -58,7 +58,7 @@ fn mark_capped(err: FetchError, cap: Duration) -> FetchError {
         } if asked > cap => FetchError::Http {
             status,
             retry_after: Some(asked),
-            retry_after_capped: true,
+            retry_after_cap: Some(cap),
         },
         other => other,
     }
@@ -132,7 +132,7 @@ mod tests {
                 Err::<(), _>(FetchError::Http {
                     status: 503,
                     retry_after: None,
-                    retry_after_capped: false,
+                    retry_after_cap: None,
                 })
             }
         })
