@@ -176,7 +176,12 @@ impl Progress {
 /// Reads a part left by an earlier attempt: its length, its hash so far, its first
 /// bytes. `None` when there is none worth resuming.
 async fn load_part(part: &Path, max_bytes: u64) -> Option<Progress> {
-    let meta = fs::metadata(part).await.ok()?;
+    let meta = fs::symlink_metadata(part).await.ok()?;
+    if meta.file_type().is_symlink() {
+        // Not ours: writing through it would land outside the target folder.
+        let _ = fs::remove_file(part).await;
+        return None;
+    }
     if !meta.is_file() || meta.len() == 0 || meta.len() > max_bytes {
         return None;
     }

@@ -84,20 +84,17 @@ async fn probe_once(
                     )));
                 }
                 total = total.or(cr.total);
-                let asked_end = want;
                 let got_before = buf.len();
-                read_into(&mut opened, &mut buf, asked_end, read).await?;
-                let short_of_ask = buf.len() < asked_end;
-                let complete = total.is_some_and(|t| buf.len() as u64 >= t)
-                    || (short_of_ask && buf.len() > got_before && total.is_none());
-                match decide(&buf, complete)? {
-                    Some(info) => return Ok((info, total)),
-                    None if complete || buf.len() == got_before => {
+                read_into(&mut opened, &mut buf, want, read).await?;
+                // The file ended: the server said so, or sent less than asked.
+                let complete = total.map_or(buf.len() < want, |t| buf.len() as u64 >= t);
+                match judge(&buf, complete)? {
+                    Verdict::Known(info) => return Ok((info, total)),
+                    Verdict::Need(_) if complete || buf.len() == got_before => {
                         return Err(FetchError::NotAnImage("file ends inside its header".into()))
                     }
-                    None => {}
+                    Verdict::Need(n) => want = next_want(buf.len(), n)?,
                 }
-                want = next_want(&buf, want)?;
             }
             200 => {
                 // The server ignored Range: this stream is the whole file. Read it only
@@ -110,9 +107,11 @@ async fn probe_once(
             }
             416 if !buf.is_empty() => {
                 // The file ends exactly where we stopped asking.
-                return match decide(&buf, true)? {
-                    Some(info) => Ok((info, Some(buf.len() as u64))),
-                    None => Err(FetchError::NotAnImage("file ends inside its header".into())),
+                return match judge(&buf, true)? {
+                    Verdict::Known(info) => Ok((info, Some(buf.len() as u64))),
+                    Verdict::Need(_) => {
+                        Err(FetchError::NotAnImage("file ends inside its header".into()))
+                    }
                 };
             }
             416 => return Err(FetchError::NotAnImage("empty file".into())),
@@ -157,48 +156,45 @@ async fn stream_until_known(
                 continue;
             }
         }
-        match decide(&buf, complete)? {
-            Some(info) => return Ok(info),
-            None if complete => {
+        match judge(&buf, complete)? {
+            Verdict::Known(info) => return Ok(info),
+            Verdict::Need(_) if complete => {
                 return Err(FetchError::NotAnImage("file ends inside its header".into()))
             }
-            None if buf.len() >= PROBE_MAX_BYTES => {
+            Verdict::Need(_) if buf.len() >= PROBE_MAX_BYTES => {
                 return Err(FetchError::HeaderTooLong(PROBE_MAX_BYTES as u64))
             }
-            None => {
-                need = match parse_prefix(&buf, false) {
-                    Probe::NeedMore(n) => n,
-                    _ => buf.len() + 1,
-                }
-            }
+            Verdict::Need(n) => need = n,
         }
     }
 }
 
-/// `Some(info)` when the header is known, `None` when more bytes are needed, an error
-/// for a web page or something that is not an image.
-fn decide(buf: &[u8], complete: bool) -> Result<Option<ImageInfo>, FetchError> {
+/// What the first bytes say so far.
+enum Verdict {
+    Known(ImageInfo),
+    /// The header goes on: this many bytes in total would tell.
+    Need(usize),
+}
+
+/// Judges a prefix: an error for a web page or something that is not an image.
+fn judge(buf: &[u8], complete: bool) -> Result<Verdict, FetchError> {
     if looks_like_html(buf) {
         return Err(FetchError::Html);
     }
     match parse_prefix(buf, complete) {
-        Probe::Known(info) => Ok(Some(info)),
+        Probe::Known(info) => Ok(Verdict::Known(info)),
         Probe::NotImage(reason) => Err(FetchError::NotAnImage(reason)),
-        Probe::NeedMore(_) => Ok(None),
+        Probe::NeedMore(n) => Ok(Verdict::Need(n)),
     }
 }
 
 /// How far the next ranged request reaches: what the parser asks for, at least double
-/// what we have (few round trips), never past the cap.
-fn next_want(buf: &[u8], want: usize) -> Result<usize, FetchError> {
-    if buf.len() >= PROBE_MAX_BYTES {
+/// what we have (few round trips for headers that grow piecemeal), never past the cap.
+fn next_want(have: usize, asked: usize) -> Result<usize, FetchError> {
+    if have >= PROBE_MAX_BYTES || asked > PROBE_MAX_BYTES {
         return Err(FetchError::HeaderTooLong(PROBE_MAX_BYTES as u64));
     }
-    let asked = match parse_prefix(buf, false) {
-        Probe::NeedMore(n) => n,
-        _ => 0,
-    };
-    Ok(asked.max(want.saturating_mul(2)).min(PROBE_MAX_BYTES))
+    Ok(asked.max(have.saturating_mul(2)).min(PROBE_MAX_BYTES))
 }
 
 /// The size from a HEAD request; `None` if the server does not say (or fails).

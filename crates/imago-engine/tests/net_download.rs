@@ -452,3 +452,28 @@ async fn a_non_http_candidate_is_refused() {
         .unwrap_err();
     assert!(matches!(err, FetchError::NoCandidates), "{err}");
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_symlink_in_place_of_the_part_is_not_written_through() {
+    let image = png(10, 10, 2000);
+    let served = image.clone();
+    let server = Server::start(move |_, _| Reply::ok("image/png", &served)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out");
+    std::fs::create_dir(&target).unwrap();
+    let outside = dir.path().join("precious.txt");
+    std::fs::write(&outside, b"keep me").unwrap();
+    let url = server.url("/s.png");
+    std::os::unix::fs::symlink(&outside, part_path(&target, &url)).unwrap();
+    let client = Client::new(config()).unwrap();
+
+    let done = client.download(request(vec![url], &target)).await.unwrap();
+
+    assert_eq!(std::fs::read(&outside).unwrap(), b"keep me");
+    assert!(!std::fs::symlink_metadata(&done.temp_path)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read(&done.temp_path).unwrap(), image);
+}
