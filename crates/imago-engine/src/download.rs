@@ -214,17 +214,44 @@ async fn attempt(
     dir: &Path,
 ) -> Result<Downloaded, FetchError> {
     let part = part_path(dir, url);
-    let mut resumable = false;
-    let result = transfer(inner, url, referer, &part, &mut resumable).await;
-    if let Err(e) = &result {
-        let keep = resumable
-            && (e.is_interruption() || (e.is_retryable() && e.status().is_some()))
-            && fs::metadata(&part).await.is_ok_and(|m| m.len() > 0);
-        if !keep {
-            remove_part(&part).await;
+    let mut fate = Fate::default();
+    let result = transfer(inner, url, referer, &part, &mut fate).await;
+    match &result {
+        Err(e) => {
+            let keep = fate.resumable
+                && (e.is_interruption() || (e.is_retryable() && e.status().is_some()))
+                && fs::metadata(&part).await.is_ok_and(|m| m.len() > 0);
+            if !keep {
+                remove_part(&part).await;
+            } else if let Some(v) = fate.new_validator {
+                // Written only now, when a resume will need it: a download that
+                // succeeds costs no extra file.
+                let path = validator_path(&part);
+                let _ = if v.is_empty() {
+                    fs::remove_file(path).await
+                } else {
+                    fs::write(path, v).await
+                };
+            }
         }
+        Ok(_) if fate.had_part => {
+            let _ = fs::remove_file(validator_path(&part)).await;
+        }
+        Ok(_) => {}
     }
     result
+}
+
+/// What an attempt learned that decides what becomes of the part if it fails.
+#[derive(Default)]
+struct Fate {
+    /// The server serves ranges (or a part from earlier is still untested).
+    resumable: bool,
+    /// A part (and maybe its validator) was on disk before this attempt.
+    had_part: bool,
+    /// The validator of the response that started the part afresh (`Some("")` to
+    /// clear an old one when the new response has none).
+    new_validator: Option<String>,
 }
 
 async fn transfer(
@@ -232,7 +259,7 @@ async fn transfer(
     url: &Url,
     referer: Option<&Url>,
     part: &Path,
-    resumable: &mut bool,
+    fate: &mut Fate,
 ) -> Result<Downloaded, FetchError> {
     let max = inner.cfg.max_bytes;
     let io = |source| FetchError::Io {
@@ -242,13 +269,15 @@ async fn transfer(
     // Two passes at most: a resume the server refuses (416, wrong range) starts over.
     for _ in 0..2 {
         let existing = load_part(part, max).await;
-        *resumable = existing.is_some();
+        fate.resumable = existing.is_some();
+        fate.had_part |= existing.is_some();
         let mut headers = image_headers();
         if let Some(p) = &existing {
             if let Ok(v) = HeaderValue::from_str(&format!("bytes={}-", p.len)) {
                 headers.insert(RANGE, v);
             }
             let validator = fs::read_to_string(validator_path(part)).await.ok();
+            let validator = validator.filter(|v| !v.trim().is_empty());
             if let Some(v) = validator.and_then(|v| HeaderValue::from_str(v.trim()).ok()) {
                 headers.insert(IF_RANGE, v);
             }
@@ -257,14 +286,13 @@ async fn transfer(
         let status = opened.status();
         if (200..300).contains(&status) {
             // An error answer says nothing about ranges: a part on disk stays resumable.
-            *resumable = status == 206
+            fate.resumable = status == 206
                 || opened
                     .header("accept-ranges")
                     .is_some_and(|v| v.to_ascii_lowercase().contains("bytes"));
         }
         let (progress, file, expected_end) = match (status, existing) {
             (206, Some(progress)) => {
-                *resumable = true;
                 let cr = opened.header("content-range").and_then(parse_content_range);
                 let Some(cr) = cr.filter(|cr| cr.start == progress.len) else {
                     remove_part(part).await;
@@ -297,7 +325,7 @@ async fn transfer(
                     });
                 }
                 let file = File::create(part).await.map_err(io)?;
-                save_validator(&opened, part).await;
+                fate.new_validator = Some(validator_of(&opened).unwrap_or_default());
                 (Progress::fresh(), file, len)
             }
             _ if (200..300).contains(&status) => {
@@ -314,21 +342,14 @@ async fn transfer(
     ))
 }
 
-async fn save_validator(opened: &Opened, part: &Path) {
+/// A strong `ETag` (weak ones are not allowed in `If-Range`), else `Last-Modified`.
+fn validator_of(opened: &Opened) -> Option<String> {
     let etag = opened
         .header("etag")
         .map(str::trim)
         .filter(|e| !e.starts_with("W/") && !e.is_empty());
-    let validator = etag.or_else(|| opened.header("last-modified"));
-    let path = validator_path(part);
-    match validator {
-        Some(v) => {
-            let _ = fs::write(&path, v).await;
-        }
-        None => {
-            let _ = fs::remove_file(&path).await;
-        }
-    }
+    etag.or_else(|| opened.header("last-modified"))
+        .map(str::to_string)
 }
 
 async fn stream(
@@ -374,7 +395,6 @@ async fn stream(
     let file = out.into_inner();
     file.sync_all().await.map_err(io)?;
     drop(file);
-    let _ = fs::remove_file(validator_path(part)).await;
     Ok(Downloaded {
         url: url.clone(),
         temp_path: part.to_path_buf(),

@@ -12,8 +12,9 @@ use url::Url;
 /// The slots held by one request in flight; dropping it frees them.
 #[derive(Debug)]
 pub(crate) struct Permits {
-    _host: OwnedSemaphorePermit,
-    _global: OwnedSemaphorePermit,
+    // `None` only if a semaphore were closed, which this module never does.
+    _host: Option<OwnedSemaphorePermit>,
+    _global: Option<OwnedSemaphorePermit>,
 }
 
 #[derive(Debug)]
@@ -48,16 +49,8 @@ impl HostLimits {
     /// on global slots other hosts could use.
     pub(crate) async fn acquire(&self, url: &Url) -> Permits {
         let host = self.host(url);
-        // The semaphores are never closed, so acquiring cannot fail; if it ever did,
-        // a fresh permit keeps the request going rather than wedging the run.
-        let host_permit = match host.slots.clone().acquire_owned().await {
-            Ok(p) => p,
-            Err(_) => fresh_permit(),
-        };
-        let global_permit = match self.global.clone().acquire_owned().await {
-            Ok(p) => p,
-            Err(_) => fresh_permit(),
-        };
+        let host_permit = host.slots.clone().acquire_owned().await.ok();
+        let global_permit = self.global.clone().acquire_owned().await.ok();
         if !self.delay.is_zero() {
             let start = {
                 let mut next = host.next_start.lock().unwrap_or_else(|e| e.into_inner());
@@ -94,13 +87,6 @@ impl HostLimits {
             })
             .clone()
     }
-}
-
-fn fresh_permit() -> OwnedSemaphorePermit {
-    // A one-slot semaphore of our own always has its slot free.
-    Arc::new(Semaphore::new(1))
-        .try_acquire_owned()
-        .expect("a new one-slot semaphore has a free slot")
 }
 
 #[cfg(test)]

@@ -420,7 +420,12 @@ async fn a_changed_file_is_not_stitched_to_an_old_beginning() {
         .await
         .unwrap_err();
     assert!(matches!(err, FetchError::Timeout { .. }), "{err}");
-    assert!(part_path(dir.path(), &url).exists());
+    let part = part_path(dir.path(), &url);
+    let kept = std::fs::read(&part).unwrap();
+    assert!(
+        !kept.is_empty() && old.starts_with(&kept),
+        "the part is the old file's beginning"
+    );
 
     // The file changed meanwhile: If-Range does not match, the server sends it whole.
     let done = client
@@ -432,6 +437,8 @@ async fn a_changed_file_is_not_stitched_to_an_old_beginning() {
     let reqs = server.requests();
     assert_eq!(reqs[1].header("if-range"), Some("\"old\""));
     assert!(reqs[1].header("range").is_some());
+    // Only the finished part is left: the validator kept for the resume is gone.
+    assert_eq!(files_in(dir.path()).len(), 1);
 }
 
 #[tokio::test]
