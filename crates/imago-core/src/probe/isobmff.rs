@@ -111,9 +111,14 @@ fn header(b: &[u8], off: usize, parent_end: Option<usize>) -> Parse<BoxHeader> {
     Ok(BoxHeader { typ, body, end })
 }
 
-pub(super) fn parse(b: &[u8], format: Format) -> Parse<ImageInfo> {
+/// `complete`: `b` is the whole file, so running out of boxes means there is no `meta`
+/// (rather than "read more").
+pub(super) fn parse(b: &[u8], format: Format, complete: bool) -> Parse<ImageInfo> {
     let mut off = 0;
     loop {
+        if complete && off >= b.len() {
+            return bad(format!("{format} file has no meta box"));
+        }
         let h = header(b, off, None)?;
         if &h.typ == b"meta" {
             // Whatever part of meta is missing, ask for all of it: one more read, not

@@ -81,7 +81,7 @@ pub enum Probe {
 /// to read a frame header if that is what comes next).
 pub fn probe(prefix: &[u8], complete: bool) -> Probe {
     let outcome = match classify(prefix) {
-        Sniffed::Is(format) => parse(format, prefix),
+        Sniffed::Is(format) => parse(format, prefix, complete),
         Sniffed::Maybe(need) => Err(Stop::Need(need)),
         Sniffed::Markup => markup(prefix),
         Sniffed::Unknown => Err(Stop::Bad(unknown_reason(prefix))),
@@ -264,13 +264,13 @@ fn markup_start(prefix: &[u8]) -> bool {
     bytes::skip_bom_and_space(prefix).first() == Some(&b'<')
 }
 
-fn parse(format: Format, prefix: &[u8]) -> bytes::Parse<ImageInfo> {
+fn parse(format: Format, prefix: &[u8], complete: bool) -> bytes::Parse<ImageInfo> {
     match format {
         Format::Jpeg => jpeg::parse(prefix),
         Format::Png => png::parse(prefix),
         Format::Gif => gif::parse(prefix),
         Format::Webp => webp::parse(prefix),
-        Format::Avif | Format::Heif => isobmff::parse(prefix, format),
+        Format::Avif | Format::Heif => isobmff::parse(prefix, format, complete),
         Format::Bmp => bmp::parse(prefix),
         Format::Ico => ico::parse(prefix),
         Format::Tiff => tiff::parse(prefix),

@@ -15,6 +15,8 @@ pub(super) fn parse(b: &[u8]) -> Parse<ImageInfo> {
 /// ICO). The header is small enough to check whole, so damaged ones (bad checksum,
 /// impossible depth) are refused here rather than by a decoder later.
 pub(super) fn ihdr(b: &[u8]) -> Parse<(u32, u32)> {
+    // Signature (8), IHDR length and type (8), data (13), CRC (4): asked for in one go.
+    slice(b, 0, 33)?;
     if slice(b, 0, SIGNATURE.len())? != SIGNATURE {
         return bad("damaged PNG signature");
     }
