@@ -484,3 +484,70 @@ async fn a_symlink_in_place_of_the_part_is_not_written_through() {
         .is_symlink());
     assert_eq!(std::fs::read(&done.temp_path).unwrap(), image);
 }
+
+#[tokio::test]
+async fn a_part_is_started_over_when_the_server_ignores_range() {
+    let image = png(120, 90, 30_000);
+    let served = image.clone();
+    let server = Server::start(move |_, _| Reply::ok("image/png", &served)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.url("/n.png");
+    // A stale beginning from another version of the file.
+    std::fs::write(part_path(dir.path(), &url), png(5, 5, 8_000)).unwrap();
+    let client = Client::new(config()).unwrap();
+
+    let done = client
+        .download(request(vec![url], dir.path()))
+        .await
+        .unwrap();
+
+    assert_eq!(server.requests()[0].header("range"), Some("bytes=8000-"));
+    assert_eq!(std::fs::read(&done.temp_path).unwrap(), image);
+    assert_eq!(done.sha256, sha256_hex(&image));
+    assert_eq!(done.bytes, 30_000);
+}
+
+#[tokio::test]
+async fn a_part_longer_than_the_file_is_started_over() {
+    let image = png(120, 90, 10_000);
+    let served = image.clone();
+    let server = Server::start(move |req, _| Reply::ranged(req, "image/png", &served, None)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.url("/shrunk.png");
+    std::fs::write(part_path(dir.path(), &url), png(120, 90, 20_000)).unwrap();
+    let client = Client::new(config()).unwrap();
+
+    let done = client
+        .download(request(vec![url], dir.path()))
+        .await
+        .unwrap();
+
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2, "a refused resume, then the whole file");
+    assert_eq!(reqs[0].header("range"), Some("bytes=20000-"));
+    assert_eq!(reqs[1].header("range"), None);
+    assert_eq!(std::fs::read(&done.temp_path).unwrap(), image);
+}
+
+#[tokio::test]
+async fn a_server_error_during_a_resume_keeps_the_part_for_later() {
+    let image = png(120, 90, 30_000);
+    let server = Server::start(|_, _| Reply::status(503, &[], b"busy")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.url("/busy.png");
+    let part = part_path(dir.path(), &url);
+    std::fs::write(&part, &image[..12_000]).unwrap();
+    let client = Client::new(ClientConfig {
+        retries: 1,
+        ..config()
+    })
+    .unwrap();
+
+    let err = client
+        .download(request(vec![url], dir.path()))
+        .await
+        .unwrap_err();
+
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(std::fs::read(&part).unwrap(), &image[..12_000]);
+}
