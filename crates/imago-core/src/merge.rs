@@ -178,7 +178,12 @@ fn build(
     if best.placeholder {
         return None;
     }
-    let mut sources: Vec<SourceKind> = members.iter().map(|&i| all[i].kind).collect();
+    // A placeholder is not a way the picture was found.
+    let mut sources: Vec<SourceKind> = members
+        .iter()
+        .filter(|&&i| !all[i].placeholder)
+        .map(|&i| all[i].kind)
+        .collect();
     sources.sort();
     sources.dedup();
     let mut others: Vec<&Candidate> = members
