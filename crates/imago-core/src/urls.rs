@@ -74,6 +74,9 @@ pub fn looks_like_image(url: &str) -> bool {
     if image_extension(u).is_some() {
         return true;
     }
+    if has_other_extension(u) {
+        return false;
+    }
     if IMAGE_HOST_SHAPES.iter().any(|h| u.contains(h)) {
         return true;
     }
@@ -94,6 +97,19 @@ pub fn looks_like_image(url: &str) -> bool {
         }
     }
     false
+}
+
+/// Extensions of files that are never images (scripts and styles on image hosts).
+const OTHER_EXTENSIONS: [&str; 22] = [
+    "js", "mjs", "css", "html", "htm", "json", "xml", "txt", "mp4", "webm", "m3u8", "mp3", "woff",
+    "woff2", "ttf", "otf", "eot", "pdf", "zip", "swf", "map", "wasm",
+];
+
+fn has_other_extension(url: &str) -> bool {
+    let path = path_of(url);
+    let seg = path.rsplit('/').next().unwrap_or(path);
+    seg.rsplit_once('.')
+        .is_some_and(|(_, ext)| OTHER_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext)))
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -317,6 +333,9 @@ mod tests {
         ));
         assert!(looks_like_image("https://a.com/img?id=3&fm=webp"));
         assert!(!looks_like_image("https://a.com/page.html"));
+        assert!(!looks_like_image(
+            "https://images-na.ssl-images-amazon.com/images/S/x/DAsf-1.50.js"
+        ));
         assert!(!looks_like_image("https://a.com/x.jpg.html"));
         assert!(!looks_like_image("data:text/html,hi"));
     }

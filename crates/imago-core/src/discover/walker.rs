@@ -203,7 +203,9 @@ impl<'p, 'r> Walker<'p, 'r> {
             self.pending
                 .push((Slot::Candidate(self.out.candidates.len()), text.to_string()));
         }
-        let placeholder = urls::is_placeholder(&url);
+        // A declared 1x1 is a tracking pixel or a spacer whatever its URL.
+        let tiny = matches!((e.info.width, e.info.height), (Some(w), Some(h)) if w <= 2 && h <= 2);
+        let placeholder = tiny || urls::is_placeholder(&url);
         self.inside_flags.push(self.inside || page_level(e.kind));
         self.out.candidates.push(Candidate {
             url,
@@ -817,7 +819,9 @@ impl<'p, 'r> Walker<'p, 'r> {
             match slot {
                 Slot::Candidate(i) => {
                     if let Some(c) = self.out.candidates.get_mut(i) {
-                        c.placeholder = urls::is_placeholder(&url);
+                        let tiny =
+                            matches!((c.width, c.height), (Some(w), Some(h)) if w <= 2 && h <= 2);
+                        c.placeholder = tiny || urls::is_placeholder(&url);
                         c.url = url;
                     }
                 }
