@@ -351,7 +351,7 @@ fn ikea_media_grid() {
     let (_, images) = run(&p, false);
     let grid: Vec<&Image> = images
         .iter()
-        .filter(|i| i.sources.iter().any(|s| *s == SourceKind::Srcset))
+        .filter(|i| i.sources.contains(&SourceKind::Srcset))
         .collect();
     assert_eq!(grid.len(), 7);
     assert_eq!(

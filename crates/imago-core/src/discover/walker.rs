@@ -304,57 +304,86 @@ impl<'p, 'r> Walker<'p, 'r> {
         // For a void element the top is its parent: metadata follows only `exclude`.
         let excluded = stack.top().is_some_and(|o| o.excluded);
 
+        // Elements that show an image where they stand: nothing inside an excluded part.
+        if counts {
+            self.element(
+                tag, attrs, is_img, foreign, noscript, &mut own, link_href, order,
+            );
+        }
         match tag {
-            "img" | "image" if is_img => {
-                if counts {
-                    self.img(attrs, &mut own, noscript, order);
+            "meta" if !excluded => self.meta(attrs, order),
+            "link" if !excluded => self.link(attrs, order),
+            "base" => self.base(attrs),
+            "title" if !foreign && self.out.title.is_none() => raw = Raw::Title,
+            "style" => raw = Raw::Style { order },
+            "script" => {
+                let ty = attr(attrs, "type").map(|t| t.trim().to_ascii_lowercase());
+                let ty = ty.as_deref().unwrap_or("");
+                if ty == "application/ld+json" {
+                    raw = Raw::JsonLd { order };
+                } else if self.opts.deep && attr(attrs, "src").is_none() {
+                    raw = Raw::Script { order };
                 }
             }
-            "source" => {
-                if counts {
-                    self.source(attrs, &mut own, noscript, order);
-                }
-            }
+            "iframe" | "frame" if self.opts.deep && counts => self.iframe(attrs),
+            _ => {}
+        }
+
+        if counts {
+            self.common(attrs, is_img || in_picture_source, &mut own, order);
+        }
+        raw
+    }
+
+    /// The candidates of an element that shows an image itself.
+    #[allow(clippy::too_many_arguments)]
+    fn element(
+        &mut self,
+        tag: &str,
+        attrs: &[Attr<'_>],
+        is_img: bool,
+        foreign: bool,
+        noscript: bool,
+        own: &mut Option<u32>,
+        link_href: Option<Cow<'_, str>>,
+        order: u32,
+    ) {
+        match tag {
+            "img" | "image" if is_img => self.img(attrs, own, noscript, order),
+            "source" => self.source(attrs, own, noscript, order),
             "input" => {
                 let is_image =
                     attr(attrs, "type").is_some_and(|t| t.trim().eq_ignore_ascii_case("image"));
-                if counts && is_image {
-                    self.simple(attrs, "src", SourceKind::Input, &mut own, order);
+                if is_image {
+                    self.simple(attrs, "src", SourceKind::Input, own, order);
                 }
             }
-            "video" => {
-                if counts {
-                    self.simple(attrs, "poster", SourceKind::Poster, &mut own, order);
-                }
-            }
+            "video" => self.simple(attrs, "poster", SourceKind::Poster, own, order),
             "image" | "feimage" if foreign => {
-                if counts {
-                    let name = if attr(attrs, "href").is_some() {
-                        "href"
-                    } else {
-                        "xlink:href"
-                    };
-                    self.simple(attrs, name, SourceKind::Svg, &mut own, order);
-                }
+                let name = if attr(attrs, "href").is_some() {
+                    "href"
+                } else {
+                    "xlink:href"
+                };
+                self.simple(attrs, name, SourceKind::Svg, own, order);
             }
             "embed" | "object" => {
                 let key = if tag == "embed" { "src" } else { "data" };
                 let typed = attr(attrs, "type")
                     .is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("image/"));
                 let v = attr(attrs, key).map(decode);
-                if counts
-                    && v.as_deref()
-                        .is_some_and(|v| typed || urls::looks_like_image(v))
+                if v.as_deref()
+                    .is_some_and(|v| typed || urls::looks_like_image(v))
                 {
-                    self.simple(attrs, key, SourceKind::Embed, &mut own, order);
+                    self.simple(attrs, key, SourceKind::Embed, own, order);
                 }
             }
             "a" => {
-                if let (true, Some(h)) = (counts, link_href) {
+                if let Some(h) = link_href {
                     let mut info = Info::of(attrs);
                     info.width = None;
                     info.height = None;
-                    let g = self.group(&mut own);
+                    let g = self.group(own);
                     self.emit(
                         &h,
                         Emit {
@@ -368,45 +397,12 @@ impl<'p, 'r> Walker<'p, 'r> {
                     );
                 }
             }
-            "meta" => {
-                if !excluded {
-                    self.meta(attrs, order);
-                }
-            }
-            "link" => {
-                if !excluded {
-                    self.link(attrs, order);
-                }
-            }
-            "base" => self.base(attrs),
-            "title" if !foreign && self.out.title.is_none() => raw = Raw::Title,
-            "style" => raw = Raw::Style { order },
-            "script" => {
-                let ty = attr(attrs, "type").map(|t| t.trim().to_ascii_lowercase());
-                let ty = ty.as_deref().unwrap_or("");
-                if ty == "application/ld+json" {
-                    raw = Raw::JsonLd { order };
-                } else if self.opts.deep && attr(attrs, "src").is_none() {
-                    raw = Raw::Script { order };
-                }
-            }
-            "iframe" | "frame" => {
-                if self.opts.deep && counts {
-                    self.iframe(attrs);
-                }
-            }
+            // The legacy `background` attribute paints an image like CSS does.
             "body" | "table" | "td" | "th" | "tr" => {
-                if counts && attr(attrs, "background").is_some() {
-                    self.simple(attrs, "background", SourceKind::CssInline, &mut own, order);
-                }
+                self.simple(attrs, "background", SourceKind::CssInline, own, order)
             }
             _ => {}
         }
-
-        if counts {
-            self.common(attrs, is_img || in_picture_source, &mut own, order);
-        }
-        raw
     }
 
     fn img(&mut self, attrs: &[Attr<'_>], own: &mut Option<u32>, noscript: bool, order: u32) {
