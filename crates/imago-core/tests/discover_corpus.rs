@@ -388,3 +388,17 @@ fn ebay_item_picture() {
         Some("BILLIE EILISH Graffiti Print Hoodie | eBay")
     );
 }
+
+/// `--deep` on Amazon: the gallery's hi-res images live only in the ImageBlockATF
+/// script (`"hiRes":"https://...81KtwqInjWL._AC_UL1500_.jpg"`).
+#[test]
+fn deep_finds_amazon_hires_gallery_in_scripts() {
+    let p = page("product-01efbb747904");
+    let hires = "https://images-na.ssl-images-amazon.com/images/I/81KtwqInjWL._AC_UL1500_.jpg";
+    assert!(p.html.contains(&format!("\"hiRes\":\"{hires}\"")));
+    let (_, shallow) = run(&p, false);
+    assert!(find(&shallow, hires).is_none());
+    let (_, deep) = run(&p, true);
+    let img = find(&deep, hires).expect("hi-res found in script");
+    assert_eq!(img.source, SourceKind::Script);
+}

@@ -298,6 +298,13 @@ fn noscript_fallbacks_are_read() {
         imgs[0].sources,
         vec![SourceKind::Lazy, SourceKind::Noscript]
     );
+    // A <noscript> right after an <img> is that picture's fallback, even by another URL.
+    let imgs = images(
+        r#"<img src="/img/blank.gif" data-src="/a-640.jpg"><noscript><img src="/a-1280.jpg"></noscript><noscript><img src="/b.jpg"></noscript>"#,
+    );
+    assert_eq!(imgs.len(), 2, "{imgs:#?}");
+    assert_eq!(imgs[0].alternates.len(), 1);
+    assert_eq!(imgs[1].url, "https://shop.example/b.jpg");
 }
 
 #[test]

@@ -106,6 +106,9 @@ pub struct Walker<'p, 'r> {
     inside: bool,
     /// Per candidate: found inside an `include` match, or page-level.
     inside_flags: Vec<bool>,
+    /// The `<img>` that was the last tag read (its group): a `<noscript>` right after it
+    /// holds its fallback, the same picture.
+    last_img: Option<u32>,
 }
 
 fn lower<'b>(name: &str, buf: &'b mut [u8; 16]) -> &'b str {
@@ -138,6 +141,7 @@ impl<'p, 'r> Walker<'p, 'r> {
             next_group: 0,
             inside: true,
             inside_flags: Vec::new(),
+            last_img: None,
         }
     }
 
@@ -151,7 +155,10 @@ impl<'p, 'r> Walker<'p, 'r> {
                 Token::Start { name, self_closing } => {
                     raw = self.start(&mut stack, name, &attrs, self_closing);
                 }
-                Token::End { name } => stack.pop(name),
+                Token::End { name } => {
+                    self.last_img = None;
+                    stack.pop(name);
+                }
                 Token::Text(text) => {
                     let counts = stack.counts();
                     self.inside = stack.inside();
@@ -271,6 +278,12 @@ impl<'p, 'r> Walker<'p, 'r> {
         if tag == "picture" {
             let g = self.group(&mut own);
             child = ChildGroup::Shared(g);
+        }
+        let after_img = self.last_img.take();
+        if tag == "noscript" {
+            if let Some(g) = after_img {
+                child = ChildGroup::Once(g);
+            }
         }
         let mut link_href: Option<Cow<'_, str>> = None;
         if tag == "a" {
@@ -408,6 +421,7 @@ impl<'p, 'r> Walker<'p, 'r> {
     fn img(&mut self, attrs: &[Attr<'_>], own: &mut Option<u32>, noscript: bool, order: u32) {
         let info = Info::of(attrs);
         let g = self.group(own);
+        self.last_img = Some(g);
         let e = |kind| Emit {
             kind,
             group: Some(g),
