@@ -402,3 +402,47 @@ fn deep_finds_amazon_hires_gallery_in_scripts() {
     let img = find(&deep, hires).expect("hi-res found in script");
     assert_eq!(img.source, SourceKind::Script);
 }
+
+/// Pages cut anywhere (inside a tag, an attribute, a comment, a script, an entity) and
+/// pages with bytes shuffled still give sane output and never panic.
+#[test]
+fn truncated_and_mangled_pages_do_not_panic() {
+    let files = manifest();
+    for (file, url) in files.iter().step_by(27) {
+        let p = read_page(file, url.clone());
+        let len = p.html.len();
+        for k in 1..40usize {
+            let mut cut = len * k / 40;
+            while !p.html.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let part = &p.html[..cut];
+            for deep in [false, true] {
+                let c = discover_html(
+                    part,
+                    &p.url,
+                    &DiscoverOptions { deep },
+                    &SiteRules::builtin(),
+                );
+                let _ = merge(c.candidates);
+            }
+        }
+        // Swap every 97th byte pair of ASCII characters: broken quotes, tags, entities.
+        let mut bytes = p.html.clone().into_bytes();
+        let mut i = 0;
+        while i + 1 < bytes.len() {
+            if bytes[i].is_ascii() && bytes[i + 1].is_ascii() {
+                bytes.swap(i, i + 1);
+            }
+            i += 97;
+        }
+        let mangled = String::from_utf8_lossy(&bytes);
+        let c = discover_html(
+            &mangled,
+            &p.url,
+            &DiscoverOptions { deep: true },
+            &SiteRules::builtin(),
+        );
+        let _ = merge(c.candidates);
+    }
+}

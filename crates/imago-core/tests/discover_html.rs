@@ -454,6 +454,23 @@ fn metadata_images() {
 }
 
 #[test]
+fn preloaded_images() {
+    let c = collect(
+        r#"<link rel="preload" as="image" imagesrcset="/h-800.jpg 800w, /h-1600.jpg 1600w"><link rel="preload" as="image" href="/p.png">"#,
+    );
+    let imgs = merge(c.candidates);
+    let got: Vec<&str> = imgs.iter().map(|i| i.url.as_str()).collect();
+    assert_eq!(
+        got,
+        vec![
+            "https://shop.example/h-1600.jpg",
+            "https://shop.example/p.png"
+        ]
+    );
+    assert_eq!(imgs[0].source, SourceKind::ImageSrc);
+}
+
+#[test]
 fn broken_json_ld_is_still_read() {
     let got = urls("<script type=\"application/ld+json\">\n{\"@type\": \"NewsArticle\",\n \"image\": {\"url\": \"/lead.jpg\"},\n \"headline\": \"a\nb\",}\n</script>");
     assert_eq!(got, vec!["https://shop.example/lead.jpg"]);

@@ -63,7 +63,6 @@ fn is(name: &str, list: &[&str]) -> bool {
     list.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
-
 impl<'a> Stack<'a> {
     pub fn new(rules: &PageRules<'_>) -> Stack<'a> {
         Stack {
@@ -106,16 +105,21 @@ impl<'a> Stack<'a> {
             "dt" | "dd" => (&["dt", "dd"], &["dl", "div", "table", "body"]),
             "option" | "optgroup" => (&["option"], &["select", "datalist", "body"]),
             "td" | "th" => (&["td", "th"], &["tr", "table", "body"]),
-            "tr" => (&["tr", "td", "th"], &["table", "tbody", "thead", "tfoot", "body"]),
-            "tbody" | "thead" | "tfoot" => {
-                (&["tbody", "thead", "tfoot", "tr", "td", "th"], &["table", "body"])
-            }
+            "tr" => (
+                &["tr", "td", "th"],
+                &["table", "tbody", "thead", "tfoot", "body"],
+            ),
+            "tbody" | "thead" | "tfoot" => (
+                &["tbody", "thead", "tfoot", "tr", "td", "th"],
+                &["table", "body"],
+            ),
             "address" | "article" | "aside" | "blockquote" | "center" | "details" | "dialog"
             | "dir" | "div" | "dl" | "fieldset" | "figcaption" | "figure" | "footer" | "form"
             | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "header" | "hgroup" | "hr" | "main"
-            | "menu" | "nav" | "ol" | "p" | "pre" | "section" | "table" | "ul" => {
-                (&["p"], &["button", "table", "td", "th", "body", "html", "div", "li"])
-            }
+            | "menu" | "nav" | "ol" | "p" | "pre" | "section" | "table" | "ul" => (
+                &["p"],
+                &["button", "table", "td", "th", "body", "html", "div", "li"],
+            ),
             _ => return,
         };
         for k in (0..self.open.len()).rev() {

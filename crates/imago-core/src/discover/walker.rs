@@ -263,8 +263,10 @@ impl<'p, 'r> Walker<'p, 'r> {
         }
         self.order = self.order.saturating_add(1);
         let order = self.order;
-        let void =
-            html::is_void(tag) || (self_closing && (foreign || tag == "svg" || tag == "image"));
+        // HTML reads `<image>` as `<img>` (void); foreign elements may close themselves.
+        let void = html::is_void(tag)
+            || (tag == "image" && !foreign)
+            || (self_closing && (foreign || tag == "svg"));
 
         // The group of this element's own candidates, made on first use.
         let mut own: Option<u32> = None;
@@ -723,12 +725,16 @@ impl<'p, 'r> Walker<'p, 'r> {
         let rel = attr(attrs, "rel")
             .map(|r| r.to_ascii_lowercase())
             .unwrap_or_default();
-        let Some(href) = attr(attrs, "href").map(decode) else {
-            return;
-        };
         let tokens: Vec<&str> = rel.split_ascii_whitespace().collect();
         let has = |t: &str| tokens.contains(&t);
         let as_ = attr(attrs, "as").map(|a| a.trim().to_ascii_lowercase());
+        let preload_image = has("preload") && as_.as_deref() == Some("image");
+        // A preloaded responsive image may have only `imagesrcset`.
+        let href = attr(attrs, "href").map(decode);
+        let set = attr(attrs, "imagesrcset").filter(|_| preload_image);
+        let Some(href) = href.or_else(|| set.map(|_| Cow::Borrowed(""))) else {
+            return;
+        };
         if has("stylesheet") || (has("preload") && as_.as_deref() == Some("style")) {
             self.stylesheet(&href);
             return;
@@ -746,8 +752,8 @@ impl<'p, 'r> Walker<'p, 'r> {
             SourceKind::Icon
         } else if has("image_src") {
             SourceKind::ImageSrc
-        } else if has("preload") && as_.as_deref() == Some("image") {
-            if let Some(set) = attr(attrs, "imagesrcset") {
+        } else if preload_image {
+            if let Some(set) = set {
                 let g = self.new_group();
                 let e = Emit {
                     kind: SourceKind::ImageSrc,
