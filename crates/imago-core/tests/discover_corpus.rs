@@ -446,3 +446,20 @@ fn truncated_and_mangled_pages_do_not_panic() {
         let _ = merge(c.candidates);
     }
 }
+
+/// Prints images whose URL has no image extension, by kind, for review by hand.
+#[test]
+#[ignore]
+fn review_extensionless() {
+    for (file, url) in manifest() {
+        let p = read_page(&file, url);
+        let (_, images) = run_with(&p, false, &SiteRules::empty());
+        for i in images {
+            if imago_core::urls::image_extension(&i.url).is_none() && !i.url.starts_with("data:") {
+                let mut u = i.url.clone();
+                u.truncate(150);
+                println!("{:<10} {} {}", i.source.as_str(), &file[6..18], u);
+            }
+        }
+    }
+}

@@ -471,6 +471,25 @@ fn preloaded_images() {
 }
 
 #[test]
+fn words_where_a_url_should_be_are_not_urls() {
+    let c = collect(
+        r#"<script type="application/ld+json">{"@type":"Product","image":"null"}</script>
+           <meta property="og:image" content="undefined"><img src="null" data-src="false">
+           <div data-popover='{"inlineContent":"<div><img src=\"/a.gif\"></div>"}'></div>"#,
+    );
+    assert!(c.candidates.is_empty(), "{:#?}", c.candidates);
+}
+
+#[test]
+fn tracking_pixels_are_not_images() {
+    let got = urls(
+        r#"<noscript><img src="http://b.scorecardresearch.com/p?c1=2&amp;c2=6035250"></noscript>
+           <img src="/pixel.php?id=3" width="1" height="1"><img src="/real.jpg" width="1" height="300">"#,
+    );
+    assert_eq!(got, vec!["https://shop.example/real.jpg"]);
+}
+
+#[test]
 fn broken_json_ld_is_still_read() {
     let got = urls("<script type=\"application/ld+json\">\n{\"@type\": \"NewsArticle\",\n \"image\": {\"url\": \"/lead.jpg\"},\n \"headline\": \"a\nb\",}\n</script>");
     assert_eq!(got, vec!["https://shop.example/lead.jpg"]);

@@ -195,6 +195,14 @@ impl<'p, 'r> Walker<'p, 'r> {
 
     /// Resolves `text` (entity-decoded) and records a candidate.
     fn emit(&mut self, text: &str, e: Emit<'_>) {
+        // Templates and JSON leave words where a URL should be (`"image": "null"`).
+        let word = text.trim();
+        if ["null", "undefined", "none", "false", "true", "nan"]
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(word))
+        {
+            return;
+        }
         let Some(url) = urls::resolve(text, &self.base) else {
             return;
         };
