@@ -256,6 +256,35 @@ fn amazon_rule_keeps_the_gallery_and_drops_carousels() {
     );
 }
 
+/// An Amazon music page has no `#imageBlock`: the include rule matches nothing, so the
+/// page stays whole except the `ol.a-carousel` strips; the album cover is kept.
+#[test]
+fn amazon_page_without_gallery_keeps_its_cover() {
+    let p = page("product-b03d8c978c41");
+    let cover = "https://m.media-amazon.com/images/I/71hQVcypIyL._SS500_.jpg";
+    let (_, all) = run_with(&p, false, &SiteRules::empty());
+    let (_, ruled) = run(&p, false);
+    assert!(find(&ruled, cover).is_some());
+    assert!(ruled.len() < all.len());
+    // Read from the page: the first card of the first carousel.
+    let in_carousel = p
+        .html
+        .split("<ol class=\"a-carousel\"")
+        .nth(1)
+        .expect("carousel");
+    let first_card_img = in_carousel
+        .split("<img")
+        .nth(1)
+        .and_then(|t| t.split("src=\"").nth(1))
+        .and_then(|t| t.split('"').next())
+        .expect("an image in the carousel");
+    assert!(
+        find(&all, first_card_img).is_some()
+            || find(&all, &first_card_img.replace("&amp;", "&")).is_some()
+    );
+    assert!(find(&ruled, first_card_img).is_none());
+}
+
 /// Kinja (lazy-image-2): a 1x1 GIF `src` with a `data-srcset` of 80w..800w: the 800w
 /// entry is the image, the GIF is neither an image nor an alternate.
 #[test]
