@@ -335,6 +335,22 @@ fn linked_full_size_wins_and_shares_the_thumbnail_group() {
 }
 
 #[test]
+fn a_link_around_a_picture_is_its_full_size() {
+    let img = one(
+        r#"<a href="/big.jpg"><picture><source srcset="/s.webp 2x" type="image/webp"><img src="/s.jpg"></picture></a>"#,
+    );
+    assert_eq!(img.url, "https://shop.example/big.jpg");
+    assert_eq!(
+        img.alternates,
+        vec!["https://shop.example/s.webp", "https://shop.example/s.jpg"]
+    );
+    assert_eq!(
+        img.sources,
+        vec![SourceKind::Img, SourceKind::Picture, SourceKind::Link]
+    );
+}
+
+#[test]
 fn a_link_joins_only_the_first_image_inside_it() {
     let imgs = images(r#"<a href="/big1.jpg"><img src="/t1.jpg"><img src="/badge.png"></a>"#);
     assert_eq!(imgs.len(), 2);
@@ -451,6 +467,14 @@ fn metadata_images() {
         ]
     );
     assert_eq!(imgs[4].width, Some(180));
+    let img = one(
+        r#"<meta property="og:image" content="/og.jpg"><meta property="og:image:width" content="1200"><meta property="og:image:height" content="630"><meta name="thumbnail" content="/og.jpg">"#,
+    );
+    assert_eq!((img.width, img.height), (Some(1200), Some(630)));
+    assert_eq!(
+        img.sources,
+        vec![SourceKind::OpenGraph, SourceKind::ImageSrc]
+    );
 }
 
 #[test]

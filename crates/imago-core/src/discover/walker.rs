@@ -403,9 +403,9 @@ impl<'p, 'r> Walker<'p, 'r> {
             }
             "a" => {
                 if let Some(h) = link_href {
-                    let mut info = Info::of(attrs);
-                    info.width = None;
-                    info.height = None;
+                    // The link's title ("Open in a new window") says less than the alt of
+                    // the thumbnail inside, which merge falls back to.
+                    let info = Info::default();
                     let g = self.group(own);
                     self.emit(
                         &h,
@@ -706,6 +706,22 @@ impl<'p, 'r> Walker<'p, 'r> {
             "twitter:image" | "twitter:image:src" => SourceKind::Twitter,
             "image" | "thumbnailurl" => SourceKind::JsonLd,
             "msapplication-tileimage" => SourceKind::Icon,
+            "thumbnail" => SourceKind::ImageSrc,
+            "og:image:width" | "og:image:height" => {
+                // Describes the og:image just before it.
+                let n = dimension(&decode(content));
+                let last = self.out.candidates.last_mut();
+                if let (Some(n), Some(c)) = (n, last) {
+                    if c.kind == SourceKind::OpenGraph {
+                        if key.ends_with("width") {
+                            c.width = c.width.or(Some(n));
+                        } else {
+                            c.height = c.height.or(Some(n));
+                        }
+                    }
+                }
+                return;
+            }
             "og:title" => {
                 let t = collapse(&decode(content));
                 if !t.is_empty() && self.og_title.is_none() {
