@@ -3,6 +3,7 @@
 //! twice on a page) become one image with its best URL and the others as alternates.
 
 use crate::model::{Candidate, Descriptor, Image, SourceKind};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Merges candidates into images, in page order.
@@ -17,6 +18,7 @@ pub fn merge(candidates: Vec<Candidate>) -> Vec<Image> {
     let common = common_urls(&candidates);
     let mut parent: Vec<usize> = (0..n).collect();
     let mut by_group: HashMap<u32, usize> = HashMap::new();
+    let keys: Vec<Cow<'_, str>> = candidates.iter().map(|c| url_key(c)).collect();
     let mut by_url: HashMap<&str, usize> = HashMap::new();
     for (i, c) in candidates.iter().enumerate() {
         if let Some(g) = c.group {
@@ -28,10 +30,10 @@ pub fn merge(candidates: Vec<Candidate>) -> Vec<Image> {
             }
         }
         if !c.placeholder && !common.contains(c.url.as_str()) {
-            match by_url.get(c.url.as_str()) {
+            match by_url.get(keys[i].as_ref()) {
                 Some(&j) => union(&mut parent, i, j),
                 None => {
-                    by_url.insert(c.url.as_str(), i);
+                    by_url.insert(keys[i].as_ref(), i);
                 }
             }
         }
@@ -109,6 +111,17 @@ fn common_urls(candidates: &[Candidate]) -> std::collections::HashSet<&str> {
         .collect()
 }
 
+/// The URL a candidate is compared by. Discovery's URLs are already serialized by the
+/// WHATWG parser; URLs handed over by the live-DOM collector are parsed the same way.
+fn url_key(c: &Candidate) -> Cow<'_, str> {
+    if c.kind == SourceKind::Dom && !c.url.starts_with("data:") {
+        if let Ok(u) = url::Url::parse(&c.url) {
+            return Cow::Owned(u.into());
+        }
+    }
+    Cow::Borrowed(&c.url)
+}
+
 fn find(parent: &mut [usize], mut i: usize) -> usize {
     while parent[i] != i {
         parent[i] = parent[parent[i]];
@@ -178,7 +191,12 @@ fn build(
     if best.placeholder {
         return None;
     }
-    let mut sources: Vec<SourceKind> = members.iter().map(|&i| all[i].kind).collect();
+    // A placeholder is not a way the picture was found.
+    let mut sources: Vec<SourceKind> = members
+        .iter()
+        .filter(|&&i| !all[i].placeholder)
+        .map(|&i| all[i].kind)
+        .collect();
     sources.sort();
     sources.dedup();
     let mut others: Vec<&Candidate> = members
@@ -329,6 +347,16 @@ mod tests {
             ]
         );
         assert_eq!(imgs[0].alternates, vec!["https://a/p/false"]);
+    }
+
+    #[test]
+    fn dom_candidates_are_compared_by_their_parsed_url() {
+        let imgs = merge(vec![
+            cand("https://a/x%20y.jpg", SourceKind::Img, Some(1), 1),
+            cand("HTTPS://A:443/x y.jpg", SourceKind::Dom, None, 2),
+        ]);
+        assert_eq!(imgs.len(), 1);
+        assert_eq!(imgs[0].sources, vec![SourceKind::Img, SourceKind::Dom]);
     }
 
     #[test]

@@ -68,13 +68,21 @@ const IMAGE_HOST_SHAPES: [&str; 14] = [
 /// extension, an image `data:` URI, a known image host, or a format query (`fm=webp`).
 pub fn looks_like_image(url: &str) -> bool {
     let u = url.trim();
+    // Markup or prose that mentions an image is not a URL.
+    if u.contains(['<', '>', '"', '\n']) {
+        return false;
+    }
     if let Some(rest) = strip_prefix_ci(u, "data:") {
         return strip_prefix_ci(rest, "image/").is_some();
     }
     if image_extension(u).is_some() {
         return true;
     }
-    if IMAGE_HOST_SHAPES.iter().any(|h| u.contains(h)) {
+    if has_other_extension(u) {
+        return false;
+    }
+    // The host shape must be in the URL itself, not in a query that carries another URL.
+    if IMAGE_HOST_SHAPES.iter().any(|h| path_of(u).contains(h)) {
         return true;
     }
     let lower_query = u.find('?').map(|q| u[q..].to_ascii_lowercase());
@@ -94,6 +102,19 @@ pub fn looks_like_image(url: &str) -> bool {
         }
     }
     false
+}
+
+/// Extensions of files that are never images (scripts and styles on image hosts).
+const OTHER_EXTENSIONS: [&str; 22] = [
+    "js", "mjs", "css", "html", "htm", "json", "xml", "txt", "mp4", "webm", "m3u8", "mp3", "woff",
+    "woff2", "ttf", "otf", "eot", "pdf", "zip", "swf", "map", "wasm",
+];
+
+fn has_other_extension(url: &str) -> bool {
+    let path = path_of(url);
+    let seg = path.rsplit('/').next().unwrap_or(path);
+    seg.rsplit_once('.')
+        .is_some_and(|(_, ext)| OTHER_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext)))
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -128,11 +149,47 @@ const PLACEHOLDER_STEMS: [&str; 22] = [
     "shim",
 ];
 
+/// Hosts that serve tracking pixels, never pictures.
+const TRACKERS: [&str; 14] = [
+    "scorecardresearch.com",
+    "smartadserver.com",
+    "doubleclick.net",
+    "google-analytics.com",
+    "googletagmanager.com",
+    "quantserve.com",
+    "bat.bing.com",
+    "facebook.com/tr",
+    "analytics.twitter.com",
+    "pixel.quantserve.com",
+    "ad.atdmt.com",
+    "adnxs.com",
+    "fls-na.amazon.com",
+    "fls-eu.amazon.com",
+];
+
+/// `true` for a URL of a tracking service.
+pub fn is_tracker(url: &str) -> bool {
+    let p = path_of(url);
+    let after_scheme = p.find("//").map_or(p, |i| &p[i + 2..]);
+    TRACKERS.iter().any(|t| match t.split_once('/') {
+        Some((host, path)) => {
+            after_scheme.contains(host) && after_scheme.contains(&format!("/{path}"))
+        }
+        None => {
+            let host = after_scheme.split('/').next().unwrap_or("");
+            host == *t || host.ends_with(&format!(".{t}"))
+        }
+    })
+}
+
 /// `true` for a stand-in: a tiny `data:` URI (a 1x1 GIF/PNG, an empty SVG, under about
 /// 100 bytes), or a file named like a spacer (`blank.gif`, `placeholder.png`).
 pub fn is_placeholder(url: &str) -> bool {
     if let Some(rest) = strip_prefix_ci(url, "data:") {
         return data_is_placeholder(rest);
+    }
+    if is_tracker(url) {
+        return true;
     }
     let path = path_of(url);
     let seg = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
@@ -304,6 +361,13 @@ mod tests {
         assert!(!is_placeholder("https://x.com/img/s.jpg"));
         assert!(!is_placeholder("https://x.com/img/blanket-coverage.png"));
         assert!(is_placeholder("https://x.com/img/blank_1x1.png"));
+        assert!(is_placeholder(
+            "http://b.scorecardresearch.com/p?c1=2&c2=6768151"
+        ));
+        assert!(is_placeholder(
+            "https://www.facebook.com/tr?id=1&ev=PageView"
+        ));
+        assert!(!is_placeholder("https://www.facebook.com/images/logo.png"));
         let big = format!("data:image/png;base64,{}", "A".repeat(400));
         assert!(!is_placeholder(&big));
     }
@@ -317,7 +381,14 @@ mod tests {
         ));
         assert!(looks_like_image("https://a.com/img?id=3&fm=webp"));
         assert!(!looks_like_image("https://a.com/page.html"));
+        assert!(!looks_like_image(
+            "https://images-na.ssl-images-amazon.com/images/S/x/DAsf-1.50.js"
+        ));
         assert!(!looks_like_image("https://a.com/x.jpg.html"));
         assert!(!looks_like_image("data:text/html,hi"));
+        assert!(!looks_like_image(
+            "//www.ebay.com/soc/share?media=https://i.ebayimg.com/images/g/x/s-l300.png"
+        ));
+        assert!(!looks_like_image("<div><img src=\"a.gif\"></div>"));
     }
 }

@@ -206,3 +206,289 @@ fn throughput() {
         found / rounds
     );
 }
+
+// ---- spot checks: each expectation was read from the page source by hand ----------
+
+/// Amazon: the landing image's `data-old-hires` (1024px) wins over its `src` (UY500)
+/// and over the sizes of `data-a-dynamic-image` (largest UY879), which are kept as
+/// alternates, widest first.
+#[test]
+fn amazon_landing_image_is_the_old_hires_original() {
+    let p = page("product-01efbb747904");
+    let (_, images) = run(&p, false);
+    let img = find(
+        &images,
+        "https://images-na.ssl-images-amazon.com/images/I/6163z-yieOL._AC_UY500_.jpg",
+    )
+    .expect("landing image found");
+    assert_eq!(
+        img.url,
+        "https://images-na.ssl-images-amazon.com/images/I/6163z-yieOL._AC_UL1024_.jpg"
+    );
+    assert_eq!(img.source, SourceKind::Lazy);
+    assert_eq!(
+        img.alternates.first().map(String::as_str),
+        Some("https://images-na.ssl-images-amazon.com/images/I/6163z-yieOL._AC_UY879_.jpg")
+    );
+    assert!(img
+        .alt
+        .as_deref()
+        .is_some_and(|a| a.starts_with("Gothamite 36-inch Rolling Duffle Bag")));
+}
+
+/// The built-in Amazon rule keeps the gallery (`#imageBlock`, `#altImages`) and drops
+/// the "customers also viewed" carousel, which discovery without rules does find.
+#[test]
+fn amazon_rule_keeps_the_gallery_and_drops_carousels() {
+    let p = page("product-01efbb747904");
+    let carousel = "https://m.media-amazon.com/images/I/41VPvafgjCL._AC_SR480,600_.jpg";
+    let thumb = "https://images-na.ssl-images-amazon.com/images/I/41vYct5EHTL._AC_SR38,50_.jpg";
+    let (_, all) = run_with(&p, false, &SiteRules::empty());
+    assert!(find(&all, carousel).is_some());
+    let (_, ruled) = run(&p, false);
+    assert!(find(&ruled, carousel).is_none());
+    assert!(find(&ruled, thumb).is_some());
+    assert!(
+        ruled.len() < all.len() / 3,
+        "{} of {}",
+        ruled.len(),
+        all.len()
+    );
+}
+
+/// An Amazon music page has no `#imageBlock`: the include rule matches nothing, so the
+/// page stays whole except the `ol.a-carousel` strips; the album cover is kept.
+#[test]
+fn amazon_page_without_gallery_keeps_its_cover() {
+    let p = page("product-b03d8c978c41");
+    let cover = "https://m.media-amazon.com/images/I/71hQVcypIyL._SS500_.jpg";
+    let (_, all) = run_with(&p, false, &SiteRules::empty());
+    let (_, ruled) = run(&p, false);
+    assert!(find(&ruled, cover).is_some());
+    assert!(ruled.len() < all.len());
+    // Read from the page: the first card of the first carousel.
+    let in_carousel = p
+        .html
+        .split("<ol class=\"a-carousel\"")
+        .nth(1)
+        .expect("carousel");
+    let first_card_img = in_carousel
+        .split("<img")
+        .nth(1)
+        .and_then(|t| t.split("src=\"").nth(1))
+        .and_then(|t| t.split('"').next())
+        .expect("an image in the carousel");
+    assert!(
+        find(&all, first_card_img).is_some()
+            || find(&all, &first_card_img.replace("&amp;", "&")).is_some()
+    );
+    assert!(find(&ruled, first_card_img).is_none());
+}
+
+/// Kinja (lazy-image-2): a 1x1 GIF `src` with a `data-srcset` of 80w..800w: the 800w
+/// entry is the image, the GIF is neither an image nor an alternate.
+#[test]
+fn lazy_article_gives_the_real_image_not_its_placeholder() {
+    let p = page("article-lazy-image-2");
+    let (c, images) = run(&p, false);
+    let best = "https://i.kinja-img.com/gawker-media/image/upload/c_scale,f_auto,fl_progressive,q_80,w_800/18zqkje1rl63yjpg.jpg";
+    let img = images
+        .iter()
+        .find(|i| i.url == best)
+        .expect("800w entry is best");
+    assert_eq!(img.source, SourceKind::Lazy);
+    assert!(img
+        .alternates
+        .iter()
+        .any(|a| a.contains("w_320/18zqkje1rl63yjpg.jpg")));
+    assert!(c
+        .candidates
+        .iter()
+        .any(|c| c.placeholder && c.url.starts_with("data:image/gif")));
+    assert!(images.iter().all(
+        |i| !i.url.starts_with("data:") && i.alternates.iter().all(|a| !a.starts_with("data:"))
+    ));
+}
+
+/// Medium (lazy-image-1): the full-size image only exists inside `<noscript>`.
+#[test]
+fn noscript_fallback_of_a_lazy_article() {
+    let p = page("article-lazy-image-1");
+    let (_, images) = run(&p, false);
+    let img = find(
+        &images,
+        "https://miro.medium.com/max/3788/1*5o3M5niyi911waUrKWVZ0Q.png",
+    )
+    .expect("noscript image");
+    assert_eq!(img.source, SourceKind::Noscript);
+    assert_eq!(img.width, Some(1894));
+}
+
+/// lazy-image-3: two `<img data-src>` with no `src` at all.
+#[test]
+fn data_src_without_src() {
+    let p = page("article-lazy-image-3");
+    let (_, images) = run(&p, false);
+    let got: Vec<&str> = images.iter().map(|i| i.url.as_str()).collect();
+    assert_eq!(
+        got,
+        vec![
+            "https://p3-juejin.byteimg.com/tos-cn-i-k3u1fbpfcp/0579d17015b145a88dd93992c6447d7d~tplv-k3u1fbpfcp-watermark.jpg",
+            "https://p3-juejin.byteimg.com/tos-cn-i-k3u1fbpfcp/0579d17015b145a88dd93992c6447d7d~tplv-k3u1fbpfcp-watermark.png",
+        ]
+    );
+    assert_eq!(images[0].alt.as_deref(), Some("performance.jpg"));
+}
+
+/// Guardian: a `<picture>` whose sources go up to 1760w; the URL's `&amp;` decoded.
+#[test]
+fn picture_gives_its_widest_source() {
+    let p = page("article-guardian-1");
+    let (_, images) = run(&p, false);
+    let img = images
+        .iter()
+        .find(|i| {
+            i.alt
+                .as_deref()
+                .is_some_and(|a| a.starts_with("Hori Parata at his P"))
+        })
+        .expect("figure found");
+    assert_eq!(
+        img.url,
+        "https://i.guim.co.uk/img/media/05cb692c634cd90e5411aab92ca3e649474ff786/0_0_4800_3200/master/4800.jpg?width=880&quality=45&auto=format&fit=max&dpr=2&s=adbbf5d870d9cc7f0b9a24eb5472ebf3"
+    );
+    assert_eq!(img.width, Some(1760));
+    assert!(img.sources.contains(&SourceKind::Picture) && img.sources.contains(&SourceKind::Img));
+}
+
+/// Wikipedia: protocol-relative srcset with densities on an http page; the 2x wins.
+#[test]
+fn density_srcset_on_wikipedia() {
+    let p = page("article-wikipedia-2");
+    let (_, images) = run(&p, false);
+    let img = find(&images, "http://upload.wikimedia.org/wikipedia/en/thumb/9/94/Symbol_support_vote.svg/19px-Symbol_support_vote.svg.png")
+        .expect("good-article symbol");
+    assert_eq!(img.url, "http://upload.wikimedia.org/wikipedia/en/thumb/9/94/Symbol_support_vote.svg/39px-Symbol_support_vote.svg.png");
+    assert_eq!(img.alternates.len(), 2);
+}
+
+/// IKEA: the srcset's 1600w entry; with the built-in rule only the product media grid
+/// (7 pictures) plus page metadata (og:image, JSON-LD, favicon) remain.
+#[test]
+fn ikea_media_grid() {
+    let p = page("product-4708bedc6a2a");
+    let (_, images) = run(&p, false);
+    let grid: Vec<&Image> = images
+        .iter()
+        .filter(|i| i.sources.contains(&SourceKind::Srcset))
+        .collect();
+    assert_eq!(grid.len(), 7);
+    assert_eq!(
+        grid[0].url,
+        "https://www.ikea.com/gb/en/images/products/pelarboj-led-table-lamp-multicolour__0689134_PE722837_S5.JPG?f=g"
+    );
+    assert!(grid.iter().all(
+        |i| i.url.contains("/images/products/pelarboj-led-table-lamp") && i.width == Some(1600)
+    ));
+    assert!(find(&images, "https://www.ikea.com/gb/en/images/products/pelarboj-led-table-lamp-multicolour__0689134_PE722837_S5.JPG").is_some());
+    assert!(
+        !images
+            .iter()
+            .any(|i| i.url.contains("spiken-led-night-light")),
+        "related products dropped"
+    );
+}
+
+/// eBay: the item picture and the og:image, and no 1x1 tracking pixel.
+#[test]
+fn ebay_item_picture() {
+    let p = page("product-9edbb12683ce");
+    let (c, images) = run(&p, false);
+    let got: Vec<&str> = images.iter().map(|i| i.url.as_str()).collect();
+    assert_eq!(
+        got,
+        vec![
+            "https://i.ebayimg.com/images/g/rKMAAOSw4TVeB40o/s-l400.jpg",
+            "https://i.ebayimg.com/images/g/rKMAAOSw4TVeB40o/s-l300.png",
+        ]
+    );
+    assert_eq!(
+        c.title.as_deref(),
+        Some("BILLIE EILISH Graffiti Print Hoodie | eBay")
+    );
+}
+
+/// `--deep` on Amazon: the gallery's hi-res images live only in the ImageBlockATF
+/// script (`"hiRes":"https://...81KtwqInjWL._AC_UL1500_.jpg"`).
+#[test]
+fn deep_finds_amazon_hires_gallery_in_scripts() {
+    let p = page("product-01efbb747904");
+    let hires = "https://images-na.ssl-images-amazon.com/images/I/81KtwqInjWL._AC_UL1500_.jpg";
+    assert!(p.html.contains(&format!("\"hiRes\":\"{hires}\"")));
+    let (_, shallow) = run(&p, false);
+    assert!(find(&shallow, hires).is_none());
+    let (_, deep) = run(&p, true);
+    let img = find(&deep, hires).expect("hi-res found in script");
+    assert_eq!(img.source, SourceKind::Script);
+}
+
+/// Pages cut anywhere (inside a tag, an attribute, a comment, a script, an entity) and
+/// pages with bytes shuffled still give sane output and never panic.
+#[test]
+fn truncated_and_mangled_pages_do_not_panic() {
+    let files = manifest();
+    for (file, url) in files.iter().step_by(27) {
+        let p = read_page(file, url.clone());
+        let len = p.html.len();
+        for k in 1..40usize {
+            let mut cut = len * k / 40;
+            while !p.html.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let part = &p.html[..cut];
+            for deep in [false, true] {
+                let c = discover_html(
+                    part,
+                    &p.url,
+                    &DiscoverOptions { deep },
+                    &SiteRules::builtin(),
+                );
+                let _ = merge(c.candidates);
+            }
+        }
+        // Swap every 97th byte pair of ASCII characters: broken quotes, tags, entities.
+        let mut bytes = p.html.clone().into_bytes();
+        let mut i = 0;
+        while i + 1 < bytes.len() {
+            if bytes[i].is_ascii() && bytes[i + 1].is_ascii() {
+                bytes.swap(i, i + 1);
+            }
+            i += 97;
+        }
+        let mangled = String::from_utf8_lossy(&bytes);
+        let c = discover_html(
+            &mangled,
+            &p.url,
+            &DiscoverOptions { deep: true },
+            &SiteRules::builtin(),
+        );
+        let _ = merge(c.candidates);
+    }
+}
+
+/// Prints images whose URL has no image extension, by kind, for review by hand.
+#[test]
+#[ignore]
+fn review_extensionless() {
+    for (file, url) in manifest() {
+        let p = read_page(&file, url);
+        let (_, images) = run_with(&p, false, &SiteRules::empty());
+        for i in images {
+            if imago_core::urls::image_extension(&i.url).is_none() && !i.url.starts_with("data:") {
+                let mut u = i.url.clone();
+                u.truncate(150);
+                println!("{:<10} {} {}", i.source.as_str(), &file[6..18], u);
+            }
+        }
+    }
+}

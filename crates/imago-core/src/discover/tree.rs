@@ -63,42 +63,6 @@ fn is(name: &str, list: &[&str]) -> bool {
     list.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
-/// Start tags that close an open `<p>`.
-const CLOSES_P: [&str; 32] = [
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "center",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "hr",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-];
-
 impl<'a> Stack<'a> {
     pub fn new(rules: &PageRules<'_>) -> Stack<'a> {
         Stack {
@@ -135,31 +99,28 @@ impl<'a> Stack<'a> {
     /// Closes what a start tag `name` implicitly ends (`<li>` ends an open `<li>`, a
     /// block ends an open `<p>`, `<td>` ends a `<td>`, ...).
     pub fn close_implied(&mut self, name: &str) {
-        let (targets, boundary): (&[&str], &[&str]) = if is(name, &["li"]) {
-            (&["li"], &["ul", "ol", "menu", "table", "div", "body"])
-        } else if is(name, &["dt", "dd"]) {
-            (&["dt", "dd"], &["dl", "div", "table", "body"])
-        } else if is(name, &["option", "optgroup"]) {
-            (&["option"], &["select", "datalist", "body"])
-        } else if is(name, &["td", "th"]) {
-            (&["td", "th"], &["tr", "table", "body"])
-        } else if is(name, &["tr"]) {
-            (
+        // `name` is lowercase (the walker lowercases tag names).
+        let (targets, boundary): (&[&str], &[&str]) = match name {
+            "li" => (&["li"], &["ul", "ol", "menu", "table", "div", "body"]),
+            "dt" | "dd" => (&["dt", "dd"], &["dl", "div", "table", "body"]),
+            "option" | "optgroup" => (&["option"], &["select", "datalist", "body"]),
+            "td" | "th" => (&["td", "th"], &["tr", "table", "body"]),
+            "tr" => (
                 &["tr", "td", "th"],
                 &["table", "tbody", "thead", "tfoot", "body"],
-            )
-        } else if is(name, &["tbody", "thead", "tfoot"]) {
-            (
+            ),
+            "tbody" | "thead" | "tfoot" => (
                 &["tbody", "thead", "tfoot", "tr", "td", "th"],
                 &["table", "body"],
-            )
-        } else if is(name, &CLOSES_P) {
-            (
+            ),
+            "address" | "article" | "aside" | "blockquote" | "center" | "details" | "dialog"
+            | "dir" | "div" | "dl" | "fieldset" | "figcaption" | "figure" | "footer" | "form"
+            | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "header" | "hgroup" | "hr" | "main"
+            | "menu" | "nav" | "ol" | "p" | "pre" | "section" | "table" | "ul" => (
                 &["p"],
                 &["button", "table", "td", "th", "body", "html", "div", "li"],
-            )
-        } else {
-            return;
+            ),
+            _ => return,
         };
         for k in (0..self.open.len()).rev() {
             let n = self.open[k].name;

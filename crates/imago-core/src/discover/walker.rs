@@ -106,6 +106,9 @@ pub struct Walker<'p, 'r> {
     inside: bool,
     /// Per candidate: found inside an `include` match, or page-level.
     inside_flags: Vec<bool>,
+    /// The `<img>` that was the last tag read (its group): a `<noscript>` right after it
+    /// holds its fallback, the same picture.
+    last_img: Option<u32>,
 }
 
 fn lower<'b>(name: &str, buf: &'b mut [u8; 16]) -> &'b str {
@@ -138,6 +141,7 @@ impl<'p, 'r> Walker<'p, 'r> {
             next_group: 0,
             inside: true,
             inside_flags: Vec::new(),
+            last_img: None,
         }
     }
 
@@ -151,7 +155,10 @@ impl<'p, 'r> Walker<'p, 'r> {
                 Token::Start { name, self_closing } => {
                     raw = self.start(&mut stack, name, &attrs, self_closing);
                 }
-                Token::End { name } => stack.pop(name),
+                Token::End { name } => {
+                    self.last_img = None;
+                    stack.pop(name);
+                }
                 Token::Text(text) => {
                     let counts = stack.counts();
                     self.inside = stack.inside();
@@ -188,6 +195,14 @@ impl<'p, 'r> Walker<'p, 'r> {
 
     /// Resolves `text` (entity-decoded) and records a candidate.
     fn emit(&mut self, text: &str, e: Emit<'_>) {
+        // Templates and JSON leave words where a URL should be (`"image": "null"`).
+        let word = text.trim();
+        if ["null", "undefined", "none", "false", "true", "nan"]
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(word))
+        {
+            return;
+        }
         let Some(url) = urls::resolve(text, &self.base) else {
             return;
         };
@@ -203,7 +218,9 @@ impl<'p, 'r> Walker<'p, 'r> {
             self.pending
                 .push((Slot::Candidate(self.out.candidates.len()), text.to_string()));
         }
-        let placeholder = urls::is_placeholder(&url);
+        // A declared 1x1 is a tracking pixel or a spacer whatever its URL.
+        let tiny = matches!((e.info.width, e.info.height), (Some(w), Some(h)) if w <= 2 && h <= 2);
+        let placeholder = tiny || urls::is_placeholder(&url);
         self.inside_flags.push(self.inside || page_level(e.kind));
         self.out.candidates.push(Candidate {
             url,
@@ -254,8 +271,10 @@ impl<'p, 'r> Walker<'p, 'r> {
         }
         self.order = self.order.saturating_add(1);
         let order = self.order;
-        let void =
-            html::is_void(tag) || (self_closing && (foreign || tag == "svg" || tag == "image"));
+        // HTML reads `<image>` as `<img>` (void); foreign elements may close themselves.
+        let void = html::is_void(tag)
+            || (tag == "image" && !foreign)
+            || (self_closing && (foreign || tag == "svg"));
 
         // The group of this element's own candidates, made on first use.
         let mut own: Option<u32> = None;
@@ -269,6 +288,12 @@ impl<'p, 'r> Walker<'p, 'r> {
         if tag == "picture" {
             let g = self.group(&mut own);
             child = ChildGroup::Shared(g);
+        }
+        let after_img = self.last_img.take();
+        if tag == "noscript" {
+            if let Some(g) = after_img {
+                child = ChildGroup::Once(g);
+            }
         }
         let mut link_href: Option<Cow<'_, str>> = None;
         if tag == "a" {
@@ -302,57 +327,86 @@ impl<'p, 'r> Walker<'p, 'r> {
         // For a void element the top is its parent: metadata follows only `exclude`.
         let excluded = stack.top().is_some_and(|o| o.excluded);
 
+        // Elements that show an image where they stand: nothing inside an excluded part.
+        if counts {
+            self.element(
+                tag, attrs, is_img, foreign, noscript, &mut own, link_href, order,
+            );
+        }
         match tag {
-            "img" | "image" if is_img => {
-                if counts {
-                    self.img(attrs, &mut own, noscript, order);
+            "meta" if !excluded => self.meta(attrs, order),
+            "link" if !excluded => self.link(attrs, order),
+            "base" => self.base(attrs),
+            "title" if !foreign && self.out.title.is_none() => raw = Raw::Title,
+            "style" => raw = Raw::Style { order },
+            "script" => {
+                let ty = attr(attrs, "type").map(|t| t.trim().to_ascii_lowercase());
+                let ty = ty.as_deref().unwrap_or("");
+                if ty == "application/ld+json" {
+                    raw = Raw::JsonLd { order };
+                } else if self.opts.deep && attr(attrs, "src").is_none() {
+                    raw = Raw::Script { order };
                 }
             }
-            "source" => {
-                if counts {
-                    self.source(attrs, &mut own, noscript, order);
-                }
-            }
+            "iframe" | "frame" if self.opts.deep && counts => self.iframe(attrs),
+            _ => {}
+        }
+
+        if counts {
+            self.common(attrs, is_img || in_picture_source, &mut own, order);
+        }
+        raw
+    }
+
+    /// The candidates of an element that shows an image itself.
+    #[allow(clippy::too_many_arguments)]
+    fn element(
+        &mut self,
+        tag: &str,
+        attrs: &[Attr<'_>],
+        is_img: bool,
+        foreign: bool,
+        noscript: bool,
+        own: &mut Option<u32>,
+        link_href: Option<Cow<'_, str>>,
+        order: u32,
+    ) {
+        match tag {
+            "img" | "image" if is_img => self.img(attrs, own, noscript, order),
+            "source" => self.source(attrs, own, noscript, order),
             "input" => {
                 let is_image =
                     attr(attrs, "type").is_some_and(|t| t.trim().eq_ignore_ascii_case("image"));
-                if counts && is_image {
-                    self.simple(attrs, "src", SourceKind::Input, &mut own, order);
+                if is_image {
+                    self.simple(attrs, "src", SourceKind::Input, own, order);
                 }
             }
-            "video" => {
-                if counts {
-                    self.simple(attrs, "poster", SourceKind::Poster, &mut own, order);
-                }
-            }
+            "video" => self.simple(attrs, "poster", SourceKind::Poster, own, order),
             "image" | "feimage" if foreign => {
-                if counts {
-                    let name = if attr(attrs, "href").is_some() {
-                        "href"
-                    } else {
-                        "xlink:href"
-                    };
-                    self.simple(attrs, name, SourceKind::Svg, &mut own, order);
-                }
+                let name = if attr(attrs, "href").is_some() {
+                    "href"
+                } else {
+                    "xlink:href"
+                };
+                self.simple(attrs, name, SourceKind::Svg, own, order);
             }
             "embed" | "object" => {
                 let key = if tag == "embed" { "src" } else { "data" };
                 let typed = attr(attrs, "type")
                     .is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("image/"));
                 let v = attr(attrs, key).map(decode);
-                if counts
-                    && v.as_deref()
-                        .is_some_and(|v| typed || urls::looks_like_image(v))
+                if v.as_deref()
+                    .is_some_and(|v| typed || urls::looks_like_image(v))
                 {
-                    self.simple(attrs, key, SourceKind::Embed, &mut own, order);
+                    self.simple(attrs, key, SourceKind::Embed, own, order);
                 }
             }
             "a" => {
-                if let (true, Some(h)) = (counts, link_href) {
-                    let mut info = Info::of(attrs);
-                    info.width = None;
-                    info.height = None;
-                    let g = self.group(&mut own);
+                if let Some(h) = link_href {
+                    // The link's title ("Open in a new window") says less than the alt of
+                    // the thumbnail inside, which merge falls back to.
+                    let info = Info::default();
+                    let g = self.group(own);
                     self.emit(
                         &h,
                         Emit {
@@ -366,50 +420,18 @@ impl<'p, 'r> Walker<'p, 'r> {
                     );
                 }
             }
-            "meta" => {
-                if !excluded {
-                    self.meta(attrs, order);
-                }
-            }
-            "link" => {
-                if !excluded {
-                    self.link(attrs, order);
-                }
-            }
-            "base" => self.base(attrs),
-            "title" if !foreign && self.out.title.is_none() => raw = Raw::Title,
-            "style" => raw = Raw::Style { order },
-            "script" => {
-                let ty = attr(attrs, "type").map(|t| t.trim().to_ascii_lowercase());
-                let ty = ty.as_deref().unwrap_or("");
-                if ty == "application/ld+json" {
-                    raw = Raw::JsonLd { order };
-                } else if self.opts.deep && attr(attrs, "src").is_none() {
-                    raw = Raw::Script { order };
-                }
-            }
-            "iframe" | "frame" => {
-                if self.opts.deep && counts {
-                    self.iframe(attrs);
-                }
-            }
+            // The legacy `background` attribute paints an image like CSS does.
             "body" | "table" | "td" | "th" | "tr" => {
-                if counts && attr(attrs, "background").is_some() {
-                    self.simple(attrs, "background", SourceKind::CssInline, &mut own, order);
-                }
+                self.simple(attrs, "background", SourceKind::CssInline, own, order)
             }
             _ => {}
         }
-
-        if counts {
-            self.common(attrs, is_img || in_picture_source, &mut own, order);
-        }
-        raw
     }
 
     fn img(&mut self, attrs: &[Attr<'_>], own: &mut Option<u32>, noscript: bool, order: u32) {
         let info = Info::of(attrs);
         let g = self.group(own);
+        self.last_img = Some(g);
         let e = |kind| Emit {
             kind,
             group: Some(g),
@@ -684,6 +706,22 @@ impl<'p, 'r> Walker<'p, 'r> {
             "twitter:image" | "twitter:image:src" => SourceKind::Twitter,
             "image" | "thumbnailurl" => SourceKind::JsonLd,
             "msapplication-tileimage" => SourceKind::Icon,
+            "thumbnail" => SourceKind::ImageSrc,
+            "og:image:width" | "og:image:height" => {
+                // Describes the og:image just before it.
+                let n = dimension(&decode(content));
+                let last = self.out.candidates.last_mut();
+                if let (Some(n), Some(c)) = (n, last) {
+                    if c.kind == SourceKind::OpenGraph {
+                        if key.ends_with("width") {
+                            c.width = c.width.or(Some(n));
+                        } else {
+                            c.height = c.height.or(Some(n));
+                        }
+                    }
+                }
+                return;
+            }
             "og:title" => {
                 let t = collapse(&decode(content));
                 if !t.is_empty() && self.og_title.is_none() {
@@ -711,12 +749,16 @@ impl<'p, 'r> Walker<'p, 'r> {
         let rel = attr(attrs, "rel")
             .map(|r| r.to_ascii_lowercase())
             .unwrap_or_default();
-        let Some(href) = attr(attrs, "href").map(decode) else {
-            return;
-        };
         let tokens: Vec<&str> = rel.split_ascii_whitespace().collect();
         let has = |t: &str| tokens.contains(&t);
         let as_ = attr(attrs, "as").map(|a| a.trim().to_ascii_lowercase());
+        let preload_image = has("preload") && as_.as_deref() == Some("image");
+        // A preloaded responsive image may have only `imagesrcset`.
+        let href = attr(attrs, "href").map(decode);
+        let set = attr(attrs, "imagesrcset").filter(|_| preload_image);
+        let Some(href) = href.or_else(|| set.map(|_| Cow::Borrowed(""))) else {
+            return;
+        };
         if has("stylesheet") || (has("preload") && as_.as_deref() == Some("style")) {
             self.stylesheet(&href);
             return;
@@ -734,8 +776,8 @@ impl<'p, 'r> Walker<'p, 'r> {
             SourceKind::Icon
         } else if has("image_src") {
             SourceKind::ImageSrc
-        } else if has("preload") && as_.as_deref() == Some("image") {
-            if let Some(set) = attr(attrs, "imagesrcset") {
+        } else if preload_image {
+            if let Some(set) = set {
                 let g = self.new_group();
                 let e = Emit {
                     kind: SourceKind::ImageSrc,
@@ -817,7 +859,9 @@ impl<'p, 'r> Walker<'p, 'r> {
             match slot {
                 Slot::Candidate(i) => {
                     if let Some(c) = self.out.candidates.get_mut(i) {
-                        c.placeholder = urls::is_placeholder(&url);
+                        let tiny =
+                            matches!((c.width, c.height), (Some(w), Some(h)) if w <= 2 && h <= 2);
+                        c.placeholder = tiny || urls::is_placeholder(&url);
                         c.url = url;
                     }
                 }

@@ -41,7 +41,7 @@ pub const VOID: [&str; 14] = [
 
 /// `true` for a void element (`img`, `br`, ...), case-insensitive.
 pub fn is_void(name: &str) -> bool {
-    VOID.iter().any(|v| v.eq_ignore_ascii_case(name))
+    name.len() <= 6 && VOID.iter().any(|v| v.eq_ignore_ascii_case(name))
 }
 
 /// The first value of attribute `name` (ASCII case-insensitive), still encoded.
