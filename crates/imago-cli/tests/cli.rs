@@ -16,7 +16,7 @@ const PAGE: &str = r#"<!doctype html>
 </head><body>
 <div class="hero"></div>
 <img src="/img/a.png" alt="A mug">
-<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="/img/lazy.png" alt="lazy">
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="/img/late.png" alt="lazy">
 <picture><source srcset="/img/small.png 300w, /img/big.png 1200w"><img src="/img/small.png"></picture>
 <a href="/img/full.png"><img src="/img/thumb.png"></a>
 <img src="/img/dup.png">
@@ -31,7 +31,7 @@ fn images() -> Vec<(&'static str, Vec<u8>)> {
         ("/img/dup.png", a),
         ("/img/og.png", png(120, 60, 2)),
         ("/img/bg.png", png(200, 100, 3)),
-        ("/img/lazy.png", png(64, 64, 4)),
+        ("/img/late.png", png(64, 64, 4)),
         ("/img/small.png", png(30, 20, 5)),
         ("/img/big.png", png(300, 200, 6)),
         ("/img/thumb.png", png(16, 16, 7)),
@@ -77,7 +77,7 @@ fn list_json_reports_each_picture_once_with_its_best_version() {
         "/img/og.png",
         "/img/bg.png",
         "/img/a.png",
-        "/img/lazy.png",
+        "/img/late.png",
         "/img/big.png",
         "/img/full.png",
         "/img/dup.png",
