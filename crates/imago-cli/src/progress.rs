@@ -87,7 +87,9 @@ impl Reporter for Progress {
             return;
         }
         match event {
-            Event::Page { selected, warnings, .. } => {
+            Event::Page {
+                selected, warnings, ..
+            } => {
                 if let Some(bar) = &self.bar {
                     bar.inc_length(*selected as u64);
                 }

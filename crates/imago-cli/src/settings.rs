@@ -51,7 +51,10 @@ pub fn pages(args: &PageArgs) -> Result<Vec<PageInput>> {
 pub fn discovery(args: &PageArgs) -> Result<Discovery> {
     let mut rules = SiteRules::builtin();
     if let Some(path) = &args.site_rules {
-        rules.extend(SiteRules::from_toml(&read_rule_file(path)?, &path.display().to_string())?);
+        rules.extend(SiteRules::from_toml(
+            &read_rule_file(path)?,
+            &path.display().to_string(),
+        )?);
     }
     Ok(Discovery {
         deep: args.deep,
@@ -71,7 +74,8 @@ pub fn hd_rules(user: Option<&Path>) -> Result<RulePack> {
 }
 
 fn read_rule_file(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the rule file", path.display()))
+    std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the rule file", path.display()))
 }
 
 pub fn filter(args: &FilterArgs) -> Result<Filter> {
@@ -143,18 +147,23 @@ pub fn template(flag: &str, t: &str) -> Result<Template> {
 }
 
 pub fn client(args: &NetArgs) -> Result<ClientConfig> {
-    let mut cfg = ClientConfig::default();
-    cfg.concurrency = args.concurrency.max(1);
-    cfg.per_host = args.per_host.max(1);
+    let mut cfg = ClientConfig {
+        concurrency: args.concurrency.max(1),
+        per_host: args.per_host.max(1),
+        retries: args.retries,
+        total_timeout: duration("--timeout", &args.timeout)?,
+        connect_timeout: duration("--connect-timeout", &args.connect_timeout)?,
+        read_timeout: duration("--read-timeout", &args.read_timeout)?,
+        max_redirects: args.max_redirects,
+        max_bytes: parse_size(&args.max_size)
+            .map_err(|e| anyhow!("--max-size {}: {e}", args.max_size))?,
+        cookies_file: args.cookies.clone(),
+        send_referer: !args.no_referer,
+        ..ClientConfig::default()
+    };
     if let Some(d) = &args.delay {
         cfg.per_host_delay = duration("--delay", d)?;
     }
-    cfg.retries = args.retries;
-    cfg.total_timeout = duration("--timeout", &args.timeout)?;
-    cfg.connect_timeout = duration("--connect-timeout", &args.connect_timeout)?;
-    cfg.read_timeout = duration("--read-timeout", &args.read_timeout)?;
-    cfg.max_redirects = args.max_redirects;
-    cfg.max_bytes = parse_size(&args.max_size).map_err(|e| anyhow!("--max-size {}: {e}", args.max_size))?;
     if let Some(ua) = &args.user_agent {
         cfg.user_agent = ua.clone();
     }
@@ -162,17 +171,18 @@ pub fn client(args: &NetArgs) -> Result<ClientConfig> {
         let (name, value) = h
             .split_once(':')
             .ok_or_else(|| anyhow!("--header {h:?}: write it as \"Name: value\""))?;
-        cfg.headers.push((name.trim().to_string(), value.trim().to_string()));
+        cfg.headers
+            .push((name.trim().to_string(), value.trim().to_string()));
     }
-    cfg.cookies_file = args.cookies.clone();
-    cfg.send_referer = !args.no_referer;
     Ok(cfg)
 }
 
 /// `500ms`, `2s`, `1.5m`, `1h`, or plain seconds.
 pub fn duration(flag: &str, s: &str) -> Result<Duration> {
     let t = s.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     let n: f64 = num
         .parse()
@@ -184,7 +194,7 @@ pub fn duration(flag: &str, s: &str) -> Result<Duration> {
         "h" => n * 3600.0,
         other => bail!("{flag} {s}: unknown unit {other:?} (ms, s, m, h)"),
     };
-    if !secs.is_finite() || secs < 0.0 || secs > 7.0 * 86400.0 {
+    if !secs.is_finite() || !(0.0..=7.0 * 86400.0).contains(&secs) {
         bail!("{flag} {s}: out of range");
     }
     Ok(Duration::from_secs_f64(secs))
@@ -215,7 +225,10 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(duration("--x", "500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(
+            duration("--x", "500ms").unwrap(),
+            Duration::from_millis(500)
+        );
         assert_eq!(duration("--x", "2m").unwrap(), Duration::from_secs(120));
         assert_eq!(duration("--x", "3").unwrap(), Duration::from_secs(3));
         let e = duration("--delay", "fast").unwrap_err().to_string();

@@ -50,7 +50,8 @@ pub fn decode(uri: &str) -> Result<DataUri, DataUriError> {
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 fn percent_decode(s: &str) -> Cow<'_, [u8]> {

@@ -27,7 +27,11 @@ pub async fn run(args: ListArgs) -> Result<Outcome> {
                 eprintln!("imago: {e}");
                 outcome = worse(
                     outcome,
-                    if e.is_bad_input() { Outcome::BadInput } else { Outcome::SomeFailed },
+                    if e.is_bad_input() {
+                        Outcome::BadInput
+                    } else {
+                        Outcome::SomeFailed
+                    },
                 );
                 continue;
             }
@@ -36,14 +40,20 @@ pub async fn run(args: ListArgs) -> Result<Outcome> {
             eprintln!("imago: warning: {w}");
         }
         let rows = select(&client, &page, &filter, sort, args.probe).await;
-        for (image, measured, probe_error) in rows.iter().take(args.filter.limit.unwrap_or(usize::MAX)) {
+        for (image, measured, probe_error) in
+            rows.iter().take(args.filter.limit.unwrap_or(usize::MAX))
+        {
             if args.json {
                 let mut obj = image_json(image, page.page.as_str(), measured);
                 if let Some(e) = probe_error {
                     obj.insert("probe_error".into(), json!(e));
                 }
                 if let Some(pack) = &hd {
-                    let c: Vec<String> = pack.candidates(&image.url).into_iter().map(|r| r.url).collect();
+                    let c: Vec<String> = pack
+                        .candidates(&image.url)
+                        .into_iter()
+                        .map(|r| r.url)
+                        .collect();
                     obj.insert("hd".into(), json!(c));
                 }
                 println!("{}", Value::Object(obj));
@@ -94,7 +104,9 @@ async fn select(
     } else {
         // Without a probe nothing is measured: the width/height attributes of a page are
         // layout hints, often wrong for the file, so they are not reported as its size.
-        kept.into_iter().map(|i| (i, Measured::default(), None)).collect()
+        kept.into_iter()
+            .map(|i| (i, Measured::default(), None))
+            .collect()
     };
     rows.retain(|(_, m, _)| filter.check_measured(m).is_ok());
     if let Some((key, desc)) = sort {
@@ -127,7 +139,10 @@ fn print_plain(image: &Image, m: &Measured, probed: bool) {
         (Some(w), Some(h)) => format!("{w}x{h}"),
         _ => "?".into(),
     };
-    let fmt = m.format.map(|f| f.to_string()).unwrap_or_else(|| "?".into());
+    let fmt = m
+        .format
+        .map(|f| f.to_string())
+        .unwrap_or_else(|| "?".into());
     let bytes = m.bytes.map(|b| b.to_string()).unwrap_or_else(|| "?".into());
     println!("{}\t{dims}\t{fmt}\t{bytes}", image.url);
 }

@@ -181,7 +181,12 @@ async fn follow_stylesheets(
         if level.is_empty() {
             break;
         }
-        let texts = join_all(level.iter().map(|u| read_stylesheet(client, input, page, u))).await;
+        let texts = join_all(
+            level
+                .iter()
+                .map(|u| read_stylesheet(client, input, page, u)),
+        )
+        .await;
         let mut next = Vec::new();
         for (url, text) in level.iter().zip(texts) {
             match text {
@@ -217,7 +222,9 @@ async fn read_stylesheet(
             let PageInput::File { path, .. } = input else {
                 return Err("a web page cannot point at local files".into());
             };
-            let css_path = url.to_file_path().map_err(|_| "not a local path".to_string())?;
+            let css_path = url
+                .to_file_path()
+                .map_err(|_| "not a local path".to_string())?;
             let dir = path
                 .parent()
                 .and_then(|p| std::fs::canonicalize(p).ok())

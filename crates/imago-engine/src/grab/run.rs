@@ -98,7 +98,12 @@ async fn grab_page(
         items.retain(|item| match opts.filter.check_measured(&item.measured) {
             Ok(()) => true,
             Err(why) => {
-                skipped(report, &page_str, &item.image.url, format!("filtered: {why}"));
+                skipped(
+                    report,
+                    &page_str,
+                    &item.image.url,
+                    format!("filtered: {why}"),
+                );
                 false
             }
         });
@@ -146,16 +151,17 @@ async fn grab_page(
                 if let Some(reason) = sink.already_saved(&url) {
                     return skipped(report, page_str, &url, reason);
                 }
-                let fetched = match fetch_one(client, opts, &item.image, referer.as_ref(), dir).await {
-                    Ok(f) => f,
-                    Err(reason) => {
-                        return report.event(&Event::Failed {
-                            page: page_str.clone(),
-                            url,
-                            reason,
-                        })
-                    }
-                };
+                let fetched =
+                    match fetch_one(client, opts, &item.image, referer.as_ref(), dir).await {
+                        Ok(f) => f,
+                        Err(reason) => {
+                            return report.event(&Event::Failed {
+                                page: page_str.clone(),
+                                url,
+                                reason,
+                            })
+                        }
+                    };
                 let measured = Measured {
                     width: fetched.info.map(|i| i.width),
                     height: fetched.info.map(|i| i.height),
@@ -175,7 +181,14 @@ async fn grab_page(
                 vars.ext = ext;
                 vars.hash8 = Some(&hash8);
                 let file = opts.name.render(&vars);
-                let event = sink.save(page_str, vars_page.title, &item.image, fetched, dir_components, &file);
+                let event = sink.save(
+                    page_str,
+                    vars_page.title,
+                    &item.image,
+                    fetched,
+                    dir_components,
+                    &file,
+                );
                 report.event(&event);
             }
         })

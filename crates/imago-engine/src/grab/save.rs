@@ -338,7 +338,11 @@ impl Sink {
 
     /// Completes the zip (renamed into place only now) and removes the work folder.
     pub(crate) fn finish(&self) -> Result<(), StoreError> {
-        let zip = self.zip.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let zip = self
+            .zip
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         if let Some(zip) = zip {
             zip.finish()?;
         }
