@@ -32,11 +32,14 @@
 //!   negative one), ICO/CUR the largest entry, AVIF/HEIF the primary item (not its
 //!   thumbnail or alpha plane), SVG its root's `width`/`height`, else its `viewBox`, else
 //!   300 x 150 (the size browsers give an image with no intrinsic size).
-//! - The probe reads headers, not pixels: a file cut short after its header is `Known`;
-//!   telling a complete body from a truncated one is the downloader's job.
+//! - The probe reads headers, not pixels: a prefix whose header is intact is `Known`. When
+//!   `complete` says the bytes are the whole file, their structure is checked too (a JPEG
+//!   without its end marker, a PNG chunk or GIF block or AVIF box cut short, a WebP
+//!   shorter than its RIFF size, ...), and a truncated file is `NotImage`.
 
 mod bmp;
 mod bytes;
+mod ending;
 mod gif;
 mod html;
 mod ico;
@@ -81,7 +84,12 @@ pub enum Probe {
 /// to read a frame header if that is what comes next).
 pub fn probe(prefix: &[u8], complete: bool) -> Probe {
     let outcome = match classify(prefix) {
-        Sniffed::Is(format) => parse(format, prefix, complete),
+        Sniffed::Is(format) => parse(format, prefix, complete).and_then(|info| {
+            if complete {
+                ending::check(format, prefix)?;
+            }
+            Ok(info)
+        }),
         Sniffed::Maybe(need) => Err(Stop::Need(need)),
         Sniffed::Markup => markup(prefix),
         Sniffed::Unknown => Err(Stop::Bad(unknown_reason(prefix))),
