@@ -83,7 +83,13 @@ pub enum Probe {
 /// of the segment that runs past the prefix plus the few bytes of the next marker (enough
 /// to read a frame header if that is what comes next).
 pub fn probe(prefix: &[u8], complete: bool) -> Probe {
-    let outcome = match classify(prefix) {
+    let sniffed = classify(prefix);
+    let what = match sniffed {
+        Sniffed::Is(format) => format.as_str(),
+        Sniffed::Markup => "svg",
+        Sniffed::Maybe(_) | Sniffed::Unknown => "image",
+    };
+    let outcome = match sniffed {
         Sniffed::Is(format) => parse(format, prefix, complete).and_then(|info| {
             if complete {
                 ending::check(format, prefix)?;
@@ -97,23 +103,19 @@ pub fn probe(prefix: &[u8], complete: bool) -> Probe {
     match outcome {
         Ok(info) => Probe::Known(info),
         Err(Stop::Bad(reason)) => Probe::NotImage(reason),
+        Err(Stop::Need(_)) if complete => Probe::NotImage(format!(
+            "truncated {what} file: its header goes on past its {} bytes",
+            prefix.len()
+        )),
         Err(Stop::Need(need)) => {
-            let what = match classify(prefix) {
-                Sniffed::Is(format) => format.as_str(),
-                _ => "image",
-            };
-            if complete {
-                Probe::NotImage(format!(
-                    "truncated {what} file: its header needs {need} bytes, the file has {}",
-                    prefix.len()
-                ))
-            } else if need > MAX_NEED {
+            // A parser asking for what it already has would loop the engine forever.
+            let need = need.max(prefix.len().saturating_add(1));
+            if need > MAX_NEED {
                 Probe::NotImage(format!(
                     "{what} header needs {need} bytes, more than the {MAX_NEED} a probe reads"
                 ))
             } else {
-                // A parser asking for what it already has would loop the engine forever.
-                Probe::NeedMore(need.max(prefix.len().saturating_add(1)))
+                Probe::NeedMore(need)
             }
         }
     }
