@@ -29,9 +29,13 @@
 //!   orient those by `irot`/`imir` only, and the EXIF item usually sits at the end of the
 //!   file, out of a prefix's reach.
 //! - GIF reports the logical screen, BMP the absolute height (top-down bitmaps have a
-//!   negative one), ICO/CUR the largest entry, AVIF/HEIF the primary item (not its
-//!   thumbnail or alpha plane), SVG its root's `width`/`height`, else its `viewBox`, else
-//!   300 x 150 (the size browsers give an image with no intrinsic size).
+//!   negative one), ICO/CUR the largest entry (an embedded PNG's own IHDR when the
+//!   directory says 256, the most it can say), AVIF/HEIF the primary item's `ispe` (not
+//!   a thumbnail's or an alpha plane's; a `clap` crop is not applied), SVG its root's
+//!   `width`/`height`, else its `viewBox`, else 300 x 150 (the size browsers give an
+//!   image with no intrinsic size). Gzipped SVG (`.svgz`) is refused: it needs inflating.
+//! - Once a prefix is `Known`, every longer prefix of the same file gives the same
+//!   answer, so the engine may stop reading at the first `Known`.
 //! - The probe reads headers, not pixels: a prefix whose header is intact is `Known`. When
 //!   `complete` says the bytes are the whole file, their structure is checked too (a JPEG
 //!   without its end marker, a PNG chunk or GIF block or AVIF box cut short, a WebP
@@ -246,14 +250,19 @@ enum Confirm {
     No,
 }
 
-/// Second looks for the short, weak signatures (`BM`, `00 00 01 00`), so that a text or
-/// a random file starting with those bytes is not taken for an image.
+/// Second looks for the short, weak signatures (`BM`, `00 00 01 00`) and the GIF version,
+/// so that a text or a random file starting with those bytes is not taken for an image.
 fn confirm(format: Format, prefix: &[u8]) -> Confirm {
     match format {
         Format::Bmp => match bytes::le32(prefix, 14) {
             Ok(size) if bmp::known_header_size(size) => Confirm::Yes,
             Ok(_) => Confirm::No,
             Err(_) => Confirm::Need(18),
+        },
+        // GIF87a and GIF89a are the only versions.
+        Format::Gif => match prefix.get(4) {
+            Some(b'7' | b'9') => Confirm::Yes,
+            _ => Confirm::No,
         },
         Format::Ico => match bytes::le16(prefix, 4) {
             Ok(0) => Confirm::No,
