@@ -149,60 +149,23 @@ enum Sniffed {
     Unknown,
 }
 
-/// Binary signatures: bytes (`None` = any byte) and the format they announce. ISOBMFF is
-/// separate because its brand decides between AVIF and HEIF.
-const MAGIC: &[(&[Option<u8>], Format)] = &[
-    (&[Some(0xFF), Some(0xD8), Some(0xFF)], Format::Jpeg),
-    (
-        &[
-            Some(0x89),
-            Some(b'P'),
-            Some(b'N'),
-            Some(b'G'),
-            Some(0x0D),
-            Some(0x0A),
-            Some(0x1A),
-            Some(0x0A),
-        ],
-        Format::Png,
-    ),
-    (
-        &[
-            Some(b'G'),
-            Some(b'I'),
-            Some(b'F'),
-            Some(b'8'),
-            None,
-            Some(b'a'),
-        ],
-        Format::Gif,
-    ),
-    (
-        &[
-            Some(b'R'),
-            Some(b'I'),
-            Some(b'F'),
-            Some(b'F'),
-            None,
-            None,
-            None,
-            None,
-            Some(b'W'),
-            Some(b'E'),
-            Some(b'B'),
-            Some(b'P'),
-        ],
-        Format::Webp,
-    ),
-    (&[Some(b'I'), Some(b'I'), Some(b'*'), Some(0)], Format::Tiff),
-    (&[Some(b'M'), Some(b'M'), Some(0), Some(b'*')], Format::Tiff),
+/// Binary signatures and the format they announce; `?` matches any byte (no signature
+/// holds a literal 0x3F). ISOBMFF is separate because its brand decides between AVIF and
+/// HEIF.
+const MAGIC: &[(&[u8], Format)] = &[
+    (b"\xFF\xD8\xFF", Format::Jpeg),
+    (b"\x89PNG\r\n\x1A\n", Format::Png),
+    (b"GIF8?a", Format::Gif),
+    (b"RIFF????WEBP", Format::Webp),
+    (b"II*\0", Format::Tiff),
+    (b"MM\0*", Format::Tiff),
     // BigTIFF.
-    (&[Some(b'I'), Some(b'I'), Some(b'+'), Some(0)], Format::Tiff),
-    (&[Some(b'M'), Some(b'M'), Some(0), Some(b'+')], Format::Tiff),
-    (&[Some(b'B'), Some(b'M')], Format::Bmp),
+    (b"II+\0", Format::Tiff),
+    (b"MM\0+", Format::Tiff),
+    (b"BM", Format::Bmp),
     // Icon (type 1) and cursor (type 2); the count after them must not be zero.
-    (&[Some(0), Some(0), Some(1), Some(0)], Format::Ico),
-    (&[Some(0), Some(0), Some(2), Some(0)], Format::Ico),
+    (b"\0\0\x01\0", Format::Ico),
+    (b"\0\0\x02\0", Format::Ico),
 ];
 
 fn classify(prefix: &[u8]) -> Sniffed {
@@ -212,7 +175,7 @@ fn classify(prefix: &[u8]) -> Sniffed {
         let agrees = magic[..n]
             .iter()
             .zip(prefix)
-            .all(|(m, b)| m.is_none_or(|m| m == *b));
+            .all(|(m, b)| *m == b'?' || m == b);
         if !agrees {
             continue;
         }
