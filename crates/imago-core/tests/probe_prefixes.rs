@@ -76,10 +76,9 @@ fn complete_prefix_agrees(name: &str, prefix: &[u8], partial: &Probe, strict: bo
 }
 
 #[test]
-fn once_refused_a_file_is_not_asked_for_more() {
-    // A NotImage answer is final for a prefix: growing it must not turn it into a
-    // NeedMore (the engine would have stopped). It may only stay NotImage... unless the
-    // longer prefix is Known for the same bytes, which would mean the refusal was wrong.
+fn once_refused_a_file_stays_refused() {
+    // The engine stops at the first NotImage: a longer prefix turning into NeedMore or
+    // Known would mean that refusal was wrong.
     for (name, bytes) in all_files() {
         let mut refused_at = None;
         for n in lengths(bytes.len()) {
