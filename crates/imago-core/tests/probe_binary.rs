@@ -36,17 +36,18 @@ fn bmp_info(width: i32, height: i32) -> Vec<u8> {
 
 #[test]
 fn a_top_down_bmp_reports_its_height_as_a_positive_number() {
+    // Headers only (no pixels), so probed as prefixes.
     assert_eq!(
-        probe(&bmp_info(200, -300), true),
+        probe(&bmp_info(200, -300), false),
         known(Format::Bmp, 200, 300, None)
     );
     assert_eq!(
-        probe(&bmp_info(200, 300), true),
+        probe(&bmp_info(200, 300), false),
         known(Format::Bmp, 200, 300, None)
     );
     // i32::MIN has no positive i32: it must not overflow.
     assert_eq!(
-        probe(&bmp_info(1, i32::MIN), true),
+        probe(&bmp_info(1, i32::MIN), false),
         known(Format::Bmp, 1, 1 << 31, None)
     );
     refused(&bmp_info(-5, 10), "width");
@@ -313,6 +314,8 @@ fn an_apng_is_a_png() {
     b.extend_from_slice(&8u32.to_be_bytes());
     b.extend_from_slice(b"acTL");
     b.extend_from_slice(&[0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0]);
+    b.extend_from_slice(&chunk(b"IDAT", &[0x78, 0x9C, 0x03, 0x00]));
+    b.extend_from_slice(&chunk(b"IEND", &[]));
     assert_eq!(probe(&b, true), known(Format::Png, 400, 300, None));
 }
 
@@ -321,4 +324,66 @@ fn a_png_whose_first_chunk_is_not_ihdr_is_refused() {
     let mut b = png_head(10, 10);
     b[12..16].copy_from_slice(b"IDAT");
     refused(&b, "IHDR");
+}
+
+/// A PNG chunk (the CRC is not checked past IHDR, so zeros do).
+fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut b = (data.len() as u32).to_be_bytes().to_vec();
+    b.extend_from_slice(kind);
+    b.extend_from_slice(data);
+    b.extend_from_slice(&[0; 4]);
+    b
+}
+
+fn whole_png() -> Vec<u8> {
+    let mut b = png_head(8, 8);
+    b.extend_from_slice(&chunk(b"IDAT", &[0x78; 40]));
+    b.extend_from_slice(&chunk(b"IEND", &[]));
+    b
+}
+
+#[test]
+fn a_complete_file_cut_inside_its_body_is_refused_but_its_prefix_is_known() {
+    let png = whole_png();
+    assert_eq!(probe(&png, true), known(Format::Png, 8, 8, None));
+    // Cut inside IDAT: the header is there, the chunk is not.
+    let cut = &png[..png.len() - 20];
+    assert_eq!(probe(cut, false), known(Format::Png, 8, 8, None));
+    refused(cut, "truncated png");
+    // Without IEND but with every chunk whole: browsers show it, so does the probe.
+    let no_end = &png[..png.len() - 12];
+    assert_eq!(probe(no_end, true), known(Format::Png, 8, 8, None));
+
+    // WebP: RIFF says 22 bytes follow the first 8; 10 are missing.
+    let mut webp = riff(b"VP8L", &[0x2F, 7, 0, 0, 0]);
+    webp.extend_from_slice(&[0; 10]);
+    let riff_size = (webp.len() - 8) as u32;
+    webp[4..8].copy_from_slice(&riff_size.to_le_bytes());
+    assert_eq!(probe(&webp, true), known(Format::Webp, 8, 1, None));
+    refused(&webp[..webp.len() - 10], "truncated webp");
+
+    // BMP: 200x300 24-bit rows of 600 bytes; one row missing.
+    let mut bmp = bmp_info(200, -300);
+    bmp.resize(54 + 600 * 300, 0);
+    assert_eq!(probe(&bmp, true), known(Format::Bmp, 200, 300, None));
+    refused(&bmp[..bmp.len() - 600], "truncated bmp");
+
+    // ICO: the entry's data runs past the end.
+    let icon = ico(1, &[(16, 16, vec![0x28; 40])]);
+    assert_eq!(probe(&icon, true), known(Format::Ico, 16, 16, None));
+    refused(&icon[..icon.len() - 1], "truncated ico");
+}
+
+#[test]
+fn a_gif_ending_after_whole_blocks_without_its_trailer_is_accepted() {
+    // Screen 2x2, no table, one frame of 2x2 with a one-byte data sub-block.
+    let mut b = b"GIF89a".to_vec();
+    b.extend_from_slice(&[2, 0, 2, 0, 0, 0, 0]);
+    b.extend_from_slice(&[0x2C, 0, 0, 0, 0, 2, 0, 2, 0, 0]);
+    b.extend_from_slice(&[2, 1, 0x44, 0]);
+    assert_eq!(probe(&b, true), known(Format::Gif, 2, 2, None));
+    b.push(0x3B);
+    assert_eq!(probe(&b, true), known(Format::Gif, 2, 2, None));
+    // Cut inside the data sub-block.
+    refused(&b[..b.len() - 3], "truncated gif");
 }

@@ -172,6 +172,7 @@ fn svg_and_image_bytes_are_not_html() {
 fn sniff_needs_magic_bytes_and_looks_at_64_only() {
     assert_eq!(sniff(b"\xff\xd8\xff"), Some(Format::Jpeg));
     assert_eq!(sniff(b"GIF87a"), Some(Format::Gif));
+    assert_eq!(sniff(b"GIF8xa"), None);
     assert_eq!(sniff(b"RIFF\0\0\0\0WEBP"), Some(Format::Webp));
     assert_eq!(sniff(b"RIFF\0\0\0\0WAVE"), None);
     assert_eq!(sniff(b"MM\0*"), Some(Format::Tiff));

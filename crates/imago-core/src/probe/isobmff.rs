@@ -273,3 +273,19 @@ fn associations(ipma: &[u8], item: u32, out: &mut Vec<u16>) -> Parse<()> {
     }
     Ok(())
 }
+
+/// For a complete file: every top-level box ends inside it (an `mdat` cut short is the
+/// usual truncation).
+pub(super) fn boxes_fit(b: &[u8]) -> Parse<()> {
+    let mut off = 0;
+    while off < b.len() {
+        let h = header(b, off, Some(b.len())).map_err(|stop| match stop {
+            Stop::Bad(why) if why.contains("past its container") => {
+                Stop::Bad(format!("truncated file: {why}"))
+            }
+            stop => stop,
+        })?;
+        off = h.end.unwrap_or(b.len());
+    }
+    Ok(())
+}

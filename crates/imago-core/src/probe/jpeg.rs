@@ -11,6 +11,12 @@ use crate::model::{Format, ImageInfo};
 const NEXT_FRAME_HEADER: usize = 9;
 
 pub(super) fn parse(b: &[u8]) -> Parse<ImageInfo> {
+    frame(b).map(|(info, _)| info)
+}
+
+/// The header and the offset just past the frame header segment (where the search for
+/// the end-of-image marker of a complete file starts).
+pub(super) fn frame(b: &[u8]) -> Parse<(ImageInfo, usize)> {
     if b.get(..2) != Some(&[0xFF, 0xD8][..]) {
         return bad("not a JPEG (no start-of-image marker)");
     }
@@ -53,7 +59,7 @@ pub(super) fn parse(b: &[u8]) -> Parse<ImageInfo> {
                 return bad("JPEG height is given by a DNL marker after the scan");
             }
             nonzero(Format::Jpeg, width, height)?;
-            return Ok(info(Format::Jpeg, width, height, orientation));
+            return Ok((info(Format::Jpeg, width, height, orientation), seg_end));
         }
         if marker == 0xE1 && orientation.is_none() {
             match slice(b, pos + 4, len - 2) {

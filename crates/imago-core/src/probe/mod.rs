@@ -29,14 +29,21 @@
 //!   orient those by `irot`/`imir` only, and the EXIF item usually sits at the end of the
 //!   file, out of a prefix's reach.
 //! - GIF reports the logical screen, BMP the absolute height (top-down bitmaps have a
-//!   negative one), ICO/CUR the largest entry, AVIF/HEIF the primary item (not its
-//!   thumbnail or alpha plane), SVG its root's `width`/`height`, else its `viewBox`, else
-//!   300 x 150 (the size browsers give an image with no intrinsic size).
-//! - The probe reads headers, not pixels: a file cut short after its header is `Known`;
-//!   telling a complete body from a truncated one is the downloader's job.
+//!   negative one), ICO/CUR the largest entry (an embedded PNG's own IHDR when the
+//!   directory says 256, the most it can say), AVIF/HEIF the primary item's `ispe` (not
+//!   a thumbnail's or an alpha plane's; a `clap` crop is not applied), SVG its root's
+//!   `width`/`height`, else its `viewBox`, else 300 x 150 (the size browsers give an
+//!   image with no intrinsic size). Gzipped SVG (`.svgz`) is refused: it needs inflating.
+//! - Once a prefix is `Known`, every longer prefix of the same file gives the same
+//!   answer, so the engine may stop reading at the first `Known`.
+//! - The probe reads headers, not pixels: a prefix whose header is intact is `Known`. When
+//!   `complete` says the bytes are the whole file, their structure is checked too (a JPEG
+//!   without its end marker, a PNG chunk or GIF block or AVIF box cut short, a WebP
+//!   shorter than its RIFF size, ...), and a truncated file is `NotImage`.
 
 mod bmp;
 mod bytes;
+mod ending;
 mod gif;
 mod html;
 mod ico;
@@ -80,8 +87,19 @@ pub enum Probe {
 /// of the segment that runs past the prefix plus the few bytes of the next marker (enough
 /// to read a frame header if that is what comes next).
 pub fn probe(prefix: &[u8], complete: bool) -> Probe {
-    let outcome = match classify(prefix) {
-        Sniffed::Is(format) => parse(format, prefix, complete),
+    let sniffed = classify(prefix);
+    let what = match sniffed {
+        Sniffed::Is(format) => format.as_str(),
+        Sniffed::Markup => "svg",
+        Sniffed::Maybe(_) | Sniffed::Unknown => "image",
+    };
+    let outcome = match sniffed {
+        Sniffed::Is(format) => parse(format, prefix, complete).and_then(|info| {
+            if complete {
+                ending::check(format, prefix)?;
+            }
+            Ok(info)
+        }),
         Sniffed::Maybe(need) => Err(Stop::Need(need)),
         Sniffed::Markup => markup(prefix),
         Sniffed::Unknown => Err(Stop::Bad(unknown_reason(prefix))),
@@ -89,23 +107,19 @@ pub fn probe(prefix: &[u8], complete: bool) -> Probe {
     match outcome {
         Ok(info) => Probe::Known(info),
         Err(Stop::Bad(reason)) => Probe::NotImage(reason),
+        Err(Stop::Need(_)) if complete => Probe::NotImage(format!(
+            "truncated {what} file: its header goes on past its {} bytes",
+            prefix.len()
+        )),
         Err(Stop::Need(need)) => {
-            let what = match classify(prefix) {
-                Sniffed::Is(format) => format.as_str(),
-                _ => "image",
-            };
-            if complete {
-                Probe::NotImage(format!(
-                    "truncated {what} file: its header needs {need} bytes, the file has {}",
-                    prefix.len()
-                ))
-            } else if need > MAX_NEED {
+            // A parser asking for what it already has would loop the engine forever.
+            let need = need.max(prefix.len().saturating_add(1));
+            if need > MAX_NEED {
                 Probe::NotImage(format!(
                     "{what} header needs {need} bytes, more than the {MAX_NEED} a probe reads"
                 ))
             } else {
-                // A parser asking for what it already has would loop the engine forever.
-                Probe::NeedMore(need.max(prefix.len().saturating_add(1)))
+                Probe::NeedMore(need)
             }
         }
     }
@@ -135,60 +149,23 @@ enum Sniffed {
     Unknown,
 }
 
-/// Binary signatures: bytes (`None` = any byte) and the format they announce. ISOBMFF is
-/// separate because its brand decides between AVIF and HEIF.
-const MAGIC: &[(&[Option<u8>], Format)] = &[
-    (&[Some(0xFF), Some(0xD8), Some(0xFF)], Format::Jpeg),
-    (
-        &[
-            Some(0x89),
-            Some(b'P'),
-            Some(b'N'),
-            Some(b'G'),
-            Some(0x0D),
-            Some(0x0A),
-            Some(0x1A),
-            Some(0x0A),
-        ],
-        Format::Png,
-    ),
-    (
-        &[
-            Some(b'G'),
-            Some(b'I'),
-            Some(b'F'),
-            Some(b'8'),
-            None,
-            Some(b'a'),
-        ],
-        Format::Gif,
-    ),
-    (
-        &[
-            Some(b'R'),
-            Some(b'I'),
-            Some(b'F'),
-            Some(b'F'),
-            None,
-            None,
-            None,
-            None,
-            Some(b'W'),
-            Some(b'E'),
-            Some(b'B'),
-            Some(b'P'),
-        ],
-        Format::Webp,
-    ),
-    (&[Some(b'I'), Some(b'I'), Some(b'*'), Some(0)], Format::Tiff),
-    (&[Some(b'M'), Some(b'M'), Some(0), Some(b'*')], Format::Tiff),
+/// Binary signatures and the format they announce; `?` matches any byte (no signature
+/// holds a literal 0x3F). ISOBMFF is separate because its brand decides between AVIF and
+/// HEIF.
+const MAGIC: &[(&[u8], Format)] = &[
+    (b"\xFF\xD8\xFF", Format::Jpeg),
+    (b"\x89PNG\r\n\x1A\n", Format::Png),
+    (b"GIF8?a", Format::Gif),
+    (b"RIFF????WEBP", Format::Webp),
+    (b"II*\0", Format::Tiff),
+    (b"MM\0*", Format::Tiff),
     // BigTIFF.
-    (&[Some(b'I'), Some(b'I'), Some(b'+'), Some(0)], Format::Tiff),
-    (&[Some(b'M'), Some(b'M'), Some(0), Some(b'+')], Format::Tiff),
-    (&[Some(b'B'), Some(b'M')], Format::Bmp),
+    (b"II+\0", Format::Tiff),
+    (b"MM\0+", Format::Tiff),
+    (b"BM", Format::Bmp),
     // Icon (type 1) and cursor (type 2); the count after them must not be zero.
-    (&[Some(0), Some(0), Some(1), Some(0)], Format::Ico),
-    (&[Some(0), Some(0), Some(2), Some(0)], Format::Ico),
+    (b"\0\0\x01\0", Format::Ico),
+    (b"\0\0\x02\0", Format::Ico),
 ];
 
 fn classify(prefix: &[u8]) -> Sniffed {
@@ -198,7 +175,7 @@ fn classify(prefix: &[u8]) -> Sniffed {
         let agrees = magic[..n]
             .iter()
             .zip(prefix)
-            .all(|(m, b)| m.is_none_or(|m| m == *b));
+            .all(|(m, b)| *m == b'?' || m == b);
         if !agrees {
             continue;
         }
@@ -236,14 +213,19 @@ enum Confirm {
     No,
 }
 
-/// Second looks for the short, weak signatures (`BM`, `00 00 01 00`), so that a text or
-/// a random file starting with those bytes is not taken for an image.
+/// Second looks for the short, weak signatures (`BM`, `00 00 01 00`) and the GIF version,
+/// so that a text or a random file starting with those bytes is not taken for an image.
 fn confirm(format: Format, prefix: &[u8]) -> Confirm {
     match format {
         Format::Bmp => match bytes::le32(prefix, 14) {
             Ok(size) if bmp::known_header_size(size) => Confirm::Yes,
             Ok(_) => Confirm::No,
             Err(_) => Confirm::Need(18),
+        },
+        // GIF87a and GIF89a are the only versions.
+        Format::Gif => match prefix.get(4) {
+            Some(b'7' | b'9') => Confirm::Yes,
+            _ => Confirm::No,
         },
         Format::Ico => match bytes::le16(prefix, 4) {
             Ok(0) => Confirm::No,
