@@ -210,8 +210,9 @@ fn build(
             .unwrap_or(std::cmp::Ordering::Equal)
     });
     let mut alternates: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for c in others {
-        if !alternates.contains(&c.url) {
+        if seen.insert(c.url.as_str()) {
             alternates.push(c.url.clone());
         }
     }

@@ -838,3 +838,38 @@ fn rules_extend_and_match_by_url_regex() {
     );
     assert_eq!(merge(c.candidates).len(), 1);
 }
+
+#[test]
+fn deep_nesting_and_many_attributes_stay_linear() {
+    let mut html = String::new();
+    for i in 0..3000 {
+        html.push_str(&format!(
+            "<div class=\"c{i}\"><a href=\"/big{i}.jpg\"><span>"
+        ));
+    }
+    html.push_str("<img src=\"/deep.jpg\">");
+    let attrs: String = (0..2000).map(|i| format!(" data-x{i}=\"v{i}\"")).collect();
+    html.push_str(&format!("<img{attrs} src=\"/many.jpg\">"));
+    let rules = SiteRules::from_toml(
+        "[[site]]\nname='x'\nmatch='shop.example'\nexclude=['div.c5 a span', 'section']\n",
+        "t",
+    )
+    .unwrap();
+    let c = discover_html(&html, &page(), &DiscoverOptions::default(), &rules);
+    let imgs = merge(c.candidates);
+    // Everything sits inside div.c5 > a > span, which the rule excludes.
+    assert!(imgs.iter().all(|i| !i.url.ends_with("/deep.jpg")));
+    let c = collect(&html);
+    let imgs = merge(c.candidates);
+    // The thumbnail inside the links is an alternate of a linked full size.
+    let deep = "https://shop.example/deep.jpg";
+    assert!(imgs
+        .iter()
+        .any(|i| i.source == SourceKind::Link && i.alternates.iter().any(|a| a == deep)));
+    assert!(imgs
+        .iter()
+        .any(|i| i.url == "https://shop.example/big2999.jpg"));
+    assert!(imgs
+        .iter()
+        .any(|i| i.url == "https://shop.example/many.jpg"));
+}

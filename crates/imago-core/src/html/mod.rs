@@ -263,8 +263,9 @@ fn parse_attributes<'a>(
                 }
             }
         }
-        // The first of duplicate attributes wins, as in the DOM.
-        if !attrs.iter().any(|a| a.name.eq_ignore_ascii_case(name)) {
+        // The first of duplicate attributes wins, as in the DOM ([`attr`] also returns
+        // the first); past 64 attributes the check is skipped to stay linear.
+        if attrs.len() >= 64 || !attrs.iter().any(|a| a.name.eq_ignore_ascii_case(name)) {
             attrs.push(Attr { name, value });
         }
     }
