@@ -6,6 +6,7 @@
 
 mod cli;
 mod commands;
+mod out;
 mod progress;
 mod settings;
 

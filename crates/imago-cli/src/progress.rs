@@ -1,7 +1,7 @@
 //! How a grab shows itself: a progress bar on a terminal, one JSON event per line with
 //! `--json`, or plain lines for failures when the output is not a terminal.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -40,10 +40,7 @@ impl Progress {
         let _guard = self.out.lock();
         match (&self.bar, to_stdout) {
             (Some(bar), false) => bar.println(text),
-            (_, true) => {
-                let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "{text}");
-            }
+            (_, true) => crate::out::line(text),
             (None, false) => eprintln!("{text}"),
         }
     }

@@ -441,3 +441,28 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Regression: `imago list ... | head` panicked with "failed printing to stdout".
+#[test]
+fn list_into_a_closed_pipe_exits_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let tmp = tempfile::tempdir().unwrap();
+    let page: String = (0..5000).map(|i| format!("<img src=\"/p/{i}.jpg\">\n")).collect();
+    std::fs::write(tmp.path().join("many.html"), page).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imago"))
+        .args(["list", "many.html", "--base-url", "http://127.0.0.1:9/", "--json"])
+        .current_dir(tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.contains("/p/0.jpg"), "{first}");
+    // The reader is gone now (dropped above); imago must notice and stop cleanly.
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}

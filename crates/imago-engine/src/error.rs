@@ -64,9 +64,13 @@ pub enum FetchError {
     /// A clock ran out.
     #[error("{}", timeout_text(*kind, *after))]
     Timeout { kind: TimeoutKind, after: Duration },
-    /// The connection could not be opened (refused, DNS, TLS).
+    /// The connection could not be opened (refused, TLS, reset).
     #[error("cannot connect: {0}")]
     Connect(String),
+    /// The host name does not resolve: waiting will not change that, so it is not
+    /// retried (a page full of images on a dead host would otherwise take minutes).
+    #[error("cannot find the host: {0}")]
+    Dns(String),
     /// The connection broke while talking.
     #[error("network error: {0}")]
     Network(String),

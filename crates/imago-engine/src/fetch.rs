@@ -236,14 +236,20 @@ fn map_send_error(e: &reqwest::Error, cfg: &ClientConfig) -> FetchError {
             after: cfg.read_timeout,
         }
     } else if e.is_connect() {
-        FetchError::Connect(error_chain(e))
+        let why = error_chain(e);
+        if why.contains("dns error") {
+            FetchError::Dns(why.replace("dns error: ", ""))
+        } else {
+            FetchError::Connect(why)
+        }
     } else {
         FetchError::Network(error_chain(e))
     }
 }
 
-/// An error and its causes in one line (reqwest's own message is only the outer layer:
-/// "error sending request").
+/// An error and its causes in one line. reqwest's outer layer ("error sending request
+/// for url (...)") and hyper's ("client error (Connect)") only repeat what the message
+/// around them already says, so they are left out when a cause follows.
 pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = vec![e.to_string()];
     let mut source = e.source();
@@ -253,6 +259,11 @@ pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
             parts.push(text);
         }
         source = s.source();
+    }
+    let wrapper =
+        |p: &String| p.starts_with("error sending request") || p.starts_with("client error (");
+    if parts.iter().any(|p| !wrapper(p)) {
+        parts.retain(|p| !wrapper(p));
     }
     parts.join(": ")
 }

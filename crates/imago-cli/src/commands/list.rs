@@ -56,7 +56,7 @@ pub async fn run(args: ListArgs) -> Result<Outcome> {
                         .collect();
                     obj.insert("hd".into(), json!(c));
                 }
-                println!("{}", Value::Object(obj));
+                crate::out::line(&Value::Object(obj).to_string());
             } else {
                 print_plain(image, measured, args.probe);
             }
@@ -132,7 +132,7 @@ fn image_json(image: &Image, page: &str, m: &Measured) -> Map<String, Value> {
 
 fn print_plain(image: &Image, m: &Measured, probed: bool) {
     if !probed {
-        println!("{}", image.url);
+        crate::out::line(&image.url);
         return;
     }
     let dims = match (m.width, m.height) {
@@ -144,7 +144,7 @@ fn print_plain(image: &Image, m: &Measured, probed: bool) {
         .map(|f| f.to_string())
         .unwrap_or_else(|| "?".into());
     let bytes = m.bytes.map(|b| b.to_string()).unwrap_or_else(|| "?".into());
-    println!("{}\t{dims}\t{fmt}\t{bytes}", image.url);
+    crate::out::line(&format!("{}\t{dims}\t{fmt}\t{bytes}", image.url));
 }
 
 fn worse(a: Outcome, b: Outcome) -> Outcome {

@@ -15,12 +15,12 @@ pub fn run(args: RewriteArgs) -> Result<Outcome> {
                 .iter()
                 .map(|c| json!({"url": c.url, "rule": c.rule}))
                 .collect();
-            println!("{}", json!({"url": url, "candidates": list}));
+            crate::out::line(&json!({"url": url, "candidates": list}).to_string());
         } else if cands.is_empty() {
             eprintln!("{url}: no HD rule matches; the URL is used as it is");
         } else {
             for c in &cands {
-                println!("{}\t{}", c.url, c.rule);
+                crate::out::line(&format!("{}\t{}", c.url, c.rule));
             }
         }
     }
