@@ -13,6 +13,7 @@ const PAGE: &str = r#"<!doctype html>
 <html><head><title>Shop: Red Mug</title>
 <meta property="og:image" content="/img/og.png">
 <style>.hero { background-image: url('/img/bg.png') }</style>
+<link rel="stylesheet" href="/css/site.css">
 </head><body>
 <div class="hero"></div>
 <img src="/img/a.png" alt="A mug">
@@ -36,6 +37,8 @@ fn images() -> Vec<(&'static str, Vec<u8>)> {
         ("/img/big.png", png(300, 200, 6)),
         ("/img/thumb.png", png(16, 16, 7)),
         ("/img/full.png", png(160, 160, 8)),
+        ("/img/css.png", png(50, 50, 9)),
+        ("/img/imported.png", png(70, 20, 10)),
     ]
 }
 
@@ -47,6 +50,22 @@ fn shop(page: &str) -> Server {
     routes.insert(
         "/shop.html".into(),
         Route::ok("text/html; charset=utf-8", page),
+    );
+    // A linked stylesheet that imports another: both are read, and URLs resolve against
+    // the stylesheet that holds them.
+    routes.insert(
+        "/css/site.css".into(),
+        Route::ok(
+            "text/css",
+            "@import \"more.css\";\n.x { background: url(../img/css.png) no-repeat }",
+        ),
+    );
+    routes.insert(
+        "/css/more.css".into(),
+        Route::ok(
+            "text/css",
+            ".y { background-image: url(\"/img/imported.png\") }",
+        ),
     );
     routes.insert(
         "/ok.html".into(),
@@ -97,10 +116,13 @@ fn list_json_reports_each_picture_once_with_its_best_version() {
         "/img/full.png",
         "/img/dup.png",
         "/img/missing.png",
+        "/img/css.png",
+        "/img/imported.png",
     ] {
         assert!(
             urls.iter().any(|u| u == want),
-            "{want} not listed: {urls:?}"
+            "{want} not listed: {urls:?}; server saw {:?}",
+            server.hits.lock().unwrap()
         );
     }
     // The smaller srcset entry and the thumbnail are versions, not pictures of their own.
@@ -183,8 +205,9 @@ fn grab_saves_verified_files_reports_each_item_and_exits_1_on_a_failure() {
         .collect();
 
     let saved = by_event(&lines, "saved");
-    // a, og, bg, lazy, big, full: dup.png has a.png's bytes and is saved once.
-    assert_eq!(saved.len(), 6, "{lines:#?}");
+    // a, og, bg, late, big, full, css, imported: dup.png has a.png's bytes and is
+    // saved once.
+    assert_eq!(saved.len(), 8, "{lines:#?}");
     for s in &saved {
         let path = Path::new(s["path"].as_str().unwrap());
         assert!(
@@ -218,7 +241,7 @@ fn grab_saves_verified_files_reports_each_item_and_exits_1_on_a_failure() {
     );
     let summary = lines.last().unwrap();
     assert_eq!(summary["event"], "summary");
-    assert_eq!(summary["saved"], 6);
+    assert_eq!(summary["saved"], 8);
     assert_eq!(summary["failed"], 1);
     // No temp file is left behind that could pass for an image.
     let leftovers: Vec<_> = walk(&out_dir)
@@ -448,21 +471,86 @@ fn list_into_a_closed_pipe_exits_quietly() {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let tmp = tempfile::tempdir().unwrap();
-    let page: String = (0..5000).map(|i| format!("<img src=\"/p/{i}.jpg\">\n")).collect();
+    let page: String = (0..5000)
+        .map(|i| format!("<img src=\"/p/{i}.jpg\">\n"))
+        .collect();
     std::fs::write(tmp.path().join("many.html"), page).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_imago"))
-        .args(["list", "many.html", "--base-url", "http://127.0.0.1:9/", "--json"])
+        .args([
+            "list",
+            "many.html",
+            "--base-url",
+            "http://127.0.0.1:9/",
+            "--json",
+        ])
         .current_dir(tmp.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
     assert!(first.contains("/p/0.jpg"), "{first}");
     // The reader is gone now (dropped above); imago must notice and stop cleanly.
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.code(), Some(0), "{err}");
+}
+
+#[test]
+fn several_pages_from_a_list_each_get_their_own_folder() {
+    let mut routes: HashMap<String, Route> = HashMap::new();
+    routes.insert(
+        "/a.html".into(),
+        Route::ok("text/html", "<title>First</title><img src=\"/1.png\">"),
+    );
+    routes.insert(
+        "/b.html".into(),
+        Route::ok("text/html", "<title>Second</title><img src=\"/2.png\">"),
+    );
+    routes.insert("/1.png".into(), Route::ok("image/png", png(10, 10, 1)));
+    routes.insert("/2.png".into(), Route::ok("image/png", png(10, 10, 2)));
+    let server = Server::start(routes);
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("tabs.txt"),
+        format!(
+            "# two tabs\n{}\n\n{}\n",
+            server.url("/a.html"),
+            server.url("/b.html")
+        ),
+    )
+    .unwrap();
+    let out = imago(
+        tmp.path(),
+        &["grab", "-i", "tabs.txt", "-o", "out", "--json"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = json_lines(&out);
+    let saved = by_event(&lines, "saved");
+    assert_eq!(saved.len(), 2);
+    let folders: HashSet<String> = saved
+        .iter()
+        .map(|s| {
+            Path::new(s["path"].as_str().unwrap())
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        folders,
+        HashSet::from(["First".to_string(), "Second".to_string()])
+    );
 }
