@@ -1,0 +1,1 @@
+//! Pixel work: decoding with limits, orientation, metadata stripping, thumbnails (being written).

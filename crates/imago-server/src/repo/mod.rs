@@ -1,0 +1,211 @@
+//! The metadata seam: users, keys, images, albums and background jobs.
+//!
+//! CONTRACT: the HTTP layer codes against this trait; the SQLite and PostgreSQL
+//! implementations live beside it (`sqlite.rs`, `postgres.rs`) and pass the same
+//! conformance suite (`tests/repo_conformance.rs`). Times are unix seconds (UTC).
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+/// A person with an account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub is_admin: bool,
+    /// Strip EXIF/XMP/GPS from this user's uploads (the default).
+    pub strip_metadata: bool,
+    /// Argon2/PHC hash of a web sign-in password, when one is set.
+    pub password_hash: Option<String>,
+    pub created_at: i64,
+}
+
+/// An API key: a public prefix (shown in lists, looked up) and a secret of which only
+/// the SHA-256 is stored; the full key is `prefix.secret`, printed once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub id: i64,
+    pub user_id: i64,
+    pub prefix: String,
+    /// Hex SHA-256 of the secret part.
+    pub secret_sha256: String,
+    pub label: Option<String>,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// Who may see an album's images.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    Public,
+    Unlisted,
+    Private,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Unlisted => "unlisted",
+            Visibility::Private => "private",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Visibility> {
+        match s {
+            "public" => Some(Visibility::Public),
+            "unlisted" => Some(Visibility::Unlisted),
+            "private" => Some(Visibility::Private),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Album {
+    /// Public id (random, URL-safe).
+    pub id: String,
+    pub user_id: i64,
+    pub name: String,
+    pub visibility: Visibility,
+    /// Expiry given to new images of the album that carry none of their own.
+    pub default_expiry_secs: Option<i64>,
+    pub created_at: i64,
+}
+
+/// One hosted image (or video). The bytes live in the [`crate::store::Store`] under
+/// content-addressed keys, so two records may share them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageRecord {
+    /// Public id (random, URL-safe, e.g. 10 base62 characters).
+    pub id: String,
+    /// `None` for a guest upload.
+    pub user_id: Option<i64>,
+    pub album_id: Option<String>,
+    /// SHA-256 (hex) of the bytes as uploaded: the same bytes from one user map to one
+    /// record.
+    pub sha256: String,
+    /// Extension and media type of what is stored (detected, never the client's word).
+    pub ext: String,
+    pub mime: String,
+    /// Bytes of the stored original.
+    pub size: u64,
+    pub width: u32,
+    pub height: u32,
+    pub frames: u32,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub nsfw: bool,
+    /// Store keys of the original and its variants.
+    pub original_key: String,
+    pub thumb_key: Option<String>,
+    pub medium_key: Option<String>,
+    /// Hex SHA-256 of the image's own delete token (the token is in the delete URL).
+    pub delete_token_sha256: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+}
+
+/// Totals for an account.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    pub images: u64,
+    pub bytes: u64,
+    pub albums: u64,
+}
+
+/// A background job (expiry, thumbnails, indexing) claimed through the database so
+/// that, with several nodes, each runs once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub run_at: i64,
+    pub attempts: u32,
+}
+
+/// What can go wrong in the metadata seam.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RepoError {
+    /// A unique name or id is taken (user name, album id, key prefix).
+    #[error("already exists: {0}")]
+    Conflict(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The database said no; the detail is for the log, not for clients.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+/// The metadata seam. Every method is one transaction.
+#[async_trait]
+pub trait Repo: Send + Sync + 'static {
+    /// Creates or upgrades the schema.
+    async fn migrate(&self) -> Result<(), RepoError>;
+
+    async fn create_user(&self, name: &str, is_admin: bool) -> Result<User, RepoError>;
+    async fn user(&self, id: i64) -> Result<Option<User>, RepoError>;
+    async fn user_by_name(&self, name: &str) -> Result<Option<User>, RepoError>;
+    async fn update_user(&self, user: &User) -> Result<(), RepoError>;
+
+    async fn add_key(
+        &self,
+        user_id: i64,
+        prefix: &str,
+        secret_sha256: &str,
+        label: Option<&str>,
+    ) -> Result<ApiKey, RepoError>;
+    async fn key_by_prefix(&self, prefix: &str) -> Result<Option<ApiKey>, RepoError>;
+    async fn list_keys(&self, user_id: i64) -> Result<Vec<ApiKey>, RepoError>;
+    /// Revokes a key; `false` when there was no such live key.
+    async fn revoke_key(&self, prefix: &str, now: i64) -> Result<bool, RepoError>;
+
+    async fn insert_image(&self, image: &ImageRecord) -> Result<(), RepoError>;
+    async fn image(&self, id: &str) -> Result<Option<ImageRecord>, RepoError>;
+    /// The live (not expired at `now`) image of this user with these bytes, if any.
+    async fn image_by_sha256(
+        &self,
+        user_id: Option<i64>,
+        sha256: &str,
+        now: i64,
+    ) -> Result<Option<ImageRecord>, RepoError>;
+    /// A user's images, newest first, `limit` after the cursor `before` (an image id).
+    async fn list_images(
+        &self,
+        user_id: i64,
+        album_id: Option<&str>,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<ImageRecord>, RepoError>;
+    async fn update_image(&self, image: &ImageRecord) -> Result<(), RepoError>;
+    /// Removes the record; returns it so the caller can drop blobs no record uses.
+    async fn delete_image(&self, id: &str) -> Result<Option<ImageRecord>, RepoError>;
+    /// How many records still use a store key (as original, thumb or medium).
+    async fn blob_refs(&self, key: &str) -> Result<u64, RepoError>;
+    /// Images whose expiry is at or before `now`, claimed for this caller (PostgreSQL:
+    /// `FOR UPDATE SKIP LOCKED`), at most `limit`.
+    async fn claim_expired(&self, now: i64, limit: u32) -> Result<Vec<ImageRecord>, RepoError>;
+
+    async fn create_album(&self, album: &Album) -> Result<(), RepoError>;
+    async fn album(&self, id: &str) -> Result<Option<Album>, RepoError>;
+    async fn list_albums(&self, user_id: i64) -> Result<Vec<Album>, RepoError>;
+    async fn update_album(&self, album: &Album) -> Result<(), RepoError>;
+    /// Deletes the album; its images stay, without an album.
+    async fn delete_album(&self, id: &str) -> Result<bool, RepoError>;
+
+    async fn usage(&self, user_id: i64) -> Result<Usage, RepoError>;
+
+    async fn enqueue_job(&self, kind: &str, payload: &str, run_at: i64) -> Result<i64, RepoError>;
+    /// Claims due jobs of a kind for `lease_secs`; a job not completed by then is due
+    /// again (its node died).
+    async fn claim_jobs(
+        &self,
+        kind: &str,
+        now: i64,
+        limit: u32,
+        lease_secs: i64,
+    ) -> Result<Vec<Job>, RepoError>;
+    async fn complete_job(&self, id: i64) -> Result<(), RepoError>;
+}
