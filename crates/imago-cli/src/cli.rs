@@ -46,6 +46,10 @@ pub struct PageArgs {
     /// Your own site rules (TOML), added to the built-in ones.
     #[arg(long, value_name = "FILE")]
     pub site_rules: Option<PathBuf>,
+    /// Do not fetch linked stylesheets (their background images are then not found):
+    /// for saved pages whose CSS hosts you do not want contacted.
+    #[arg(long)]
+    pub no_linked_css: bool,
 }
 
 /// How to talk to servers.

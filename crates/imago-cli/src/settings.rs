@@ -56,10 +56,16 @@ pub fn discovery(args: &PageArgs) -> Result<Discovery> {
             &path.display().to_string(),
         )?);
     }
+    let defaults = Discovery::default();
     Ok(Discovery {
         deep: args.deep,
         site_rules: Arc::new(rules),
-        ..Discovery::default()
+        max_stylesheets: if args.no_linked_css {
+            0
+        } else {
+            defaults.max_stylesheets
+        },
+        ..defaults
     })
 }
 

@@ -554,3 +554,32 @@ fn several_pages_from_a_list_each_get_their_own_folder() {
         HashSet::from(["First".to_string(), "Second".to_string()])
     );
 }
+
+#[test]
+fn no_linked_css_contacts_no_stylesheet_host() {
+    let server = shop(PAGE);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = imago(
+        tmp.path(),
+        &[
+            "list",
+            &server.url("/shop.html"),
+            "--json",
+            "--no-linked-css",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let urls: Vec<String> = json_lines(&out)
+        .iter()
+        .map(|l| l["url"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        urls.iter().any(|u| u.ends_with("/img/bg.png")),
+        "inline CSS is still read"
+    );
+    assert!(
+        !urls.iter().any(|u| u.ends_with("/img/css.png")),
+        "{urls:?}"
+    );
+    assert_eq!(server.hits_of("/css/site.css"), 0);
+}
