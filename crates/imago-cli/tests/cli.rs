@@ -583,3 +583,43 @@ fn no_linked_css_contacts_no_stylesheet_host() {
     );
     assert_eq!(server.hits_of("/css/site.css"), 0);
 }
+
+#[test]
+fn a_data_uri_image_is_saved_as_a_file_and_a_spacer_is_not() {
+    let picture = png(40, 30, 11);
+    let page = format!(
+        "<title>Inline</title><img src=\"data:image/png;base64,{}\" alt=\"inline\">\
+         <img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\">",
+        support::base64(&picture)
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("inline.html"), page).unwrap();
+    let out = imago(
+        tmp.path(),
+        &[
+            "grab",
+            "inline.html",
+            "--base-url",
+            "http://127.0.0.1:9/",
+            "-o",
+            "out",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = json_lines(&out);
+    let saved = by_event(&lines, "saved");
+    assert_eq!(
+        saved.len(),
+        1,
+        "only the real picture, not the 1x1 spacer: {lines:#?}"
+    );
+    let path = saved[0]["path"].as_str().unwrap();
+    assert_eq!(std::fs::read(path).unwrap(), picture);
+    assert!(path.ends_with(".png"), "{path}");
+}
