@@ -34,7 +34,7 @@ pub fn decode(uri: &str) -> Result<DataUri, DataUriError> {
     let is_base64 = params.any(|p| p.trim().eq_ignore_ascii_case("base64"));
     let data = percent_decode(data);
     let bytes = if is_base64 {
-        base64_decode(&data)?
+        base64_decode(&data, usize::MAX, true)?
     } else {
         data.into_owned()
     };
@@ -84,8 +84,16 @@ fn hex_val(c: u8) -> Option<u8> {
     }
 }
 
-fn base64_decode(input: &[u8]) -> Result<Vec<u8>, DataUriError> {
-    let mut out = Vec::with_capacity(input.len() / 4 * 3);
+/// The first `max` decoded bytes of a base64 payload, skipping what is not base64: enough
+/// to read an image header without decoding a large inline image.
+pub(crate) fn base64_prefix(payload: &str, max: usize) -> Vec<u8> {
+    base64_decode(payload.as_bytes(), max, false).unwrap_or_default()
+}
+
+/// Decodes base64 up to `max` bytes; `strict` refuses characters outside the alphabets
+/// (whitespace is always skipped).
+fn base64_decode(input: &[u8], max: usize, strict: bool) -> Result<Vec<u8>, DataUriError> {
+    let mut out = Vec::with_capacity((input.len() / 4 * 3).min(max));
     let mut acc: u32 = 0;
     let mut bits = 0u32;
     for (pos, &c) in input.iter().enumerate() {
@@ -98,6 +106,7 @@ fn base64_decode(input: &[u8]) -> Result<Vec<u8>, DataUriError> {
             b'/' | b'_' => 63,
             b'=' => break,
             b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => continue,
+            _ if !strict => continue,
             _ => return Err(DataUriError::Base64(pos)),
         };
         acc = (acc << 6) | u32::from(v);
@@ -106,6 +115,9 @@ fn base64_decode(input: &[u8]) -> Result<Vec<u8>, DataUriError> {
             bits -= 8;
             out.push((acc >> bits) as u8);
             acc &= (1 << bits) - 1;
+            if out.len() >= max {
+                break;
+            }
         }
     }
     Ok(out)

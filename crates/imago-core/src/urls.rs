@@ -2,6 +2,8 @@
 
 use url::Url;
 
+use crate::probe::{probe, Probe};
+
 /// Resolves `raw` (an attribute value, already entity-decoded) against `base` as a
 /// browser would: WHATWG parsing via the `url` crate, which trims surrounding C0/space
 /// characters, removes tabs and newlines, and percent-encodes what needs it. Returns
@@ -228,9 +230,10 @@ fn data_is_placeholder(rest: &str) -> bool {
         return true;
     }
     if base64 {
-        let head = base64_head(payload, 32);
-        if let Some((w, h)) = header_dimensions(&head) {
-            return w <= 2 && h <= 2;
+        // A GIF or PNG header fits in 64 bytes; bigger headers are not spacers.
+        let head = crate::datauri::base64_prefix(payload, 64);
+        if let Probe::Known(info) = probe(&head, false) {
+            return info.width <= 2 && info.height <= 2;
         }
     } else if meta.to_ascii_lowercase().starts_with("image/svg") && decoded_len < 300 {
         // An SVG with nothing drawn in it only holds the aspect ratio.
@@ -241,50 +244,6 @@ fn data_is_placeholder(rest: &str) -> bool {
         return !drawn.iter().any(|d| p.contains(d));
     }
     false
-}
-
-/// Width and height from the first bytes of a GIF or PNG.
-fn header_dimensions(b: &[u8]) -> Option<(u32, u32)> {
-    if b.starts_with(b"GIF8") && b.len() >= 10 {
-        let w = u16::from_le_bytes([b[6], b[7]]) as u32;
-        let h = u16::from_le_bytes([b[8], b[9]]) as u32;
-        return Some((w, h));
-    }
-    if b.starts_with(b"\x89PNG") && b.len() >= 24 {
-        let w = u32::from_be_bytes([b[16], b[17], b[18], b[19]]);
-        let h = u32::from_be_bytes([b[20], b[21], b[22], b[23]]);
-        return Some((w, h));
-    }
-    None
-}
-
-/// Decodes the first `max` bytes of a base64 payload (enough for an image header).
-fn base64_head(payload: &str, max: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(max);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for c in payload.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => break,
-            _ => continue,
-        };
-        acc = (acc << 6) | v as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-            if out.len() >= max {
-                break;
-            }
-        }
-    }
-    out
 }
 
 /// `true` when `url` and the page share scheme, host and port.
