@@ -35,6 +35,9 @@ impl std::fmt::Debug for GuardedFetcher {
 struct Checked {
     host: String,
     addrs: Vec<SocketAddr>,
+    /// The URL's host is an IP literal: the HTTP stack dials it without asking a
+    /// resolver.
+    literal: bool,
 }
 
 impl GuardedFetcher {
@@ -44,7 +47,9 @@ impl GuardedFetcher {
             return Err(GuardError::Config("max_bytes must be at least 1".into()));
         }
         if cfg.total_timeout.is_zero() || cfg.connect_timeout.is_zero() {
-            return Err(GuardError::Config("timeouts must be longer than zero".into()));
+            return Err(GuardError::Config(
+                "timeouts must be longer than zero".into(),
+            ));
         }
         let user_agent = HeaderValue::from_str(&cfg.user_agent)
             .map_err(|e| GuardError::Config(format!("user agent: {e}")))?;
@@ -59,11 +64,12 @@ impl GuardedFetcher {
         fetcher.client(Pinned {
             host: String::new(),
             addrs: Vec::new(),
+            hook: None,
         })?;
         Ok(fetcher)
     }
 
-    /// Calls `hook` with every address right before the HTTP stack may connect to it.
+    /// Calls `hook` with every address the HTTP stack is given to connect to.
     pub fn with_connect_hook(mut self, hook: ConnectHook) -> Self {
         self.hook = Some(hook);
         self
@@ -127,18 +133,19 @@ impl GuardedFetcher {
         let host_name = url.host_str().unwrap_or_default().to_string();
         // check_url made sure http(s) with a host, so both are there.
         let port = url.port_or_known_default().unwrap_or(80);
+        let literal = matches!(url.host(), Some(Host::Ipv4(_) | Host::Ipv6(_)));
         let addrs = match url.host() {
             Some(Host::Ipv4(ip)) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
             Some(Host::Ipv6(ip)) => vec![SocketAddr::new(IpAddr::V6(ip), port)],
             Some(Host::Domain(name)) => {
-                let found = self
-                    .resolver
-                    .resolve(name, port)
-                    .await
-                    .map_err(|e| GuardError::Dns {
-                        host: host_name.clone(),
-                        reason: e.to_string(),
-                    })?;
+                let found =
+                    self.resolver
+                        .resolve(name, port)
+                        .await
+                        .map_err(|e| GuardError::Dns {
+                            host: host_name.clone(),
+                            reason: e.to_string(),
+                        })?;
                 if found.is_empty() {
                     return Err(GuardError::Dns {
                         host: host_name,
@@ -174,6 +181,7 @@ impl GuardedFetcher {
         Ok(Checked {
             host: host_name,
             addrs,
+            literal,
         })
     }
 
@@ -188,15 +196,18 @@ impl GuardedFetcher {
     /// resolver answers the checked addresses for the checked host and fails for any
     /// other name, it keeps no connection for later, and it reads no proxy settings.
     async fn send(&self, url: &Url, checked: Checked) -> Result<reqwest::Response, GuardError> {
-        if let Some(hook) = &self.hook {
-            for addr in &checked.addrs {
-                hook(*addr);
+        if checked.literal {
+            if let Some(hook) = &self.hook {
+                for addr in &checked.addrs {
+                    hook(*addr);
+                }
             }
         }
         let host = checked.host.clone();
         let client = self.client(Pinned {
             host: checked.host,
             addrs: checked.addrs,
+            hook: self.hook.clone(),
         })?;
         client.get(url.clone()).send().await.map_err(|e| {
             if e.is_timeout() {

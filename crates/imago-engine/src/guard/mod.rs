@@ -61,8 +61,7 @@ impl Default for GuardConfig {
             total_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             max_redirects: 5,
-            user_agent: concat!("imago/", env!("CARGO_PKG_VERSION"), " (fetch by URL)")
-                .to_string(),
+            user_agent: concat!("imago/", env!("CARGO_PKG_VERSION"), " (fetch by URL)").to_string(),
             allow_loopback_for_tests: false,
         }
     }

@@ -26,7 +26,11 @@ pub fn is_forbidden(ip: IpAddr) -> Option<&'static str> {
 /// IPv4 ranges, most specific first (a broadcast address is also in 240/4, and the
 /// message should say broadcast).
 const V4_RANGES: &[([u8; 4], u8, &str)] = &[
-    ([255, 255, 255, 255], 32, "broadcast address (255.255.255.255)"),
+    (
+        [255, 255, 255, 255],
+        32,
+        "broadcast address (255.255.255.255)",
+    ),
     ([0, 0, 0, 0], 32, "unspecified address (0.0.0.0)"),
     ([0, 0, 0, 0], 8, "\"this network\" address (0.0.0.0/8)"),
     ([10, 0, 0, 0], 8, "private address (10.0.0.0/8)"),
@@ -61,7 +65,11 @@ const V4_RANGES: &[([u8; 4], u8, &str)] = &[
         24,
         "documentation address (198.51.100.0/24)",
     ),
-    ([203, 0, 113, 0], 24, "documentation address (203.0.113.0/24)"),
+    (
+        [203, 0, 113, 0],
+        24,
+        "documentation address (203.0.113.0/24)",
+    ),
     ([224, 0, 0, 0], 4, "multicast address (224.0.0.0/4)"),
     ([240, 0, 0, 0], 4, "reserved address (240.0.0.0/4)"),
 ];

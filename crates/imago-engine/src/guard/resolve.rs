@@ -26,9 +26,11 @@ impl Resolve for SystemResolver {
     }
 }
 
-/// Called with every address just before the HTTP stack is allowed to connect to it.
-/// Production code may log with it; tests use it to prove that no address but the
-/// checked loopback one is ever handed to the network.
+/// Called with every address at the moment the HTTP stack receives it to connect to:
+/// inside the pinned resolver for a name, just before sending for an IP literal (which
+/// the HTTP stack dials without resolving). Production code may log with it; tests make
+/// it panic on anything but 127.0.0.1, so a bug in the checks cannot open a connection
+/// elsewhere.
 pub type ConnectHook = Arc<dyn Fn(SocketAddr) + Send + Sync>;
 
 /// What the per-hop HTTP client uses instead of DNS: the one host of this hop and the
@@ -37,11 +39,17 @@ pub type ConnectHook = Arc<dyn Fn(SocketAddr) + Send + Sync>;
 pub(super) struct Pinned {
     pub host: String,
     pub addrs: Vec<SocketAddr>,
+    pub hook: Option<ConnectHook>,
 }
 
 impl reqwest::dns::Resolve for Pinned {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let answer = if name.as_str().eq_ignore_ascii_case(&self.host) {
+            if let Some(hook) = &self.hook {
+                for addr in &self.addrs {
+                    hook(*addr);
+                }
+            }
             let addrs: reqwest::dns::Addrs = Box::new(self.addrs.clone().into_iter());
             Ok(addrs)
         } else {
