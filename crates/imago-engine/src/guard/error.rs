@@ -15,7 +15,10 @@ pub enum GuardError {
     #[error("bad redirect from {from}: {reason}")]
     BadRedirect { from: String, reason: String },
     /// The host is, or resolves to, an address the server must not reach for a user.
-    #[error("{host} is not a public address ({addr} is a {why})")]
+    /// The message names the kind of address but not the address: what the server's
+    /// resolver knows about internal names is none of the user's business. `addr` is
+    /// there for the log.
+    #[error("{host} is not a public address: {why}")]
     ForbiddenAddress {
         host: String,
         addr: IpAddr,
