@@ -632,3 +632,36 @@ fn unusable_settings_are_refused() {
         assert_eq!(err.code(), "bad_config");
     }
 }
+
+#[tokio::test]
+async fn https_goes_through_the_same_pinned_address() {
+    // A listener that hangs up on every connection: enough to see where https dials.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let p = listener.local_addr().expect("addr").port();
+    let accepted = Arc::new(Mutex::new(0usize));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            *count.lock().unwrap() += 1;
+            drop(stream);
+        }
+    });
+    let resolver = Arc::new(TableResolver::default().with("secure.test", &[&["127.0.0.1"]]));
+    let (f, conns) = fetcher(config(true), resolver.clone());
+
+    let err = f
+        .fetch(&format!("https://secure.test:{p}/a.png"))
+        .await
+        .expect_err("no TLS server there");
+
+    assert!(
+        matches!(err.code(), "connect" | "network"),
+        "{}: {err}",
+        err.code()
+    );
+    assert_eq!(seen(&conns), vec![SocketAddr::new(LOOPBACK, p)]);
+    assert_eq!(*accepted.lock().unwrap(), 1);
+    assert_eq!(resolver.calls_for("secure.test"), 1);
+}
