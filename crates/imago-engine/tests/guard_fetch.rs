@@ -557,6 +557,8 @@ async fn bad_urls_are_refused_without_a_lookup() {
     ] {
         refused(&f, url, "bad_url").await;
     }
+    let err = refused(&f, "http://user:secret@images.test/a.png", "bad_url").await;
+    assert!(!err.to_string().contains("secret"), "{err}");
     assert!(resolver.calls().is_empty());
     assert!(seen(&conns).is_empty());
 }

@@ -97,9 +97,14 @@ impl GuardedFetcher {
             url: url.to_string(),
             reason: e.to_string(),
         })?;
-        check_url(&current).map_err(|reason| GuardError::BadUrl {
-            url: url.to_string(),
-            reason,
+        check_url(&current).map_err(|reason| {
+            // The message may reach a log: a password in the URL stays out of it.
+            let mut shown = current.clone();
+            let _ = shown.set_password(None);
+            GuardError::BadUrl {
+                url: shown.to_string(),
+                reason,
+            }
         })?;
         let mut redirects = 0usize;
         loop {
