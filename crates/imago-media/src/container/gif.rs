@@ -23,12 +23,16 @@ pub(crate) enum Block<'a> {
         raw: &'a [u8],
     },
     Trailer(&'a [u8]),
+    /// Bytes that are no block, after at least one image: the walk ends there, as
+    /// decoders end (browsers show the frames before it).
+    Garbage,
 }
 
 pub(crate) struct Blocks<'a> {
     b: &'a [u8],
     off: usize,
     done: bool,
+    images: usize,
 }
 
 pub(crate) fn blocks(b: &[u8]) -> Blocks<'_> {
@@ -36,6 +40,7 @@ pub(crate) fn blocks(b: &[u8]) -> Blocks<'_> {
         b,
         off: 0,
         done: false,
+        images: 0,
     }
 }
 
@@ -51,7 +56,7 @@ impl<'a> Iterator for Blocks<'a> {
         } else {
             self.block()
         };
-        if matches!(r, Err(_) | Ok(Block::Trailer(_))) {
+        if matches!(r, Err(_) | Ok(Block::Trailer(_) | Block::Garbage)) {
             self.done = true;
         }
         Some(r)
@@ -103,12 +108,14 @@ impl<'a> Blocks<'a> {
                 take(self.b, data - 1, 1, "GIF image data")?;
                 let (_, end) = self.sub_blocks(data)?;
                 self.off = end;
+                self.images += 1;
                 Ok(Block::Image {
                     width,
                     height,
                     raw: &self.b[start..end],
                 })
             }
+            _ if self.images > 0 => Ok(Block::Garbage),
             other => Err(format!("unknown GIF block 0x{other:02x} at byte {start}")),
         }
     }

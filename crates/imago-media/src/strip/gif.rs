@@ -11,6 +11,8 @@ pub(super) fn strip(b: &[u8]) -> Result<Vec<u8>, String> {
             Block::Extension {
                 label: 0xFF, first, ..
             } if !LOOPING.contains(&first) => {}
+            // The frames before it are what decoders show: end the file there.
+            Block::Garbage => out.push(0x3B),
             Block::Screen(raw)
             | Block::Extension { raw, .. }
             | Block::Image { raw, .. }
