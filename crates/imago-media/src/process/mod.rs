@@ -89,7 +89,7 @@ pub fn process(
         )));
     }
     let Some(image_format) = decode::image_format(format) else {
-        return Ok(header_only(format, bytes, inspected, opts));
+        return header_only(format, bytes, inspected, opts);
     };
     let decoded = decode::decode(image_format, bytes, limits)?;
     let mut image = decoded.image;
@@ -201,23 +201,23 @@ fn reencode(
 }
 
 /// A format accepted by its header but not decoded in this build (AVIF): stored as it
-/// came, its own thumbnail.
+/// came (its metadata items blanked when stripping), its own thumbnail.
 fn header_only(
     format: Format,
     bytes: &[u8],
     inspected: &Inspected,
-    _opts: &ProcessOptions,
-) -> Processed {
+    opts: &ProcessOptions,
+) -> Result<Processed, MediaError> {
     let original = Variant {
-        bytes: bytes.to_vec(),
+        bytes: lossless(format, bytes, opts)?,
         format,
         width: inspected.width,
         height: inspected.height,
     };
-    Processed {
+    Ok(Processed {
         thumb: original.clone(),
         original,
         frames: inspected.frames,
         medium: None,
-    }
+    })
 }

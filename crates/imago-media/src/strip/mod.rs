@@ -8,8 +8,9 @@
 //! | WebP | `EXIF`, `XMP ` (and their `VP8X` flags; the RIFF size is rewritten), bytes past the RIFF size | `ICCP`, animation, alpha, image data |
 //! | GIF | comment extensions, application extensions other than looping (`NETSCAPE2.0`, `ANIMEXTS1.0`; XMP lives in one), bytes after the trailer | frames, graphic controls, plain text |
 //! | BMP | nothing: it has no metadata block | everything |
-//! | AVIF | nothing yet: see the crate doc | everything |
+//! | AVIF | the bytes of `Exif` items and of `mime` items of type `application/rdf+xml` (XMP), overwritten with zeros in place (sizes and offsets unchanged) | everything else |
 
+mod avif;
 mod gif;
 mod jpeg;
 mod png;
@@ -27,6 +28,7 @@ pub(crate) fn strip(format: Format, bytes: &[u8]) -> Result<Option<Vec<u8>>, Med
         Format::Png => png::strip(bytes),
         Format::Webp => webp::strip(bytes),
         Format::Gif => gif::strip(bytes),
+        Format::Avif => avif::strip(bytes),
         _ => return Ok(None),
     };
     out.map(Some).map_err(MediaError::Corrupt)
