@@ -106,16 +106,13 @@ pub fn process(
             height: image.height(),
         }
     };
-    let src = thumbs::Source::new(&image);
-    drop(image);
     let icc = decoded.icc.as_deref();
-    let thumb = thumbs::variant(&src, opts.thumb_size, icc)?;
-    let (width, height) = src.size();
-    let medium = if width.max(height) <= opts.medium_size {
-        None
-    } else {
-        Some(thumbs::variant(&src, opts.medium_size, icc)?)
-    };
+    let (thumb, medium) = thumbs::variants(
+        thumbs::Source::new(image),
+        opts.thumb_size,
+        opts.medium_size,
+        icc,
+    )?;
     Ok(Processed {
         original,
         frames: inspected.frames,
