@@ -3,7 +3,7 @@
 //!
 //! | format | dropped | kept |
 //! |---|---|---|
-//! | JPEG | APP1 (EXIF, XMP), APP2 other than ICC (MPF), APP3-APP13 (IPTC/Photoshop in APP13), APP15, COM, bytes after the end marker (an Ultra HDR gain map, MPF pictures) | APP0 (JFIF), APP2 ICC profile, APP14 (Adobe colour transform), tables, scans |
+//! | JPEG | APP0 other than JFIF (a JFXX thumbnail), APP1 (EXIF, XMP), APP2 other than ICC (MPF), APP3-APP13 (APP11: C2PA/JUMBF, APP13: IPTC/Photoshop), APP15, COM, bytes after the end marker (an Ultra HDR gain map, MPF pictures) | APP0 (JFIF), APP2 ICC profile, APP14 (Adobe colour transform), tables, scans |
 //! | PNG | `eXIf`, `tEXt`, `iTXt`, `zTXt`, `tIME`, bytes after `IEND` | colour chunks (`iCCP`, `sRGB`, `gAMA`, `cHRM`, `sBIT`), `pHYs`, APNG chunks, image data |
 //! | WebP | `EXIF`, `XMP ` (and their `VP8X` flags; the RIFF size is rewritten), bytes past the RIFF size | `ICCP`, animation, alpha, image data |
 //! | GIF | comment extensions, application extensions other than looping (`NETSCAPE2.0`, `ANIMEXTS1.0`; XMP lives in one), bytes after the trailer | frames, graphic controls, plain text |
