@@ -46,7 +46,10 @@
 //!   thumbnail and medium are made from the first frame and are still images.
 //! - **Variants** fit inside a square of the asked side, aspect kept, never enlarged;
 //!   JPEG (quality 85) when opaque, PNG when some pixel is transparent; the ICC profile
-//!   is carried into them.
+//!   is carried into them (colours are not converted to sRGB). An upright JPEG is shrunk
+//!   on load (`jpeg-decoder` at 1/2, 1/4 or 1/8 scale, whichever still covers the
+//!   largest variant), so its full-size pixels are never held; the thumbnail is resized
+//!   from the medium's pixels.
 //! - **Bounds**: every side and area, of the canvas and of each animation frame, is
 //!   checked from headers; the decoder gets the same sides and a memory budget of 8 bytes
 //!   per allowed pixel (16-bit RGBA) plus 16 MB, so a header that understates what it

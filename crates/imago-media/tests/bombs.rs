@@ -1,6 +1,7 @@
 //! Pixel floods and decompression bombs are refused from their headers, in milliseconds,
-//! before the pixels are allocated. A counting allocator measures the peak memory of each
-//! call; this file holds one test so that no other test allocates meanwhile.
+//! before the pixels are allocated; a big JPEG is shrunk on load. A counting allocator
+//! measures the peak memory of each call; the tests of this file take a lock so that no
+//! other test allocates meanwhile.
 
 mod common;
 
@@ -11,6 +12,7 @@ use imago_media::{inspect, process, Inspected, Limits, MediaError, MediaKind, Pr
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 struct Counting;
@@ -32,6 +34,8 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
+
+static ALONE: Mutex<()> = Mutex::new(());
 
 /// Runs `f`, returning what it gave, how long it took, and the most memory it held at
 /// once beyond what was held before.
@@ -86,6 +90,7 @@ fn refused(bytes: &[u8], limits: &Limits) -> (MediaError, Duration, usize) {
 
 #[test]
 fn floods_and_bombs_are_refused_fast_with_bounded_memory() {
+    let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
     let limits = Limits::default();
     // Header 60000 x 60000 (3.6 gigapixels), 4 MB of zeros deflated to a few KB.
     let huge = png_bomb(60_000, 60_000, 4 << 20);
@@ -158,4 +163,31 @@ fn floods_and_bombs_are_refused_fast_with_bounded_memory() {
         took < Duration::from_millis(100) && peak < 4 << 10,
         "{took:?} {peak}"
     );
+}
+
+#[test]
+fn big_jpeg_is_shrunk_on_load_for_its_variants() {
+    // 2400 x 1600, left half red: 11.5 MB as RGB in full. For a 640 medium the decoder
+    // reads it at 1/2 scale (1200 x 800, 2.9 MB) and never holds the full size.
+    let img = image::DynamicImage::ImageRgb8(common::two_colour(2400, 1600));
+    let jpeg = common::encode(&img, image::ImageFormat::Jpeg);
+    drop(img);
+    let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
+    let limits = Limits::default();
+    let (out, _, peak) = measure(|| {
+        let seen = inspect(&jpeg, &limits)?;
+        process(&jpeg, &seen, &ProcessOptions::default(), &limits)
+    });
+    let done = out.unwrap();
+    assert!(peak < 8 << 20, "peak {peak} bytes");
+    assert_eq!((done.original.width, done.original.height), (2400, 1600));
+    assert_eq!(done.original.bytes, jpeg);
+    let medium = done.medium.unwrap();
+    assert_eq!((medium.width, medium.height), (640, 427));
+    assert_eq!((done.thumb.width, done.thumb.height), (160, 107));
+    let thumb = image::load_from_memory(&done.thumb.bytes)
+        .unwrap()
+        .to_rgb8();
+    assert!(common::near(*thumb.get_pixel(20, 50), common::RED));
+    assert!(common::near(*thumb.get_pixel(140, 50), common::BLUE));
 }

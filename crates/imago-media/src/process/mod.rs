@@ -91,7 +91,18 @@ pub fn process(
     let Some(image_format) = decode::image_format(format) else {
         return header_only(format, bytes, inspected, opts);
     };
-    let decoded = decode::decode(image_format, bytes, limits)?;
+    // A JPEG that needs no turning is only read for its variants: shrink it on load.
+    let upright = matches!(inspected.orientation, None | Some(1));
+    let shrunk = match format {
+        Format::Jpeg if upright => {
+            decode::jpeg_shrunk(bytes, limits, opts.medium_size.max(opts.thumb_size))
+        }
+        _ => None,
+    };
+    let decoded = match shrunk {
+        Some(d) => d,
+        None => decode::decode(image_format, bytes, limits)?,
+    };
     let mut image = decoded.image;
     // An animation is stored whole, so its frames are not turned; its thumbnails follow.
     let turn = inspected.frames <= 1 && decoded.orientation != Orientation::NoTransforms;
@@ -102,15 +113,15 @@ pub fn process(
         Variant {
             bytes: lossless(format, bytes, opts)?,
             format,
-            width: image.width(),
-            height: image.height(),
+            width: inspected.width,
+            height: inspected.height,
         }
     };
     let icc = decoded.icc.as_deref();
     let (thumb, medium) = thumbs::variants(
         thumbs::Source::new(image),
-        opts.thumb_size,
-        opts.medium_size,
+        (original.width, original.height),
+        (opts.thumb_size, opts.medium_size),
         icc,
     )?;
     Ok(Processed {

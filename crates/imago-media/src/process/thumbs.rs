@@ -12,11 +12,13 @@ use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::{DynamicImage, ExtendedColorType, ImageEncoder};
 use imago_core::Format;
+use std::borrow::Cow;
 
 /// Quality of thumbnails and media: small, and softer artefacts than the default 75.
 const THUMB_QUALITY: u8 = 85;
 
 /// Pixels ready to resize: 8-bit RGB, or RGBA when some pixel is not opaque.
+#[derive(Clone)]
 pub(super) struct Source {
     pixels: Vec<u8>,
     width: u32,
@@ -126,24 +128,36 @@ pub fn fit_inside(width: u32, height: u32, side: u32) -> (u32, u32) {
     }
 }
 
-/// The thumbnail and the medium variant (none when the picture fits `medium_side`).
+/// The thumbnail and the medium variant (none when the picture fits `medium_side`) of a
+/// picture of `full` size, from `src`: those pixels, or fewer when the decoder shrank
+/// them on load (never fewer than the variants need).
+///
 /// The thumbnail is resized from the medium pixels when there are some: a Lanczos kernel
 /// over the full picture costs in proportion to the shrink factor, and the medium is
 /// still four times the thumbnail's side, so the result is the same to the eye.
 pub(super) fn variants(
     src: Source,
-    thumb_side: u32,
-    medium_side: u32,
+    full: (u32, u32),
+    (thumb_side, medium_side): (u32, u32),
     icc: Option<&[u8]>,
 ) -> Result<(Variant, Option<Variant>), MediaError> {
-    // Both sizes from the original's, so the thumbnail's rounding does not compound the
-    // medium's.
-    let medium = src.resized(fit_inside(src.width, src.height, medium_side))?;
+    // Both sizes from the full size, so that neither a shrunk source nor the medium's
+    // rounding moves the thumbnail's.
+    let (width, height) = full;
+    let medium = if width.max(height) <= medium_side {
+        None
+    } else {
+        match src.resized(fit_inside(width, height, medium_side))? {
+            Some(m) => Some(Cow::Owned(m)),
+            // Shrunk on load to the medium's size exactly.
+            None => Some(Cow::Borrowed(&src)),
+        }
+    };
     let base = match &medium {
-        Some(m) if medium_side >= thumb_side => m,
+        Some(m) if medium_side >= thumb_side => m.as_ref(),
         _ => &src,
     };
-    let thumb = match base.resized(fit_inside(src.width, src.height, thumb_side))? {
+    let thumb = match base.resized(fit_inside(width, height, thumb_side))? {
         Some(t) => t.write(icc)?,
         None => base.write(icc)?,
     };
