@@ -31,6 +31,10 @@ fn videos_are_recognised_by_their_magic() {
     assert_eq!(kind(&mp4).unwrap(), MediaKind::Video(VideoFormat::Mp4));
     let mov = ftyp(b"qt  ", &[b"qt  "]);
     assert_eq!(kind(&mov).unwrap(), MediaKind::Video(VideoFormat::Mov));
+    assert_eq!(
+        (kind(&mov).unwrap().mime(), kind(&mov).unwrap().extension()),
+        ("video/quicktime", "mov")
+    );
     let iphone = ftyp(b"M4V ", &[b"M4V ", b"M4A ", b"mp42", b"isom"]);
     assert_eq!(kind(&iphone).unwrap(), MediaKind::Video(VideoFormat::Mp4));
     // EBML header: ID, size 0x9F, then EBMLVersion... and DocType "webm".

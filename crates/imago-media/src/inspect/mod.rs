@@ -47,6 +47,24 @@ pub enum MediaKind {
     Video(VideoFormat),
 }
 
+impl MediaKind {
+    /// The usual file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            MediaKind::Image(f) => f.extension(),
+            MediaKind::Video(v) => v.extension(),
+        }
+    }
+
+    /// The `Content-Type` to serve it with.
+    pub fn mime(self) -> &'static str {
+        match self {
+            MediaKind::Image(f) => f.mime(),
+            MediaKind::Video(v) => v.mime(),
+        }
+    }
+}
+
 /// The image formats the host accepts. SVG is refused (scripts), HEIF, TIFF and ICO are
 /// not in the list.
 pub const ACCEPTED_IMAGES: [Format; 6] = [
