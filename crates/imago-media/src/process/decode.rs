@@ -24,11 +24,21 @@ pub(super) fn image_format(format: Format) -> Option<ImageFormat> {
     })
 }
 
+/// Decodes the first frame. A panic inside a codec (a bug that hostile bytes found) is
+/// caught and answered as a damaged file, so one upload cannot take a server thread down.
 pub(super) fn decode(
     format: ImageFormat,
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<Decoded, MediaError> {
+    std::panic::catch_unwind(|| decode_inner(format, bytes, limits)).unwrap_or_else(|_| {
+        Err(MediaError::Corrupt(format!(
+            "the {format:?} decoder failed on this file"
+        )))
+    })
+}
+
+fn decode_inner(format: ImageFormat, bytes: &[u8], limits: &Limits) -> Result<Decoded, MediaError> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     // The decoder sees stored sides, ours are displayed ones: a quarter turn swaps them.
     let side = limits.max_width.max(limits.max_height);
