@@ -54,6 +54,10 @@
 //!   checked from headers; the decoder gets the same sides and a memory budget of 8 bytes
 //!   per allowed pixel (16-bit RGBA) plus 16 MB, so a header that understates what it
 //!   holds still cannot take more.
+//! - **Costs**: both functions are synchronous and CPU-bound; the server runs them on
+//!   blocking threads and bounds how many `process` calls run at once
+//!   ([`Limits::decode_budget`] is the most one may hold). `inspect` takes milliseconds
+//!   and no memory in proportion to the file.
 
 mod container;
 mod error;

@@ -20,7 +20,7 @@ use imago_core::Format;
 const REENCODE_QUALITY: u8 = 90;
 
 /// What to make of an accepted image.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ProcessOptions {
     /// Drop EXIF (GPS, camera, time), XMP, IPTC and comments from the stored original.
     pub strip_metadata: bool,
