@@ -1,1 +1,72 @@
-//! Pixel work: decoding with limits, orientation, metadata stripping, thumbnails (being written).
+//! Pixel work for `imago serve`: the steps of the ingest pipeline after the body limit.
+//!
+//! 1. [`inspect`] reads format (magic bytes only), size and frame count from headers and
+//!    refuses what is over the [`Limits`], before any decode.
+//! 2. [`process`] decodes the first frame with the decoder's memory bounded by the same
+//!    limits, applies the EXIF orientation, strips metadata and writes the thumbnail and
+//!    medium variants.
+//!
+//! ```
+//! use imago_media::{inspect, process, Limits, ProcessOptions};
+//!
+//! // A 2x1 PNG made on the spot.
+//! let mut png = Vec::new();
+//! image::RgbImage::from_pixel(2, 1, image::Rgb([200, 10, 10]))
+//!     .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+//!     .unwrap();
+//! let limits = Limits::default();
+//! let seen = inspect(&png, &limits).unwrap();
+//! let done = process(&png, &seen, &ProcessOptions::default(), &limits).unwrap();
+//! assert_eq!((done.thumb.width, done.thumb.height), (2, 1));
+//! assert!(done.medium.is_none());
+//! ```
+//!
+//! Decisions a caller should know:
+//! - **Accepted**: AVIF, JPEG, PNG (APNG too), BMP, GIF and WebP (animated too) images;
+//!   MP4, MOV and WebM videos, recognised by magic only (their size is left at 0x0 and
+//!   [`process`] refuses them: the server runs ffmpeg). SVG answers 415 (`svg_refused`);
+//!   HEIF, TIFF, ICO and anything else 415 (`unsupported_type`).
+//! - **AVIF is accepted by its header only.** Decoding AV1 needs dav1d (C; the `image`
+//!   crate's `avif-native`), which crates.io cannot build without the system library, and
+//!   the Rust port `rav1d` offers dav1d's C API only. So an AVIF is stored as it came
+//!   (when stripping, the bytes of its EXIF and XMP items are overwritten with zeros in
+//!   place), it is its own thumbnail (browsers scale it), and it has no medium. Its
+//!   size is the primary item's `ispe` turned by `irot`, which is how browsers show it:
+//!   MIAF orients by `irot`/`imir`, not by the EXIF item. The shared
+//!   `avif-orientation-6.avif` has no `irot` and its EXIF says orientation 1 (the file
+//!   name notwithstanding): 3024 wide, 4032 high, as stored.
+//! - **Orientation** (EXIF, as the decoder reads it: JPEG, PNG `eXIf`, WebP `EXIF`) is
+//!   applied to still images: the stored original is written again with its pixels
+//!   turned (JPEG at quality 90, keeping the ICC profile and, when not stripping, its
+//!   other metadata with the orientation reset to 1; PNG and WebP losslessly, without
+//!   metadata). An image with orientation 1 or none is never re-encoded.
+//! - **Stripping** drops metadata blocks and copies the rest byte for byte (see the table
+//!   in `strip/mod.rs`): lossless for JPEG, PNG, WebP, GIF and AVIF; BMP has none.
+//! - **Animations** (GIF, animated WebP, APNG) are stored whole, frames not turned;
+//!   thumbnail and medium are made from the first frame and are still images.
+//! - **Variants** fit inside a square of the asked side, aspect kept, never enlarged;
+//!   JPEG (quality 85) when opaque, PNG when some pixel is transparent; the ICC profile
+//!   is carried into them (colours are not converted to sRGB). An upright JPEG is shrunk
+//!   on load (`jpeg-decoder` at 1/2, 1/4 or 1/8 scale, whichever still covers the
+//!   largest variant), so its full-size pixels are never held; the thumbnail is resized
+//!   from the medium's pixels.
+//! - **Bounds**: every side and area, of the canvas and of each animation frame, is
+//!   checked from headers; the decoder gets the same sides and a memory budget of 8 bytes
+//!   per allowed pixel (16-bit RGBA) plus 16 MB, so a header that understates what it
+//!   holds still cannot take more.
+//! - **Costs**: both functions are synchronous and CPU-bound; the server runs them on
+//!   blocking threads and bounds how many `process` calls run at once
+//!   ([`Limits::decode_budget`] is the most one may hold). `inspect` takes milliseconds
+//!   and no memory in proportion to the file.
+
+mod container;
+mod error;
+mod inspect;
+mod limits;
+mod process;
+mod strip;
+
+pub use error::MediaError;
+pub use inspect::{inspect, Inspected, MediaKind, VideoFormat, ACCEPTED_IMAGES};
+pub use limits::Limits;
+pub use process::{fit_inside, process, ProcessOptions, Processed, Variant};

@@ -1,0 +1,166 @@
+//! Thumbnail and medium variants: fit inside a square box, aspect kept, never enlarged,
+//! resized with `fast_image_resize` (Lanczos3), written as JPEG (quality 85) when the
+//! picture is opaque and PNG when it has transparency (JPEG has no alpha, and the
+//! `image` crate's WebP encoder is lossless only, so PNG is as small and more widely
+//! read).
+
+use super::Variant;
+use crate::MediaError;
+use fast_image_resize::images::{Image, ImageRef};
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::PngEncoder;
+use image::{DynamicImage, ExtendedColorType, ImageEncoder};
+use imago_core::Format;
+use std::borrow::Cow;
+
+/// Quality of thumbnails and media: small, and softer artefacts than the default 75.
+const THUMB_QUALITY: u8 = 85;
+
+/// Pixels ready to resize: 8-bit RGB, or RGBA when some pixel is not opaque.
+#[derive(Clone)]
+pub(super) struct Source {
+    pixels: Vec<u8>,
+    width: u32,
+    height: u32,
+    alpha: bool,
+}
+
+impl Source {
+    /// Takes the decoded picture over (an 8-bit RGB or RGBA image is not copied).
+    pub(super) fn new(image: DynamicImage) -> Source {
+        let (width, height) = (image.width(), image.height());
+        let opaque = |image: DynamicImage| Source {
+            pixels: image.into_rgb8().into_raw(),
+            width,
+            height,
+            alpha: false,
+        };
+        if !image.color().has_alpha() {
+            return opaque(image);
+        }
+        let rgba = image.into_rgba8();
+        if rgba.pixels().all(|p| p.0[3] == u8::MAX) {
+            return opaque(DynamicImage::ImageRgba8(rgba));
+        }
+        Source {
+            pixels: rgba.into_raw(),
+            width,
+            height,
+            alpha: true,
+        }
+    }
+
+    /// A copy resized to `(width, height)`, or `None` when this one has that size.
+    fn resized(&self, (width, height): (u32, u32)) -> Result<Option<Source>, MediaError> {
+        if (width, height) == (self.width, self.height) {
+            return Ok(None);
+        }
+        let pixel_type = if self.alpha {
+            PixelType::U8x4
+        } else {
+            PixelType::U8x3
+        };
+        let fail = |e: &dyn std::fmt::Display| MediaError::Encode(e.to_string());
+        let from = ImageRef::new(self.width, self.height, &self.pixels, pixel_type)
+            .map_err(|e| fail(&e))?;
+        let mut to = Image::new(width, height, pixel_type);
+        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+        Resizer::new()
+            .resize(&from, &mut to, &options)
+            .map_err(|e| fail(&e))?;
+        Ok(Some(Source {
+            pixels: to.into_vec(),
+            width,
+            height,
+            alpha: self.alpha,
+        }))
+    }
+
+    /// Encodes these pixels: PNG with transparency, JPEG otherwise.
+    pub(super) fn write(&self, icc: Option<&[u8]>) -> Result<Variant, MediaError> {
+        let fail = |e: image::ImageError| MediaError::Encode(e.to_string());
+        let (width, height) = (self.width, self.height);
+        let mut bytes = Vec::new();
+        let format = if self.alpha {
+            let mut enc = PngEncoder::new(&mut bytes);
+            if let Some(icc) = icc {
+                // A profile the encoder refuses only costs colour accuracy.
+                let _ = enc.set_icc_profile(icc.to_vec());
+            }
+            enc.write_image(&self.pixels, width, height, ExtendedColorType::Rgba8)
+                .map_err(fail)?;
+            Format::Png
+        } else {
+            let mut enc = JpegEncoder::new_with_quality(&mut bytes, THUMB_QUALITY);
+            if let Some(icc) = icc {
+                let _ = enc.set_icc_profile(icc.to_vec());
+            }
+            enc.write_image(&self.pixels, width, height, ExtendedColorType::Rgb8)
+                .map_err(fail)?;
+            Format::Jpeg
+        };
+        Ok(Variant {
+            bytes,
+            format,
+            width,
+            height,
+        })
+    }
+}
+
+/// The size that fits `(width, height)` inside a `side` x `side` box, aspect kept, never
+/// larger than the original and never zero.
+pub fn fit_inside(width: u32, height: u32, side: u32) -> (u32, u32) {
+    let side = side.max(1);
+    if width <= side && height <= side {
+        return (width.max(1), height.max(1));
+    }
+    let (long, short) = (width.max(height), width.min(height));
+    // Rounded short side: short * side / long, in u64 so it cannot overflow.
+    let scaled =
+        ((u64::from(short) * u64::from(side) + u64::from(long) / 2) / u64::from(long)).max(1);
+    let scaled = u32::try_from(scaled).unwrap_or(side);
+    if width >= height {
+        (side, scaled)
+    } else {
+        (scaled, side)
+    }
+}
+
+/// The thumbnail and the medium variant (none when the picture fits `medium_side`) of a
+/// picture of `full` size, from `src`: those pixels, or fewer when the decoder shrank
+/// them on load (never fewer than the variants need).
+///
+/// The thumbnail is resized from the medium pixels when there are some: a Lanczos kernel
+/// over the full picture costs in proportion to the shrink factor, and the medium is
+/// still four times the thumbnail's side, so the result is the same to the eye.
+pub(super) fn variants(
+    src: Source,
+    full: (u32, u32),
+    (thumb_side, medium_side): (u32, u32),
+    icc: Option<&[u8]>,
+) -> Result<(Variant, Option<Variant>), MediaError> {
+    // Both sizes from the full size, so that neither a shrunk source nor the medium's
+    // rounding moves the thumbnail's.
+    let (width, height) = full;
+    let medium = if width.max(height) <= medium_side {
+        None
+    } else {
+        match src.resized(fit_inside(width, height, medium_side))? {
+            Some(m) => Some(Cow::Owned(m)),
+            // Shrunk on load to the medium's size exactly.
+            None => Some(Cow::Borrowed(&src)),
+        }
+    };
+    let base = match &medium {
+        Some(m) if medium_side >= thumb_side => m.as_ref(),
+        _ => &src,
+    };
+    let thumb = match base.resized(fit_inside(width, height, thumb_side))? {
+        Some(t) => t.write(icc)?,
+        None => base.write(icc)?,
+    };
+    let medium = medium.map(|m| m.write(icc)).transpose()?;
+    Ok((thumb, medium))
+}
