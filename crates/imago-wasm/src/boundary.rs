@@ -47,7 +47,8 @@ pub(crate) fn list_from_js<T: DeserializeOwned>(
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            serde_wasm_bindgen::from_value(v).map_err(|e| JsError::new(&format!("{what}[{i}]: {e}")))
+            serde_wasm_bindgen::from_value(v)
+                .map_err(|e| JsError::new(&format!("{what}[{i}]: {e}")))
         })
         .collect()
 }

@@ -2,7 +2,9 @@
 //! spec, read by the same parsers (`20k`, `16:9`, `re:...`), rejecting with the same
 //! reason text (`width 120 below --min-width 300`).
 
-use imago_core::filter::{normalize_domain, parse_aspect, parse_size, Filter, RejectKind, UrlPattern};
+use imago_core::filter::{
+    normalize_domain, parse_aspect, parse_size, Filter, RejectKind, UrlPattern,
+};
 use imago_core::{Format, Image, Measured, SourceKind};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -91,7 +93,10 @@ impl FilterSpec {
             .map(|f| {
                 Format::parse(f).ok_or_else(|| {
                     let all: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-                    Error::new(format!("formats {f}: unknown format (one of {})", all.join(", ")))
+                    Error::new(format!(
+                        "formats {f}: unknown format (one of {})",
+                        all.join(", ")
+                    ))
                 })
             })
             .collect::<Result<Vec<_>, Error>>()?;
@@ -101,7 +106,10 @@ impl FilterSpec {
             .map(|k| {
                 SourceKind::parse(k).ok_or_else(|| {
                     let all: Vec<&str> = SourceKind::ALL.iter().map(|k| k.as_str()).collect();
-                    Error::new(format!("sources {k}: unknown source (one of {})", all.join(", ")))
+                    Error::new(format!(
+                        "sources {k}: unknown source (one of {})",
+                        all.join(", ")
+                    ))
                 })
             })
             .collect::<Result<Vec<_>, Error>>()?;

@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 
-use imago_core::rewrite::{RulePack, Rewrite};
+use imago_core::rewrite::{Rewrite, RulePack};
 use imago_core::siterules::SiteRules;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
