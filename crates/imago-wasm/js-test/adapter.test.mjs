@@ -170,7 +170,7 @@ test('the TypeScript declarations type every export', () => {
     /export function discover\(html: string, pageUrl: string, options: PageOptions \| undefined\): Discovered;/,
     /export function merge\(candidates: Candidate\[\]\): Image\[\];/,
     /export function filter\(items: Item\[\], spec: FilterSpec\): Filtered;/,
-    /export function probeHeader\(bytes: Uint8Array, complete\?: boolean \| null\): Probed;/,
+    /export function probeHeader\(bytes: Uint8Array \| number\[\], complete\?: boolean \| null\): Probed;/,
     /export interface Candidate \{/,
   ]) {
     assert.match(dts, sig);

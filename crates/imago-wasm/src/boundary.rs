@@ -29,13 +29,34 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError
         .map_err(|e| JsError::new(&format!("cannot hand the result to JavaScript: {e}")))
 }
 
-/// A JavaScript value as `T`; `what` names the argument in the error.
+/// The message of an error serde-wasm-bindgen raised (a JavaScript `Error`), without
+/// the `Error: ` its `Display` puts in front.
+fn message(e: serde_wasm_bindgen::Error) -> String {
+    match JsValue::from(e).dyn_into::<js_sys::Error>() {
+        Ok(error) => error.message().into(),
+        Err(other) => format!("{other:?}"),
+    }
+}
+
+/// A small JavaScript object (options, a filter spec) as `T`, with `undefined` and
+/// `null` as `None`; `what` names the argument in the error.
+///
+/// It goes through `serde_json::Value` because serde-wasm-bindgen reads only the fields
+/// a struct declares and so never sees an unknown one: `deny_unknown_fields` must turn
+/// `{minWidht: 300}` into an error, not into a filter that keeps everything.
 pub(crate) fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
+    let json: serde_json::Value = if value.is_undefined() {
+        serde_json::Value::Null
+    } else {
+        serde_wasm_bindgen::from_value(value)
+            .map_err(|e| JsError::new(&format!("{what}: {}", message(e))))?
+    };
+    serde_json::from_value(json).map_err(|e| JsError::new(&format!("{what}: {e}")))
 }
 
 /// A JavaScript array as `Vec<T>`, each element read on its own so the error says which
-/// one is wrong (`candidates[3]: missing field `order``).
+/// one is wrong (`candidates[3]: missing field `order``). Fields an element has beyond
+/// `T`'s are ignored: the caller's objects may carry their own (a thumbnail's state).
 pub(crate) fn list_from_js<T: DeserializeOwned>(
     what: &str,
     value: JsValue,
@@ -48,7 +69,7 @@ pub(crate) fn list_from_js<T: DeserializeOwned>(
         .enumerate()
         .map(|(i, v)| {
             serde_wasm_bindgen::from_value(v)
-                .map_err(|e| JsError::new(&format!("{what}[{i}]: {e}")))
+                .map_err(|e| JsError::new(&format!("{what}[{i}]: {}", message(e))))
         })
         .collect()
 }

@@ -42,6 +42,6 @@ pub use boundary::Error;
 /// a bug here) prints its message to the console.
 #[cfg(all(target_arch = "wasm32", feature = "panic-hook"))]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
-pub fn start() {
+fn start() {
     console_error_panic_hook::set_once();
 }
