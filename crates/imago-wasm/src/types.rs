@@ -1,0 +1,173 @@
+//! The TypeScript types of what crosses the boundary, emitted into the generated
+//! `imago_wasm.d.ts`. They mirror the serde shapes of `imago_core::model` and of this
+//! crate's own types; `tests/native.rs` checks that every source kind and format is
+//! listed, so a new variant in the core cannot be forgotten here.
+
+use wasm_bindgen::prelude::*;
+
+/// The text of the TypeScript declarations (also read by the native tests).
+pub const TYPESCRIPT: &str = r#"
+/** Where on a page a candidate was found (`imago list --json` prints it as `source`). */
+export type SourceKind =
+  | "img" | "srcset" | "picture" | "input" | "poster" | "svg" | "embed" | "lazy"
+  | "noscript" | "css-inline" | "css-style" | "css-linked" | "open-graph" | "twitter"
+  | "image-src" | "icon" | "json-ld" | "link" | "script" | "dom";
+
+/** An image format as probed (and as `formats` of a filter names it). */
+export type Format =
+  | "jpeg" | "png" | "gif" | "webp" | "avif" | "heif" | "bmp" | "ico" | "svg" | "tiff";
+
+/** An srcset / image-set descriptor: `640w` is `{width: 640}`, `2x` is `{density: 2}`. */
+export type Descriptor = { width: number } | { density: number };
+
+/** One URL found on a page, before merging (the live-DOM collector hands these over). */
+export interface Candidate {
+  url: string;
+  kind: SourceKind;
+  /** Candidates with the same group are versions of one picture. */
+  group?: number;
+  descriptor?: Descriptor;
+  alt?: string;
+  /** Declared width/height (attributes): hints, not measurements. */
+  width?: number;
+  height?: number;
+  /** `type` of a `<source>`. */
+  mime?: string;
+  placeholder?: boolean;
+  /** The full size of a thumbnail: preferred over the rest of its group. */
+  full_size?: boolean;
+  /** Position on the page, for page order. */
+  order: number;
+}
+
+/** One picture after merging: its best URL and the other versions. */
+export interface Image {
+  url: string;
+  source: SourceKind;
+  sources: SourceKind[];
+  alt?: string;
+  alternates: string[];
+  width?: number;
+  height?: number;
+  order: number;
+}
+
+/** What is known of an image's file; an unknown value passes every filter. */
+export interface Measured {
+  width?: number | null;
+  height?: number | null;
+  format?: Format | null;
+  bytes?: number | null;
+}
+
+/** An image with what was measured of it, as `filter` and `sortImages` take it. */
+export interface Item {
+  image: Image;
+  measured?: Measured;
+}
+
+export interface PageOptions {
+  /** `--deep`: image URLs in inline scripts and JSON; same-origin iframes listed. */
+  deep?: boolean;
+  /** The user's site rules (TOML), used with the built-in ones. */
+  siteRules?: string;
+}
+
+export interface Discovered {
+  title?: string;
+  candidates: Candidate[];
+  /** Linked stylesheets: fetch each and hand it to `discoverCss`. */
+  stylesheets: string[];
+  /** With `deep`: same-origin iframes to fetch and hand to `discover`. */
+  iframes: string[];
+}
+
+export interface CssDiscovered {
+  candidates: Candidate[];
+  /** `@import`ed stylesheets, to fetch in turn. */
+  imports: string[];
+}
+
+/** One original-size candidate and the HD rule that made it. */
+export interface Rewrite {
+  url: string;
+  rule: string;
+}
+
+/** Where a rule text is wrong: `origin` is "hd-rules" or "site-rules", `line` from 1. */
+export interface RuleError {
+  origin: string;
+  line: number;
+  message: string;
+}
+
+export type Validation = { ok: true } | { error: RuleError };
+
+/**
+ * The filter flags of `imago list` / `imago grab` in camelCase. Sizes take a number of
+ * bytes or text (`"20k"`, `"1.5MB"`); ratios a number or text (`"16:9"`, `"square"`);
+ * patterns are substrings, globs (`*`, `?`) or `re:REGEX`.
+ */
+export interface FilterSpec {
+  minWidth?: number;
+  maxWidth?: number;
+  minHeight?: number;
+  maxHeight?: number;
+  minBytes?: number | string;
+  maxBytes?: number | string;
+  minAspect?: number | string;
+  maxAspect?: number | string;
+  formats?: string[];
+  include?: string[];
+  exclude?: string[];
+  allowDomains?: string[];
+  denyDomains?: string[];
+  sources?: SourceKind[];
+}
+
+export type RejectRule =
+  | "width" | "height" | "bytes" | "aspect" | "format" | "include" | "exclude" | "domain"
+  | "source" | "other";
+
+export interface Filtered {
+  /** Indices of the items kept, in input order. */
+  kept: number[];
+  /** Indices of the items turned away, with the command line's reason text. */
+  rejected: { index: number; rule: RejectRule; reason: string }[];
+  /** A size, byte, ratio or format filter is set: probe unmeasured images, filter again. */
+  needsMeasure: boolean;
+}
+
+export type SortKey = "page" | "area" | "width" | "height" | "bytes" | "size" | "url";
+
+/** What `renderNames` knows of one image; extra fields are ignored. */
+export interface NameItem {
+  url: string;
+  pageUrl: string;
+  title?: string;
+  alt?: string;
+  width?: number;
+  height?: number;
+  /** Extension of the probed format (`"jpg"`); else taken from the URL. */
+  ext?: string;
+  /** SHA-256 of the content in hex, for `{hash8}`. */
+  hash8?: string;
+  /** `{n}`; the position in the list (from 1) when absent. */
+  n?: number;
+}
+
+export type Probed =
+  | { format: Format; width: number; height: number; orientation?: number }
+  | { needMore: number }
+  | { notImage: string };
+
+export interface Vocabulary {
+  formats: Format[];
+  sources: SourceKind[];
+  sortKeys: SortKey[];
+  nameVariables: string[];
+}
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = TYPESCRIPT;

@@ -1,0 +1,552 @@
+//! The Rust side of the adapter, natively: what each JavaScript function computes and
+//! the JSON shape it hands over (serde_json stands in for serde-wasm-bindgen; both follow
+//! the same serde attributes). `tests/wasm.rs` runs the exported functions themselves
+//! under Node.
+
+use imago_core::filter::Filter;
+use imago_core::{Format, Image, Measured, SourceKind};
+use imago_wasm::discover::{discover_page, discover_stylesheet, PageOptions};
+use imago_wasm::filter::{filter_items, FilterSpec, Item};
+use imago_wasm::merge::merge_candidates;
+use imago_wasm::naming::{render_names, NameItem};
+use imago_wasm::probe::probe_bytes;
+use imago_wasm::rules::{hd_candidates, validate};
+use imago_wasm::sort::{sort_key, sorted_indices};
+use serde_json::json;
+
+const PAGE: &str = "https://shop.example.com/a/item.html";
+
+/// A lazy image (a spacer in `src`, the real one in `data-src`) and an srcset whose
+/// largest entry is 1200w.
+const LAZY_AND_SRCSET: &str = r#"<html><head><title>Red &amp; blue shoes</title>
+<link rel="stylesheet" href="/css/site.css"></head><body>
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="lazy/cat.jpg" alt="cat">
+<img src="small.jpg" srcset="small.jpg 300w, big.jpg 1200w, mid.jpg 600w">
+</body></html>"#;
+
+fn image(url: &str, order: u32) -> Image {
+    Image {
+        url: url.to_string(),
+        source: SourceKind::Img,
+        sources: vec![SourceKind::Img],
+        alt: None,
+        alternates: Vec::new(),
+        width: None,
+        height: None,
+        order,
+    }
+}
+
+fn item(url: &str, order: u32, measured: Measured) -> Item {
+    Item {
+        image: image(url, order),
+        measured,
+    }
+}
+
+fn spec(v: serde_json::Value) -> FilterSpec {
+    serde_json::from_value(v).expect("a valid filter spec")
+}
+
+// ----------------------------------------------------------------------- discover, merge
+
+#[test]
+fn discover_then_merge_finds_the_lazy_original_and_the_largest_srcset_entry() {
+    let found = discover_page(LAZY_AND_SRCSET, PAGE, &PageOptions::default()).unwrap();
+    assert_eq!(found.title.as_deref(), Some("Red & blue shoes"));
+    assert_eq!(
+        found.stylesheets,
+        vec!["https://shop.example.com/css/site.css"]
+    );
+    let urls: Vec<String> = merge_candidates(found.candidates)
+        .into_iter()
+        .map(|i| i.url)
+        .collect();
+    assert_eq!(
+        urls,
+        vec![
+            "https://shop.example.com/a/lazy/cat.jpg",
+            "https://shop.example.com/a/big.jpg"
+        ]
+    );
+}
+
+#[test]
+fn discover_names_a_page_url_that_is_not_absolute() {
+    let err = discover_page("<img src=a.jpg>", "item.html", &PageOptions::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("pageUrl \"item.html\": not an absolute URL"),
+        "{err}"
+    );
+}
+
+#[test]
+fn discover_uses_the_users_site_rules_to_keep_only_the_gallery() {
+    let html =
+        r#"<div id="gallery"><img src="/p/1.jpg"></div><div id="ads"><img src="/ad.jpg"></div>"#;
+    let rules =
+        "[[site]]\nname = \"shop\"\nmatch = [\"shop.example.com\"]\ninclude = [\"#gallery\"]\n";
+    let opts = PageOptions {
+        site_rules: Some(rules.to_string()),
+        ..PageOptions::default()
+    };
+    let urls: Vec<String> = discover_page(html, PAGE, &opts)
+        .unwrap()
+        .candidates
+        .into_iter()
+        .map(|c| c.url)
+        .collect();
+    assert_eq!(urls, vec!["https://shop.example.com/p/1.jpg"]);
+}
+
+#[test]
+fn discover_reports_the_line_of_bad_site_rules() {
+    let opts = PageOptions {
+        site_rules: Some(
+            "[[site]]\nname = \"x\"\nmatch = [\"a.com\"]\nincludes = [\"#g\"]\n".into(),
+        ),
+        ..PageOptions::default()
+    };
+    let err = discover_page("", PAGE, &opts).unwrap_err().to_string();
+    assert!(err.starts_with("site-rules:4: "), "{err}");
+}
+
+#[test]
+fn discover_options_refuse_unknown_fields() {
+    let err = serde_json::from_value::<PageOptions>(json!({"deeep": true})).unwrap_err();
+    assert!(err.to_string().contains("deeep"), "{err}");
+}
+
+#[test]
+fn discover_css_resolves_against_the_stylesheet_and_lists_imports() {
+    let css = "@import 'more.css'; .hero { background: url(../img/hero.png) }";
+    let found = discover_stylesheet(css, "https://cdn.example.com/css/a.css", 7).unwrap();
+    assert_eq!(found.imports, vec!["https://cdn.example.com/css/more.css"]);
+    assert_eq!(found.candidates.len(), 1);
+    assert_eq!(
+        found.candidates[0].url,
+        "https://cdn.example.com/img/hero.png"
+    );
+    assert_eq!(found.candidates[0].kind, SourceKind::CssLinked);
+    assert_eq!(found.candidates[0].order, 7);
+}
+
+#[test]
+fn merge_takes_dom_candidates_as_the_collector_sends_them() {
+    // Two candidates of one <img> from the live DOM (currentSrc and a lazy original) and
+    // the same picture again as a CSS background: one image, the lazy original best.
+    let raw = json!([
+        {"url": "https://x.example/t.jpg", "kind": "dom", "group": 1, "order": 0},
+        {"url": "https://x.example/full.jpg", "kind": "lazy", "group": 1, "order": 0, "full_size": true},
+        {"url": "https://x.example/full.jpg", "kind": "css-inline", "order": 3}
+    ]);
+    let candidates = serde_json::from_value(raw).unwrap();
+    let images = merge_candidates(candidates);
+    assert_eq!(images.len(), 1);
+    assert_eq!(images[0].url, "https://x.example/full.jpg");
+    assert_eq!(images[0].alternates, vec!["https://x.example/t.jpg"]);
+    assert!(images[0].sources.contains(&SourceKind::Dom));
+    assert!(images[0].sources.contains(&SourceKind::CssInline));
+}
+
+// ----------------------------------------------------------------------- rules
+
+#[test]
+fn hd_candidates_turn_an_alicdn_thumbnail_into_the_original() {
+    let thumb = "https://img.alicdn.com/imgextra/i1/2200/O1CN01abcd.jpg_220x220q90.jpg_.webp";
+    let first = &hd_candidates(thumb, None).unwrap()[0];
+    assert_eq!(
+        first.url,
+        "https://img.alicdn.com/imgextra/i1/2200/O1CN01abcd.jpg"
+    );
+    assert_eq!(first.rule, "alicdn");
+}
+
+#[test]
+fn hd_candidates_turn_an_amazon_thumbnail_into_the_original() {
+    let thumb = "https://m.media-amazon.com/images/I/71kWymZ+c+L._AC_SX300_SY300_QL70_FMwebp_.jpg";
+    let first = &hd_candidates(thumb, None).unwrap()[0];
+    assert_eq!(
+        first.url,
+        "https://m.media-amazon.com/images/I/71kWymZ+c+L.jpg"
+    );
+    assert_eq!(first.rule, "amazon");
+}
+
+#[test]
+fn hd_candidates_try_the_users_rules_first() {
+    let user = r#"
+[[rule]]
+name = "mine"
+hosts = ["*.alicdn.com"]
+pattern = '_220x220q90\.jpg_\.webp$'
+replace = ['_800x800.jpg']
+"#;
+    let thumb = "https://img.alicdn.com/i1/O1CN01abcd.jpg_220x220q90.jpg_.webp";
+    let all = hd_candidates(thumb, Some(user)).unwrap();
+    assert_eq!(
+        all[0].url,
+        "https://img.alicdn.com/i1/O1CN01abcd.jpg_800x800.jpg"
+    );
+    assert_eq!(all[0].rule, "mine");
+    assert_eq!(all[1].rule, "alicdn");
+    // The same text again comes from the cache and gives the same answer.
+    assert_eq!(hd_candidates(thumb, Some(user)).unwrap(), all);
+}
+
+#[test]
+fn hd_candidates_of_bad_user_rules_name_the_line() {
+    let bad = "[[rule]]\nname = \"x\"\nhosts = [\"*\"]\npattern = '(unclosed'\n";
+    let err = hd_candidates("https://a.example/x.jpg", Some(bad))
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("hd-rules:4: "), "{err}");
+}
+
+#[test]
+fn validate_rules_gives_origin_line_and_message() {
+    let bad = "# my rules\n[[rule]]\nname = \"x\"\nhosts = [\"*\"]\npattern = '(unclosed'\n";
+    let v = serde_json::to_value(validate(Some(bad), None)).unwrap();
+    assert_eq!(v["error"]["origin"], "hd-rules");
+    assert_eq!(v["error"]["line"], 5);
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("pattern"),
+        "{v}"
+    );
+
+    let site_bad = "[[site]]\nname = \"x\"\nmatch = [\"a.com\"]\ninclude = [\"div[\"]\n";
+    let v = serde_json::to_value(validate(None, Some(site_bad))).unwrap();
+    assert_eq!(v["error"]["origin"], "site-rules");
+    assert_eq!(v["error"]["line"], 4);
+}
+
+#[test]
+fn validate_rules_accepts_good_and_empty_texts() {
+    let good = "[[rule]]\nname = \"x\"\nhosts = [\"*\"]\npattern = 'a'\nreplace = ['b']\n";
+    assert_eq!(
+        serde_json::to_value(validate(Some(good), Some("  "))).unwrap(),
+        json!({"ok": true})
+    );
+    assert_eq!(
+        serde_json::to_value(validate(None, None)).unwrap(),
+        json!({"ok": true})
+    );
+}
+
+// ----------------------------------------------------------------------- filter, sort
+
+#[test]
+fn filter_rejects_with_the_command_lines_reason_text() {
+    let items = vec![
+        item(
+            "https://a.example/small.jpg",
+            0,
+            Measured {
+                width: Some(120),
+                ..Measured::default()
+            },
+        ),
+        item(
+            "https://a.example/big.jpg",
+            1,
+            Measured {
+                width: Some(800),
+                ..Measured::default()
+            },
+        ),
+        item("https://ads.example.com/x.jpg", 2, Measured::default()),
+        item("https://a.example/unmeasured.jpg", 3, Measured::default()),
+    ];
+    let spec = spec(json!({"minWidth": 300, "denyDomains": ["ads.example.com"]}));
+    let out = filter_items(&items, &spec.to_filter().unwrap());
+    assert_eq!(out.kept, vec![1, 3]);
+    let reasons: Vec<(usize, &str, &str)> = out
+        .rejected
+        .iter()
+        .map(|r| (r.index, r.rule, r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            (0, "width", "width 120 below --min-width 300"),
+            (2, "domain", "domain ads.example.com denied"),
+        ]
+    );
+    assert!(out.needs_measure);
+
+    // The same flags given to the core's Filter directly (what `imago grab` does) give
+    // the same text.
+    let cli = Filter {
+        min_width: Some(300),
+        ..Filter::default()
+    };
+    assert_eq!(
+        cli.check_measured(&items[0].measured)
+            .unwrap_err()
+            .to_string(),
+        out.rejected[0].reason
+    );
+}
+
+#[test]
+fn filter_spec_reads_sizes_ratios_patterns_and_kinds_like_the_flags() {
+    let f = spec(json!({
+        "minBytes": "20k", "maxBytes": 5000000, "minAspect": "16:9", "maxAspect": 2,
+        "formats": ["JPG", "png"], "include": ["re:\\.jpe?g$"], "exclude": ["*thumb*"],
+        "allowDomains": ["*.example.com"], "sources": ["img", "css-inline"]
+    }))
+    .to_filter()
+    .unwrap();
+    assert_eq!(f.min_bytes, Some(20 * 1024));
+    assert_eq!(f.max_bytes, Some(5_000_000));
+    assert_eq!(f.min_aspect, Some(16.0 / 9.0));
+    assert_eq!(f.max_aspect, Some(2.0));
+    assert_eq!(f.formats, vec![Format::Jpeg, Format::Png]);
+    assert_eq!(f.kinds, vec![SourceKind::Img, SourceKind::CssInline]);
+    assert!(f.include[0].matches("https://a.example.com/x.jpeg"));
+    assert!(f.exclude[0].matches("https://a.example.com/THUMB/x.jpg"));
+}
+
+#[test]
+fn filter_spec_errors_name_the_field_and_the_value() {
+    let cases = [
+        (json!({"minBytes": "20q"}), "minBytes 20q: bad size"),
+        (json!({"maxBytes": -5}), "maxBytes -5: bad size"),
+        (json!({"minAspect": "landscape"}), "minAspect landscape: "),
+        (
+            json!({"include": ["re:(a"]}),
+            "include re:(a: bad regular expression",
+        ),
+        (json!({"exclude": [""]}), "exclude : empty URL pattern"),
+        (
+            json!({"formats": ["jxl"]}),
+            "formats jxl: unknown format (one of jpeg, png",
+        ),
+        (
+            json!({"sources": ["picture", "iframe"]}),
+            "sources iframe: unknown source",
+        ),
+        (
+            json!({"allowDomains": ["exa mple.com"]}),
+            "allowDomains exa mple.com: bad domain",
+        ),
+    ];
+    for (v, want) in cases {
+        let err = spec(v.clone()).to_filter().unwrap_err().to_string();
+        assert!(err.starts_with(want), "{v}: {err}");
+    }
+}
+
+#[test]
+fn filter_spec_refuses_a_misspelled_flag() {
+    let err = serde_json::from_value::<FilterSpec>(json!({"minWidht": 300})).unwrap_err();
+    assert!(err.to_string().contains("minWidht"), "{err}");
+}
+
+#[test]
+fn filter_items_take_measured_as_optional() {
+    let items: Vec<Item> = serde_json::from_value(json!([
+        {"image": {"url": "https://a.example/1.png", "source": "img", "sources": ["img"], "alternates": [], "order": 0}},
+        {"image": {"url": "https://a.example/2.gif", "source": "dom", "sources": ["dom"], "alternates": [], "order": 1},
+         "measured": {"format": "gif", "bytes": 100}, "thumbnailLoaded": true}
+    ]))
+    .unwrap();
+    let out = filter_items(
+        &items,
+        &spec(json!({"formats": ["png"]})).to_filter().unwrap(),
+    );
+    assert_eq!(out.kept, vec![0]);
+    assert_eq!(out.rejected[0].reason, "format gif not in --format png");
+    assert_eq!(out.rejected[0].rule, "format");
+}
+
+#[test]
+fn sort_by_area_descending_puts_unknown_sizes_last() {
+    let m = |w, h| Measured {
+        width: Some(w),
+        height: Some(h),
+        ..Measured::default()
+    };
+    let items = vec![
+        item("https://a.example/unknown.jpg", 0, Measured::default()),
+        item("https://a.example/small.jpg", 1, m(10, 10)),
+        item("https://a.example/big.jpg", 2, m(100, 50)),
+    ];
+    assert_eq!(
+        sorted_indices(&items, sort_key("area").unwrap(), true),
+        vec![2, 1, 0]
+    );
+    assert_eq!(
+        sorted_indices(&items, sort_key("area").unwrap(), false),
+        vec![1, 2, 0]
+    );
+    assert_eq!(
+        sorted_indices(&items, sort_key("page").unwrap(), true),
+        vec![2, 1, 0]
+    );
+    let err = sort_key("colour").unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "sort key \"colour\": use page, area, width, height, bytes or url"
+    );
+}
+
+// ----------------------------------------------------------------------- names
+
+fn named(url: &str, title: &str) -> NameItem {
+    NameItem {
+        url: url.to_string(),
+        page_url: PAGE.to_string(),
+        title: Some(title.to_string()),
+        ext: Some("jpg".to_string()),
+        ..NameItem::default()
+    }
+}
+
+#[test]
+fn render_names_makes_hostile_titles_safe_and_unique() {
+    let items = vec![
+        named("https://cdn.example.com/1", "../../etc/passwd"),
+        named("https://cdn.example.com/2", "CON"),
+        named("https://cdn.example.com/3", "a<b>:c|d?*"),
+        named("https://cdn.example.com/4", "\u{202e}gpj.exe"),
+        named("https://cdn.example.com/5", "Same"),
+        named("https://cdn.example.com/6", "Same"),
+        named("https://cdn.example.com/7", "same"),
+    ];
+    let paths = render_names("{title}.{ext}", "{page_host}", &items, "2026-11-28").unwrap();
+    assert_eq!(
+        &paths[..6],
+        &[
+            // A value's slashes never make folders; leading dots would hide the file.
+            "shop.example.com/_._.._etc_passwd.jpg",
+            "shop.example.com/_CON.jpg",
+            "shop.example.com/a_b__c_d__.jpg",
+            "shop.example.com/_gpj.exe.jpg",
+            "shop.example.com/Same.jpg",
+            "shop.example.com/Same-2.jpg",
+        ]
+    );
+    // "same" is "Same" on macOS and Windows: it gets a number too.
+    assert!(
+        paths[6].starts_with("shop.example.com/same-"),
+        "{}",
+        paths[6]
+    );
+    let mut folded: Vec<String> = paths.iter().map(|p| p.to_lowercase()).collect();
+    folded.sort();
+    folded.dedup();
+    assert_eq!(folded.len(), paths.len());
+}
+
+#[test]
+fn render_names_folders_never_climb_out() {
+    // A title's slashes are characters of one folder name, not levels.
+    let items = vec![named(
+        "https://cdn.example.com/img/photo.png?w=300",
+        "../../..",
+    )];
+    let paths = render_names(
+        "{n:03}-{name}.{ext}",
+        "{title}/{date}",
+        &items,
+        "2026-11-28",
+    )
+    .unwrap();
+    assert_eq!(paths, vec!["_.._/2026-11-28/001-photo.jpg"]);
+    // The template's own `..` and `/` levels are dropped.
+    let paths = render_names("{name}.{ext}", "/../../{date}", &items, "2026-11-28").unwrap();
+    assert_eq!(paths, vec!["2026-11-28/photo.jpg"]);
+}
+
+#[test]
+fn render_names_rejects_a_bad_template_with_its_column() {
+    let err = render_names("{nmae}.{ext}", "", &[], "2026-11-28")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("name template \"{nmae}.{ext}\": unknown variable {nmae} at column 1"),
+        "{err}"
+    );
+    let err = render_names("{name}", "{page_host", &[], "2026-11-28")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("folder template \"{page_host\": '{' at column 1 is never closed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn name_items_can_be_images_with_page_fields_added() {
+    let items: Vec<NameItem> = serde_json::from_value(json!([{
+        "url": "https://cdn.example.com/p/red%20shoe.webp", "source": "img", "sources": ["img"],
+        "alternates": [], "order": 0, "width": 640, "height": 480,
+        "pageUrl": "https://shop.example.com/item/9", "title": "Shoes"
+    }]))
+    .unwrap();
+    let paths = render_names("{name}-{w}x{h}.{ext}", "{title}", &items, "2026-11-28").unwrap();
+    assert_eq!(paths, vec!["Shoes/red shoe-640x480.webp"]);
+}
+
+// ----------------------------------------------------------------------- probe, types
+
+/// CRC-32 (IEEE), as PNG chunks carry it.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// The PNG signature and an IHDR chunk of 640 x 480.
+fn png_head() -> Vec<u8> {
+    let mut chunk = b"IHDR".to_vec();
+    chunk.extend_from_slice(&640u32.to_be_bytes());
+    chunk.extend_from_slice(&480u32.to_be_bytes());
+    chunk.extend_from_slice(&[8, 6, 0, 0, 0]);
+    let mut b = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0d".to_vec();
+    b.extend_from_slice(&chunk);
+    b.extend_from_slice(&crc32(&chunk).to_be_bytes());
+    b
+}
+
+#[test]
+fn probe_header_reads_a_png_size() {
+    let v = serde_json::to_value(probe_bytes(&png_head(), false)).unwrap();
+    assert_eq!(v, json!({"format": "png", "width": 640, "height": 480}));
+}
+
+#[test]
+fn probe_header_asks_for_more_or_says_not_an_image() {
+    let v = serde_json::to_value(probe_bytes(&png_head()[..12], false)).unwrap();
+    let need = v["needMore"].as_u64().expect("needMore");
+    assert!(need > 12, "{v}");
+    let v = serde_json::to_value(probe_bytes(b"<!doctype html><html>404</html>", false)).unwrap();
+    assert!(v["notImage"].is_string(), "{v}");
+}
+
+#[test]
+fn typescript_lists_every_source_kind_and_format() {
+    for k in SourceKind::ALL {
+        assert!(
+            imago_wasm::types::TYPESCRIPT.contains(&format!("\"{}\"", k.as_str())),
+            "{k}"
+        );
+    }
+    for f in Format::ALL {
+        assert!(
+            imago_wasm::types::TYPESCRIPT.contains(&format!("\"{}\"", f.as_str())),
+            "{f}"
+        );
+    }
+}
