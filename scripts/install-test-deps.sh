@@ -10,6 +10,7 @@ if ! (command -v rustup >/dev/null && rustup target list --installed 2>/dev/null
   [ -x /usr/bin/cargo ] && [ -d /usr/lib/rustlib/src/rust/library ] || need_apt+=(rustc-web cargo-web rust-web-src)
   command -v wasm-ld-22 >/dev/null || need_apt+=(lld-22)
 fi
+command -v node >/dev/null || need_apt+=(nodejs)
 command -v rustfmt >/dev/null || rustup component add rustfmt
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 

@@ -24,3 +24,9 @@ awk '/^test result:/ { split($0, a, /[ ;.]+/); for (i in a) { if (a[i] == "passe
 step "imago-core builds for wasm32-unknown-unknown"
 scripts/build-wasm.sh imago-core --quiet
 echo "wasm32: imago-core built"
+
+step "imago-wasm: the extension's package, and its wasm-bindgen tests under Node"
+scripts/build-wasm-pkg.sh --test
+
+step "imago-wasm: the built package from JavaScript"
+node --test crates/imago-wasm/js-test/
