@@ -5,6 +5,30 @@
 //! (metadata: SQLite by default, PostgreSQL for several nodes) and [`store::Store`]
 //! (bytes: a local folder by default, any S3-compatible object store). One conformance
 //! suite runs against every backend of a seam.
+//!
+//! The HTTP side: [`Config`] (layered settings), [`AppState`] and [`router`] (the axum
+//! app), [`serve`] / [`Server`] (bind, clean temporary files, run the expiry reaper),
+//! [`keys`] (users and API keys for the CLI) and [`ingest`] (the upload pipeline).
 
+pub mod config;
+pub mod error;
+pub mod fetch;
+pub mod http;
+pub mod ids;
+pub mod ingest;
+pub mod keys;
+pub mod metrics;
+pub mod ratelimit;
 pub mod repo;
+pub mod server;
+pub mod state;
 pub mod store;
+pub mod time;
+
+pub use config::{Config, ConfigError, Overrides, RateLimit};
+pub use error::ApiError;
+pub use fetch::{UnavailableFetcher, UrlFetcher};
+pub use http::{route_table, router};
+pub use keys::{create_key, create_user, list_keys, revoke_key, KeyError};
+pub use server::{serve, ServeError, Server};
+pub use state::AppState;

@@ -1,0 +1,330 @@
+//! The upload pipeline, top to bottom: size limit, format by magic bytes, header checks
+//! (dimensions, pixel area), pixel work, SHA-256, duplicate check, store, record.
+//!
+//! A [`BlobGuard`] removes the blobs this upload stored if a later step fails, so a
+//! failed upload leaves nothing behind. The answer is built only after every `put`
+//! returned (the store makes it durable) and the record was committed.
+
+mod media;
+
+use bytes::Bytes;
+use imago_core::probe::{probe, sniff, Probe};
+use imago_core::Format;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::ids;
+use crate::keys::sha256_hex;
+use crate::repo::{ImageRecord, RepoError, User};
+use crate::state::AppState;
+
+/// Formats accepted for upload. SVG (scriptable), TIFF, ICO and HEIF are refused: browsers
+/// do not all show them, and SVG needs a sanitizer first.
+const ACCEPTED: [Format; 6] = [
+    Format::Jpeg,
+    Format::Png,
+    Format::Gif,
+    Format::Webp,
+    Format::Avif,
+    Format::Bmp,
+];
+
+/// One upload, as the handlers hand it over.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub bytes: Bytes,
+    /// `None`: a guest upload.
+    pub user: Option<User>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub album_id: Option<String>,
+    pub nsfw: bool,
+    /// Seconds from now; `None`: the album's or the server's default.
+    pub expires_in: Option<i64>,
+}
+
+/// The stored (or found again) image.
+#[derive(Debug)]
+pub struct Ingested {
+    pub record: ImageRecord,
+    /// The same bytes from the same user were already here.
+    pub existing: bool,
+}
+
+/// Runs the pipeline.
+pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiError> {
+    let limits = &state.config;
+    // 1. Size: the transport limit already bounded the body; base64 decoding or a URL
+    //    fetch may have produced the bytes, so check again.
+    if upload.bytes.len() > limits.body_limit {
+        return Err(ApiError::TooLarge(format!(
+            "the file is {} bytes, more than the {} this server accepts",
+            upload.bytes.len(),
+            limits.body_limit
+        )));
+    }
+    if upload.bytes.is_empty() {
+        return Err(ApiError::bad_request("empty_source", "the file is empty"));
+    }
+
+    // 2. Format by magic bytes, never by name or Content-Type.
+    let format = match sniff(&upload.bytes) {
+        Some(Format::Svg) => {
+            return Err(ApiError::UnsupportedType(
+                "SVG is not accepted (it can carry scripts)".into(),
+            ))
+        }
+        Some(f) if ACCEPTED.contains(&f) => f,
+        Some(f) => {
+            return Err(ApiError::UnsupportedType(format!(
+                "{} files are not accepted; send AVIF, JPEG, PNG, BMP, GIF or WebP",
+                f.as_str()
+            )))
+        }
+        None => {
+            return Err(ApiError::UnsupportedType(
+                "not an image format this server accepts (AVIF, JPEG, PNG, BMP, GIF, WebP)".into(),
+            ))
+        }
+    };
+
+    // 3. Dimensions from the header, checked before any pixel is decoded.
+    let info = match probe(&upload.bytes, true) {
+        Probe::Known(info) => info,
+        Probe::NotImage(reason) => return Err(ApiError::unprocessable("invalid_image", reason)),
+        Probe::NeedMore(_) => {
+            return Err(ApiError::unprocessable(
+                "invalid_image",
+                "the image header is incomplete",
+            ))
+        }
+    };
+    if info.format != format || info.width == 0 || info.height == 0 {
+        return Err(ApiError::unprocessable(
+            "invalid_image",
+            "the image header gives no size",
+        ));
+    }
+    let pixels = u64::from(info.width) * u64::from(info.height);
+    if pixels > limits.max_pixels {
+        return Err(ApiError::TooLarge(format!(
+            "{} x {} pixels is more than the {} this server decodes",
+            info.width, info.height, limits.max_pixels
+        )));
+    }
+
+    // 4. Owner's album and expiry.
+    let now = crate::time::now();
+    let owner = upload.user.as_ref().map(|u| u.id);
+    let mut album_expiry = None;
+    if let Some(album_id) = &upload.album_id {
+        let album = match owner {
+            Some(_) if ids::is_public_id(album_id) => state.repo.album(album_id).await?,
+            _ => None,
+        };
+        match album {
+            Some(a) if Some(a.user_id) == owner => album_expiry = a.default_expiry_secs,
+            _ => {
+                return Err(ApiError::bad_request(
+                    "invalid_album",
+                    "album_id is not one of your albums",
+                ))
+            }
+        }
+    }
+    let expires_at = upload
+        .expires_in
+        .or(album_expiry)
+        .or(limits.default_expiry_secs)
+        .map(|secs| now.saturating_add(secs));
+
+    // 5. Same bytes from the same user: the existing image. Guests never share records:
+    //    the delete URL would go to whoever uploaded the bytes next.
+    let sha256 = hex::encode(Sha256::digest(&upload.bytes));
+    if owner.is_some() {
+        if let Some(record) = state.repo.image_by_sha256(owner, &sha256, now).await? {
+            state.metrics.duplicate();
+            return Ok(Ingested {
+                record,
+                existing: true,
+            });
+        }
+    }
+
+    // 6. Pixels: orientation, metadata, variants.
+    let strip = upload.user.as_ref().map_or(limits.strip_metadata, |u| {
+        u.strip_metadata && limits.strip_metadata
+    });
+    let processed = media::process(upload.bytes.clone(), format, strip)?;
+
+    // 7. Store under content-addressed keys; the guard drops what this upload added if a
+    //    later step fails.
+    let mut guard = BlobGuard::new(state);
+    let original_key = blob_key("o", &sha256, format.extension());
+    guard.put(&original_key, processed.original.clone()).await?;
+    let thumb_key = match &processed.thumb {
+        Some((bytes, f)) => {
+            let key = blob_key("t", &sha256, f.extension());
+            guard.put(&key, bytes.clone()).await?;
+            key
+        }
+        None => original_key.clone(),
+    };
+    let medium_key = match &processed.medium {
+        Some((bytes, f)) => {
+            let key = blob_key("m", &sha256, f.extension());
+            guard.put(&key, bytes.clone()).await?;
+            Some(key)
+        }
+        None => None,
+    };
+
+    // 8. Record, with a fresh id (drawn again on the rare collision).
+    let mut record = ImageRecord {
+        id: String::new(),
+        user_id: owner,
+        album_id: upload.album_id,
+        sha256,
+        ext: format.extension().to_string(),
+        mime: format.mime().to_string(),
+        size: processed.original.len() as u64,
+        width: processed.width,
+        height: processed.height,
+        frames: processed.frames,
+        title: upload.title,
+        description: upload.description,
+        nsfw: upload.nsfw,
+        original_key,
+        thumb_key: Some(thumb_key),
+        medium_key,
+        delete_token_sha256: String::new(),
+        created_at: now,
+        expires_at,
+    };
+    let mut inserted = false;
+    for _ in 0..5 {
+        record.id = ids::base62(10).map_err(|e| ApiError::Internal(e.to_string()))?;
+        record.delete_token_sha256 = sha256_hex(&state.delete_token(&record.id));
+        match state.repo.insert_image(&record).await {
+            Ok(()) => {
+                inserted = true;
+                break;
+            }
+            Err(RepoError::Conflict(_)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if !inserted {
+        return Err(ApiError::Internal("no free image id after 5 draws".into()));
+    }
+    guard.disarm();
+    state.metrics.upload(record.size);
+    Ok(Ingested {
+        record,
+        existing: false,
+    })
+}
+
+/// `o/ab/cd/<sha256>.<ext>`: the first bytes of the hash fan the keys out over folders.
+fn blob_key(kind: &str, sha256: &str, ext: &str) -> String {
+    let a = sha256.get(0..2).unwrap_or("00");
+    let b = sha256.get(2..4).unwrap_or("00");
+    format!("{kind}/{a}/{b}/{sha256}.{ext}")
+}
+
+/// Blobs put by one upload, deleted again unless [`BlobGuard::disarm`] is called.
+struct BlobGuard<'a> {
+    state: &'a AppState,
+    added: Vec<String>,
+}
+
+impl<'a> BlobGuard<'a> {
+    fn new(state: &'a AppState) -> Self {
+        BlobGuard {
+            state,
+            added: Vec::new(),
+        }
+    }
+
+    /// Puts `bytes` unless the key exists already (same content, same key: another
+    /// record owns it and the guard must never delete it).
+    async fn put(&mut self, key: &str, bytes: Bytes) -> Result<(), ApiError> {
+        if self.state.store.size(key).await?.is_some() {
+            return Ok(());
+        }
+        self.state.store.put(key, bytes).await?;
+        self.added.push(key.to_string());
+        Ok(())
+    }
+
+    fn disarm(mut self) {
+        self.added.clear();
+    }
+}
+
+impl Drop for BlobGuard<'_> {
+    fn drop(&mut self) {
+        if self.added.is_empty() {
+            return;
+        }
+        let keys = std::mem::take(&mut self.added);
+        let repo = self.state.repo.clone();
+        let store = self.state.store.clone();
+        // Drop cannot await; the clean-up runs on its own. A record that appeared in the
+        // meantime (a concurrent upload of the same bytes) keeps its blob.
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            handle.spawn(async move {
+                for key in keys {
+                    if matches!(repo.blob_refs(&key).await, Ok(0)) {
+                        if let Err(e) = store.delete(&key).await {
+                            tracing::warn!(%key, error = %e, "could not remove a failed upload's blob");
+                        }
+                    }
+                }
+            });
+        }
+    }
+}
+
+/// Removes an image's record and every blob no other record uses.
+pub async fn delete_image(state: &AppState, id: &str) -> Result<bool, ApiError> {
+    let Some(record) = state.repo.delete_image(id).await? else {
+        return Ok(false);
+    };
+    drop_unused_blobs(state, &record).await;
+    Ok(true)
+}
+
+/// Deletes the blobs of a removed record that no remaining record uses.
+pub async fn drop_unused_blobs(state: &AppState, record: &ImageRecord) {
+    let mut keys = vec![record.original_key.clone()];
+    keys.extend(record.thumb_key.clone());
+    keys.extend(record.medium_key.clone());
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        match state.repo.blob_refs(&key).await {
+            Ok(0) => {
+                if let Err(e) = state.store.delete(&key).await {
+                    tracing::warn!(%key, error = %e, "could not delete a blob");
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(%key, error = %e, "could not count a blob's users"),
+        }
+    }
+}
+
+/// The media type of a stored blob, from the extension of its key.
+pub fn mime_of_key(key: &str) -> Option<&'static str> {
+    let ext = key.rsplit_once('.')?.1;
+    Format::ALL
+        .into_iter()
+        .find(|f| f.extension() == ext)
+        .map(Format::mime)
+}
+
+/// The extension of a stored blob's key.
+pub fn ext_of_key(key: &str) -> &str {
+    key.rsplit_once('.').map_or("", |(_, e)| e)
+}
