@@ -1,0 +1,223 @@
+//! The pixel steps of the ingest pipeline, after [`crate::inspect`]: decode with limits,
+//! apply the orientation, strip metadata, make the thumbnail and medium variants.
+
+mod decode;
+mod thumbs;
+
+pub use thumbs::fit_inside;
+
+use crate::strip::{metadata_segments, splice_after_header, strip};
+use crate::{inspect, Inspected, Limits, MediaError, MediaKind};
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::PngEncoder;
+use image::codecs::webp::WebPEncoder;
+use image::metadata::Orientation;
+use image::{DynamicImage, ExtendedColorType, ImageEncoder};
+use imago_core::Format;
+
+/// Quality of a JPEG original re-encoded to apply its orientation: close to what cameras
+/// write, so the one generation lost shows little.
+const REENCODE_QUALITY: u8 = 90;
+
+/// What to make of an accepted image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcessOptions {
+    /// Drop EXIF (GPS, camera, time), XMP, IPTC and comments from the stored original.
+    pub strip_metadata: bool,
+    /// The thumbnail fits inside this square, aspect kept.
+    pub thumb_size: u32,
+    /// The medium variant fits inside this square; there is none when the original
+    /// already does.
+    pub medium_size: u32,
+}
+
+impl Default for ProcessOptions {
+    /// Strip, 160 px thumbnails, 640 px media.
+    fn default() -> Self {
+        ProcessOptions {
+            strip_metadata: true,
+            thumb_size: 160,
+            medium_size: 640,
+        }
+    }
+}
+
+/// One stored file: its bytes and what they are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variant {
+    pub bytes: Vec<u8>,
+    pub format: Format,
+    /// As displayed.
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The files to store for one upload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Processed {
+    /// What is stored as the image: metadata stripped when asked, orientation applied
+    /// (see the crate doc for how, per format). An animation stays whole.
+    pub original: Variant,
+    /// The original's frame count (1 for a still image).
+    pub frames: u32,
+    /// The first frame fitted in `thumb_size`: JPEG when opaque, PNG with transparency.
+    /// For AVIF (no AV1 decoder in this build) it is the original itself at full size.
+    pub thumb: Variant,
+    /// The first frame fitted in `medium_size`, or `None` when the original fits already
+    /// (and for AVIF).
+    pub medium: Option<Variant>,
+}
+
+/// Decodes an image [`inspect`] accepted and makes the files to store.
+///
+/// The bytes are inspected again first (a few milliseconds), so a description that does
+/// not match them, stale or forged, cannot carry a file past the limits. Videos are
+/// refused with [`MediaError::NotAnImage`]: the server hands them to ffmpeg.
+pub fn process(
+    bytes: &[u8],
+    inspected: &Inspected,
+    opts: &ProcessOptions,
+    limits: &Limits,
+) -> Result<Processed, MediaError> {
+    let MediaKind::Image(format) = inspected.kind else {
+        return Err(MediaError::NotAnImage);
+    };
+    let fresh = inspect(bytes, limits)?;
+    if fresh != *inspected {
+        return Err(MediaError::Mismatch(format!(
+            "given {inspected:?}, the bytes say {fresh:?}"
+        )));
+    }
+    let Some(image_format) = decode::image_format(format) else {
+        return Ok(header_only(format, bytes, inspected, opts));
+    };
+    let decoded = decode::decode(image_format, bytes, limits)?;
+    let mut image = decoded.image;
+    // An animation is stored whole, so its frames are not turned; its thumbnails follow.
+    let turn = inspected.frames <= 1 && decoded.orientation != Orientation::NoTransforms;
+    let original = if turn {
+        image.apply_orientation(decoded.orientation);
+        reencode(format, bytes, &image, decoded.icc.as_deref(), opts)?
+    } else {
+        Variant {
+            bytes: lossless(format, bytes, opts)?,
+            format,
+            width: image.width(),
+            height: image.height(),
+        }
+    };
+    let src = thumbs::Source::new(&image);
+    drop(image);
+    let icc = decoded.icc.as_deref();
+    let thumb = thumbs::variant(&src, opts.thumb_size, icc)?;
+    let (width, height) = src.size();
+    let medium = if width.max(height) <= opts.medium_size {
+        None
+    } else {
+        Some(thumbs::variant(&src, opts.medium_size, icc)?)
+    };
+    Ok(Processed {
+        original,
+        frames: inspected.frames,
+        thumb,
+        medium,
+    })
+}
+
+/// The original as it is, or with its metadata blocks dropped.
+fn lossless(format: Format, bytes: &[u8], opts: &ProcessOptions) -> Result<Vec<u8>, MediaError> {
+    if opts.strip_metadata {
+        if let Some(stripped) = strip(format, bytes)? {
+            return Ok(stripped);
+        }
+    }
+    Ok(bytes.to_vec())
+}
+
+/// A still image whose EXIF orientation is not 1, written again with its pixels turned.
+/// JPEG at quality 90, keeping its other metadata (orientation reset to 1) unless told to
+/// strip; PNG and WebP losslessly, without metadata.
+fn reencode(
+    format: Format,
+    bytes: &[u8],
+    image: &DynamicImage,
+    icc: Option<&[u8]>,
+    opts: &ProcessOptions,
+) -> Result<Variant, MediaError> {
+    let encode = |e: image::ImageError| MediaError::Encode(e.to_string());
+    let (width, height) = (image.width(), image.height());
+    let mut out = Vec::new();
+    let format = match format {
+        Format::Jpeg => {
+            let mut enc = JpegEncoder::new_with_quality(&mut out, REENCODE_QUALITY);
+            if let Some(icc) = icc {
+                // A profile the encoder refuses only costs colour accuracy.
+                let _ = enc.set_icc_profile(icc.to_vec());
+            }
+            match image {
+                DynamicImage::ImageLuma8(gray) => {
+                    enc.write_image(gray.as_raw(), width, height, ExtendedColorType::L8)
+                }
+                other => {
+                    let rgb = other.to_rgb8();
+                    enc.write_image(rgb.as_raw(), width, height, ExtendedColorType::Rgb8)
+                }
+            }
+            .map_err(encode)?;
+            if !opts.strip_metadata {
+                let kept = metadata_segments(bytes).map_err(MediaError::Corrupt)?;
+                out = splice_after_header(&out, &kept);
+            }
+            Format::Jpeg
+        }
+        Format::Webp => {
+            let enc = WebPEncoder::new_lossless(&mut out);
+            if image.color().has_alpha() {
+                let rgba = image.to_rgba8();
+                enc.write_image(rgba.as_raw(), width, height, ExtendedColorType::Rgba8)
+            } else {
+                let rgb = image.to_rgb8();
+                enc.write_image(rgb.as_raw(), width, height, ExtendedColorType::Rgb8)
+            }
+            .map_err(encode)?;
+            Format::Webp
+        }
+        // PNG, and any other format whose decoder reported an orientation.
+        _ => {
+            let mut enc = PngEncoder::new(&mut out);
+            if let Some(icc) = icc {
+                let _ = enc.set_icc_profile(icc.to_vec());
+            }
+            image.write_with_encoder(enc).map_err(encode)?;
+            Format::Png
+        }
+    };
+    Ok(Variant {
+        bytes: out,
+        format,
+        width,
+        height,
+    })
+}
+
+/// A format accepted by its header but not decoded in this build (AVIF): stored as it
+/// came, its own thumbnail.
+fn header_only(
+    format: Format,
+    bytes: &[u8],
+    inspected: &Inspected,
+    _opts: &ProcessOptions,
+) -> Processed {
+    let original = Variant {
+        bytes: bytes.to_vec(),
+        format,
+        width: inspected.width,
+        height: inspected.height,
+    };
+    Processed {
+        thumb: original.clone(),
+        original,
+        frames: inspected.frames,
+        medium: None,
+    }
+}

@@ -1,0 +1,109 @@
+use crate::container::jpeg::{pieces, Piece};
+
+const ICC: &[u8] = b"ICC_PROFILE\0";
+const EXIF: &[u8] = b"Exif\0\0";
+
+/// Whether a segment is metadata (see the table in the module doc).
+fn is_metadata(marker: u8, data: &[u8]) -> bool {
+    match marker {
+        0xE2 => !data.starts_with(ICC),
+        0xE1 | 0xE3..=0xED | 0xEF | 0xFE => true,
+        _ => false,
+    }
+}
+
+pub(super) fn strip(b: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(b.len());
+    for piece in pieces(b)? {
+        match piece? {
+            Piece::Segment { marker, data, .. } if is_metadata(marker, data) => {}
+            Piece::Segment { raw, .. } | Piece::Other(raw) | Piece::End(raw) => {
+                out.extend_from_slice(raw)
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The metadata segments of a JPEG, to carry over into a re-encoded copy: every one
+/// [`strip`] would drop except an ICC profile (the encoder writes its own), with an EXIF
+/// orientation set to 1 since the pixels are turned already. Segments after the first
+/// scan are not carried.
+pub(crate) fn metadata_segments(b: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    let mut out = Vec::new();
+    for piece in pieces(b)? {
+        match piece? {
+            Piece::Segment { marker: 0xDA, .. } => break,
+            Piece::Segment { marker, data, raw } if is_metadata(marker, data) => {
+                let mut seg = raw.to_vec();
+                if marker == 0xE1 && data.starts_with(EXIF) {
+                    // Segment: FF E1, length (2), then the data.
+                    if let Some(tiff) = seg.get_mut(4 + EXIF.len()..) {
+                        reset_orientation(tiff);
+                    }
+                }
+                out.push(seg);
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// `encoded` (a fresh JPEG) with `segments` inserted after its start marker and JFIF
+/// header.
+pub(crate) fn splice_after_header(encoded: &[u8], segments: &[Vec<u8>]) -> Vec<u8> {
+    let mut at = 2;
+    if encoded.get(2..4) == Some(&[0xFF, 0xE0][..]) {
+        if let Some(len) = encoded.get(4..6) {
+            at = (4 + usize::from(u16::from_be_bytes([len[0], len[1]]))).min(encoded.len());
+        }
+    }
+    let extra: usize = segments.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(encoded.len() + extra);
+    out.extend_from_slice(&encoded[..at]);
+    for seg in segments {
+        out.extend_from_slice(seg);
+    }
+    out.extend_from_slice(&encoded[at..]);
+    out
+}
+
+/// Sets the Orientation tag (0x0112) of IFD0 to 1 in place; a damaged TIFF block is left
+/// as it is.
+fn reset_orientation(tiff: &mut [u8]) {
+    let big = match tiff.get(..2) {
+        Some(b"MM") => true,
+        Some(b"II") => false,
+        _ => return,
+    };
+    let rd16 = |t: &[u8], o: usize| -> Option<u16> {
+        let s = t.get(o..o.checked_add(2)?)?;
+        Some(if big {
+            u16::from_be_bytes([s[0], s[1]])
+        } else {
+            u16::from_le_bytes([s[0], s[1]])
+        })
+    };
+    let Some(ifd) = tiff.get(4..8).map(|s| {
+        let a = [s[0], s[1], s[2], s[3]];
+        (if big {
+            u32::from_be_bytes(a)
+        } else {
+            u32::from_le_bytes(a)
+        }) as usize
+    }) else {
+        return;
+    };
+    let Some(count) = rd16(tiff, ifd) else { return };
+    for i in 0..usize::from(count) {
+        let entry = ifd + 2 + i * 12;
+        if rd16(tiff, entry) == Some(0x0112) {
+            let one = if big { [0, 1] } else { [1, 0] };
+            if let Some(value) = tiff.get_mut(entry + 8..entry + 10) {
+                value.copy_from_slice(&one);
+            }
+            return;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! Metadata stripping without touching pixels: each format's metadata blocks are dropped
+//! and every other block is copied byte for byte, so no generation is lost.
+//!
+//! | format | dropped | kept |
+//! |---|---|---|
+//! | JPEG | APP1 (EXIF, XMP), APP2 other than ICC (MPF), APP3-APP13 (IPTC/Photoshop in APP13), APP15, COM, bytes after the end marker (an Ultra HDR gain map, MPF pictures) | APP0 (JFIF), APP2 ICC profile, APP14 (Adobe colour transform), tables, scans |
+//! | PNG | `eXIf`, `tEXt`, `iTXt`, `zTXt`, `tIME`, bytes after `IEND` | colour chunks (`iCCP`, `sRGB`, `gAMA`, `cHRM`, `sBIT`), `pHYs`, APNG chunks, image data |
+//! | WebP | `EXIF`, `XMP ` (and their `VP8X` flags; the RIFF size is rewritten), bytes past the RIFF size | `ICCP`, animation, alpha, image data |
+//! | GIF | comment extensions, application extensions other than looping (`NETSCAPE2.0`, `ANIMEXTS1.0`; XMP lives in one), bytes after the trailer | frames, graphic controls, plain text |
+//! | BMP | nothing: it has no metadata block | everything |
+//! | AVIF | nothing yet: see the crate doc | everything |
+
+mod gif;
+mod jpeg;
+mod png;
+mod webp;
+
+use crate::MediaError;
+use imago_core::Format;
+
+pub(crate) use jpeg::{metadata_segments, splice_after_header};
+
+/// `bytes` without its metadata, or `None` when the format has nothing to drop.
+pub(crate) fn strip(format: Format, bytes: &[u8]) -> Result<Option<Vec<u8>>, MediaError> {
+    let out = match format {
+        Format::Jpeg => jpeg::strip(bytes),
+        Format::Png => png::strip(bytes),
+        Format::Webp => webp::strip(bytes),
+        Format::Gif => gif::strip(bytes),
+        _ => return Ok(None),
+    };
+    out.map(Some).map_err(MediaError::Corrupt)
+}

@@ -1,0 +1,15 @@
+use crate::container::png::{chunks, SIGNATURE};
+
+const METADATA: [&[u8; 4]; 5] = [b"eXIf", b"tEXt", b"iTXt", b"zTXt", b"tIME"];
+
+pub(super) fn strip(b: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(b.len());
+    out.extend_from_slice(SIGNATURE);
+    for chunk in chunks(b)? {
+        let chunk = chunk?;
+        if !METADATA.contains(&&chunk.kind) {
+            out.extend_from_slice(chunk.raw);
+        }
+    }
+    Ok(out)
+}

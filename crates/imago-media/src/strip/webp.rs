@@ -1,0 +1,28 @@
+use crate::container::webp::chunks;
+
+/// VP8X flag bits that announce the dropped chunks.
+const EXIF_FLAG: u8 = 0x08;
+const XMP_FLAG: u8 = 0x04;
+
+pub(super) fn strip(b: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(b.len());
+    out.extend_from_slice(&b[..12]);
+    for chunk in chunks(b)? {
+        let chunk = chunk?;
+        match &chunk.fourcc {
+            b"EXIF" | b"XMP " => {}
+            b"VP8X" => {
+                let at = out.len();
+                out.extend_from_slice(chunk.raw);
+                // Flags are the first byte of the data, after the 8-byte chunk header.
+                if let Some(flags) = out.get_mut(at + 8) {
+                    *flags &= !(EXIF_FLAG | XMP_FLAG);
+                }
+            }
+            _ => out.extend_from_slice(chunk.raw),
+        }
+    }
+    let riff = u32::try_from(out.len() - 8).map_err(|_| "WebP too large".to_string())?;
+    out[4..8].copy_from_slice(&riff.to_le_bytes());
+    Ok(out)
+}

@@ -1,0 +1,167 @@
+//! Fixtures made on the spot, and the shared test images.
+#![allow(dead_code)]
+
+use image::{ImageFormat, Rgb, RgbImage};
+use std::io::Cursor;
+use std::path::PathBuf;
+
+/// `shared/images/` beside the repository (set `IMAGO_SHARED` to point elsewhere).
+pub fn shared_images() -> PathBuf {
+    let base = std::env::var_os("IMAGO_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    let dir = base.join("images");
+    assert!(dir.is_dir(), "test images not found at {}", dir.display());
+    dir
+}
+
+/// Every file of `shared/images/<folder>/`, sorted, with its name.
+pub fn shared_files(folder: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = shared_images().join(folder);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "{} is empty", dir.display());
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect()
+}
+
+pub fn encode(img: &image::DynamicImage, format: ImageFormat) -> Vec<u8> {
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), format).unwrap();
+    out
+}
+
+pub const RED: Rgb<u8> = Rgb([220, 20, 20]);
+pub const BLUE: Rgb<u8> = Rgb([20, 20, 220]);
+
+/// `width` x `height`, left half red, right half blue (halves on 16-pixel boundaries
+/// when the width allows, so JPEG blocks do not blur the line).
+pub fn two_colour(width: u32, height: u32) -> RgbImage {
+    RgbImage::from_fn(width, height, |x, _| if x < width / 2 { RED } else { BLUE })
+}
+
+/// A colour is "near" another when every channel is within 40 (JPEG at quality 75-90).
+pub fn near(a: Rgb<u8>, b: Rgb<u8>) -> bool {
+    a.0.iter().zip(b.0).all(|(x, y)| x.abs_diff(y) <= 40)
+}
+
+/// A little-endian TIFF block (EXIF body after `Exif\0\0`): IFD0 with Orientation and a
+/// GPS pointer; the GPS IFD with latitude ref "N" and latitude 48/1, 51/1, 30/1.
+pub fn exif_tiff(orientation: u16) -> Vec<u8> {
+    let mut t = Vec::new();
+    t.extend_from_slice(b"II*\0");
+    t.extend_from_slice(&8u32.to_le_bytes());
+    let entry = |t: &mut Vec<u8>, tag: u16, typ: u16, count: u32, value: [u8; 4]| {
+        t.extend_from_slice(&tag.to_le_bytes());
+        t.extend_from_slice(&typ.to_le_bytes());
+        t.extend_from_slice(&count.to_le_bytes());
+        t.extend_from_slice(&value);
+    };
+    // IFD0 at 8: two entries (30 bytes), then the GPS IFD at 38 (30 bytes), then the
+    // three rationals at 68.
+    t.extend_from_slice(&2u16.to_le_bytes());
+    let o = orientation.to_le_bytes();
+    entry(&mut t, 0x0112, 3, 1, [o[0], o[1], 0, 0]);
+    entry(&mut t, 0x8825, 4, 1, 38u32.to_le_bytes());
+    t.extend_from_slice(&0u32.to_le_bytes());
+    assert_eq!(t.len(), 38);
+    t.extend_from_slice(&2u16.to_le_bytes());
+    entry(&mut t, 0x0001, 2, 2, *b"N\0\0\0");
+    entry(&mut t, 0x0002, 5, 3, 68u32.to_le_bytes());
+    t.extend_from_slice(&0u32.to_le_bytes());
+    assert_eq!(t.len(), 68);
+    for v in [48u32, 51, 30] {
+        t.extend_from_slice(&v.to_le_bytes());
+        t.extend_from_slice(&1u32.to_le_bytes());
+    }
+    t
+}
+
+/// `jpeg` with an APP1 EXIF segment (see [`exif_tiff`]) right after its start marker.
+pub fn jpeg_with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    let mut body = b"Exif\0\0".to_vec();
+    body.extend_from_slice(&exif_tiff(orientation));
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&u16::try_from(body.len() + 2).unwrap().to_be_bytes());
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// The GPS fields an EXIF reader finds in a file (JPEG, PNG, WebP), or none.
+pub fn gps_fields(bytes: &[u8]) -> Vec<String> {
+    match exif::Reader::new().read_from_container(&mut Cursor::new(bytes)) {
+        Ok(found) => found
+            .fields()
+            .filter(|f| f.ifd_num == exif::In::PRIMARY && f.tag.context() == exif::Context::Gps)
+            .map(|f| f.tag.to_string())
+            .collect(),
+        Err(exif::Error::NotFound(_)) => Vec::new(),
+        Err(e) => panic!("EXIF reader: {e}"),
+    }
+}
+
+/// A PNG chunk with its CRC.
+pub fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut out = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let mut crc = crc32(kind);
+    crc = crc32_continue(crc, data);
+    out.extend_from_slice(&crc.to_be_bytes());
+    out
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    crc32_continue(0, data)
+}
+
+/// CRC-32 (IEEE), as PNG uses it; `prev` is the CRC of the bytes before.
+fn crc32_continue(prev: u32, data: &[u8]) -> u32 {
+    let mut c = !prev;
+    for &b in data {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
+
+/// The chunk types of a PNG, in order.
+pub fn png_chunk_types(png: &[u8]) -> Vec<String> {
+    let mut off = 8;
+    let mut out = Vec::new();
+    while off + 8 <= png.len() {
+        let len = u32::from_be_bytes(png[off..off + 4].try_into().unwrap()) as usize;
+        out.push(String::from_utf8_lossy(&png[off + 4..off + 8]).into_owned());
+        off += 12 + len;
+    }
+    out
+}
+
+/// The chunk fourccs of a WebP, in order.
+pub fn webp_chunk_types(webp: &[u8]) -> Vec<String> {
+    let mut off = 12;
+    let mut out = Vec::new();
+    while off + 8 <= webp.len() {
+        let len = u32::from_le_bytes(webp[off + 4..off + 8].try_into().unwrap()) as usize;
+        out.push(String::from_utf8_lossy(&webp[off..off + 4]).into_owned());
+        off += 8 + len + (len & 1);
+    }
+    out
+}

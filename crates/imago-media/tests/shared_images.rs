@@ -1,0 +1,204 @@
+//! The shared test images: hostile files refused fast with a reason and a 4xx, odd files
+//! read correctly or refused with a reason, one file per format processed.
+
+mod common;
+
+use common::{shared_files, webp_chunk_types};
+use imago_core::Format;
+use imago_media::{inspect, process, Limits, MediaError, MediaKind, ProcessOptions};
+use std::time::{Duration, Instant};
+
+/// Inspect, then process what inspect accepted.
+fn run(bytes: &[u8]) -> Result<imago_media::Processed, MediaError> {
+    let limits = Limits::default();
+    let seen = inspect(bytes, &limits)?;
+    process(bytes, &seen, &ProcessOptions::default(), &limits)
+}
+
+#[test]
+fn every_hostile_file_is_refused_fast_with_a_reason_and_a_4xx() {
+    for (name, bytes) in shared_files("hostile") {
+        let start = Instant::now();
+        let outcome = run(&bytes);
+        let took = start.elapsed();
+        let err = match outcome {
+            Ok(done) => panic!("{name} was accepted: {:?}", done.original.format),
+            Err(e) => e,
+        };
+        assert!(took < Duration::from_secs(1), "{name} took {took:?}");
+        assert!(
+            (400..500).contains(&err.http_status()),
+            "{name}: {err} answers {}",
+            err.http_status()
+        );
+        assert!(!err.to_string().is_empty() && !err.code().is_empty());
+        eprintln!(
+            "{name}: {} {} ({err}) in {took:?}",
+            err.http_status(),
+            err.code()
+        );
+    }
+}
+
+#[test]
+fn hostile_files_get_the_status_their_fault_calls_for() {
+    let by_name: std::collections::HashMap<_, _> = shared_files("hostile").into_iter().collect();
+    let code = |name: &str| run(&by_name[name]).unwrap_err();
+    // 17000 x 17000 = 289 megapixels, over the 100 allowed: a pixel flood, from the header.
+    let flood = code("17000x17000.avif");
+    assert_eq!(
+        (flood.code(), flood.http_status()),
+        ("too_many_pixels", 413)
+    );
+    let svg = code("logo.svg");
+    assert_eq!((svg.code(), svg.http_status()), ("svg_refused", 415));
+    for cut in ["truncated.jpg", "truncated.gif"] {
+        let e = code(cut);
+        assert_eq!((e.code(), e.http_status()), ("corrupt", 422), "{cut}: {e}");
+    }
+    // PngSuite's x*.png: damaged signatures are not a PNG at all (415), the rest are PNGs
+    // with broken insides (422).
+    for (name, _) in by_name.iter().filter(|(n, _)| n.ends_with(".png")) {
+        let e = code(name);
+        assert!(matches!(e.http_status(), 415 | 422), "{name}: {e}");
+    }
+}
+
+#[test]
+fn every_odd_file_is_processed_or_refused_with_a_reason() {
+    for (name, bytes) in shared_files("odd") {
+        match run(&bytes) {
+            Ok(done) => {
+                assert!(!done.original.bytes.is_empty(), "{name}");
+                assert!(!done.thumb.bytes.is_empty(), "{name}");
+                eprintln!(
+                    "{name}: stored {:?} {}x{}, {} frames",
+                    done.original.format, done.original.width, done.original.height, done.frames
+                );
+            }
+            Err(e) => {
+                assert!((400..500).contains(&e.http_status()), "{name}: {e}");
+                eprintln!("{name}: refused {} ({e})", e.code());
+            }
+        }
+    }
+}
+
+#[test]
+fn gif_with_a_broken_fourth_frame_is_stored_from_its_readable_frames() {
+    // Decoders show three frames and stop at the fourth's bad LZW data, after which
+    // the block structure is lost: the walk counts four frames and ends there.
+    let done = run(&odd("invalid_multiframe.gif")).unwrap();
+    assert_eq!(done.frames, 4);
+    assert_eq!(done.original.format, Format::Gif);
+    assert!(done.original.bytes.ends_with(b";"));
+    assert_eq!((done.thumb.width, done.thumb.height), (10, 9));
+}
+
+#[test]
+fn gif_frame_larger_than_its_canvas_is_read() {
+    // Canvas 10 x 10, the frame's descriptor says 16 x 16.
+    let done = run(&odd("issue_1455_oversized.gif")).unwrap();
+    assert_eq!((done.original.width, done.original.height), (10, 10));
+}
+
+fn odd(name: &str) -> Vec<u8> {
+    shared_files("odd")
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap()
+        .1
+}
+
+#[test]
+fn looks_like_svg_webp_is_a_webp() {
+    let bytes = odd("looks-like-svg.webp");
+    let seen = inspect(&bytes, &Limits::default()).unwrap();
+    assert_eq!(seen.kind, MediaKind::Image(Format::Webp));
+    // Its VP8X canvas: width-1 and height-1 are 0xFF.
+    assert_eq!((seen.width, seen.height), (256, 256));
+    let done = run(&bytes).unwrap();
+    assert_eq!(done.original.format, Format::Webp);
+}
+
+#[test]
+fn big_height_webp_keeps_its_99_frames_in_the_stored_original() {
+    let bytes = odd("big-height.webp");
+    let seen = inspect(&bytes, &Limits::default()).unwrap();
+    assert_eq!(seen.frames, 99);
+    // The VP8X canvas: 13 x 169.
+    assert_eq!((seen.width, seen.height), (13, 169));
+    let done = run(&bytes).unwrap();
+    assert_eq!(done.frames, 99);
+    let stored = webp_chunk_types(&done.original.bytes);
+    assert_eq!(stored.iter().filter(|c| *c == "ANMF").count(), 99);
+    assert!(stored.contains(&"ANIM".to_string()));
+    // The thumbnail is the first frame, a still image inside 160 x 160.
+    assert_eq!((done.thumb.width, done.thumb.height), (12, 160));
+}
+
+#[test]
+fn avif_with_exif_orientation_6_is_shown_as_browsers_show_it() {
+    // Stored 3024 x 4032 with no `irot`; its EXIF item says 6, which MIAF readers (and
+    // browsers) do not apply. Not decoded in this build: stored as it came.
+    let bytes = odd("avif-orientation-6.avif");
+    let seen = inspect(&bytes, &Limits::default()).unwrap();
+    assert_eq!(seen.kind, MediaKind::Image(Format::Avif));
+    assert_eq!((seen.width, seen.height), (3024, 4032));
+    let done = run(&bytes).unwrap();
+    assert_eq!(done.original.bytes, bytes);
+    assert_eq!((done.original.width, done.original.height), (3024, 4032));
+}
+
+#[test]
+fn one_file_per_accepted_format_processes() {
+    for (name, bytes) in shared_files("formats") {
+        let outcome = run(&bytes);
+        if name.ends_with(".ico") {
+            // ICO is not among the formats the issue accepts.
+            let e = outcome.unwrap_err();
+            assert_eq!(
+                (e.code(), e.http_status()),
+                ("unsupported_type", 415),
+                "{name}"
+            );
+            continue;
+        }
+        let done = outcome.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let seen = inspect(&bytes, &Limits::default()).unwrap();
+        assert_eq!(MediaKind::Image(done.original.format), seen.kind, "{name}");
+        // The stored original still decodes, to the size the header said.
+        let back = image::load_from_memory(&done.original.bytes)
+            .unwrap_or_else(|e| panic!("{name}: stored original does not decode: {e}"));
+        assert_eq!(
+            (back.width(), back.height()),
+            (seen.width, seen.height),
+            "{name}"
+        );
+        assert!(done.thumb.width.max(done.thumb.height) <= 160, "{name}");
+    }
+}
+
+#[test]
+fn ultra_hdr_jpeg_loses_its_gain_map_and_xmp_when_stripped() {
+    let bytes = shared_files("formats")
+        .into_iter()
+        .find(|(n, _)| n == "ultra-hdr.jpg")
+        .unwrap()
+        .1;
+    let done = run(&bytes).unwrap();
+    let stored = &done.original.bytes;
+    // The gain map is a second JPEG after the first one's end marker.
+    assert!(stored.len() < bytes.len());
+    assert!(stored.ends_with(&[0xFF, 0xD9]));
+    let starts = stored
+        .windows(3)
+        .filter(|w| *w == [0xFF, 0xD8, 0xFF])
+        .count();
+    assert_eq!(starts, 1, "one JPEG left");
+    assert!(
+        !stored.windows(4).any(|w| w == b"http"),
+        "no XMP namespace URI left"
+    );
+    assert!(image::load_from_memory(stored).is_ok());
+}
