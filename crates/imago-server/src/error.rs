@@ -36,6 +36,13 @@ pub enum ApiError {
     /// The bytes say what they are, but it cannot be accepted (truncated, pixel flood).
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String },
+    /// A refusal with its own status and stable code (from the pixel checks).
+    #[error("{message}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
     #[error("too many requests")]
     RateLimited { retry_after_secs: u64 },
     #[error("range not satisfiable")]
@@ -76,6 +83,7 @@ impl ApiError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type")
             }
             ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
+            ApiError::Refused { status, code, .. } => (*status, code),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::RangeNotSatisfiable { .. } => {
                 (StatusCode::RANGE_NOT_SATISFIABLE, "range_not_satisfiable")
@@ -89,6 +97,19 @@ impl ApiError {
 impl From<RepoError> for ApiError {
     fn from(e: RepoError) -> Self {
         ApiError::Internal(e.to_string())
+    }
+}
+
+impl From<imago_media::MediaError> for ApiError {
+    fn from(e: imago_media::MediaError) -> Self {
+        match StatusCode::from_u16(e.http_status()) {
+            Ok(status) if status.is_client_error() => ApiError::Refused {
+                status,
+                code: e.code(),
+                message: e.to_string(),
+            },
+            _ => ApiError::Internal(format!("{} ({})", e, e.code())),
+        }
     }
 }
 

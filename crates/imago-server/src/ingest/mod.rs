@@ -5,11 +5,9 @@
 //! failed upload leaves nothing behind. The answer is built only after every `put`
 //! returned (the store makes it durable) and the record was committed.
 
-mod media;
-
 use bytes::Bytes;
-use imago_core::probe::{probe, sniff, Probe};
 use imago_core::Format;
+use imago_media::{inspect, process, Limits, MediaKind, ProcessOptions, Variant};
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
@@ -17,17 +15,6 @@ use crate::ids;
 use crate::keys::sha256_hex;
 use crate::repo::{ImageRecord, RepoError, User};
 use crate::state::AppState;
-
-/// Formats accepted for upload. SVG (scriptable), TIFF, ICO and HEIF are refused: browsers
-/// do not all show them, and SVG needs a sanitizer first.
-const ACCEPTED: [Format; 6] = [
-    Format::Jpeg,
-    Format::Png,
-    Format::Gif,
-    Format::Webp,
-    Format::Avif,
-    Format::Bmp,
-];
 
 /// One upload, as the handlers hand it over.
 #[derive(Debug, Default)]
@@ -63,53 +50,19 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
             limits.body_limit
         )));
     }
-    if upload.bytes.is_empty() {
-        return Err(ApiError::bad_request("empty_source", "the file is empty"));
-    }
 
-    // 2. Format by magic bytes, never by name or Content-Type.
-    let format = match sniff(&upload.bytes) {
-        Some(Format::Svg) => {
-            return Err(ApiError::UnsupportedType(
-                "SVG is not accepted (it can carry scripts)".into(),
-            ))
-        }
-        Some(f) if ACCEPTED.contains(&f) => f,
-        Some(f) => {
-            return Err(ApiError::UnsupportedType(format!(
-                "{} files are not accepted; send AVIF, JPEG, PNG, BMP, GIF or WebP",
-                f.as_str()
-            )))
-        }
-        None => {
-            return Err(ApiError::UnsupportedType(
-                "not an image format this server accepts (AVIF, JPEG, PNG, BMP, GIF, WebP)".into(),
-            ))
-        }
+    // 2-3. Format by magic bytes (never name or Content-Type), then sides, pixel area
+    //    and frames from the headers, all checked before any pixel is decoded.
+    let media_limits = Limits {
+        max_bytes: limits.body_limit as u64,
+        max_pixels: limits.max_pixels,
+        ..Limits::default()
     };
-
-    // 3. Dimensions from the header, checked before any pixel is decoded.
-    let info = match probe(&upload.bytes, true) {
-        Probe::Known(info) => info,
-        Probe::NotImage(reason) => return Err(ApiError::unprocessable("invalid_image", reason)),
-        Probe::NeedMore(_) => {
-            return Err(ApiError::unprocessable(
-                "invalid_image",
-                "the image header is incomplete",
-            ))
-        }
-    };
-    if info.format != format || info.width == 0 || info.height == 0 {
-        return Err(ApiError::unprocessable(
-            "invalid_image",
-            "the image header gives no size",
-        ));
-    }
-    let pixels = u64::from(info.width) * u64::from(info.height);
-    if pixels > limits.max_pixels {
-        return Err(ApiError::TooLarge(format!(
-            "{} x {} pixels is more than the {} this server decodes",
-            info.width, info.height, limits.max_pixels
+    let inspected = inspect(&upload.bytes, &media_limits)?;
+    if let MediaKind::Video(v) = inspected.kind {
+        return Err(ApiError::UnsupportedType(format!(
+            "{} videos are not accepted yet (poster frames need ffmpeg support, not built)",
+            v.extension()
         )));
     }
 
@@ -151,31 +104,38 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
         }
     }
 
-    // 6. Pixels: orientation, metadata, variants.
+    // 6. Pixels: decode with limits, orientation, metadata, variants. CPU-bound, so off
+    //    the async workers.
     let strip = upload.user.as_ref().map_or(limits.strip_metadata, |u| {
         u.strip_metadata && limits.strip_metadata
     });
-    let processed = media::process(upload.bytes.clone(), format, strip)?;
-
-    // 7. Store under content-addressed keys; the guard drops what this upload added if a
-    //    later step fails.
-    let mut guard = BlobGuard::new(state);
-    let original_key = blob_key("o", &sha256, format.extension());
-    guard.put(&original_key, processed.original.clone()).await?;
-    let thumb_key = match &processed.thumb {
-        Some((bytes, f)) => {
-            let key = blob_key("t", &sha256, f.extension());
-            guard.put(&key, bytes.clone()).await?;
-            key
-        }
-        None => original_key.clone(),
+    let options = ProcessOptions {
+        strip_metadata: strip,
+        ..ProcessOptions::default()
     };
-    let medium_key = match &processed.medium {
-        Some((bytes, f)) => {
-            let key = blob_key("m", &sha256, f.extension());
-            guard.put(&key, bytes.clone()).await?;
-            Some(key)
-        }
+    let input = upload.bytes.clone();
+    let processed =
+        tokio::task::spawn_blocking(move || process(&input, &inspected, &options, &media_limits))
+            .await
+            .map_err(|e| ApiError::Internal(format!("image processing task: {e}")))??;
+
+    // 7. Store under content-addressed keys (named by the uploaded bytes' hash); the
+    //    guard drops what this upload added if a later step fails.
+    let original = processed.original;
+    let original_bytes = Bytes::from(original.bytes);
+    let mut guard = BlobGuard::new(state);
+    let original_key = blob_key("o", &sha256, original.format.extension());
+    guard.put(&original_key, original_bytes.clone()).await?;
+    let thumb_key = if processed.thumb.format == original.format
+        && processed.thumb.bytes.as_slice() == original_bytes.as_ref()
+    {
+        // AVIF: its own thumbnail; one blob serves both.
+        original_key.clone()
+    } else {
+        put_variant(&mut guard, "t", &sha256, processed.thumb).await?
+    };
+    let medium_key = match processed.medium {
+        Some(v) => Some(put_variant(&mut guard, "m", &sha256, v).await?),
         None => None,
     };
 
@@ -185,11 +145,11 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
         user_id: owner,
         album_id: upload.album_id,
         sha256,
-        ext: format.extension().to_string(),
-        mime: format.mime().to_string(),
-        size: processed.original.len() as u64,
-        width: processed.width,
-        height: processed.height,
+        ext: original.format.extension().to_string(),
+        mime: original.format.mime().to_string(),
+        size: original_bytes.len() as u64,
+        width: original.width,
+        height: original.height,
         frames: processed.frames,
         title: upload.title,
         description: upload.description,
@@ -223,6 +183,17 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
         record,
         existing: false,
     })
+}
+
+async fn put_variant(
+    guard: &mut BlobGuard<'_>,
+    kind: &str,
+    sha256: &str,
+    v: Variant,
+) -> Result<String, ApiError> {
+    let key = blob_key(kind, sha256, v.format.extension());
+    guard.put(&key, Bytes::from(v.bytes)).await?;
+    Ok(key)
 }
 
 /// `o/ab/cd/<sha256>.<ext>`: the first bytes of the hash fan the keys out over folders.
