@@ -40,6 +40,7 @@ mod text;
 
 pub mod archive;
 pub mod grab;
+pub mod guard;
 pub mod metadata;
 pub mod place;
 pub mod store_error;
