@@ -39,3 +39,55 @@ impl UrlFetcher for UnavailableFetcher {
         ))
     }
 }
+
+/// Upload by URL through `imago_engine::guard`: the host is resolved once, every
+/// address is checked (no loopback, private, link-local, ... targets), the connection
+/// goes to the checked address, redirects are checked alike, size and time are capped.
+pub struct GuardedUrlFetcher {
+    inner: imago_engine::guard::GuardedFetcher,
+}
+
+impl GuardedUrlFetcher {
+    /// Wraps a configured guarded fetcher (tests inject one with their own resolver).
+    pub fn new(inner: imago_engine::guard::GuardedFetcher) -> Self {
+        GuardedUrlFetcher { inner }
+    }
+
+    /// The production fetcher: the system resolver, `max_bytes` per file.
+    pub fn system(max_bytes: usize) -> Result<Self, imago_engine::guard::GuardError> {
+        use imago_engine::guard::{GuardConfig, GuardedFetcher, SystemResolver};
+        let config = GuardConfig {
+            max_bytes: max_bytes as u64,
+            ..GuardConfig::default()
+        };
+        Ok(GuardedUrlFetcher::new(GuardedFetcher::new(
+            config,
+            std::sync::Arc::new(SystemResolver),
+        )?))
+    }
+}
+
+#[async_trait]
+impl UrlFetcher for GuardedUrlFetcher {
+    async fn fetch(&self, url: &str, limit: usize) -> Result<Bytes, FetchError> {
+        use imago_engine::guard::GuardError as G;
+        match self.inner.fetch(url).await {
+            Ok(got) if got.bytes.len() > limit => Err(FetchError::TooLarge(limit)),
+            Ok(got) => Ok(got.bytes),
+            Err(e) => Err(match e {
+                G::ForbiddenAddress { ref addr, .. } => {
+                    // The address is for the log only; the message names its kind.
+                    tracing::info!(%addr, "upload by URL refused");
+                    FetchError::Refused(e.to_string())
+                }
+                G::BadUrl { .. } | G::BadRedirect { .. } => FetchError::Refused(e.to_string()),
+                G::TooLarge { .. } => FetchError::TooLarge(limit),
+                G::Config(_) | G::Client(_) => {
+                    tracing::error!(error = %e, "guarded fetcher unusable");
+                    FetchError::Unavailable("upload by URL is not available".to_string())
+                }
+                other => FetchError::Failed(other.to_string()),
+            }),
+        }
+    }
+}

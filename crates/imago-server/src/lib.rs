@@ -27,7 +27,7 @@ pub mod time;
 
 pub use config::{Config, ConfigError, Overrides, RateLimit};
 pub use error::ApiError;
-pub use fetch::{UnavailableFetcher, UrlFetcher};
+pub use fetch::{FetchError, GuardedUrlFetcher, UnavailableFetcher, UrlFetcher};
 pub use http::{route_table, router};
 pub use keys::{create_key, create_user, list_keys, revoke_key, KeyError};
 pub use server::{serve, ServeError, Server};

@@ -11,7 +11,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
-use crate::fetch::UrlFetcher;
+use crate::fetch::{GuardedUrlFetcher, UrlFetcher};
 use crate::ingest::drop_unused_blobs;
 use crate::repo::{Repo, RepoError};
 use crate::state::AppState;
@@ -74,7 +74,14 @@ impl Server {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
-        let state = AppState::new(config, repo, store, &base, secret);
+        let fetcher = GuardedUrlFetcher::system(config.body_limit);
+        let mut state = AppState::new(config, repo, store, &base, secret);
+        match fetcher {
+            Ok(f) => state = state.with_fetcher(Arc::new(f)),
+            Err(e) => {
+                tracing::warn!(error = %e, "upload by URL is off: the guarded fetcher failed to start")
+            }
+        }
         Ok(Server { listener, state })
     }
 
