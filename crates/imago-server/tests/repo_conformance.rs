@@ -797,3 +797,49 @@ async fn migrating_again_keeps_the_data(f: &Fixture) {
     f.second.migrate().await.unwrap();
     assert_eq!(f.second.user_by_name("alice").await.unwrap(), Some(u));
 }
+
+/// The embedded default is one file under the data folder, in WAL mode.
+#[tokio::test]
+async fn sqlite_is_a_wal_file_in_the_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    // The data folder need not exist yet.
+    let data = dir.path().join("data");
+    let repo = SqliteRepo::open_in(&data).await.unwrap();
+    repo.migrate().await.unwrap();
+    repo.create_user("alice", false).await.unwrap();
+    assert_eq!(repo.path(), data.join("imago.db"));
+    assert!(repo.path().is_file());
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", repo.path().display()))
+        .await
+        .unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let version: i64 = sqlx::query_scalar("SELECT MAX(version) FROM imago_schema")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(version, 1);
+}
+
+/// A database written by a newer imago is left alone rather than half-understood.
+#[tokio::test]
+async fn sqlite_refuses_a_newer_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = SqliteRepo::open_in(dir.path()).await.unwrap();
+    repo.migrate().await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", repo.path().display()))
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO imago_schema (version, applied_at) VALUES (999, 0)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let err = repo.migrate().await.unwrap_err();
+    assert!(
+        matches!(&err, RepoError::Backend(m) if m.contains("999")),
+        "{err:?}"
+    );
+}

@@ -35,8 +35,13 @@ impl SqliteRepo {
         SqliteRepo::open(&data_dir.join(DB_FILE_NAME)).await
     }
 
-    /// Opens (creating when missing) the database file at `path`.
+    /// Opens (creating it and its folder when missing) the database file at `path`.
     pub async fn open(path: &Path) -> Result<SqliteRepo, RepoError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            tokio::fs::create_dir_all(dir)
+                .await
+                .map_err(|e| RepoError::Backend(format!("create {}: {e}", dir.display())))?;
+        }
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)

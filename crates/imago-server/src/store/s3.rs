@@ -20,10 +20,13 @@ use super::{Store, StoreError};
 pub struct S3Config {
     /// e.g. `http://127.0.0.1:3900` or `https://s3.example.net`.
     pub endpoint: String,
+    /// The bucket; it must exist and the key must be allowed to read and write it.
     pub bucket: String,
     /// Garage's default region is `garage`.
     pub region: String,
+    /// The access key's id (Garage: `GK...`).
     pub access_key_id: String,
+    /// The access key's secret; kept out of `Debug`.
     pub secret_access_key: String,
     /// Plain HTTP; [`S3Config::new`] allows it only for a loopback endpoint, where the
     /// signed requests never cross a network.
