@@ -1,7 +1,6 @@
 //! API v2: images, albums, usage.
 
 mod support {
-    pub mod api_memory;
     pub mod app;
 }
 

@@ -1,7 +1,6 @@
 //! Serving, expiry, delete URLs, visibility, hostile paths, client settings, OpenAPI.
 
 mod support {
-    pub mod api_memory;
     pub mod app;
 }
 

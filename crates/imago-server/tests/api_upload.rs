@@ -1,7 +1,6 @@
 //! Chevereto API v1 uploads against the real server.
 
 mod support {
-    pub mod api_memory;
     pub mod app;
 }
 

@@ -5,13 +5,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use imago_server::repo::Repo;
-use imago_server::store::Store;
+use imago_server::repo::{Repo, SqliteRepo};
+use imago_server::store::{LocalStore, Store};
 use imago_server::{Config, RateLimit, Server};
 use serde_json::Value;
 use tokio::sync::oneshot;
-
-use super::api_memory::{MemRepo, MemStore};
 
 pub struct TestApp {
     pub base: String,
@@ -59,8 +57,13 @@ pub async fn start(edit: impl FnOnce(&mut Config)) -> TestApp {
         ..Config::default()
     };
     edit(&mut config);
-    let repo: Arc<dyn Repo> = Arc::new(MemRepo::default());
-    let store: Arc<dyn Store> = Arc::new(MemStore::default());
+    // The embedded default: SQLite and a local folder, both in the data folder.
+    let repo: Arc<dyn Repo> = Arc::new(SqliteRepo::open_in(&config.data_dir).await.unwrap());
+    let store: Arc<dyn Store> = Arc::new(
+        LocalStore::open(config.data_dir.join("store"))
+            .await
+            .unwrap(),
+    );
     let server = Server::bind(config, repo.clone(), store.clone())
         .await
         .unwrap();
