@@ -41,6 +41,14 @@ pub fn read_shared(rel: &str) -> Vec<u8> {
 
 /// Starts a server with test settings (generous rate limits), changed by `edit`.
 pub async fn start(edit: impl FnOnce(&mut Config)) -> TestApp {
+    start_with(edit, None).await
+}
+
+/// [`start`], with `fetcher` for uploads by URL instead of the production one.
+pub async fn start_with(
+    edit: impl FnOnce(&mut Config),
+    fetcher: Option<Arc<dyn imago_server::UrlFetcher>>,
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -64,9 +72,12 @@ pub async fn start(edit: impl FnOnce(&mut Config)) -> TestApp {
             .await
             .unwrap(),
     );
-    let server = Server::bind(config, repo.clone(), store.clone())
+    let mut server = Server::bind(config, repo.clone(), store.clone())
         .await
         .unwrap();
+    if let Some(f) = fetcher {
+        server = server.with_fetcher(f);
+    }
     let base = format!("http://{}", server.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(server.run(async {
