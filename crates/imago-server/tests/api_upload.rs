@@ -130,6 +130,18 @@ async fn base64_and_form_encoded_uploads_work() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["image"]["extension"], "png");
 
+    // Chevereto's documented spelling, with a trailing slash and the key as a query
+    // parameter.
+    let res = app
+        .client
+        .post(app.url(&format!("/api/1/upload/?key={key}&format=txt")))
+        .form(&[("source", b64.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().ends_with(".gif"));
+
     let res = app.upload(Some(&key), b"", &[]).await;
     assert!(res.status().is_client_error());
     let res = app
@@ -363,4 +375,37 @@ async fn rate_limits_answer_429_with_retry_after() {
         per_ip.healthy().await,
         "serving and health are not rate-limited"
     );
+}
+
+#[tokio::test]
+async fn concurrent_uploads_of_shared_bytes_are_all_served_whole() {
+    let app = std::sync::Arc::new(start(|c| c.strip_metadata = false).await);
+    let files = [
+        "formats/sample.jpg",
+        "formats/sample.png",
+        "formats/cogs.gif",
+        "formats/1.webp",
+    ];
+    let mut keys = Vec::new();
+    for i in 0..4 {
+        keys.push(app.user(&format!("user{i}")).await);
+    }
+    let mut tasks = Vec::new();
+    for round in 0..3 {
+        for (u, key) in keys.iter().enumerate() {
+            let app = app.clone();
+            let key = key.clone();
+            let file = files[(u + round) % files.len()];
+            tasks.push(tokio::spawn(async move {
+                let bytes = read_shared(file);
+                let image = app.upload_ok(&key, &bytes, &[]).await;
+                (bytes, image["url"].as_str().unwrap().to_string())
+            }));
+        }
+    }
+    for task in tasks {
+        let (bytes, url) = task.await.unwrap();
+        let served = app.get(&url, None).await.bytes().await.unwrap();
+        assert_eq!(served.as_ref(), bytes.as_slice(), "{url}");
+    }
 }

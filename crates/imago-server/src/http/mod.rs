@@ -48,6 +48,12 @@ fn routes() -> Vec<Route> {
             &["get", "post"],
             get(upload::upload).post(upload::upload),
         ),
+        // Chevereto's documentation writes the endpoint with a trailing slash.
+        r(
+            "/api/1/upload/",
+            &["get", "post"],
+            get(upload::upload).post(upload::upload),
+        ),
         r("/sharex.sxcu", &["get"], get(clients::sharex)),
         r("/upload.sh", &["get"], get(clients::upload_sh)),
         r("/api/v2/images", &["get"], get(native::list_images)),
