@@ -71,6 +71,50 @@ async fn exif_is_stripped_by_default_and_kept_when_configured() {
     assert_eq!(&served[..3], b"\xFF\xD8\xFF");
     assert_eq!(image["size"], served.len() as u64);
 
+    // A user who keeps metadata does not make the same file keep it for another user.
+    let mut cy = app.repo.user(1).await.unwrap().unwrap();
+    assert_eq!(cy.name, "ann");
+    cy.strip_metadata = false;
+    app.repo.update_user(&cy).await.unwrap();
+    let kept = app.upload_ok(&key, &jpg, &[("title", "again")]).await;
+    let same = app
+        .get(kept["url"].as_str().unwrap(), None)
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        !same.windows(6).any(|w| w == b"Exif\0\0"),
+        "ann's earlier, stripped upload is found again"
+    );
+    let dee = app.user("dee").await;
+    let mut dee_user = app.repo.user_by_name("dee").await.unwrap().unwrap();
+    dee_user.strip_metadata = false;
+    app.repo.update_user(&dee_user).await.unwrap();
+    let with_exif = app.upload_ok(&dee, &jpg, &[]).await;
+    let bytes = app
+        .get(with_exif["url"].as_str().unwrap(), None)
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        bytes.windows(6).any(|w| w == b"Exif\0\0"),
+        "dee keeps metadata"
+    );
+    let eve = app.user("eve").await;
+    let stripped = app.upload_ok(&eve, &jpg, &[]).await;
+    let bytes = app
+        .get(stripped["url"].as_str().unwrap(), None)
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        !bytes.windows(6).any(|w| w == b"Exif\0\0"),
+        "eve's copy must not be dee's"
+    );
+
     let keep = start(|c| c.strip_metadata = false).await;
     let key = keep.user("bob").await;
     let image = keep.upload_ok(&key, &jpg, &[]).await;

@@ -114,17 +114,23 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
         ..ProcessOptions::default()
     };
     let input = upload.bytes.clone();
+    let permit = state
+        .decoders
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(format!("decoder queue closed: {e}")))?;
     let processed =
         tokio::task::spawn_blocking(move || process(&input, &inspected, &options, &media_limits))
             .await
             .map_err(|e| ApiError::Internal(format!("image processing task: {e}")))??;
+    drop(permit);
 
-    // 7. Store under content-addressed keys (named by the uploaded bytes' hash); the
+    // 7. Store under content-addressed keys (named by the stored bytes' hash); the
     //    guard drops what this upload added if a later step fails.
     let original = processed.original;
     let original_bytes = Bytes::from(original.bytes);
     let mut guard = BlobGuard::new(state);
-    let original_key = blob_key("o", &sha256, original.format.extension());
+    let original_key = blob_key("o", &original_bytes, original.format.extension());
     guard.put(&original_key, original_bytes.clone()).await?;
     let thumb_key = if processed.thumb.format == original.format
         && processed.thumb.bytes.as_slice() == original_bytes.as_ref()
@@ -132,10 +138,10 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
         // AVIF: its own thumbnail; one blob serves both.
         original_key.clone()
     } else {
-        put_variant(&mut guard, "t", &sha256, processed.thumb).await?
+        put_variant(&mut guard, "t", processed.thumb).await?
     };
     let medium_key = match processed.medium {
-        Some(v) => Some(put_variant(&mut guard, "m", &sha256, v).await?),
+        Some(v) => Some(put_variant(&mut guard, "m", v).await?),
         None => None,
     };
 
@@ -177,6 +183,11 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
     if !inserted {
         return Err(ApiError::Internal("no free image id after 5 draws".into()));
     }
+    if let Err(e) = guard.restore_shared().await {
+        // The record points at blobs that are gone: take it back rather than answer 200.
+        let _ = state.repo.delete_image(&record.id).await;
+        return Err(e);
+    }
     guard.disarm();
     state.metrics.upload(record.size);
     Ok(Ingested {
@@ -188,16 +199,19 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
 async fn put_variant(
     guard: &mut BlobGuard<'_>,
     kind: &str,
-    sha256: &str,
     v: Variant,
 ) -> Result<String, ApiError> {
-    let key = blob_key(kind, sha256, v.format.extension());
-    guard.put(&key, Bytes::from(v.bytes)).await?;
+    let bytes = Bytes::from(v.bytes);
+    let key = blob_key(kind, &bytes, v.format.extension());
+    guard.put(&key, bytes).await?;
     Ok(key)
 }
 
-/// `o/ab/cd/<sha256>.<ext>`: the first bytes of the hash fan the keys out over folders.
-fn blob_key(kind: &str, sha256: &str, ext: &str) -> String {
+/// `o/ab/cd/<sha256>.<ext>`, named by the SHA-256 of the bytes stored under it (not of
+/// the upload: two users' uploads of one file may be stored differently, stripped or
+/// not); the first bytes of the hash fan the keys out over folders.
+fn blob_key(kind: &str, bytes: &[u8], ext: &str) -> String {
+    let sha256 = hex::encode(Sha256::digest(bytes));
     let a = sha256.get(0..2).unwrap_or("00");
     let b = sha256.get(2..4).unwrap_or("00");
     format!("{kind}/{a}/{b}/{sha256}.{ext}")
@@ -207,6 +221,9 @@ fn blob_key(kind: &str, sha256: &str, ext: &str) -> String {
 struct BlobGuard<'a> {
     state: &'a AppState,
     added: Vec<String>,
+    /// Keys that existed already (another record's): if that record was deleted while
+    /// this upload ran, its blobs went with it and must be put back.
+    shared: Vec<(String, Bytes)>,
 }
 
 impl<'a> BlobGuard<'a> {
@@ -214,6 +231,7 @@ impl<'a> BlobGuard<'a> {
         BlobGuard {
             state,
             added: Vec::new(),
+            shared: Vec::new(),
         }
     }
 
@@ -221,10 +239,21 @@ impl<'a> BlobGuard<'a> {
     /// record owns it and the guard must never delete it).
     async fn put(&mut self, key: &str, bytes: Bytes) -> Result<(), ApiError> {
         if self.state.store.size(key).await?.is_some() {
+            self.shared.push((key.to_string(), bytes));
             return Ok(());
         }
         self.state.store.put(key, bytes).await?;
         self.added.push(key.to_string());
+        Ok(())
+    }
+
+    /// Called once the record that uses the shared keys is committed.
+    async fn restore_shared(&mut self) -> Result<(), ApiError> {
+        for (key, bytes) in std::mem::take(&mut self.shared) {
+            if self.state.store.size(&key).await?.is_none() {
+                self.state.store.put(&key, bytes).await?;
+            }
+        }
         Ok(())
     }
 
