@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use imago_server::repo::{Repo, SqliteRepo};
-use imago_server::store::{LocalStore, Store};
+use imago_server::repo::Repo;
+use imago_server::store::Store;
 use imago_server::{Config, RateLimit, Server};
 use serde_json::Value;
 use tokio::sync::oneshot;
@@ -66,12 +66,9 @@ pub async fn start_with(
     };
     edit(&mut config);
     // The embedded default: SQLite and a local folder, both in the data folder.
-    let repo: Arc<dyn Repo> = Arc::new(SqliteRepo::open_in(&config.data_dir).await.unwrap());
-    let store: Arc<dyn Store> = Arc::new(
-        LocalStore::open(config.data_dir.join("store"))
-            .await
-            .unwrap(),
-    );
+    let (repo, store) = imago_server::embedded_storage(&config.data_dir)
+        .await
+        .unwrap();
     let mut server = Server::bind(config, repo.clone(), store.clone())
         .await
         .unwrap();
