@@ -142,6 +142,19 @@ async fn base64_and_form_encoded_uploads_work() {
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().ends_with(".gif"));
 
+    // Raw bytes in a plain field (`curl -F "source=<cogs.gif"`): told by their magic.
+    let (ct, body) = support::app::multipart(&[("source", None, &gif)]);
+    let res = app
+        .client
+        .post(app.url("/api/1/upload"))
+        .header("x-api-key", &key)
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
     let res = app.upload(Some(&key), b"", &[]).await;
     assert!(res.status().is_client_error());
     let res = app

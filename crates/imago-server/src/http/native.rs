@@ -1,6 +1,7 @@
 //! API v2: the account's images and albums, as JSON. Every route needs the key in a
 //! header (`X-API-Key` or `Authorization: Bearer`).
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -37,6 +38,12 @@ fn page_json(state: &AppState, images: &[ImageRecord], limit: u32) -> Value {
     json!({"images": live, "next_before": next})
 }
 
+fn paging(query: Result<Query<Paging>, QueryRejection>) -> Result<Paging, ApiError> {
+    query
+        .map(|Query(p)| p)
+        .map_err(|e| ApiError::bad_request("bad_query", e.body_text()))
+}
+
 fn limit_of(p: &Paging) -> u32 {
     p.limit.unwrap_or(50).clamp(1, MAX_PAGE)
 }
@@ -54,8 +61,9 @@ fn cursor(p: &Paging) -> Result<Option<&str>, ApiError> {
 pub(super) async fn list_images(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(p): Query<Paging>,
+    query: Result<Query<Paging>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let p = paging(query)?;
     let user = require_user(&state, &headers).await?;
     let limit = limit_of(&p);
     if let Some(a) = p.album_id.as_deref() {
@@ -333,8 +341,9 @@ pub(super) async fn album_images(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Query(p): Query<Paging>,
+    query: Result<Query<Paging>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let p = paging(query)?;
     let (album, owner) = visible_album(&state, &headers, &id).await?;
     let limit = limit_of(&p);
     let images = state
