@@ -1,5 +1,9 @@
-//! The upload pipeline, top to bottom: size limit, format by magic bytes, header checks
-//! (dimensions, pixel area), pixel work, SHA-256, duplicate check, store, record.
+//! The upload pipeline, top to bottom: size limit; format by magic bytes with sides,
+//! pixel area and frames read from headers (`imago_media::inspect`, before any decode);
+//! album and expiry; SHA-256 of the upload and the duplicate check (same user, same
+//! bytes: the existing image); pixel work (`imago_media::process`: bounded decode,
+//! orientation, metadata stripping, thumbnail and medium) one per core; blobs stored
+//! under keys named by their own SHA-256; the record.
 //!
 //! A [`BlobGuard`] removes the blobs this upload stored if a later step fails, so a
 //! failed upload leaves nothing behind. The answer is built only after every `put`
