@@ -388,6 +388,43 @@ async fn rate_limits_answer_429_with_retry_after() {
         per_ip.healthy().await,
         "serving and health are not rate-limited"
     );
+
+    // Behind a trusted proxy, each forwarded client has its own bucket; an untrusted
+    // peer's X-Forwarded-For changes nothing.
+    let proxied = start(|c| {
+        c.rate_per_ip = imago_server::RateLimit {
+            per_minute: 1,
+            burst: 1,
+        };
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    for client in ["203.0.113.1", "203.0.113.2"] {
+        let res = proxied
+            .client
+            .get(proxied.url("/api/v2/account/usage"))
+            .header("x-forwarded-for", format!("198.51.100.9, {client}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "{client} has its own bucket");
+    }
+    let res = proxied
+        .client
+        .get(proxied.url("/api/v2/account/usage"))
+        .header("x-forwarded-for", "203.0.113.1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    let res = per_ip
+        .client
+        .get(per_ip.url("/api/v2/account/usage"))
+        .header("x-forwarded-for", "203.0.113.3")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429, "the peer is not a trusted proxy");
 }
 
 #[tokio::test]
