@@ -48,6 +48,8 @@ async fn child_server() {
     server.run(std::future::pending()).await.unwrap();
 }
 
+// The caller kills and waits for the child it gets back.
+#[allow(clippy::zombie_processes)]
 fn spawn_child(dir: &Path) -> (Child, u16) {
     let _ = std::fs::remove_file(dir.join("port"));
     let child = Command::new(std::env::current_exe().unwrap())
