@@ -45,7 +45,20 @@ async fn child_server() {
     let port_file = dir.join("port");
     std::fs::write(dir.join("port.new"), server.local_addr().port().to_string()).unwrap();
     std::fs::rename(dir.join("port.new"), &port_file).unwrap();
-    server.run(std::future::pending()).await.unwrap();
+    // Stop when the parent goes away (its end of our stdin closes), so that a failed
+    // parent leaves no server behind.
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        let mut sink = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
+        let _ = tx.send(());
+    });
+    server
+        .run(async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
 }
 
 // The caller kills and waits for the child it gets back.
@@ -55,6 +68,7 @@ fn spawn_child(dir: &Path) -> (Child, u16) {
     let child = Command::new(std::env::current_exe().unwrap())
         .args(["child_server", "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, dir)
+        .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
