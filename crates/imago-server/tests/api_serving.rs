@@ -264,6 +264,11 @@ async fn traversal_and_nul_in_ids_never_reach_storage() {
         let status = res.status().as_u16();
         assert!(status == 400 || status == 404, "{path}: {status}");
     }
+    // Not UTF-8 once decoded: still the one error shape.
+    for path in ["/i/%FF%FE.jpg", "/v/%C0%AF", "/api/v2/images/%FF"] {
+        let res = app.get(&app.url(path), Some(&key)).await;
+        support::app::chevereto_error(res, 404).await;
+    }
     assert!(app.healthy().await);
 }
 

@@ -257,3 +257,25 @@ fn escape_html(s: &str) -> String {
     }
     out
 }
+
+/// A path parameter whose rejection (bad percent-encoding, not UTF-8) is a 404 in the
+/// one error shape rather than axum's plain-text 400.
+struct Param<T>(T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for Param<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(t)| Param(t))
+            .map_err(|_| ApiError::NotFound)
+    }
+}

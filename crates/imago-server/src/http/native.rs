@@ -2,14 +2,14 @@
 //! header (`X-API-Key` or `Authorization: Bearer`).
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{chevereto::image_v2, header_key, require_user, signed_in};
+use super::{chevereto::image_v2, header_key, require_user, signed_in, Param};
 use crate::error::ApiError;
 use crate::ids::{base62, is_public_id};
 use crate::ingest::delete_image as remove_image;
@@ -105,7 +105,7 @@ async fn owned_album(state: &AppState, user: &User, id: &str) -> Result<Album, A
 pub(super) async fn get_image(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
 ) -> Result<Json<Value>, ApiError> {
     let user = require_user(&state, &headers).await?;
     let r = owned_image(&state, &user, &id).await?;
@@ -140,7 +140,7 @@ fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError>
 pub(super) async fn update_image(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
     body: bytes::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let user = require_user(&state, &headers).await?;
@@ -170,7 +170,7 @@ pub(super) async fn update_image(
 pub(super) async fn delete_image(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
 ) -> Result<StatusCode, ApiError> {
     let user = require_user(&state, &headers).await?;
     let r = owned_image(&state, &user, &id).await?;
@@ -289,7 +289,7 @@ async fn visible_album(
 pub(super) async fn get_album(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
 ) -> Result<Json<Value>, ApiError> {
     let (album, _) = visible_album(&state, &headers, &id).await?;
     Ok(Json(album_json(&album)))
@@ -307,7 +307,7 @@ pub(super) struct AlbumPatch {
 pub(super) async fn update_album(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
     body: bytes::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let user = require_user(&state, &headers).await?;
@@ -329,7 +329,7 @@ pub(super) async fn update_album(
 pub(super) async fn delete_album(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
 ) -> Result<StatusCode, ApiError> {
     let user = require_user(&state, &headers).await?;
     let album = owned_album(&state, &user, &id).await?;
@@ -340,7 +340,7 @@ pub(super) async fn delete_album(
 pub(super) async fn album_images(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
     query: Result<Query<Paging>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let p = paging(query)?;
