@@ -4,6 +4,13 @@
 //! implementations live beside it (`sqlite.rs`, `postgres.rs`) and pass the same
 //! conformance suite (`tests/repo_conformance.rs`). Times are unix seconds (UTC).
 
+pub mod postgres;
+mod schema;
+pub mod sqlite;
+
+pub use postgres::PostgresRepo;
+pub use sqlite::SqliteRepo;
+
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 

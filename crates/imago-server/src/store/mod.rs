@@ -4,6 +4,13 @@
 //! S3-compatible (`object_store`) implementations live beside it (`local.rs`, `s3.rs`)
 //! and pass the same conformance suite (`tests/store_conformance.rs`).
 
+mod key;
+pub mod local;
+pub mod s3;
+
+pub use local::LocalStore;
+pub use s3::{S3Config, S3Store};
+
 use std::ops::Range;
 
 use async_trait::async_trait;

@@ -1,0 +1,462 @@
+//! Settings, layered: defaults, then `imago.toml`, then `IMAGO_*` environment variables,
+//! then command-line flags (the CLI fills an [`Overrides`]). Library code never sees clap.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// A token bucket: `per_minute` requests on average, bursts of up to `burst`.
+/// `per_minute = 0` turns the limit off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
+/// Everything `imago serve` needs to know, after layering.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Address to bind (`127.0.0.1:8080`).
+    pub listen: SocketAddr,
+    /// The data folder: database, stored bytes, `tmp/`, the server secret.
+    pub data_dir: PathBuf,
+    /// Base of every URL the server hands out (`https://img.example.com`), without a
+    /// trailing slash; `None`: `http://` + the bound address.
+    pub public_url: Option<String>,
+    /// Largest upload, in bytes, after base64 decoding (default 5 MB).
+    pub body_limit: usize,
+    /// Keyless uploads (off by default).
+    pub guest_uploads: bool,
+    /// Expiry given to uploads that carry none (nor an album default).
+    pub default_expiry_secs: Option<i64>,
+    /// Largest pixel area accepted (width x height, checked from the header).
+    pub max_pixels: u64,
+    pub rate_per_key: RateLimit,
+    pub rate_per_ip: RateLimit,
+    /// Strip EXIF/XMP/GPS from uploads unless the user turned it off.
+    pub strip_metadata: bool,
+    /// Seconds between two runs of the expiry reaper.
+    pub reaper_interval_secs: u64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (for per-address limits);
+    /// empty: the peer address is the client.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("imago-data"),
+            public_url: None,
+            body_limit: 5 * 1024 * 1024,
+            guest_uploads: false,
+            default_expiry_secs: None,
+            max_pixels: 100_000_000,
+            rate_per_key: RateLimit {
+                per_minute: 120,
+                burst: 60,
+            },
+            rate_per_ip: RateLimit {
+                per_minute: 240,
+                burst: 120,
+            },
+            strip_metadata: true,
+            reaper_interval_secs: 30,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// Flags from the command line; `None` leaves the lower layers' value.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub listen: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub public_url: Option<String>,
+    pub body_limit: Option<usize>,
+    pub guest_uploads: Option<bool>,
+    /// An ISO 8601 duration, or `never`.
+    pub default_expiry: Option<String>,
+    pub strip_metadata: Option<bool>,
+}
+
+/// Why the settings could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A TOML syntax or type error, with the 1-based line it is on.
+    #[error("{path}:{line}: {message}")]
+    Toml {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{source_name}: {message}")]
+    Value {
+        /// Where the value came from: a file key, an environment variable or a flag.
+        source_name: String,
+        message: String,
+    },
+}
+
+/// The file's shape: every key optional, unknown keys refused (a typo must not pass
+/// silently).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data: Option<PathBuf>,
+    public_url: Option<String>,
+    body_limit: Option<toml::Value>,
+    guest_uploads: Option<bool>,
+    default_expiry: Option<String>,
+    max_pixels: Option<u64>,
+    strip_metadata: Option<bool>,
+    reaper_interval_secs: Option<u64>,
+    trusted_proxies: Option<Vec<String>>,
+    rate_limit: Option<FileRates>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileRates {
+    per_key: Option<RateLimit>,
+    per_ip: Option<RateLimit>,
+}
+
+impl Config {
+    /// Layers defaults, the file (when given), the `IMAGO_*` variables of `env` and the
+    /// flags, in that order.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Iterator<Item = (String, String)>,
+        overrides: Overrides,
+    ) -> Result<Config, ConfigError> {
+        let mut config = Config::default();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            config.apply_toml(path, &text)?;
+        }
+        for (name, value) in env {
+            config.apply_env(&name, &value)?;
+        }
+        config.apply_overrides(overrides)?;
+        Ok(config)
+    }
+
+    fn apply_toml(&mut self, path: &Path, text: &str) -> Result<(), ConfigError> {
+        let file: FileConfig = toml::from_str(text).map_err(|e| ConfigError::Toml {
+            path: path.to_path_buf(),
+            line: e.span().map(|s| line_of(text, s.start)).unwrap_or(1),
+            message: e.message().to_string(),
+        })?;
+        let name = |key: &str| format!("{} ({key})", path.display());
+        if let Some(v) = file.listen {
+            self.listen = parse_listen(&v).map_err(|m| value_error(name("listen"), m))?;
+        }
+        if let Some(v) = file.data {
+            self.data_dir = v;
+        }
+        if let Some(v) = file.public_url {
+            self.public_url =
+                Some(parse_public_url(&v).map_err(|m| value_error(name("public_url"), m))?);
+        }
+        if let Some(v) = file.body_limit {
+            let parsed = match v {
+                toml::Value::Integer(n) => {
+                    usize::try_from(n).map_err(|_| "must not be negative".to_string())
+                }
+                toml::Value::String(s) => parse_size(&s),
+                _ => Err("a number of bytes or a size such as \"5MB\"".to_string()),
+            };
+            self.body_limit = parsed.map_err(|m| value_error(name("body_limit"), m))?;
+        }
+        if let Some(v) = file.guest_uploads {
+            self.guest_uploads = v;
+        }
+        if let Some(v) = file.default_expiry {
+            self.default_expiry_secs =
+                parse_expiry(&v).map_err(|m| value_error(name("default_expiry"), m))?;
+        }
+        if let Some(v) = file.max_pixels {
+            self.max_pixels = v;
+        }
+        if let Some(v) = file.strip_metadata {
+            self.strip_metadata = v;
+        }
+        if let Some(v) = file.reaper_interval_secs {
+            self.reaper_interval_secs = v.max(1);
+        }
+        if let Some(list) = file.trusted_proxies {
+            self.trusted_proxies =
+                parse_ips(&list.join(",")).map_err(|m| value_error(name("trusted_proxies"), m))?;
+        }
+        if let Some(rates) = file.rate_limit {
+            if let Some(r) = rates.per_key {
+                self.rate_per_key = r;
+            }
+            if let Some(r) = rates.per_ip {
+                self.rate_per_ip = r;
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_env(&mut self, name: &str, value: &str) -> Result<(), ConfigError> {
+        let err = |m: String| value_error(name.to_string(), m);
+        match name {
+            "IMAGO_LISTEN" => self.listen = parse_listen(value).map_err(err)?,
+            "IMAGO_DATA" => self.data_dir = PathBuf::from(value),
+            "IMAGO_PUBLIC_URL" => self.public_url = Some(parse_public_url(value).map_err(err)?),
+            "IMAGO_BODY_LIMIT" => self.body_limit = parse_size(value).map_err(err)?,
+            "IMAGO_GUEST_UPLOADS" => self.guest_uploads = parse_bool(value).map_err(err)?,
+            "IMAGO_DEFAULT_EXPIRY" => {
+                self.default_expiry_secs = parse_expiry(value).map_err(err)?
+            }
+            "IMAGO_MAX_PIXELS" => {
+                self.max_pixels = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| err("a whole number".to_string()))?
+            }
+            "IMAGO_STRIP_METADATA" => self.strip_metadata = parse_bool(value).map_err(err)?,
+            "IMAGO_RATE_PER_KEY" => self.rate_per_key = parse_rate(value).map_err(err)?,
+            "IMAGO_RATE_PER_IP" => self.rate_per_ip = parse_rate(value).map_err(err)?,
+            "IMAGO_TRUSTED_PROXIES" => self.trusted_proxies = parse_ips(value).map_err(err)?,
+            // Other IMAGO_* variables belong to other commands (the grab client).
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn apply_overrides(&mut self, o: Overrides) -> Result<(), ConfigError> {
+        if let Some(v) = o.listen {
+            self.listen = v;
+        }
+        if let Some(v) = o.data_dir {
+            self.data_dir = v;
+        }
+        if let Some(v) = o.public_url {
+            self.public_url =
+                Some(parse_public_url(&v).map_err(|m| value_error("--public-url".into(), m))?);
+        }
+        if let Some(v) = o.body_limit {
+            self.body_limit = v;
+        }
+        if let Some(v) = o.guest_uploads {
+            self.guest_uploads = v;
+        }
+        if let Some(v) = o.default_expiry {
+            self.default_expiry_secs =
+                parse_expiry(&v).map_err(|m| value_error("--default-expiry".into(), m))?;
+        }
+        if let Some(v) = o.strip_metadata {
+            self.strip_metadata = v;
+        }
+        Ok(())
+    }
+}
+
+fn value_error(source_name: String, message: String) -> ConfigError {
+    ConfigError::Value {
+        source_name,
+        message,
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn parse_listen(v: &str) -> Result<SocketAddr, String> {
+    v.trim()
+        .parse()
+        .map_err(|_| format!("{v:?} is not an address such as 127.0.0.1:8080"))
+}
+
+fn parse_public_url(v: &str) -> Result<String, String> {
+    let v = v.trim().trim_end_matches('/');
+    if v.starts_with("http://") || v.starts_with("https://") {
+        Ok(v.to_string())
+    } else {
+        Err(format!("{v:?} must start with http:// or https://"))
+    }
+}
+
+/// `127.0.0.1, ::1`: a comma-separated list of addresses.
+fn parse_ips(v: &str) -> Result<Vec<IpAddr>, String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map_err(|_| format!("{s:?} is not an IP address")))
+        .collect()
+}
+
+fn parse_bool(v: &str) -> Result<bool, String> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(format!("{v:?} is not true or false")),
+    }
+}
+
+/// `5MB`, `512k`, `1048576`: decimal units are powers of 1024, as people mean them here.
+pub fn parse_size(v: &str) -> Result<usize, String> {
+    let t = v.trim().to_ascii_lowercase();
+    let digits_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits_end);
+    let n: usize = num.parse().map_err(|_| format!("{v:?} is not a size"))?;
+    let mult: usize = match unit.trim() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return Err(format!("{v:?}: unknown unit (use B, KB, MB or GB)")),
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("{v:?} is too large"))
+}
+
+fn parse_expiry(v: &str) -> Result<Option<i64>, String> {
+    let t = v.trim();
+    if t.is_empty() || t.eq_ignore_ascii_case("never") {
+        return Ok(None);
+    }
+    crate::time::parse_iso_duration(t)
+        .map(Some)
+        .ok_or_else(|| format!("{v:?} is not an ISO 8601 duration such as P30D or PT1H"))
+}
+
+/// `60/30`: 60 per minute, bursts of 30; `0` turns the limit off.
+fn parse_rate(v: &str) -> Result<RateLimit, String> {
+    let bad = || format!("{v:?} is not PER_MINUTE/BURST such as 60/30");
+    let (rate, burst) = match v.trim().split_once('/') {
+        Some((r, b)) => (r.trim(), b.trim()),
+        None => (v.trim(), ""),
+    };
+    let per_minute: u32 = rate.parse().map_err(|_| bad())?;
+    let burst: u32 = if burst.is_empty() {
+        per_minute
+    } else {
+        burst.parse().map_err(|_| bad())?
+    };
+    Ok(RateLimit { per_minute, burst })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let c = Config::load(None, env(&[]), Overrides::default()).unwrap();
+        assert_eq!(c.body_limit, 5 * 1024 * 1024);
+        assert!(!c.guest_uploads);
+        assert!(c.strip_metadata);
+        assert_eq!(c.default_expiry_secs, None);
+    }
+
+    #[test]
+    fn layers_apply_in_order_file_env_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("imago.toml");
+        std::fs::write(
+            &path,
+            "listen = \"0.0.0.0:9000\"\nbody_limit = \"1MB\"\nguest_uploads = true\n\
+             default_expiry = \"P1D\"\n[rate_limit]\nper_ip = { per_minute = 10, burst = 5 }\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&path),
+            env(&[
+                ("IMAGO_BODY_LIMIT", "2MB"),
+                ("IMAGO_GUEST_UPLOADS", "false"),
+                ("HOME", "/x"),
+            ]),
+            Overrides {
+                body_limit: Some(3),
+                ..Overrides::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000".parse().unwrap());
+        assert_eq!(c.default_expiry_secs, Some(86_400));
+        assert_eq!(
+            c.rate_per_ip,
+            RateLimit {
+                per_minute: 10,
+                burst: 5
+            }
+        );
+        assert!(!c.guest_uploads, "the environment overrides the file");
+        assert_eq!(c.body_limit, 3, "flags override the environment");
+    }
+
+    #[test]
+    fn toml_errors_name_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("imago.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:1\"\n\nguest_uploads = maybe\n").unwrap();
+        match Config::load(Some(&path), env(&[]), Overrides::default()) {
+            Err(ConfigError::Toml { line, .. }) => assert_eq!(line, 3),
+            other => panic!("{other:?}"),
+        }
+        std::fs::write(&path, "# comment\nguest_upload = true\n").unwrap();
+        match Config::load(Some(&path), env(&[]), Overrides::default()) {
+            Err(ConfigError::Toml { line, message, .. }) => {
+                assert_eq!(line, 2);
+                assert!(message.contains("guest_upload"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_their_source() {
+        let e = Config::load(
+            None,
+            env(&[("IMAGO_DEFAULT_EXPIRY", "5 minutes")]),
+            Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("IMAGO_DEFAULT_EXPIRY"), "{e}");
+        assert_eq!(parse_size("5MB"), Ok(5 << 20));
+        assert!(parse_size("5 parsecs").is_err());
+        let c = Config::load(
+            None,
+            env(&[("IMAGO_TRUSTED_PROXIES", "127.0.0.1, ::1")]),
+            Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert!(Config::load(
+            None,
+            env(&[("IMAGO_TRUSTED_PROXIES", "proxy")]),
+            Overrides::default()
+        )
+        .is_err());
+    }
+}

@@ -1,0 +1,334 @@
+//! The upload pipeline, top to bottom: size limit; format by magic bytes with sides,
+//! pixel area and frames read from headers (`imago_media::inspect`, before any decode);
+//! album and expiry; SHA-256 of the upload and the duplicate check (same user, same
+//! bytes: the existing image); pixel work (`imago_media::process`: bounded decode,
+//! orientation, metadata stripping, thumbnail and medium) one per core; blobs stored
+//! under keys named by their own SHA-256; the record.
+//!
+//! A [`BlobGuard`] removes the blobs this upload stored if a later step fails, so a
+//! failed upload leaves nothing behind. The answer is built only after every `put`
+//! returned (the store makes it durable) and the record was committed.
+
+use bytes::Bytes;
+use imago_core::Format;
+use imago_media::{inspect, process, Limits, MediaKind, ProcessOptions, Variant};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::ids;
+use crate::keys::sha256_hex;
+use crate::repo::{ImageRecord, RepoError, User};
+use crate::state::AppState;
+
+/// One upload, as the handlers hand it over.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub bytes: Bytes,
+    /// `None`: a guest upload.
+    pub user: Option<User>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub album_id: Option<String>,
+    pub nsfw: bool,
+    /// Seconds from now; `None`: the album's or the server's default.
+    pub expires_in: Option<i64>,
+}
+
+/// The stored (or found again) image.
+#[derive(Debug)]
+pub struct Ingested {
+    pub record: ImageRecord,
+    /// The same bytes from the same user were already here.
+    pub existing: bool,
+}
+
+/// Runs the pipeline.
+pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiError> {
+    let limits = &state.config;
+    // 1. Size: the transport limit already bounded the body; base64 decoding or a URL
+    //    fetch may have produced the bytes, so check again.
+    if upload.bytes.len() > limits.body_limit {
+        return Err(ApiError::TooLarge(format!(
+            "the file is {} bytes, more than the {} this server accepts",
+            upload.bytes.len(),
+            limits.body_limit
+        )));
+    }
+
+    // 2-3. Format by magic bytes (never name or Content-Type), then sides, pixel area
+    //    and frames from the headers, all checked before any pixel is decoded.
+    let media_limits = Limits {
+        max_bytes: limits.body_limit as u64,
+        max_pixels: limits.max_pixels,
+        ..Limits::default()
+    };
+    let inspected = inspect(&upload.bytes, &media_limits)?;
+    if let MediaKind::Video(v) = inspected.kind {
+        return Err(ApiError::UnsupportedType(format!(
+            "{} videos are not accepted yet (poster frames need ffmpeg support, not built)",
+            v.extension()
+        )));
+    }
+
+    // 4. Owner's album and expiry.
+    let now = crate::time::now();
+    let owner = upload.user.as_ref().map(|u| u.id);
+    let mut album_expiry = None;
+    if let Some(album_id) = &upload.album_id {
+        let album = match owner {
+            Some(_) if ids::is_public_id(album_id) => state.repo.album(album_id).await?,
+            _ => None,
+        };
+        match album {
+            Some(a) if Some(a.user_id) == owner => album_expiry = a.default_expiry_secs,
+            _ => {
+                return Err(ApiError::bad_request(
+                    "invalid_album",
+                    "album_id is not one of your albums",
+                ))
+            }
+        }
+    }
+    let expires_at = upload
+        .expires_in
+        .or(album_expiry)
+        .or(limits.default_expiry_secs)
+        .map(|secs| now.saturating_add(secs));
+
+    // 5. Same bytes from the same user: the existing image. Guests never share records:
+    //    the delete URL would go to whoever uploaded the bytes next.
+    let sha256 = hex::encode(Sha256::digest(&upload.bytes));
+    if owner.is_some() {
+        if let Some(record) = state.repo.image_by_sha256(owner, &sha256, now).await? {
+            state.metrics.duplicate();
+            return Ok(Ingested {
+                record,
+                existing: true,
+            });
+        }
+    }
+
+    // 6. Pixels: decode with limits, orientation, metadata, variants. CPU-bound, so off
+    //    the async workers.
+    let strip = upload.user.as_ref().map_or(limits.strip_metadata, |u| {
+        u.strip_metadata && limits.strip_metadata
+    });
+    let options = ProcessOptions {
+        strip_metadata: strip,
+        ..ProcessOptions::default()
+    };
+    let input = upload.bytes.clone();
+    let permit = state
+        .decoders
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(format!("decoder queue closed: {e}")))?;
+    let processed =
+        tokio::task::spawn_blocking(move || process(&input, &inspected, &options, &media_limits))
+            .await
+            .map_err(|e| ApiError::Internal(format!("image processing task: {e}")))??;
+    drop(permit);
+
+    // 7. Store under content-addressed keys (named by the stored bytes' hash); the
+    //    guard drops what this upload added if a later step fails.
+    let original = processed.original;
+    let original_bytes = Bytes::from(original.bytes);
+    let mut guard = BlobGuard::new(state);
+    let original_key = blob_key("o", &original_bytes, original.format.extension());
+    guard.put(&original_key, original_bytes.clone()).await?;
+    let thumb_key = if processed.thumb.format == original.format
+        && processed.thumb.bytes.as_slice() == original_bytes.as_ref()
+    {
+        // AVIF: its own thumbnail; one blob serves both.
+        original_key.clone()
+    } else {
+        put_variant(&mut guard, "t", processed.thumb).await?
+    };
+    let medium_key = match processed.medium {
+        Some(v) => Some(put_variant(&mut guard, "m", v).await?),
+        None => None,
+    };
+
+    // 8. Record, with a fresh id (drawn again on the rare collision).
+    let mut record = ImageRecord {
+        id: String::new(),
+        user_id: owner,
+        album_id: upload.album_id,
+        sha256,
+        ext: original.format.extension().to_string(),
+        mime: original.format.mime().to_string(),
+        size: original_bytes.len() as u64,
+        width: original.width,
+        height: original.height,
+        frames: processed.frames,
+        title: upload.title,
+        description: upload.description,
+        nsfw: upload.nsfw,
+        original_key,
+        thumb_key: Some(thumb_key),
+        medium_key,
+        delete_token_sha256: String::new(),
+        created_at: now,
+        expires_at,
+    };
+    let mut inserted = false;
+    for _ in 0..5 {
+        record.id = ids::base62(10).map_err(|e| ApiError::Internal(e.to_string()))?;
+        record.delete_token_sha256 = sha256_hex(&state.delete_token(&record.id));
+        match state.repo.insert_image(&record).await {
+            Ok(()) => {
+                inserted = true;
+                break;
+            }
+            Err(RepoError::Conflict(_)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if !inserted {
+        return Err(ApiError::Internal("no free image id after 5 draws".into()));
+    }
+    if let Err(e) = guard.restore_shared().await {
+        // The record points at blobs that are gone: take it back rather than answer 200.
+        let _ = state.repo.delete_image(&record.id).await;
+        return Err(e);
+    }
+    guard.disarm();
+    state.metrics.upload(record.size);
+    Ok(Ingested {
+        record,
+        existing: false,
+    })
+}
+
+async fn put_variant(
+    guard: &mut BlobGuard<'_>,
+    kind: &str,
+    v: Variant,
+) -> Result<String, ApiError> {
+    let bytes = Bytes::from(v.bytes);
+    let key = blob_key(kind, &bytes, v.format.extension());
+    guard.put(&key, bytes).await?;
+    Ok(key)
+}
+
+/// `o/ab/cd/<sha256>.<ext>`, named by the SHA-256 of the bytes stored under it (not of
+/// the upload: two users' uploads of one file may be stored differently, stripped or
+/// not); the first bytes of the hash fan the keys out over folders.
+fn blob_key(kind: &str, bytes: &[u8], ext: &str) -> String {
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let a = sha256.get(0..2).unwrap_or("00");
+    let b = sha256.get(2..4).unwrap_or("00");
+    format!("{kind}/{a}/{b}/{sha256}.{ext}")
+}
+
+/// Blobs put by one upload, deleted again unless [`BlobGuard::disarm`] is called.
+struct BlobGuard<'a> {
+    state: &'a AppState,
+    added: Vec<String>,
+    /// Keys that existed already (another record's): if that record was deleted while
+    /// this upload ran, its blobs went with it and must be put back.
+    shared: Vec<(String, Bytes)>,
+}
+
+impl<'a> BlobGuard<'a> {
+    fn new(state: &'a AppState) -> Self {
+        BlobGuard {
+            state,
+            added: Vec::new(),
+            shared: Vec::new(),
+        }
+    }
+
+    /// Puts `bytes` unless the key exists already (same content, same key: another
+    /// record owns it and the guard must never delete it).
+    async fn put(&mut self, key: &str, bytes: Bytes) -> Result<(), ApiError> {
+        if self.state.store.size(key).await?.is_some() {
+            self.shared.push((key.to_string(), bytes));
+            return Ok(());
+        }
+        self.state.store.put(key, bytes).await?;
+        self.added.push(key.to_string());
+        Ok(())
+    }
+
+    /// Called once the record that uses the shared keys is committed.
+    async fn restore_shared(&mut self) -> Result<(), ApiError> {
+        for (key, bytes) in std::mem::take(&mut self.shared) {
+            if self.state.store.size(&key).await?.is_none() {
+                self.state.store.put(&key, bytes).await?;
+            }
+        }
+        Ok(())
+    }
+
+    fn disarm(mut self) {
+        self.added.clear();
+    }
+}
+
+impl Drop for BlobGuard<'_> {
+    fn drop(&mut self) {
+        if self.added.is_empty() {
+            return;
+        }
+        let keys = std::mem::take(&mut self.added);
+        let repo = self.state.repo.clone();
+        let store = self.state.store.clone();
+        // Drop cannot await; the clean-up runs on its own. A record that appeared in the
+        // meantime (a concurrent upload of the same bytes) keeps its blob.
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            handle.spawn(async move {
+                for key in keys {
+                    if matches!(repo.blob_refs(&key).await, Ok(0)) {
+                        if let Err(e) = store.delete(&key).await {
+                            tracing::warn!(%key, error = %e, "could not remove a failed upload's blob");
+                        }
+                    }
+                }
+            });
+        }
+    }
+}
+
+/// Removes an image's record and every blob no other record uses.
+pub async fn delete_image(state: &AppState, id: &str) -> Result<bool, ApiError> {
+    let Some(record) = state.repo.delete_image(id).await? else {
+        return Ok(false);
+    };
+    drop_unused_blobs(state, &record).await;
+    Ok(true)
+}
+
+/// Deletes the blobs of a removed record that no remaining record uses.
+pub async fn drop_unused_blobs(state: &AppState, record: &ImageRecord) {
+    let mut keys = vec![record.original_key.clone()];
+    keys.extend(record.thumb_key.clone());
+    keys.extend(record.medium_key.clone());
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        match state.repo.blob_refs(&key).await {
+            Ok(0) => {
+                if let Err(e) = state.store.delete(&key).await {
+                    tracing::warn!(%key, error = %e, "could not delete a blob");
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(%key, error = %e, "could not count a blob's users"),
+        }
+    }
+}
+
+/// The media type of a stored blob, from the extension of its key.
+pub fn mime_of_key(key: &str) -> Option<&'static str> {
+    let ext = key.rsplit_once('.')?.1;
+    Format::ALL
+        .into_iter()
+        .find(|f| f.extension() == ext)
+        .map(Format::mime)
+}
+
+/// The extension of a stored blob's key.
+pub fn ext_of_key(key: &str) -> &str {
+    key.rsplit_once('.').map_or("", |(_, e)| e)
+}

@@ -1,0 +1,544 @@
+//! The embedded default: one SQLite file under the data folder, in WAL mode.
+//!
+//! Claims (`claim_expired`, `claim_jobs`) are single `UPDATE ... RETURNING` statements:
+//! SQLite runs one writer at a time, so two claimers (two pools on one file, or two
+//! processes) never get the same row.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use super::schema::{
+    self, album_cols, album_from, db_err, image_cols, image_from, job_from, key_cols, key_from,
+    now_secs, to_i64, user_cols, user_from, EXPIRY_CLAIM_SECS,
+};
+use super::{Album, ApiKey, ImageRecord, Job, Repo, RepoError, Usage, User};
+
+/// The database file's name inside the data folder.
+pub const DB_FILE_NAME: &str = "imago.db";
+
+/// Metadata in a SQLite file (sqlx, WAL, `synchronous = FULL` so a committed upload
+/// survives a power cut, not only a crash).
+#[derive(Clone, Debug)]
+pub struct SqliteRepo {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl SqliteRepo {
+    /// Opens (creating when missing) `data_dir/imago.db`. Call [`Repo::migrate`] next.
+    pub async fn open_in(data_dir: &Path) -> Result<SqliteRepo, RepoError> {
+        SqliteRepo::open(&data_dir.join(DB_FILE_NAME)).await
+    }
+
+    /// Opens (creating it and its folder when missing) the database file at `path`.
+    pub async fn open(path: &Path) -> Result<SqliteRepo, RepoError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            tokio::fs::create_dir_all(dir)
+                .await
+                .map_err(|e| RepoError::Backend(format!("create {}: {e}", dir.display())))?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            // Writers queue on SQLite's lock; this is how long one waits before failing.
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|e| db_err("open sqlite database", e))?;
+        Ok(SqliteRepo {
+            pool,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Closes the pool (waits for connections to be returned).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn limit(n: u32) -> i64 {
+    i64::from(n)
+}
+
+#[async_trait]
+impl Repo for SqliteRepo {
+    async fn migrate(&self) -> Result<(), RepoError> {
+        // IMMEDIATE takes the write lock first, so two processes starting at once do
+        // not both apply a step.
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| db_err("migrate", e))?;
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS imago_schema \
+             (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| db_err("migrate", e))?;
+        let current: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM imago_schema")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| db_err("migrate", e))?;
+        schema::check_not_newer(current, schema::SQLITE_MIGRATIONS)?;
+        for m in schema::SQLITE_MIGRATIONS
+            .iter()
+            .filter(|m| m.version > current)
+        {
+            sqlx::raw_sql(m.sql)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| db_err("migrate", e))?;
+            sqlx::query("INSERT INTO imago_schema (version, applied_at) VALUES (?1, ?2)")
+                .bind(m.version)
+                .bind(now_secs())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| db_err("migrate", e))?;
+        }
+        tx.commit().await.map_err(|e| db_err("migrate", e))
+    }
+
+    async fn create_user(&self, name: &str, is_admin: bool) -> Result<User, RepoError> {
+        let row = sqlx::query(concat!(
+            "INSERT INTO users (name, is_admin, strip_metadata, created_at) VALUES (?1, ?2, 1, ?3) RETURNING ",
+            user_cols!()
+        ))
+        .bind(name)
+        .bind(is_admin)
+        .bind(now_secs())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| db_err(&format!("user {name}"), e))?;
+        user_from(&row)
+    }
+
+    async fn user(&self, id: i64) -> Result<Option<User>, RepoError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_cols!(),
+            " FROM users WHERE id = ?1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| db_err("user", e))?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    async fn user_by_name(&self, name: &str) -> Result<Option<User>, RepoError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_cols!(),
+            " FROM users WHERE name = ?1"
+        ))
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| db_err("user", e))?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    async fn update_user(&self, user: &User) -> Result<(), RepoError> {
+        let done = sqlx::query(
+            "UPDATE users SET name = ?2, is_admin = ?3, strip_metadata = ?4, password_hash = ?5 \
+             WHERE id = ?1",
+        )
+        .bind(user.id)
+        .bind(&user.name)
+        .bind(user.is_admin)
+        .bind(user.strip_metadata)
+        .bind(&user.password_hash)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| db_err(&format!("user {}", user.name), e))?;
+        if done.rows_affected() == 0 {
+            return Err(RepoError::NotFound(format!("user {}", user.id)));
+        }
+        Ok(())
+    }
+
+    async fn add_key(
+        &self,
+        user_id: i64,
+        prefix: &str,
+        secret_sha256: &str,
+        label: Option<&str>,
+    ) -> Result<ApiKey, RepoError> {
+        let row = sqlx::query(concat!(
+            "INSERT INTO api_keys (user_id, prefix, secret_sha256, label, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5) RETURNING ",
+            key_cols!()
+        ))
+        .bind(user_id)
+        .bind(prefix)
+        .bind(secret_sha256)
+        .bind(label)
+        .bind(now_secs())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| db_err(&format!("key {prefix}"), e))?;
+        key_from(&row)
+    }
+
+    async fn key_by_prefix(&self, prefix: &str) -> Result<Option<ApiKey>, RepoError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            key_cols!(),
+            " FROM api_keys WHERE prefix = ?1"
+        ))
+        .bind(prefix)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| db_err("key", e))?;
+        row.as_ref().map(key_from).transpose()
+    }
+
+    async fn list_keys(&self, user_id: i64) -> Result<Vec<ApiKey>, RepoError> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            key_cols!(),
+            " FROM api_keys WHERE user_id = ?1 ORDER BY id"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| db_err("keys", e))?;
+        rows.iter().map(key_from).collect()
+    }
+
+    async fn revoke_key(&self, prefix: &str, now: i64) -> Result<bool, RepoError> {
+        let done = sqlx::query(
+            "UPDATE api_keys SET revoked_at = ?2 WHERE prefix = ?1 AND revoked_at IS NULL",
+        )
+        .bind(prefix)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| db_err("revoke key", e))?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn insert_image(&self, image: &ImageRecord) -> Result<(), RepoError> {
+        sqlx::query(concat!(
+            "INSERT INTO images (",
+            image_cols!(),
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
+             ?17, ?18, ?19)"
+        ))
+        .bind(&image.id)
+        .bind(image.user_id)
+        .bind(&image.album_id)
+        .bind(&image.sha256)
+        .bind(&image.ext)
+        .bind(&image.mime)
+        .bind(to_i64(image.size, "size")?)
+        .bind(i64::from(image.width))
+        .bind(i64::from(image.height))
+        .bind(i64::from(image.frames))
+        .bind(&image.title)
+        .bind(&image.description)
+        .bind(image.nsfw)
+        .bind(&image.original_key)
+        .bind(&image.thumb_key)
+        .bind(&image.medium_key)
+        .bind(&image.delete_token_sha256)
+        .bind(image.created_at)
+        .bind(image.expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| db_err(&format!("image {}", image.id), e))?;
+        Ok(())
+    }
+
+    async fn image(&self, id: &str) -> Result<Option<ImageRecord>, RepoError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            image_cols!(),
+            " FROM images WHERE id = ?1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| db_err("image", e))?;
+        row.as_ref().map(image_from).transpose()
+    }
+
+    async fn image_by_sha256(
+        &self,
+        user_id: Option<i64>,
+        sha256: &str,
+        now: i64,
+    ) -> Result<Option<ImageRecord>, RepoError> {
+        // `IS` compares NULL with NULL as equal: guest uploads match guest uploads.
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            image_cols!(),
+            " FROM images WHERE user_id IS ?1 AND sha256 = ?2 \
+             AND (expires_at IS NULL OR expires_at > ?3) ORDER BY created_at DESC, seq DESC LIMIT 1"
+        ))
+        .bind(user_id)
+        .bind(sha256)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| db_err("image by sha256", e))?;
+        row.as_ref().map(image_from).transpose()
+    }
+
+    async fn list_images(
+        &self,
+        user_id: i64,
+        album_id: Option<&str>,
+        before: Option<&str>,
+        limit_n: u32,
+    ) -> Result<Vec<ImageRecord>, RepoError> {
+        // An unknown cursor compares as NULL and yields an empty page, never the first
+        // page again.
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            image_cols!(),
+            " FROM images WHERE user_id = ?1 AND (?2 IS NULL OR album_id = ?2) \
+             AND (?3 IS NULL OR (created_at, seq) < \
+                  (SELECT created_at, seq FROM images WHERE id = ?3)) \
+             ORDER BY created_at DESC, seq DESC LIMIT ?4"
+        ))
+        .bind(user_id)
+        .bind(album_id)
+        .bind(before)
+        .bind(limit(limit_n))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| db_err("list images", e))?;
+        rows.iter().map(image_from).collect()
+    }
+
+    async fn update_image(&self, image: &ImageRecord) -> Result<(), RepoError> {
+        let done = sqlx::query(
+            "UPDATE images SET user_id = ?2, album_id = ?3, sha256 = ?4, ext = ?5, mime = ?6, \
+             size = ?7, width = ?8, height = ?9, frames = ?10, title = ?11, description = ?12, \
+             nsfw = ?13, original_key = ?14, thumb_key = ?15, medium_key = ?16, \
+             delete_token_sha256 = ?17, created_at = ?18, expires_at = ?19 WHERE id = ?1",
+        )
+        .bind(&image.id)
+        .bind(image.user_id)
+        .bind(&image.album_id)
+        .bind(&image.sha256)
+        .bind(&image.ext)
+        .bind(&image.mime)
+        .bind(to_i64(image.size, "size")?)
+        .bind(i64::from(image.width))
+        .bind(i64::from(image.height))
+        .bind(i64::from(image.frames))
+        .bind(&image.title)
+        .bind(&image.description)
+        .bind(image.nsfw)
+        .bind(&image.original_key)
+        .bind(&image.thumb_key)
+        .bind(&image.medium_key)
+        .bind(&image.delete_token_sha256)
+        .bind(image.created_at)
+        .bind(image.expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| db_err(&format!("image {}", image.id), e))?;
+        if done.rows_affected() == 0 {
+            return Err(RepoError::NotFound(format!("image {}", image.id)));
+        }
+        Ok(())
+    }
+
+    async fn delete_image(&self, id: &str) -> Result<Option<ImageRecord>, RepoError> {
+        let row = sqlx::query(concat!(
+            "DELETE FROM images WHERE id = ?1 RETURNING ",
+            image_cols!()
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| db_err("delete image", e))?;
+        row.as_ref().map(image_from).transpose()
+    }
+
+    async fn blob_refs(&self, key: &str) -> Result<u64, RepoError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM images \
+             WHERE original_key = ?1 OR thumb_key = ?1 OR medium_key = ?1",
+        )
+        .bind(key)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| db_err("blob refs", e))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn claim_expired(&self, now: i64, limit_n: u32) -> Result<Vec<ImageRecord>, RepoError> {
+        let rows = sqlx::query(concat!(
+            "UPDATE images SET reap_claimed_until = ?1 + ?3 WHERE seq IN \
+             (SELECT seq FROM images WHERE expires_at <= ?1 \
+              AND (reap_claimed_until IS NULL OR reap_claimed_until <= ?1) \
+              ORDER BY expires_at, seq LIMIT ?2) RETURNING ",
+            image_cols!()
+        ))
+        .bind(now)
+        .bind(limit(limit_n))
+        .bind(EXPIRY_CLAIM_SECS)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| db_err("claim expired", e))?;
+        let mut images = rows.iter().map(image_from).collect::<Result<Vec<_>, _>>()?;
+        images.sort_by(|a, b| a.expires_at.cmp(&b.expires_at).then(a.id.cmp(&b.id)));
+        Ok(images)
+    }
+
+    async fn create_album(&self, album: &Album) -> Result<(), RepoError> {
+        sqlx::query(
+            "INSERT INTO albums (id, user_id, name, visibility, default_expiry_secs, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .bind(&album.id)
+        .bind(album.user_id)
+        .bind(&album.name)
+        .bind(album.visibility.as_str())
+        .bind(album.default_expiry_secs)
+        .bind(album.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| db_err(&format!("album {}", album.id), e))?;
+        Ok(())
+    }
+
+    async fn album(&self, id: &str) -> Result<Option<Album>, RepoError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            album_cols!(),
+            " FROM albums WHERE id = ?1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| db_err("album", e))?;
+        row.as_ref().map(album_from).transpose()
+    }
+
+    async fn list_albums(&self, user_id: i64) -> Result<Vec<Album>, RepoError> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            album_cols!(),
+            " FROM albums WHERE user_id = ?1 ORDER BY created_at, id"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| db_err("albums", e))?;
+        rows.iter().map(album_from).collect()
+    }
+
+    async fn update_album(&self, album: &Album) -> Result<(), RepoError> {
+        let done = sqlx::query(
+            "UPDATE albums SET name = ?2, visibility = ?3, default_expiry_secs = ?4 WHERE id = ?1",
+        )
+        .bind(&album.id)
+        .bind(&album.name)
+        .bind(album.visibility.as_str())
+        .bind(album.default_expiry_secs)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| db_err(&format!("album {}", album.id), e))?;
+        if done.rows_affected() == 0 {
+            return Err(RepoError::NotFound(format!("album {}", album.id)));
+        }
+        Ok(())
+    }
+
+    async fn delete_album(&self, id: &str) -> Result<bool, RepoError> {
+        // The foreign key (ON DELETE SET NULL) detaches the album's images.
+        let done = sqlx::query("DELETE FROM albums WHERE id = ?1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| db_err("delete album", e))?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn usage(&self, user_id: i64) -> Result<Usage, RepoError> {
+        let (images, bytes, albums): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM images WHERE user_id = ?1), \
+                    (SELECT COALESCE(SUM(size), 0) FROM images WHERE user_id = ?1), \
+                    (SELECT COUNT(*) FROM albums WHERE user_id = ?1)",
+        )
+        .bind(user_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| db_err("usage", e))?;
+        Ok(Usage {
+            images: u64::try_from(images).unwrap_or(0),
+            bytes: u64::try_from(bytes).unwrap_or(0),
+            albums: u64::try_from(albums).unwrap_or(0),
+        })
+    }
+
+    async fn enqueue_job(&self, kind: &str, payload: &str, run_at: i64) -> Result<i64, RepoError> {
+        sqlx::query_scalar(
+            "INSERT INTO jobs (kind, payload, run_at) VALUES (?1, ?2, ?3) RETURNING id",
+        )
+        .bind(kind)
+        .bind(payload)
+        .bind(run_at)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| db_err("enqueue job", e))
+    }
+
+    async fn claim_jobs(
+        &self,
+        kind: &str,
+        now: i64,
+        limit_n: u32,
+        lease_secs: i64,
+    ) -> Result<Vec<Job>, RepoError> {
+        let rows = sqlx::query(
+            "UPDATE jobs SET leased_until = ?2 + ?4, attempts = attempts + 1 WHERE id IN \
+             (SELECT id FROM jobs WHERE kind = ?1 AND run_at <= ?2 \
+              AND (leased_until IS NULL OR leased_until <= ?2) ORDER BY run_at, id LIMIT ?3) \
+             RETURNING id, kind, payload, run_at, attempts",
+        )
+        .bind(kind)
+        .bind(now)
+        .bind(limit(limit_n))
+        .bind(lease_secs)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| db_err("claim jobs", e))?;
+        let mut jobs = rows.iter().map(job_from).collect::<Result<Vec<_>, _>>()?;
+        jobs.sort_by_key(|j| (j.run_at, j.id));
+        Ok(jobs)
+    }
+
+    async fn complete_job(&self, id: i64) -> Result<(), RepoError> {
+        // Idempotent: a job whose lease ran out may have been completed by another node.
+        sqlx::query("DELETE FROM jobs WHERE id = ?1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| db_err("complete job", e))?;
+        Ok(())
+    }
+}

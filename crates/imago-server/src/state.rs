@@ -1,0 +1,104 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::fetch::{UnavailableFetcher, UrlFetcher};
+use crate::metrics::Metrics;
+use crate::ratelimit::Limiter;
+use crate::repo::Repo;
+use crate::store::Store;
+
+/// The application state: storage seams, settings, limits, counters. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub repo: Arc<dyn Repo>,
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Config>,
+    /// Base of the URLs handed out, without a trailing slash.
+    pub base_url: Arc<str>,
+    pub fetcher: Arc<dyn UrlFetcher>,
+    pub metrics: Arc<Metrics>,
+    pub key_limiter: Arc<Limiter>,
+    pub ip_limiter: Arc<Limiter>,
+    /// Decodes at once: one per core, so that many concurrent uploads queue instead of
+    /// each holding a decoder's memory.
+    pub decoders: Arc<tokio::sync::Semaphore>,
+    /// The server secret delete tokens are derived from (`data/secret`).
+    secret: Arc<[u8; 32]>,
+}
+
+impl AppState {
+    /// State for `config`; `base_url` is where clients reach this server.
+    pub fn new(
+        config: Config,
+        repo: Arc<dyn Repo>,
+        store: Arc<dyn Store>,
+        base_url: &str,
+        secret: [u8; 32],
+    ) -> Self {
+        AppState {
+            repo,
+            store,
+            key_limiter: Arc::new(Limiter::new(config.rate_per_key)),
+            ip_limiter: Arc::new(Limiter::new(config.rate_per_ip)),
+            config: Arc::new(config),
+            base_url: Arc::from(base_url.trim_end_matches('/')),
+            fetcher: Arc::new(UnavailableFetcher),
+            metrics: Arc::new(Metrics::default()),
+            decoders: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
+            secret: Arc::new(secret),
+        }
+    }
+
+    /// Uses `fetcher` for uploads by URL.
+    pub fn with_fetcher(mut self, fetcher: Arc<dyn UrlFetcher>) -> Self {
+        self.fetcher = fetcher;
+        self
+    }
+
+    /// The delete token of an image: derived from the server secret and the image id
+    /// (HMAC-SHA256), so a repeated upload of the same bytes can hand out the same
+    /// delete URL again while only the token's SHA-256 is stored.
+    pub fn delete_token(&self, image_id: &str) -> String {
+        let mac = hmac_sha256(&self.secret[..], format!("delete:{image_id}").as_bytes());
+        hex::encode(&mac[..16])
+    }
+}
+
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    // RFC 2104 with a 64-byte block; the key is 32 bytes, so it is never hashed first.
+    let mut ipad = [0x36u8; 64];
+    let mut opad = [0x5cu8; 64];
+    for (i, k) in key.iter().take(64).enumerate() {
+        ipad[i] ^= k;
+        opad[i] ^= k;
+    }
+    let inner = Sha256::new()
+        .chain_update(ipad)
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(opad)
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc4231_case_2() {
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            hex::encode(mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+}
