@@ -26,6 +26,101 @@ pub enum Command {
     Grab(GrabArgs),
     /// Print the original-size candidates the HD rules propose for an image URL.
     Rewrite(RewriteArgs),
+    /// Run the image host (Chevereto-compatible upload API, web page, native API).
+    Serve(ServeArgs),
+    /// Accounts of the image host.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// API keys of the image host.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+/// Where the image host keeps its data: flags, else `IMAGO_*` variables, else
+/// `imago.toml`, else the defaults (SQLite and a folder under `--data`).
+#[derive(Args, Debug, Clone)]
+pub struct StorageArgs {
+    /// Settings file (TOML); default `imago.toml` in the current folder when it exists.
+    #[arg(long, value_name = "FILE", env = "IMAGO_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Data folder (SQLite database, stored files, temporary files).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// PostgreSQL instead of SQLite (several nodes share one database).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "IMAGO_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// An S3-compatible bucket instead of the data folder: s3://bucket[/prefix].
+    #[arg(long, value_name = "S3_URL", env = "IMAGO_STORE")]
+    pub store: Option<String>,
+    #[arg(long, value_name = "URL", env = "IMAGO_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    #[arg(long, value_name = "REGION", env = "IMAGO_S3_REGION")]
+    pub s3_region: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// The URL people reach the server at, for the links it hands out.
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Largest upload (e.g. 5MB).
+    #[arg(long, value_name = "SIZE")]
+    pub body_limit: Option<String>,
+    /// Accept uploads without an API key.
+    #[arg(long)]
+    pub guest_uploads: bool,
+    /// Expiry of uploads that ask for none (ISO 8601 duration like P7D, or never).
+    #[arg(long, value_name = "DURATION")]
+    pub default_expiry: Option<String>,
+    /// Keep EXIF/XMP/GPS in stored originals (stripped by default).
+    #[arg(long)]
+    pub keep_metadata: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UsersCommand {
+    /// Create an account and print its first API key (shown once).
+    Add {
+        name: String,
+        #[arg(long)]
+        admin: bool,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// A new API key for an account (shown once).
+    Create {
+        user: String,
+        #[arg(long)]
+        label: Option<String>,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// The keys of an account (prefixes only; secrets are never stored).
+    List {
+        user: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Revoke a key by its prefix.
+    Revoke {
+        prefix: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
 }
 
 /// Which pages, and how to read them.

@@ -40,6 +40,9 @@ fn main() -> ExitCode {
             cli::Command::List(args) => commands::list::run(args).await,
             cli::Command::Grab(args) => commands::grab::run(args).await,
             cli::Command::Rewrite(args) => commands::rewrite::run(args),
+            cli::Command::Serve(args) => commands::serve::serve(args).await,
+            cli::Command::Users(cmd) => commands::serve::users(cmd).await,
+            cli::Command::Keys(cmd) => commands::serve::keys(cmd).await,
         }
     });
     match result {

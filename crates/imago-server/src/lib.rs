@@ -37,6 +37,7 @@ pub mod ratelimit;
 pub mod repo;
 pub mod server;
 pub mod state;
+pub mod storage;
 pub mod store;
 pub mod time;
 
@@ -47,3 +48,4 @@ pub use http::{route_table, router};
 pub use keys::{create_key, create_user, list_keys, revoke_key, KeyError};
 pub use server::{embedded_storage, serve, ServeError, Server};
 pub use state::AppState;
+pub use storage::{open_storage, StorageSpec};

@@ -3,3 +3,4 @@
 pub mod grab;
 pub mod list;
 pub mod rewrite;
+pub mod serve;

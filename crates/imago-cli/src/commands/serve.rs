@@ -1,0 +1,143 @@
+//! `imago serve`, `imago users`, `imago keys`: the image host and its accounts.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{anyhow, Context, Result};
+use imago_core::filter::parse_size;
+use imago_server::repo::Repo;
+use imago_server::store::Store;
+use imago_server::{open_storage, Config, Overrides, StorageSpec};
+
+use crate::cli::{KeysCommand, ServeArgs, StorageArgs, UsersCommand};
+use crate::Outcome;
+
+/// Settings in layers: defaults, `imago.toml`, `IMAGO_*`, then the flags in `overrides`.
+fn config(storage: &StorageArgs, mut overrides: Overrides) -> Result<Config> {
+    overrides.data_dir = storage.data.clone();
+    let file = storage
+        .config
+        .clone()
+        .or_else(|| Some(PathBuf::from("imago.toml")).filter(|p| p.exists()));
+    Config::load(file.as_deref(), std::env::vars(), overrides).map_err(|e| anyhow!(e))
+}
+
+async fn storage(
+    storage: &StorageArgs,
+    data_dir: &Path,
+) -> Result<(Arc<dyn Repo>, Arc<dyn Store>)> {
+    let spec = StorageSpec {
+        database_url: storage.database_url.clone(),
+        store: storage.store.clone(),
+        s3_endpoint: storage.s3_endpoint.clone(),
+        s3_region: storage.s3_region.clone(),
+        s3_access_key_id: std::env::var("IMAGO_S3_ACCESS_KEY_ID").ok(),
+        s3_secret_access_key: std::env::var("IMAGO_S3_SECRET_ACCESS_KEY").ok(),
+    };
+    open_storage(data_dir, &spec)
+        .await
+        .with_context(|| format!("cannot open the storage of {}", data_dir.display()))
+}
+
+pub async fn serve(args: ServeArgs) -> Result<Outcome> {
+    let body_limit = args
+        .body_limit
+        .as_deref()
+        .map(|s| {
+            parse_size(s)
+                .map(|n| n as usize)
+                .map_err(|e| anyhow!("--body-limit {s}: {e}"))
+        })
+        .transpose()?;
+    let overrides = Overrides {
+        listen: args.listen,
+        public_url: args.public_url.clone(),
+        body_limit,
+        guest_uploads: args.guest_uploads.then_some(true),
+        default_expiry: args.default_expiry.clone(),
+        strip_metadata: args.keep_metadata.then_some(false),
+        ..Overrides::default()
+    };
+    let cfg = config(&args.storage, overrides)?;
+    let (repo, store) = storage(&args.storage, &cfg.data_dir).await?;
+    let server = imago_server::Server::bind(cfg, repo, store).await?;
+    eprintln!("imago: serving on http://{}", server.local_addr());
+    server
+        .run(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(Outcome::Done)
+}
+
+pub async fn users(cmd: UsersCommand) -> Result<Outcome> {
+    match cmd {
+        UsersCommand::Add {
+            name,
+            admin,
+            storage: s,
+        } => {
+            let cfg = config(&s, Overrides::default())?;
+            let (repo, _) = storage(&s, &cfg.data_dir).await?;
+            let (user, key) = imago_server::create_user(repo.as_ref(), &name, admin)
+                .await
+                .map_err(|e| anyhow!("users add {name}: {e}"))?;
+            eprintln!(
+                "imago: created {}{}; its API key (shown once):",
+                user.name,
+                if user.is_admin { " (admin)" } else { "" }
+            );
+            crate::out::line(&key);
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+pub async fn keys(cmd: KeysCommand) -> Result<Outcome> {
+    match cmd {
+        KeysCommand::Create {
+            user,
+            label,
+            storage: s,
+        } => {
+            let cfg = config(&s, Overrides::default())?;
+            let (repo, _) = storage(&s, &cfg.data_dir).await?;
+            let (_, key) = imago_server::create_key(repo.as_ref(), &user, label.as_deref())
+                .await
+                .map_err(|e| anyhow!("keys create {user}: {e}"))?;
+            eprintln!("imago: new API key for {user} (shown once):");
+            crate::out::line(&key);
+        }
+        KeysCommand::List { user, storage: s } => {
+            let cfg = config(&s, Overrides::default())?;
+            let (repo, _) = storage(&s, &cfg.data_dir).await?;
+            let keys = imago_server::list_keys(repo.as_ref(), &user)
+                .await
+                .map_err(|e| anyhow!("keys list {user}: {e}"))?;
+            for k in keys {
+                let state = if k.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                crate::out::line(&format!(
+                    "{}\t{state}\t{}",
+                    k.prefix,
+                    k.label.unwrap_or_default()
+                ));
+            }
+        }
+        KeysCommand::Revoke { prefix, storage: s } => {
+            let cfg = config(&s, Overrides::default())?;
+            let (repo, _) = storage(&s, &cfg.data_dir).await?;
+            let done = imago_server::revoke_key(repo.as_ref(), &prefix)
+                .await
+                .map_err(|e| anyhow!("keys revoke {prefix}: {e}"))?;
+            if !done {
+                return Err(anyhow!("keys revoke {prefix}: no active key has this prefix (see imago keys list USER)"));
+            }
+            eprintln!("imago: revoked {prefix}");
+        }
+    }
+    Ok(Outcome::Done)
+}
