@@ -24,6 +24,7 @@ pub mod server;
 pub mod state;
 pub mod store;
 pub mod time;
+pub mod web;
 
 pub use config::{Config, ConfigError, Overrides, RateLimit};
 pub use error::ApiError;
