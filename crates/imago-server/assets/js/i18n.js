@@ -72,3 +72,8 @@ export function bytes(n) {
   const digits = i === 0 || v >= 10 ? 0 : 1;
   return `${new Intl.NumberFormat(current, { maximumFractionDigits: digits }).format(v)} ${units[i]}`;
 }
+
+/** A size to the byte (1,048,577 B), for when rounding would hide the difference. */
+export function exact(n) {
+  return `${new Intl.NumberFormat(current).format(Number(n) || 0)} B`;
+}

@@ -3,7 +3,7 @@
 // why while the others go on.
 
 import { fromTemplate } from './dom.js';
-import { say, t, bytes } from './i18n.js';
+import { say, t, bytes, exact } from './i18n.js';
 import { sniff } from './sniff.js';
 import { sendFile, serverMessage, key } from './api.js';
 import { linksOf } from './links.js';
@@ -73,7 +73,11 @@ export class Queue {
     const types = accepted.map((a) => a.toUpperCase()).join(', ');
     if (!file.size) return this.fail(item, 'reason.empty');
     if (file.size > this.config.max_bytes) {
-      return this.fail(item, 'reason.too_large', { size: bytes(file.size), limit: bytes(this.config.max_bytes) });
+      let size = bytes(file.size);
+      let limit = bytes(this.config.max_bytes);
+      // Just over the limit rounds to the same text: then say it to the byte.
+      if (size === limit) [size, limit] = [exact(file.size), exact(this.config.max_bytes)];
+      return this.fail(item, 'reason.too_large', { size, limit });
     }
     let format;
     try { format = await sniff(file); } catch { return this.fail(item, 'reason.read'); }

@@ -64,9 +64,19 @@ mod tests {
     #[test]
     fn every_asset_is_found_and_others_are_not() {
         for a in &ASSETS {
-            assert!(asset(a.path).is_some_and(|b| !b.bytes.is_empty()), "{}", a.path);
+            assert!(
+                asset(a.path).is_some_and(|b| !b.bytes.is_empty()),
+                "{}",
+                a.path
+            );
         }
-        for bad in ["../Cargo.toml", "js/../index.html", "", "js/", "index.html\0"] {
+        for bad in [
+            "../Cargo.toml",
+            "js/../index.html",
+            "",
+            "js/",
+            "index.html\0",
+        ] {
             assert!(asset(bad).is_none(), "{bad:?}");
         }
     }
