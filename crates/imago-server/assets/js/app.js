@@ -158,12 +158,14 @@ async function main() {
   if (albumMatch) {
     show($('album-view'), true);
     await showAlbum(albumMatch[1]);
-    return;
+  } else {
+    show($('upload-view'), true);
+    drawLimits();
+    wireUpload();
+    drawAlbumName();
   }
-  show($('upload-view'), true);
-  drawLimits();
-  wireUpload();
-  drawAlbumName();
+  // Everything is wired: tests (and nothing else) wait for this.
+  document.body.dataset.ready = '1';
 }
 
 function drawAlbumName() {

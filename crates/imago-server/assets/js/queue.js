@@ -166,8 +166,10 @@ export class Queue {
     const sent = this.items.filter((i) => !(i.state === 'failed' && i.loaded === 0));
     const total = sent.reduce((n, i) => n + i.file.size, 0);
     const done = sent.reduce((n, i) => n + (i.file.size * this.percentOf(i)) / 100, 0);
-    const percent = total ? Math.floor((100 * done) / total) : 0;
     const finished = this.items.filter((i) => i.state === 'done' || i.state === 'failed').length;
+    // Nothing to send (every file refused here) is finished, not stuck at 0%.
+    const fallback = finished === this.items.length ? 100 : 0;
+    const percent = total ? Math.floor((100 * done) / total) : fallback;
     this.onChange({ percent, finished, count: this.items.length, uploaded: this.uploaded().length });
   }
 }

@@ -34,8 +34,9 @@ export async function startServer() {
   return { url, key, stop: () => child.kill('SIGTERM') };
 }
 
-/** A fresh browser (own profile) in `locale`, with every request recorded. */
-export async function openPage(server, locale = 'en-US') {
+/** A fresh browser (own profile) in `locale` (a phone's screen and touch if `phone`),
+ * with every request recorded. */
+export async function openPage(server, locale = 'en-US', phone = false) {
   const profile = mkdtempSync(join(tmpdir(), 'imago-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -44,7 +45,8 @@ export async function openPage(server, locale = 'en-US') {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       `--lang=${locale}`],
-    viewport: { width: 1100, height: 1000 },
+    viewport: phone ? { width: 390, height: 844 } : { width: 1100, height: 1000 },
+    ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
   });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   const requests = [];
@@ -56,8 +58,14 @@ export async function openPage(server, locale = 'en-US') {
   return { context, page, requests, problems };
 }
 
+/** Opens `path` and waits until the page has wired its handlers. */
+export async function open(page, server, path = '/') {
+  await page.goto(server.url + path);
+  await page.waitForSelector('body[data-ready="1"]', { state: 'attached' });
+}
+
 export async function signIn(page, server) {
-  await page.goto(server.url + '/');
+  await open(page, server, '/');
   await page.fill('#key', server.key);
   await page.click('#signin button[type=submit]');
   await page.waitForSelector('#signed-in:not([hidden])');

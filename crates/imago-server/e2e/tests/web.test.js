@@ -8,7 +8,7 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, basename } from 'node:path';
 import {
-  startServer, openPage, signIn, madeFiles, uniqueBmp, apiUpload, apiGet, waitForQueue,
+  startServer, openPage, open, signIn, madeFiles, uniqueBmp, apiUpload, apiGet, waitForQueue,
   foreignRequests, SHARED, SCREENSHOTS,
 } from './support.js';
 
@@ -191,8 +191,8 @@ test('Simplified Chinese from the browser language, with reasons and the chosen 
     await page.waitForFunction(() => document.querySelector('.drop-title').textContent === '把圖片拖到這裡');
     assert.equal(await item(page, fresh).locator('.state').textContent(), '已上傳');
     assert.equal(await item(page, files.big).locator('.reason').textContent(), '檔案太大：1,048,577 B；本伺服器最多接受 1,048,576 B。');
-    await page.reload();
-    await page.waitForFunction(() => document.documentElement.lang === 'zh-TW');
+    await open(page, server, '/');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-TW');
     assert.equal(await page.locator('.drop-title').textContent(), '把圖片拖到這裡');
 
     assert.deepEqual(foreignRequests(requests), []);
@@ -205,8 +205,8 @@ test('Simplified Chinese from the browser language, with reasons and the chosen 
 test('Traditional Chinese from a zh-TW browser, signed out', { timeout: 60000 }, async () => {
   const { context, page, requests, problems } = await openPage(server, 'zh-TW');
   try {
-    await page.goto(server.url + '/');
-    await page.waitForFunction(() => document.documentElement.lang === 'zh-TW');
+    await open(page, server, '/');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-TW');
     assert.equal(await page.locator('.drop-title').textContent(), '把圖片拖到這裡');
     assert.equal(await page.locator('#signin button').textContent(), '登入');
     assert.equal(await page.locator('#guest-note').textContent(), '請先用 API 金鑰登入再上傳。');
@@ -223,6 +223,96 @@ test('Traditional Chinese from a zh-TW browser, signed out', { timeout: 60000 },
     await page.screenshot({ path: join(SCREENSHOTS, 'upload-zh-TW.png'), fullPage: true });
     assert.deepEqual(foreignRequests(requests), []);
     assert.deepEqual(problems.filter((p) => !/status of 40[13]/.test(p)), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('drag and drop, paste, and album pages seen signed out', { timeout: 90000 }, async () => {
+  // Albums made through the API: one unlisted (reachable by its link), one private.
+  const made = await apiUpload(server, GOOD[3]);
+  assert.equal(made.status, 200);
+  const create = async (name, visibility) => {
+    const res = await fetch(`${server.url}/api/v2/albums`, {
+      method: 'POST',
+      headers: { 'X-API-Key': server.key, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name, visibility }),
+    });
+    assert.equal(res.status, 201);
+    return (await res.json()).id;
+  };
+  const unlisted = await create('<b>not bold</b>', 'unlisted');
+  const secret = await create('Secret', 'private');
+  const moved = await fetch(`${server.url}/api/v2/images/${made.body.image.name}`, {
+    method: 'PATCH',
+    headers: { 'X-API-Key': server.key, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ album_id: unlisted }),
+  });
+  assert.equal(moved.status, 200);
+
+  const { context, page, requests, problems } = await openPage(server, 'en-GB');
+  try {
+    await open(page, server, `/album/${unlisted}`);
+    assert.equal(await page.locator('#album-grid img').count(), 1);
+    // The name is text, not markup.
+    assert.equal(await page.locator('#album-title').textContent(), '<b>not bold</b>');
+    assert.equal(await page.locator('#album-title b').count(), 0);
+    assert.equal(await page.locator('#album-meta').textContent(), '1 images');
+    await page.waitForFunction(() => document.querySelector('#album-grid img').naturalWidth > 0);
+
+    await open(page, server, `/album/${secret}`);
+    assert.equal(await page.locator('#album-error').isVisible(), true);
+    assert.equal(await page.locator('#album-error').textContent(), 'This album does not exist, or it is private.');
+    assert.equal(await page.locator('#album-grid li').count(), 0);
+
+    await signIn(page, server);
+    const dropped = readFileSync(uniqueBmp(files.dir, 'dropped.bmp'));
+    const pasted = readFileSync(uniqueBmp(files.dir, 'pasted.bmp'));
+    await page.evaluate(([a, b]) => {
+      const file = (bytes, name) => new File([new Uint8Array(bytes)], name, { type: 'image/bmp' });
+      const drop = new DataTransfer();
+      drop.items.add(file(a, 'dropped.bmp'));
+      const zone = document.getElementById('drop');
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: drop, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+      const clip = new DataTransfer();
+      clip.items.add(file(b, 'pasted.bmp'));
+      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clip, bubbles: true, cancelable: true }));
+    }, [Array.from(dropped), Array.from(pasted)]);
+    await waitForQueue(page, 2);
+    for (const [name, bytes] of [['dropped.bmp', dropped], ['pasted.bmp', pasted]]) {
+      const li = page.locator(`#queue .item[data-name="${name}"]`);
+      assert.equal(await li.getAttribute('data-state'), 'done', name);
+      const direct = await li.locator('.link-value').first().inputValue();
+      const served = Buffer.from(await (await fetch(direct)).arrayBuffer());
+      // A BMP carries no metadata to strip: the server keeps it byte for byte.
+      assert.equal(sha(served), sha(bytes), name);
+    }
+    assert.deepEqual(foreignRequests(requests), []);
+    assert.deepEqual(problems.filter((p) => !/status of 404/.test(p)), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('on a phone the camera is offered and the page fits the screen', { timeout: 60000 }, async () => {
+  const { context, page, requests, problems } = await openPage(server, 'zh-CN', true);
+  try {
+    await signIn(page, server);
+    const camera = page.locator('label[for=camera]');
+    assert.equal(await camera.isVisible(), true);
+    assert.equal(await camera.textContent(), '拍照');
+    // A viewport shot: Chromium's full-page capture resets the touch emulation, so the
+    // camera button (shown for coarse pointers only) would be missing from it.
+    await page.screenshot({ path: join(SCREENSHOTS, 'phone-zh-CN.png') });
+    await page.setInputFiles('#camera', [GOOD[0]]);
+    await waitForQueue(page, 1);
+    assert.equal(await item(page, GOOD[0]).getAttribute('data-state'), 'done');
+    // Nothing wider than the screen.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${overflow}px wider than the screen`);
+    assert.deepEqual(foreignRequests(requests), []);
+    assert.deepEqual(problems, []);
   } finally {
     await context.close();
   }
