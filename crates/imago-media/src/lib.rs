@@ -28,29 +28,36 @@
 //!   HEIF, TIFF, ICO and anything else 415 (`unsupported_type`).
 //! - **AVIF is accepted by its header only.** Decoding AV1 needs dav1d (C; the `image`
 //!   crate's `avif-native`), which crates.io cannot build without the system library, and
-//!   the pure-Rust port `rav1d` has no safe API yet. So an AVIF is stored as it came (its
-//!   EXIF item included, even when stripping is asked: rewriting ISOBMFF items is not
-//!   done yet), it is its own thumbnail (browsers scale it), and it has no medium. Its
+//!   the Rust port `rav1d` offers dav1d's C API only. So an AVIF is stored as it came
+//!   (when stripping, the bytes of its EXIF and XMP items are overwritten with zeros in
+//!   place), it is its own thumbnail (browsers scale it), and it has no medium. Its
 //!   size is the primary item's `ispe` turned by `irot`, which is how browsers show it:
-//!   MIAF orients by `irot`/`imir`, not by the EXIF item, so an AVIF whose EXIF says
-//!   orientation 6 but has no `irot` is shown as stored (the shared
-//!   `avif-orientation-6.avif`: 3024 wide, 4032 high).
+//!   MIAF orients by `irot`/`imir`, not by the EXIF item. The shared
+//!   `avif-orientation-6.avif` has no `irot` and its EXIF says orientation 1 (the file
+//!   name notwithstanding): 3024 wide, 4032 high, as stored.
 //! - **Orientation** (EXIF, as the decoder reads it: JPEG, PNG `eXIf`, WebP `EXIF`) is
 //!   applied to still images: the stored original is written again with its pixels
 //!   turned (JPEG at quality 90, keeping the ICC profile and, when not stripping, its
 //!   other metadata with the orientation reset to 1; PNG and WebP losslessly, without
 //!   metadata). An image with orientation 1 or none is never re-encoded.
 //! - **Stripping** drops metadata blocks and copies the rest byte for byte (see the table
-//!   in `strip/mod.rs`): lossless for JPEG, PNG, WebP and GIF; BMP has none.
+//!   in `strip/mod.rs`): lossless for JPEG, PNG, WebP, GIF and AVIF; BMP has none.
 //! - **Animations** (GIF, animated WebP, APNG) are stored whole, frames not turned;
 //!   thumbnail and medium are made from the first frame and are still images.
 //! - **Variants** fit inside a square of the asked side, aspect kept, never enlarged;
 //!   JPEG (quality 85) when opaque, PNG when some pixel is transparent; the ICC profile
-//!   is carried into them.
+//!   is carried into them (colours are not converted to sRGB). An upright JPEG is shrunk
+//!   on load (`jpeg-decoder` at 1/2, 1/4 or 1/8 scale, whichever still covers the
+//!   largest variant), so its full-size pixels are never held; the thumbnail is resized
+//!   from the medium's pixels.
 //! - **Bounds**: every side and area, of the canvas and of each animation frame, is
 //!   checked from headers; the decoder gets the same sides and a memory budget of 8 bytes
 //!   per allowed pixel (16-bit RGBA) plus 16 MB, so a header that understates what it
 //!   holds still cannot take more.
+//! - **Costs**: both functions are synchronous and CPU-bound; the server runs them on
+//!   blocking threads and bounds how many `process` calls run at once
+//!   ([`Limits::decode_budget`] is the most one may hold). `inspect` takes milliseconds
+//!   and no memory in proportion to the file.
 
 mod container;
 mod error;

@@ -2,7 +2,7 @@
 
 /// Upper bounds checked from headers before any decode, and handed to the decoder so
 /// that what a header understates is still bounded.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Largest image file, in bytes.
     pub max_bytes: u64,
@@ -35,8 +35,10 @@ impl Default for Limits {
 impl Limits {
     /// The most memory a decoder may take for one image: a 16-bit RGBA buffer of the
     /// largest allowed area (the widest pixel any accepted codec yields), plus slack for
-    /// the decoder's own tables.
-    pub(crate) fn decode_budget(&self) -> u64 {
+    /// the decoder's own tables. A caller that runs several [`crate::process`] at once
+    /// can size its concurrency by it (816 MB with the defaults; most photos take a
+    /// tenth of that).
+    pub fn decode_budget(&self) -> u64 {
         self.max_pixels.saturating_mul(8).saturating_add(16 << 20)
     }
 }

@@ -138,16 +138,59 @@ fn big_height_webp_keeps_its_99_frames_in_the_stored_original() {
 }
 
 #[test]
-fn avif_with_exif_orientation_6_is_shown_as_browsers_show_it() {
-    // Stored 3024 x 4032 with no `irot`; its EXIF item says 6, which MIAF readers (and
-    // browsers) do not apply. Not decoded in this build: stored as it came.
+fn avif_is_sized_by_ispe_and_irot_as_browsers_show_it() {
+    // `ispe` 3024 x 4032 and no `irot`: shown as stored, 3024 wide. (MIAF readers do not
+    // turn an AVIF by its EXIF item, which says 1 here anyway.)
     let bytes = odd("avif-orientation-6.avif");
     let seen = inspect(&bytes, &Limits::default()).unwrap();
     assert_eq!(seen.kind, MediaKind::Image(Format::Avif));
     assert_eq!((seen.width, seen.height), (3024, 4032));
     let done = run(&bytes).unwrap();
-    assert_eq!(done.original.bytes, bytes);
     assert_eq!((done.original.width, done.original.height), (3024, 4032));
+    assert_eq!(done.thumb.bytes, done.original.bytes);
+}
+
+#[test]
+fn avif_exif_item_with_gps_is_blanked_in_place_when_stripping() {
+    let bytes = odd("avif-orientation-6.avif");
+    // The EXIF item (iloc: at 0x27041, 0x89a bytes) holds a TIFF block an EXIF reader
+    // finds: orientation 1 (not 6, whatever the file name says: the pixels are stored
+    // upright) and a GPS directory.
+    let read = |b: &[u8]| {
+        let found = exif::Reader::new()
+            .read_from_container(&mut std::io::Cursor::new(b))
+            .ok()?;
+        let orientation = found
+            .get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+            .and_then(|f| f.value.get_uint(0));
+        let gps = found
+            .fields()
+            .any(|f| f.tag.context() == exif::Context::Gps);
+        Some((orientation, gps))
+    };
+    assert_eq!(read(&bytes), Some((Some(1), true)));
+    let exif_item = 0x27041..0x27041 + 0x89a;
+    let done = run(&bytes).unwrap();
+    let stored = &done.original.bytes;
+    assert_eq!(stored.len(), bytes.len());
+    assert!(stored[exif_item.clone()].iter().all(|b| *b == 0));
+    assert_eq!(stored[..exif_item.start], bytes[..exif_item.start]);
+    assert_eq!(stored[exif_item.end..], bytes[exif_item.end..]);
+    assert_eq!(read(stored), None);
+    // Kept when not stripping.
+    let limits = Limits::default();
+    let seen = inspect(&bytes, &limits).unwrap();
+    let keep = ProcessOptions {
+        strip_metadata: false,
+        ..ProcessOptions::default()
+    };
+    assert_eq!(
+        process(&bytes, &seen, &keep, &limits)
+            .unwrap()
+            .original
+            .bytes,
+        bytes
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Settings, layered: defaults, then `imago.toml`, then `IMAGO_*` environment variables,
 //! then command-line flags (the CLI fills an [`Overrides`]). Library code never sees clap.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -39,6 +39,9 @@ pub struct Config {
     pub strip_metadata: bool,
     /// Seconds between two runs of the expiry reaper.
     pub reaper_interval_secs: u64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (for per-address limits);
+    /// empty: the peer address is the client.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for Config {
@@ -61,6 +64,7 @@ impl Default for Config {
             },
             strip_metadata: true,
             reaper_interval_secs: 30,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -116,6 +120,7 @@ struct FileConfig {
     max_pixels: Option<u64>,
     strip_metadata: Option<bool>,
     reaper_interval_secs: Option<u64>,
+    trusted_proxies: Option<Vec<String>>,
     rate_limit: Option<FileRates>,
 }
 
@@ -192,6 +197,10 @@ impl Config {
         if let Some(v) = file.reaper_interval_secs {
             self.reaper_interval_secs = v.max(1);
         }
+        if let Some(list) = file.trusted_proxies {
+            self.trusted_proxies =
+                parse_ips(&list.join(",")).map_err(|m| value_error(name("trusted_proxies"), m))?;
+        }
         if let Some(rates) = file.rate_limit {
             if let Some(r) = rates.per_key {
                 self.rate_per_key = r;
@@ -223,6 +232,7 @@ impl Config {
             "IMAGO_STRIP_METADATA" => self.strip_metadata = parse_bool(value).map_err(err)?,
             "IMAGO_RATE_PER_KEY" => self.rate_per_key = parse_rate(value).map_err(err)?,
             "IMAGO_RATE_PER_IP" => self.rate_per_ip = parse_rate(value).map_err(err)?,
+            "IMAGO_TRUSTED_PROXIES" => self.trusted_proxies = parse_ips(value).map_err(err)?,
             // Other IMAGO_* variables belong to other commands (the grab client).
             _ => {}
         }
@@ -286,6 +296,15 @@ fn parse_public_url(v: &str) -> Result<String, String> {
     } else {
         Err(format!("{v:?} must start with http:// or https://"))
     }
+}
+
+/// `127.0.0.1, ::1`: a comma-separated list of addresses.
+fn parse_ips(v: &str) -> Result<Vec<IpAddr>, String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map_err(|_| format!("{s:?} is not an IP address")))
+        .collect()
 }
 
 fn parse_bool(v: &str) -> Result<bool, String> {
@@ -426,5 +445,18 @@ mod tests {
         assert!(e.to_string().starts_with("IMAGO_DEFAULT_EXPIRY"), "{e}");
         assert_eq!(parse_size("5MB"), Ok(5 << 20));
         assert!(parse_size("5 parsecs").is_err());
+        let c = Config::load(
+            None,
+            env(&[("IMAGO_TRUSTED_PROXIES", "127.0.0.1, ::1")]),
+            Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert!(Config::load(
+            None,
+            env(&[("IMAGO_TRUSTED_PROXIES", "proxy")]),
+            Overrides::default()
+        )
+        .is_err());
     }
 }

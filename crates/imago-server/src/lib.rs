@@ -9,6 +9,21 @@
 //! The HTTP side: [`Config`] (layered settings), [`AppState`] and [`router`] (the axum
 //! app), [`serve`] / [`Server`] (bind, clean temporary files, run the expiry reaper),
 //! [`keys`] (users and API keys for the CLI) and [`ingest`] (the upload pipeline).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use imago_server::{create_user, embedded_storage, serve, Config, Overrides};
+//!
+//! let config = Config::load(None, std::env::vars(), Overrides::default())?;
+//! let (repo, store) = embedded_storage(&config.data_dir).await?;
+//! let (_user, key) = create_user(repo.as_ref(), "me", true).await?;
+//! println!("your API key (shown once): {key}");
+//! serve(config, repo, store, async {
+//!     let _ = tokio::signal::ctrl_c().await;
+//! })
+//! .await?;
+//! # Ok(()) }
+//! ```
 
 pub mod config;
 pub mod error;
@@ -31,5 +46,5 @@ pub use error::ApiError;
 pub use fetch::{FetchError, GuardedUrlFetcher, UnavailableFetcher, UrlFetcher};
 pub use http::{route_table, router};
 pub use keys::{create_key, create_user, list_keys, revoke_key, KeyError};
-pub use server::{serve, ServeError, Server};
+pub use server::{embedded_storage, serve, ServeError, Server};
 pub use state::AppState;

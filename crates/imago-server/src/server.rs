@@ -33,6 +33,8 @@ pub enum ServeError {
     },
     #[error("database: {0}")]
     Repo(#[from] RepoError),
+    #[error("storage: {0}")]
+    Store(#[from] crate::store::StoreError),
     #[error("the operating system gave no randomness: {0}")]
     Random(String),
     #[error("server: {0}")]
@@ -120,6 +122,17 @@ impl Server {
         reaper.abort();
         result.map_err(ServeError::from)
     }
+}
+
+/// The embedded default storage under `data_dir`: SQLite in `imago.db` (migrated) and
+/// bytes in `store/`.
+pub async fn embedded_storage(
+    data_dir: &Path,
+) -> Result<(Arc<dyn Repo>, Arc<dyn Store>), ServeError> {
+    let repo = crate::repo::SqliteRepo::open_in(data_dir).await?;
+    repo.migrate().await?;
+    let store = crate::store::LocalStore::open(data_dir.join("store")).await?;
+    Ok((Arc::new(repo), Arc::new(store)))
 }
 
 /// Binds and runs until `shutdown`.

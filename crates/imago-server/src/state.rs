@@ -23,6 +23,9 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub key_limiter: Arc<Limiter>,
     pub ip_limiter: Arc<Limiter>,
+    /// Decodes at once: one per core, so that many concurrent uploads queue instead of
+    /// each holding a decoder's memory.
+    pub decoders: Arc<tokio::sync::Semaphore>,
     /// The server secret delete tokens are derived from (`data/secret`).
     secret: Arc<[u8; 32]>,
 }
@@ -45,6 +48,9 @@ impl AppState {
             base_url: Arc::from(base_url.trim_end_matches('/')),
             fetcher: Arc::new(UnavailableFetcher),
             metrics: Arc::new(Metrics::default()),
+            decoders: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
             secret: Arc::new(secret),
         }
     }

@@ -68,6 +68,11 @@ async fn images_list_page_get_update_delete() {
     }
     let newest_first: Vec<String> = ids.iter().rev().cloned().collect();
     assert_eq!(seen, newest_first);
+    let (status, body) = send(&app, "GET", "/api/v2/images?limit=many", Some(&ann), None).await;
+    assert_eq!(
+        (status, body["error"]["context"].as_str()),
+        (400, Some("bad_query"))
+    );
     let (_, bobs) = send(&app, "GET", "/api/v2/images", Some(&bob), None).await;
     assert!(bobs["images"].as_array().unwrap().is_empty());
 

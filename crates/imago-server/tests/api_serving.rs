@@ -264,6 +264,11 @@ async fn traversal_and_nul_in_ids_never_reach_storage() {
         let status = res.status().as_u16();
         assert!(status == 400 || status == 404, "{path}: {status}");
     }
+    // Not UTF-8 once decoded: still the one error shape.
+    for path in ["/i/%FF%FE.jpg", "/v/%C0%AF", "/api/v2/images/%FF"] {
+        let res = app.get(&app.url(path), Some(&key)).await;
+        support::app::chevereto_error(res, 404).await;
+    }
     assert!(app.healthy().await);
 }
 
@@ -389,4 +394,37 @@ async fn the_reaper_removes_expired_records_and_their_blobs() {
     }
     assert!(gone, "the reaper did not remove the record within 5 s");
     assert!(app.store.list("").await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn urls_use_the_configured_public_base() {
+    let app = start(|c| c.public_url = Some("https://img.example.com".into())).await;
+    let key = app.user("ann").await;
+    let image = app
+        .upload_ok(&key, &read_shared("formats/sample.jpg"), &[])
+        .await;
+    for field in ["url", "url_viewer", "display_url", "delete_url"] {
+        let url = image[field].as_str().unwrap();
+        assert!(
+            url.starts_with("https://img.example.com/"),
+            "{field}: {url}"
+        );
+    }
+    assert!(image["thumb"]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://img.example.com/i/"));
+    // The path part is served by this server whatever the host in front of it.
+    let path = image["url"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("https://img.example.com");
+    assert_eq!(app.get(&app.url(path), None).await.status(), 200);
+    let sx: Value = app
+        .get(&app.url("/sharex.sxcu"), Some(&key))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sx["RequestURL"], "https://img.example.com/api/1/upload");
 }

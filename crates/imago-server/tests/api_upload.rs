@@ -130,6 +130,31 @@ async fn base64_and_form_encoded_uploads_work() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["image"]["extension"], "png");
 
+    // Chevereto's documented spelling, with a trailing slash and the key as a query
+    // parameter.
+    let res = app
+        .client
+        .post(app.url(&format!("/api/1/upload/?key={key}&format=txt")))
+        .form(&[("source", b64.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().ends_with(".gif"));
+
+    // Raw bytes in a plain field (`curl -F "source=<cogs.gif"`): told by their magic.
+    let (ct, body) = support::app::multipart(&[("source", None, &gif)]);
+    let res = app
+        .client
+        .post(app.url("/api/1/upload"))
+        .header("x-api-key", &key)
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
     let res = app.upload(Some(&key), b"", &[]).await;
     assert!(res.status().is_client_error());
     let res = app
@@ -363,4 +388,74 @@ async fn rate_limits_answer_429_with_retry_after() {
         per_ip.healthy().await,
         "serving and health are not rate-limited"
     );
+
+    // Behind a trusted proxy, each forwarded client has its own bucket; an untrusted
+    // peer's X-Forwarded-For changes nothing.
+    let proxied = start(|c| {
+        c.rate_per_ip = imago_server::RateLimit {
+            per_minute: 1,
+            burst: 1,
+        };
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    for client in ["203.0.113.1", "203.0.113.2"] {
+        let res = proxied
+            .client
+            .get(proxied.url("/api/v2/account/usage"))
+            .header("x-forwarded-for", format!("198.51.100.9, {client}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "{client} has its own bucket");
+    }
+    let res = proxied
+        .client
+        .get(proxied.url("/api/v2/account/usage"))
+        .header("x-forwarded-for", "203.0.113.1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    let res = per_ip
+        .client
+        .get(per_ip.url("/api/v2/account/usage"))
+        .header("x-forwarded-for", "203.0.113.3")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429, "the peer is not a trusted proxy");
+}
+
+#[tokio::test]
+async fn concurrent_uploads_of_shared_bytes_are_all_served_whole() {
+    let app = std::sync::Arc::new(start(|c| c.strip_metadata = false).await);
+    let files = [
+        "formats/sample.jpg",
+        "formats/sample.png",
+        "formats/cogs.gif",
+        "formats/1.webp",
+    ];
+    let mut keys = Vec::new();
+    for i in 0..4 {
+        keys.push(app.user(&format!("user{i}")).await);
+    }
+    let mut tasks = Vec::new();
+    for round in 0..3 {
+        for (u, key) in keys.iter().enumerate() {
+            let app = app.clone();
+            let key = key.clone();
+            let file = files[(u + round) % files.len()];
+            tasks.push(tokio::spawn(async move {
+                let bytes = read_shared(file);
+                let image = app.upload_ok(&key, &bytes, &[]).await;
+                (bytes, image["url"].as_str().unwrap().to_string())
+            }));
+        }
+    }
+    for task in tasks {
+        let (bytes, url) = task.await.unwrap();
+        let served = app.get(&url, None).await.bytes().await.unwrap();
+        assert_eq!(served.as_ref(), bytes.as_slice(), "{url}");
+    }
 }

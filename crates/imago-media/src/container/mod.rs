@@ -5,6 +5,7 @@
 //! walk with a reason instead of a panic, and each step moves forward, so a walk ends.
 
 pub(crate) mod gif;
+pub(crate) mod isobmff;
 pub(crate) mod jpeg;
 pub(crate) mod png;
 pub(crate) mod webp;

@@ -47,6 +47,24 @@ pub enum MediaKind {
     Video(VideoFormat),
 }
 
+impl MediaKind {
+    /// The usual file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            MediaKind::Image(f) => f.extension(),
+            MediaKind::Video(v) => v.extension(),
+        }
+    }
+
+    /// The `Content-Type` to serve it with.
+    pub fn mime(self) -> &'static str {
+        match self {
+            MediaKind::Image(f) => f.mime(),
+            MediaKind::Video(v) => v.mime(),
+        }
+    }
+}
+
 /// The image formats the host accepts. SVG is refused (scripts), HEIF, TIFF and ICO are
 /// not in the list.
 pub const ACCEPTED_IMAGES: [Format; 6] = [
@@ -62,8 +80,10 @@ pub const ACCEPTED_IMAGES: [Format; 6] = [
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Inspected {
     pub kind: MediaKind,
-    /// As displayed (EXIF orientations 5-8 and AVIF `irot` swap the stored sides); 0 for
-    /// videos, whose size is not read here.
+    /// As displayed (JPEG EXIF orientations 5-8 and AVIF `irot` swap the stored sides);
+    /// 0 for videos, whose size is not read here. The EXIF of a PNG or WebP is not read
+    /// from headers: when it turns the picture, [`crate::Processed::original`] has the
+    /// turned size.
     pub width: u32,
     pub height: u32,
     /// 1 for a still image, the frame count of an animation (GIF, animated WebP, APNG),

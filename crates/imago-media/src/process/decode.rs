@@ -24,11 +24,21 @@ pub(super) fn image_format(format: Format) -> Option<ImageFormat> {
     })
 }
 
+/// Decodes the first frame. A panic inside a codec (a bug that hostile bytes found) is
+/// caught and answered as a damaged file, so one upload cannot take a server thread down.
 pub(super) fn decode(
     format: ImageFormat,
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<Decoded, MediaError> {
+    std::panic::catch_unwind(|| decode_inner(format, bytes, limits)).unwrap_or_else(|_| {
+        Err(MediaError::Corrupt(format!(
+            "the {format:?} decoder failed on this file"
+        )))
+    })
+}
+
+fn decode_inner(format: ImageFormat, bytes: &[u8], limits: &Limits) -> Result<Decoded, MediaError> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     // The decoder sees stored sides, ours are displayed ones: a quarter turn swaps them.
     let side = limits.max_width.max(limits.max_height);
@@ -55,4 +65,39 @@ pub(super) fn from_image(e: ImageError) -> MediaError {
         ImageError::Unsupported(u) => MediaError::Unsupported(u.to_string()),
         other => MediaError::Corrupt(other.to_string()),
     }
+}
+
+/// A JPEG decoded at the smallest IDCT scale (1/8, 1/4, 1/2 or full) whose longer side
+/// still covers `side`: shrink-on-load, as libvips does for thumbnails. The full-size
+/// pixels are never held, which matters more for memory than for time.
+///
+/// `None` when this decoder does not do it (CMYK, 16-bit, arithmetic coding, or an
+/// error): the caller then decodes in full, and that decoder's error is the one a user
+/// reads.
+pub(super) fn jpeg_shrunk(bytes: &[u8], limits: &Limits, side: u32) -> Option<Decoded> {
+    use jpeg_decoder::{Decoder, PixelFormat};
+    let side = u16::try_from(side).unwrap_or(u16::MAX);
+    let mut decoder = Decoder::new(bytes);
+    decoder.set_max_decoding_buffer_size(
+        usize::try_from(limits.decode_budget()).unwrap_or(usize::MAX),
+    );
+    let (width, height) = decoder.scale(side, side).ok()?;
+    let pixels = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decoder.decode()))
+        .ok()?
+        .ok()?;
+    let (width, height) = (u32::from(width), u32::from(height));
+    let image = match decoder.info()?.pixel_format {
+        PixelFormat::L8 => {
+            DynamicImage::ImageLuma8(image::GrayImage::from_raw(width, height, pixels)?)
+        }
+        PixelFormat::RGB24 => {
+            DynamicImage::ImageRgb8(image::RgbImage::from_raw(width, height, pixels)?)
+        }
+        PixelFormat::L16 | PixelFormat::CMYK32 => return None,
+    };
+    Some(Decoded {
+        image,
+        orientation: Orientation::NoTransforms,
+        icc: decoder.icc_profile(),
+    })
 }

@@ -20,7 +20,7 @@ use imago_core::Format;
 const REENCODE_QUALITY: u8 = 90;
 
 /// What to make of an accepted image.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ProcessOptions {
     /// Drop EXIF (GPS, camera, time), XMP, IPTC and comments from the stored original.
     pub strip_metadata: bool,
@@ -89,9 +89,20 @@ pub fn process(
         )));
     }
     let Some(image_format) = decode::image_format(format) else {
-        return Ok(header_only(format, bytes, inspected, opts));
+        return header_only(format, bytes, inspected, opts);
     };
-    let decoded = decode::decode(image_format, bytes, limits)?;
+    // A JPEG that needs no turning is only read for its variants: shrink it on load.
+    let upright = matches!(inspected.orientation, None | Some(1));
+    let shrunk = match format {
+        Format::Jpeg if upright => {
+            decode::jpeg_shrunk(bytes, limits, opts.medium_size.max(opts.thumb_size))
+        }
+        _ => None,
+    };
+    let decoded = match shrunk {
+        Some(d) => d,
+        None => decode::decode(image_format, bytes, limits)?,
+    };
     let mut image = decoded.image;
     // An animation is stored whole, so its frames are not turned; its thumbnails follow.
     let turn = inspected.frames <= 1 && decoded.orientation != Orientation::NoTransforms;
@@ -102,20 +113,17 @@ pub fn process(
         Variant {
             bytes: lossless(format, bytes, opts)?,
             format,
-            width: image.width(),
-            height: image.height(),
+            width: inspected.width,
+            height: inspected.height,
         }
     };
-    let src = thumbs::Source::new(&image);
-    drop(image);
     let icc = decoded.icc.as_deref();
-    let thumb = thumbs::variant(&src, opts.thumb_size, icc)?;
-    let (width, height) = src.size();
-    let medium = if width.max(height) <= opts.medium_size {
-        None
-    } else {
-        Some(thumbs::variant(&src, opts.medium_size, icc)?)
-    };
+    let (thumb, medium) = thumbs::variants(
+        thumbs::Source::new(image),
+        (original.width, original.height),
+        (opts.thumb_size, opts.medium_size),
+        icc,
+    )?;
     Ok(Processed {
         original,
         frames: inspected.frames,
@@ -201,23 +209,23 @@ fn reencode(
 }
 
 /// A format accepted by its header but not decoded in this build (AVIF): stored as it
-/// came, its own thumbnail.
+/// came (its metadata items blanked when stripping), its own thumbnail.
 fn header_only(
     format: Format,
     bytes: &[u8],
     inspected: &Inspected,
-    _opts: &ProcessOptions,
-) -> Processed {
+    opts: &ProcessOptions,
+) -> Result<Processed, MediaError> {
     let original = Variant {
-        bytes: bytes.to_vec(),
+        bytes: lossless(format, bytes, opts)?,
         format,
         width: inspected.width,
         height: inspected.height,
     };
-    Processed {
+    Ok(Processed {
         thumb: original.clone(),
         original,
         frames: inspected.frames,
         medium: None,
-    }
+    })
 }

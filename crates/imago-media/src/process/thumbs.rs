@@ -12,11 +12,13 @@ use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::{DynamicImage, ExtendedColorType, ImageEncoder};
 use imago_core::Format;
+use std::borrow::Cow;
 
 /// Quality of thumbnails and media: small, and softer artefacts than the default 75.
 const THUMB_QUALITY: u8 = 85;
 
 /// Pixels ready to resize: 8-bit RGB, or RGBA when some pixel is not opaque.
+#[derive(Clone)]
 pub(super) struct Source {
     pixels: Vec<u8>,
     width: u32,
@@ -25,29 +27,85 @@ pub(super) struct Source {
 }
 
 impl Source {
-    pub(super) fn new(image: &DynamicImage) -> Source {
+    /// Takes the decoded picture over (an 8-bit RGB or RGBA image is not copied).
+    pub(super) fn new(image: DynamicImage) -> Source {
         let (width, height) = (image.width(), image.height());
-        if image.color().has_alpha() {
-            let rgba = image.to_rgba8();
-            if rgba.pixels().any(|p| p.0[3] != u8::MAX) {
-                return Source {
-                    pixels: rgba.into_raw(),
-                    width,
-                    height,
-                    alpha: true,
-                };
-            }
-        }
-        Source {
-            pixels: image.to_rgb8().into_raw(),
+        let opaque = |image: DynamicImage| Source {
+            pixels: image.into_rgb8().into_raw(),
             width,
             height,
             alpha: false,
+        };
+        if !image.color().has_alpha() {
+            return opaque(image);
+        }
+        let rgba = image.into_rgba8();
+        if rgba.pixels().all(|p| p.0[3] == u8::MAX) {
+            return opaque(DynamicImage::ImageRgba8(rgba));
+        }
+        Source {
+            pixels: rgba.into_raw(),
+            width,
+            height,
+            alpha: true,
         }
     }
 
-    pub(super) fn size(&self) -> (u32, u32) {
-        (self.width, self.height)
+    /// A copy resized to `(width, height)`, or `None` when this one has that size.
+    fn resized(&self, (width, height): (u32, u32)) -> Result<Option<Source>, MediaError> {
+        if (width, height) == (self.width, self.height) {
+            return Ok(None);
+        }
+        let pixel_type = if self.alpha {
+            PixelType::U8x4
+        } else {
+            PixelType::U8x3
+        };
+        let fail = |e: &dyn std::fmt::Display| MediaError::Encode(e.to_string());
+        let from = ImageRef::new(self.width, self.height, &self.pixels, pixel_type)
+            .map_err(|e| fail(&e))?;
+        let mut to = Image::new(width, height, pixel_type);
+        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+        Resizer::new()
+            .resize(&from, &mut to, &options)
+            .map_err(|e| fail(&e))?;
+        Ok(Some(Source {
+            pixels: to.into_vec(),
+            width,
+            height,
+            alpha: self.alpha,
+        }))
+    }
+
+    /// Encodes these pixels: PNG with transparency, JPEG otherwise.
+    pub(super) fn write(&self, icc: Option<&[u8]>) -> Result<Variant, MediaError> {
+        let fail = |e: image::ImageError| MediaError::Encode(e.to_string());
+        let (width, height) = (self.width, self.height);
+        let mut bytes = Vec::new();
+        let format = if self.alpha {
+            let mut enc = PngEncoder::new(&mut bytes);
+            if let Some(icc) = icc {
+                // A profile the encoder refuses only costs colour accuracy.
+                let _ = enc.set_icc_profile(icc.to_vec());
+            }
+            enc.write_image(&self.pixels, width, height, ExtendedColorType::Rgba8)
+                .map_err(fail)?;
+            Format::Png
+        } else {
+            let mut enc = JpegEncoder::new_with_quality(&mut bytes, THUMB_QUALITY);
+            if let Some(icc) = icc {
+                let _ = enc.set_icc_profile(icc.to_vec());
+            }
+            enc.write_image(&self.pixels, width, height, ExtendedColorType::Rgb8)
+                .map_err(fail)?;
+            Format::Jpeg
+        };
+        Ok(Variant {
+            bytes,
+            format,
+            width,
+            height,
+        })
     }
 }
 
@@ -70,51 +128,39 @@ pub fn fit_inside(width: u32, height: u32, side: u32) -> (u32, u32) {
     }
 }
 
-/// One variant of `src` fitting a `side` box.
-pub(super) fn variant(src: &Source, side: u32, icc: Option<&[u8]>) -> Result<Variant, MediaError> {
-    let (width, height) = fit_inside(src.width, src.height, side);
-    let pixel_type = if src.alpha {
-        PixelType::U8x4
+/// The thumbnail and the medium variant (none when the picture fits `medium_side`) of a
+/// picture of `full` size, from `src`: those pixels, or fewer when the decoder shrank
+/// them on load (never fewer than the variants need).
+///
+/// The thumbnail is resized from the medium pixels when there are some: a Lanczos kernel
+/// over the full picture costs in proportion to the shrink factor, and the medium is
+/// still four times the thumbnail's side, so the result is the same to the eye.
+pub(super) fn variants(
+    src: Source,
+    full: (u32, u32),
+    (thumb_side, medium_side): (u32, u32),
+    icc: Option<&[u8]>,
+) -> Result<(Variant, Option<Variant>), MediaError> {
+    // Both sizes from the full size, so that neither a shrunk source nor the medium's
+    // rounding moves the thumbnail's.
+    let (width, height) = full;
+    let medium = if width.max(height) <= medium_side {
+        None
     } else {
-        PixelType::U8x3
-    };
-    let resized;
-    let pixels: &[u8] = if (width, height) == (src.width, src.height) {
-        &src.pixels
-    } else {
-        let from = ImageRef::new(src.width, src.height, &src.pixels, pixel_type)
-            .map_err(|e| MediaError::Encode(e.to_string()))?;
-        let mut to = Image::new(width, height, pixel_type);
-        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-        Resizer::new()
-            .resize(&from, &mut to, &options)
-            .map_err(|e| MediaError::Encode(e.to_string()))?;
-        resized = to.into_vec();
-        &resized
-    };
-    let mut bytes = Vec::new();
-    let format = if src.alpha {
-        let mut enc = PngEncoder::new(&mut bytes);
-        if let Some(icc) = icc {
-            // A profile the encoder refuses only costs colour accuracy.
-            let _ = enc.set_icc_profile(icc.to_vec());
+        match src.resized(fit_inside(width, height, medium_side))? {
+            Some(m) => Some(Cow::Owned(m)),
+            // Shrunk on load to the medium's size exactly.
+            None => Some(Cow::Borrowed(&src)),
         }
-        enc.write_image(pixels, width, height, ExtendedColorType::Rgba8)
-            .map_err(|e| MediaError::Encode(e.to_string()))?;
-        Format::Png
-    } else {
-        let mut enc = JpegEncoder::new_with_quality(&mut bytes, THUMB_QUALITY);
-        if let Some(icc) = icc {
-            let _ = enc.set_icc_profile(icc.to_vec());
-        }
-        enc.write_image(pixels, width, height, ExtendedColorType::Rgb8)
-            .map_err(|e| MediaError::Encode(e.to_string()))?;
-        Format::Jpeg
     };
-    Ok(Variant {
-        bytes,
-        format,
-        width,
-        height,
-    })
+    let base = match &medium {
+        Some(m) if medium_side >= thumb_side => m.as_ref(),
+        _ => &src,
+    };
+    let thumb = match base.resized(fit_inside(width, height, thumb_side))? {
+        Some(t) => t.write(icc)?,
+        None => base.write(icc)?,
+    };
+    let medium = medium.map(|m| m.write(icc)).transpose()?;
+    Ok((thumb, medium))
 }

@@ -1,11 +1,14 @@
 use crate::container::jpeg::{pieces, Piece};
 
 const ICC: &[u8] = b"ICC_PROFILE\0";
+const JFIF: &[u8] = b"JFIF\0";
 const EXIF: &[u8] = b"Exif\0\0";
 
 /// Whether a segment is metadata (see the table in the module doc).
 fn is_metadata(marker: u8, data: &[u8]) -> bool {
     match marker {
+        // JFIF stays; a JFXX extension is a thumbnail, which may show what was cropped.
+        0xE0 => !data.starts_with(JFIF),
         0xE2 => !data.starts_with(ICC),
         0xE1 | 0xE3..=0xED | 0xEF | 0xFE => true,
         _ => false,

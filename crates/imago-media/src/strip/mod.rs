@@ -3,13 +3,14 @@
 //!
 //! | format | dropped | kept |
 //! |---|---|---|
-//! | JPEG | APP1 (EXIF, XMP), APP2 other than ICC (MPF), APP3-APP13 (IPTC/Photoshop in APP13), APP15, COM, bytes after the end marker (an Ultra HDR gain map, MPF pictures) | APP0 (JFIF), APP2 ICC profile, APP14 (Adobe colour transform), tables, scans |
+//! | JPEG | APP0 other than JFIF (a JFXX thumbnail), APP1 (EXIF, XMP), APP2 other than ICC (MPF), APP3-APP13 (APP11: C2PA/JUMBF, APP13: IPTC/Photoshop), APP15, COM, bytes after the end marker (an Ultra HDR gain map, MPF pictures) | APP0 (JFIF), APP2 ICC profile, APP14 (Adobe colour transform), tables, scans |
 //! | PNG | `eXIf`, `tEXt`, `iTXt`, `zTXt`, `tIME`, bytes after `IEND` | colour chunks (`iCCP`, `sRGB`, `gAMA`, `cHRM`, `sBIT`), `pHYs`, APNG chunks, image data |
 //! | WebP | `EXIF`, `XMP ` (and their `VP8X` flags; the RIFF size is rewritten), bytes past the RIFF size | `ICCP`, animation, alpha, image data |
 //! | GIF | comment extensions, application extensions other than looping (`NETSCAPE2.0`, `ANIMEXTS1.0`; XMP lives in one), bytes after the trailer | frames, graphic controls, plain text |
 //! | BMP | nothing: it has no metadata block | everything |
-//! | AVIF | nothing yet: see the crate doc | everything |
+//! | AVIF | the bytes of `Exif` items and of `mime` items of type `application/rdf+xml` (XMP), overwritten with zeros in place (sizes and offsets unchanged) | everything else |
 
+mod avif;
 mod gif;
 mod jpeg;
 mod png;
@@ -27,6 +28,7 @@ pub(crate) fn strip(format: Format, bytes: &[u8]) -> Result<Option<Vec<u8>>, Med
         Format::Png => png::strip(bytes),
         Format::Webp => webp::strip(bytes),
         Format::Gif => gif::strip(bytes),
+        Format::Avif => avif::strip(bytes),
         _ => return Ok(None),
     };
     out.map(Some).map_err(MediaError::Corrupt)

@@ -5,9 +5,11 @@ const EXIF_FLAG: u8 = 0x08;
 const XMP_FLAG: u8 = 0x04;
 
 pub(super) fn strip(b: &[u8]) -> Result<Vec<u8>, String> {
+    let walk = chunks(b)?;
     let mut out = Vec::with_capacity(b.len());
-    out.extend_from_slice(&b[..12]);
-    for chunk in chunks(b)? {
+    // `chunks` checked the 12-byte RIFF header.
+    out.extend_from_slice(b.get(..12).unwrap_or_default());
+    for chunk in walk {
         let chunk = chunk?;
         match &chunk.fourcc {
             b"EXIF" | b"XMP " => {}

@@ -1,12 +1,12 @@
 //! Serving: `/i/{id}.{ext}` (and `.th.`/`.md.` variants) with validators and ranges, the
 //! viewer page `/v/{id}`, and the delete-by-token URL.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 
-use super::{chevereto, escape_html, header_key, may_see, signed_in};
+use super::{chevereto, escape_html, header_key, may_see, signed_in, Param};
 use crate::error::ApiError;
 use crate::ids::is_public_id;
 use crate::ingest::{delete_image, ext_of_key, mime_of_key};
@@ -60,7 +60,7 @@ async fn visible(state: &AppState, id: &str, headers: &HeaderMap) -> Result<Imag
 
 pub(super) async fn serve_file(
     State(state): State<AppState>,
-    Path(file): Path<String>,
+    Param(file): Param<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (id, variant, ext) = parse_file(&file).ok_or(ApiError::NotFound)?;
@@ -226,7 +226,7 @@ fn parse_range(value: &str, size: u64) -> Result<Option<(u64, u64)>, ()> {
 
 pub(super) async fn viewer(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let record = visible(&state, &id, &headers).await?;
@@ -282,7 +282,7 @@ async fn by_token(state: &AppState, id: &str, token: &str) -> Result<ImageRecord
 /// so link previews and prefetchers that follow the URL delete nothing.
 pub(super) async fn delete_page(
     State(state): State<AppState>,
-    Path((id, token)): Path<(String, String)>,
+    Param((id, token)): Param<(String, String)>,
 ) -> Result<Response, ApiError> {
     let record = by_token(&state, &id, &token).await?;
     let page = format!(
@@ -307,7 +307,7 @@ pub(super) async fn delete_page(
 /// `POST /delete/{id}/{token}`: deletes without the account key.
 pub(super) async fn delete_by_token(
     State(state): State<AppState>,
-    Path((id, token)): Path<(String, String)>,
+    Param((id, token)): Param<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let record = by_token(&state, &id, &token).await?;

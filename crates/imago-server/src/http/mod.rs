@@ -11,7 +11,7 @@ mod native;
 mod openapi;
 mod upload;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Request, State};
@@ -45,6 +45,12 @@ fn routes() -> Vec<Route> {
         r("/metrics", &["get"], get(metrics)),
         r(
             "/api/1/upload",
+            &["get", "post"],
+            get(upload::upload).post(upload::upload),
+        ),
+        // Chevereto's documentation writes the endpoint with a trailing slash.
+        r(
+            "/api/1/upload/",
             &["get", "post"],
             get(upload::upload).post(upload::upload),
         ),
@@ -129,7 +135,8 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     let limited = pattern.starts_with("/api/") || pattern.starts_with("/delete/");
     if limited {
         if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>() {
-            if let Err(wait) = state.ip_limiter.check(&addr.ip().to_string(), started) {
+            let client = client_ip(&state, addr.ip(), req.headers());
+            if let Err(wait) = state.ip_limiter.check(&client.to_string(), started) {
                 state.metrics.reject("rate_limited");
                 return ApiError::RateLimited {
                     retry_after_secs: wait,
@@ -149,6 +156,23 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
         "request"
     );
     response
+}
+
+/// The client's address: the peer, or, when the peer is a trusted proxy, the last
+/// address of `X-Forwarded-For` (the one that proxy saw; earlier ones are the client's
+/// own word).
+fn client_ip(state: &AppState, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+    if !state.config.trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .next_back()
+        .unwrap_or(peer)
 }
 
 async fn healthz() -> impl IntoResponse {
@@ -232,4 +256,26 @@ fn escape_html(s: &str) -> String {
         }
     }
     out
+}
+
+/// A path parameter whose rejection (bad percent-encoding, not UTF-8) is a 404 in the
+/// one error shape rather than axum's plain-text 400.
+struct Param<T>(T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for Param<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(t)| Param(t))
+            .map_err(|_| ApiError::NotFound)
+    }
 }

@@ -1,14 +1,15 @@
 //! API v2: the account's images and albums, as JSON. Every route needs the key in a
 //! header (`X-API-Key` or `Authorization: Bearer`).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{chevereto::image_v2, header_key, require_user, signed_in};
+use super::{chevereto::image_v2, header_key, require_user, signed_in, Param};
 use crate::error::ApiError;
 use crate::ids::{base62, is_public_id};
 use crate::ingest::delete_image as remove_image;
@@ -37,6 +38,12 @@ fn page_json(state: &AppState, images: &[ImageRecord], limit: u32) -> Value {
     json!({"images": live, "next_before": next})
 }
 
+fn paging(query: Result<Query<Paging>, QueryRejection>) -> Result<Paging, ApiError> {
+    query
+        .map(|Query(p)| p)
+        .map_err(|e| ApiError::bad_request("bad_query", e.body_text()))
+}
+
 fn limit_of(p: &Paging) -> u32 {
     p.limit.unwrap_or(50).clamp(1, MAX_PAGE)
 }
@@ -54,8 +61,9 @@ fn cursor(p: &Paging) -> Result<Option<&str>, ApiError> {
 pub(super) async fn list_images(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(p): Query<Paging>,
+    query: Result<Query<Paging>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let p = paging(query)?;
     let user = require_user(&state, &headers).await?;
     let limit = limit_of(&p);
     if let Some(a) = p.album_id.as_deref() {
@@ -97,7 +105,7 @@ async fn owned_album(state: &AppState, user: &User, id: &str) -> Result<Album, A
 pub(super) async fn get_image(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
 ) -> Result<Json<Value>, ApiError> {
     let user = require_user(&state, &headers).await?;
     let r = owned_image(&state, &user, &id).await?;
@@ -132,7 +140,7 @@ fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError>
 pub(super) async fn update_image(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
     body: bytes::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let user = require_user(&state, &headers).await?;
@@ -162,7 +170,7 @@ pub(super) async fn update_image(
 pub(super) async fn delete_image(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
 ) -> Result<StatusCode, ApiError> {
     let user = require_user(&state, &headers).await?;
     let r = owned_image(&state, &user, &id).await?;
@@ -281,7 +289,7 @@ async fn visible_album(
 pub(super) async fn get_album(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
 ) -> Result<Json<Value>, ApiError> {
     let (album, _) = visible_album(&state, &headers, &id).await?;
     Ok(Json(album_json(&album)))
@@ -299,7 +307,7 @@ pub(super) struct AlbumPatch {
 pub(super) async fn update_album(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
     body: bytes::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let user = require_user(&state, &headers).await?;
@@ -321,7 +329,7 @@ pub(super) async fn update_album(
 pub(super) async fn delete_album(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
 ) -> Result<StatusCode, ApiError> {
     let user = require_user(&state, &headers).await?;
     let album = owned_album(&state, &user, &id).await?;
@@ -332,9 +340,10 @@ pub(super) async fn delete_album(
 pub(super) async fn album_images(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(p): Query<Paging>,
+    Param(id): Param<String>,
+    query: Result<Query<Paging>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let p = paging(query)?;
     let (album, owner) = visible_album(&state, &headers, &id).await?;
     let limit = limit_of(&p);
     let images = state

@@ -137,6 +137,10 @@ pub fn build(base_url: &str) -> Value {
         json!({"get": op("Prometheus metrics", "operations", false, &[], ok_type("text/plain"))}),
     );
     add(
+        "/api/1/upload/",
+        json!({"get": upload_get.clone(), "post": upload_post.clone()}),
+    );
+    add(
         "/api/1/upload",
         json!({"get": upload_get, "post": upload_post}),
     );

@@ -164,7 +164,10 @@ async fn read_body(
                 .bytes()
                 .await
                 .map_err(|e| multipart_error(e.status(), e.body_text()))?;
-            if name == "source" && file_name.is_some() {
+            // A file part usually has a file name; some clients send the raw bytes as a
+            // plain field, told apart from base64 or a URL by their magic bytes.
+            let raw_image = imago_core::probe::sniff(&data).is_some();
+            if name == "source" && (file_name.is_some() || raw_image) {
                 fields.source = Some(Source::File {
                     bytes: data,
                     name: file_name,

@@ -1,5 +1,9 @@
-//! The upload pipeline, top to bottom: size limit, format by magic bytes, header checks
-//! (dimensions, pixel area), pixel work, SHA-256, duplicate check, store, record.
+//! The upload pipeline, top to bottom: size limit; format by magic bytes with sides,
+//! pixel area and frames read from headers (`imago_media::inspect`, before any decode);
+//! album and expiry; SHA-256 of the upload and the duplicate check (same user, same
+//! bytes: the existing image); pixel work (`imago_media::process`: bounded decode,
+//! orientation, metadata stripping, thumbnail and medium) one per core; blobs stored
+//! under keys named by their own SHA-256; the record.
 //!
 //! A [`BlobGuard`] removes the blobs this upload stored if a later step fails, so a
 //! failed upload leaves nothing behind. The answer is built only after every `put`
@@ -114,17 +118,23 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
         ..ProcessOptions::default()
     };
     let input = upload.bytes.clone();
+    let permit = state
+        .decoders
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(format!("decoder queue closed: {e}")))?;
     let processed =
         tokio::task::spawn_blocking(move || process(&input, &inspected, &options, &media_limits))
             .await
             .map_err(|e| ApiError::Internal(format!("image processing task: {e}")))??;
+    drop(permit);
 
-    // 7. Store under content-addressed keys (named by the uploaded bytes' hash); the
+    // 7. Store under content-addressed keys (named by the stored bytes' hash); the
     //    guard drops what this upload added if a later step fails.
     let original = processed.original;
     let original_bytes = Bytes::from(original.bytes);
     let mut guard = BlobGuard::new(state);
-    let original_key = blob_key("o", &sha256, original.format.extension());
+    let original_key = blob_key("o", &original_bytes, original.format.extension());
     guard.put(&original_key, original_bytes.clone()).await?;
     let thumb_key = if processed.thumb.format == original.format
         && processed.thumb.bytes.as_slice() == original_bytes.as_ref()
@@ -132,10 +142,10 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
         // AVIF: its own thumbnail; one blob serves both.
         original_key.clone()
     } else {
-        put_variant(&mut guard, "t", &sha256, processed.thumb).await?
+        put_variant(&mut guard, "t", processed.thumb).await?
     };
     let medium_key = match processed.medium {
-        Some(v) => Some(put_variant(&mut guard, "m", &sha256, v).await?),
+        Some(v) => Some(put_variant(&mut guard, "m", v).await?),
         None => None,
     };
 
@@ -177,6 +187,11 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
     if !inserted {
         return Err(ApiError::Internal("no free image id after 5 draws".into()));
     }
+    if let Err(e) = guard.restore_shared().await {
+        // The record points at blobs that are gone: take it back rather than answer 200.
+        let _ = state.repo.delete_image(&record.id).await;
+        return Err(e);
+    }
     guard.disarm();
     state.metrics.upload(record.size);
     Ok(Ingested {
@@ -188,16 +203,19 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
 async fn put_variant(
     guard: &mut BlobGuard<'_>,
     kind: &str,
-    sha256: &str,
     v: Variant,
 ) -> Result<String, ApiError> {
-    let key = blob_key(kind, sha256, v.format.extension());
-    guard.put(&key, Bytes::from(v.bytes)).await?;
+    let bytes = Bytes::from(v.bytes);
+    let key = blob_key(kind, &bytes, v.format.extension());
+    guard.put(&key, bytes).await?;
     Ok(key)
 }
 
-/// `o/ab/cd/<sha256>.<ext>`: the first bytes of the hash fan the keys out over folders.
-fn blob_key(kind: &str, sha256: &str, ext: &str) -> String {
+/// `o/ab/cd/<sha256>.<ext>`, named by the SHA-256 of the bytes stored under it (not of
+/// the upload: two users' uploads of one file may be stored differently, stripped or
+/// not); the first bytes of the hash fan the keys out over folders.
+fn blob_key(kind: &str, bytes: &[u8], ext: &str) -> String {
+    let sha256 = hex::encode(Sha256::digest(bytes));
     let a = sha256.get(0..2).unwrap_or("00");
     let b = sha256.get(2..4).unwrap_or("00");
     format!("{kind}/{a}/{b}/{sha256}.{ext}")
@@ -207,6 +225,9 @@ fn blob_key(kind: &str, sha256: &str, ext: &str) -> String {
 struct BlobGuard<'a> {
     state: &'a AppState,
     added: Vec<String>,
+    /// Keys that existed already (another record's): if that record was deleted while
+    /// this upload ran, its blobs went with it and must be put back.
+    shared: Vec<(String, Bytes)>,
 }
 
 impl<'a> BlobGuard<'a> {
@@ -214,6 +235,7 @@ impl<'a> BlobGuard<'a> {
         BlobGuard {
             state,
             added: Vec::new(),
+            shared: Vec::new(),
         }
     }
 
@@ -221,10 +243,21 @@ impl<'a> BlobGuard<'a> {
     /// record owns it and the guard must never delete it).
     async fn put(&mut self, key: &str, bytes: Bytes) -> Result<(), ApiError> {
         if self.state.store.size(key).await?.is_some() {
+            self.shared.push((key.to_string(), bytes));
             return Ok(());
         }
         self.state.store.put(key, bytes).await?;
         self.added.push(key.to_string());
+        Ok(())
+    }
+
+    /// Called once the record that uses the shared keys is committed.
+    async fn restore_shared(&mut self) -> Result<(), ApiError> {
+        for (key, bytes) in std::mem::take(&mut self.shared) {
+            if self.state.store.size(&key).await?.is_none() {
+                self.state.store.put(&key, bytes).await?;
+            }
+        }
         Ok(())
     }
 

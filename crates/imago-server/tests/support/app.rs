@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use imago_server::repo::{Repo, SqliteRepo};
-use imago_server::store::{LocalStore, Store};
+use imago_server::repo::Repo;
+use imago_server::store::Store;
 use imago_server::{Config, RateLimit, Server};
 use serde_json::Value;
 use tokio::sync::oneshot;
@@ -41,6 +41,14 @@ pub fn read_shared(rel: &str) -> Vec<u8> {
 
 /// Starts a server with test settings (generous rate limits), changed by `edit`.
 pub async fn start(edit: impl FnOnce(&mut Config)) -> TestApp {
+    start_with(edit, None).await
+}
+
+/// [`start`], with `fetcher` for uploads by URL instead of the production one.
+pub async fn start_with(
+    edit: impl FnOnce(&mut Config),
+    fetcher: Option<Arc<dyn imago_server::UrlFetcher>>,
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -58,15 +66,15 @@ pub async fn start(edit: impl FnOnce(&mut Config)) -> TestApp {
     };
     edit(&mut config);
     // The embedded default: SQLite and a local folder, both in the data folder.
-    let repo: Arc<dyn Repo> = Arc::new(SqliteRepo::open_in(&config.data_dir).await.unwrap());
-    let store: Arc<dyn Store> = Arc::new(
-        LocalStore::open(config.data_dir.join("store"))
-            .await
-            .unwrap(),
-    );
-    let server = Server::bind(config, repo.clone(), store.clone())
+    let (repo, store) = imago_server::embedded_storage(&config.data_dir)
         .await
         .unwrap();
+    let mut server = Server::bind(config, repo.clone(), store.clone())
+        .await
+        .unwrap();
+    if let Some(f) = fetcher {
+        server = server.with_fetcher(f);
+    }
     let base = format!("http://{}", server.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(server.run(async {
