@@ -1,7 +1,7 @@
 // Albums: made from an upload, and the album page (/album/{id}) drawn from API v2.
 
 import { $, show } from './dom.js';
-import { say } from './i18n.js';
+import { say, sayCount } from './i18n.js';
 import { api } from './api.js';
 
 /** Creates an album and moves the uploaded images into it; the album's JSON. */
@@ -61,7 +61,7 @@ export async function showAlbum(id) {
     count += (data.images || []).length;
     before = data.next_before || null;
     show(more, Boolean(before));
-    if (count) say(meta, 'album.count', { count });
+    if (count) sayCount(meta, 'album.count', count);
     else say(meta, 'album.empty');
   };
   more.addEventListener('click', () => { page().catch(() => show(more, false)); });

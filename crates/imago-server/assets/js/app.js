@@ -2,7 +2,7 @@
 // expiry choice, and the album made from an upload.
 
 import { $, show } from './dom.js';
-import { pick, use, say, t, lang, bytes } from './i18n.js';
+import { pick, use, say, sayCount, t, lang, bytes } from './i18n.js';
 import { api, key, ApiFailure } from './api.js';
 import { Queue, linkRow } from './queue.js';
 import { albumFrom, showAlbum } from './album.js';
@@ -127,7 +127,7 @@ function wireUpload() {
     say(status, 'album.creating');
     try {
       const album = await albumFrom(images, title, $('album-visibility').value);
-      say(status, 'album.created', { count: images.length });
+      sayCount(status, 'album.created', images.length);
       const box = $('album-link');
       box.replaceChildren(linkRow('link.album', `${location.origin}/album/${album.id}`));
       show(box, true);

@@ -1,5 +1,5 @@
 // Small DOM helpers. Text from the server or from files only ever goes in through
-// textContent, value or attributes set one by one: never innerHTML.
+// textContent, value or attributes set one by one: never parsed as markup.
 
 export const $ = (id) => document.getElementById(id);
 

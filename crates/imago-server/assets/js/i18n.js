@@ -50,6 +50,12 @@ export function say(el, key, args) {
   el.textContent = t(key, args);
 }
 
+/** Like say(), with the singular form (`key.one`) where the language has one. */
+export function sayCount(el, key, count, args = {}) {
+  const one = new Intl.PluralRules(current).select(count) === 'one' && `${key}.one` in fallback;
+  say(el, one ? `${key}.one` : key, { ...args, count });
+}
+
 export function apply(root) {
   for (const el of root.querySelectorAll('[data-i18n]')) {
     let args;

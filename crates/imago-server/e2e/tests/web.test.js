@@ -257,7 +257,7 @@ test('drag and drop, paste, and album pages seen signed out', { timeout: 90000 }
     // The name is text, not markup.
     assert.equal(await page.locator('#album-title').textContent(), '<b>not bold</b>');
     assert.equal(await page.locator('#album-title b').count(), 0);
-    assert.equal(await page.locator('#album-meta').textContent(), '1 images');
+    assert.equal(await page.locator('#album-meta').textContent(), '1 image');
     await page.waitForFunction(() => document.querySelector('#album-grid img').naturalWidth > 0);
 
     await open(page, server, `/album/${secret}`);

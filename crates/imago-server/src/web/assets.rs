@@ -94,4 +94,27 @@ mod tests {
         assert_eq!(en, keys("i18n/zh-CN.json"));
         assert_eq!(en, keys("i18n/zh-TW.json"));
     }
+
+    #[test]
+    fn scripts_never_parse_markup_and_nothing_loads_from_elsewhere() {
+        for a in &ASSETS {
+            let text = std::str::from_utf8(a.bytes).unwrap();
+            if a.path.ends_with(".js") {
+                for sink in [
+                    "innerHTML",
+                    "outerHTML",
+                    "insertAdjacentHTML",
+                    "document.write",
+                    "eval(",
+                ] {
+                    assert!(!text.contains(sink), "{} uses {sink}", a.path);
+                }
+            }
+            // The SVG namespace is a name, not an address that is fetched.
+            let rest = text.replace("http://www.w3.org/2000/svg", "");
+            for scheme in ["http://", "https://", "//cdn", "@import"] {
+                assert!(!rest.contains(scheme), "{} mentions {scheme}", a.path);
+            }
+        }
+    }
 }
