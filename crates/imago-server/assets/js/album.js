@@ -16,7 +16,8 @@ export async function albumFrom(images, name, visibility) {
   return album;
 }
 
-function tile(image) {
+/** One image of a grid: its thumbnail, linking to its page. */
+export function tile(image) {
   const li = document.createElement('li');
   const a = document.createElement('a');
   a.href = image.url_viewer;
@@ -66,4 +67,30 @@ export async function showAlbum(id) {
   };
   more.addEventListener('click', () => { page().catch(() => show(more, false)); });
   try { await page(); } catch (e) { say(error, 'album.failed', { message: e.message }); show(error, true); }
+}
+
+let mineShown = 0;
+
+/** The signed-in user's images, newest first, a page at a time. */
+export function showMine() {
+  // A newer call (another upload finished) replaces this one's list.
+  const generation = ++mineShown;
+  const grid = $('mine-grid');
+  const more = $('mine-more');
+  let before = null;
+  const page = async () => {
+    const q = new URLSearchParams({ limit: '24' });
+    if (before) q.set('before', before);
+    const data = await api(`/api/v2/images?${q}`);
+    if (generation !== mineShown) return;
+    const images = data.images || [];
+    grid.append(...images.map(tile));
+    before = data.next_before || null;
+    show(more, Boolean(before));
+    show($('mine-empty'), grid.children.length === 0);
+  };
+  more.onclick = () => { page().catch(() => show(more, false)); };
+  grid.replaceChildren();
+  show($('mine'), true);
+  return page().catch(() => show($('mine'), false));
 }

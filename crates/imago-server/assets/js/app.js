@@ -5,9 +5,9 @@ import { $, show } from './dom.js';
 import { pick, use, say, sayCount, t, lang, bytes } from './i18n.js';
 import { api, key, ApiFailure } from './api.js';
 import { Queue, linkRow } from './queue.js';
-import { albumFrom, showAlbum } from './album.js';
+import { albumFrom, showAlbum, showMine } from './album.js';
 
-const state = { config: null, user: null, queue: null };
+const state = { config: null, user: null, queue: null, shownUploaded: 0 };
 
 async function signIn(candidate) {
   const previous = key.get();
@@ -35,6 +35,9 @@ function drawAccount() {
     show(note, false);
   }
   drawAlbumBox();
+  if (!$('upload-view').hidden) {
+    if (signedIn) showMine(); else show($('mine'), false);
+  }
 }
 
 function drawLimits() {
@@ -90,11 +93,15 @@ function wireUpload() {
   const drop = $('drop');
   state.queue = new Queue($('queue'), state.config, {
     expiry: () => $('expiry').value,
-    onChange: ({ percent, finished, count }) => {
+    onChange: ({ percent, finished, count, uploaded }) => {
       show($('overall'), count > 0);
       $('overall-bar').value = percent;
       say($('overall-text'), 'overall', { done: finished, total: count, percent });
       drawAlbumBox();
+      if (finished === count && uploaded > state.shownUploaded && state.user) {
+        state.shownUploaded = uploaded;
+        showMine();
+      }
     },
   });
   const add = (files) => { if (files && files.length) state.queue.add(files); };
@@ -163,6 +170,7 @@ async function main() {
     drawLimits();
     wireUpload();
     drawAlbumName();
+    if (state.user) showMine();
   }
   // Everything is wired: tests (and nothing else) wait for this.
   document.body.dataset.ready = '1';

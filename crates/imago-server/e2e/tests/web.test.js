@@ -102,6 +102,12 @@ test('real files upload with progress and links; bad ones say why while the othe
     assert.equal(await page.locator('#overall-bar').evaluate((p) => p.value), 100);
     assert.equal(await page.locator('#overall-text').textContent(), `${all.length} of ${all.length} files, 100%`);
 
+    // "Your images" lists what was just uploaded, each linking to its page.
+    await page.waitForFunction((n) => document.querySelectorAll('#mine-grid li').length === n, GOOD.length);
+    const mine = await page.locator('#mine-grid a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(mine.every((h) => h.startsWith(`${server.url}/v/`)), mine.join(' '));
+    assert.equal(await page.locator('#mine h2').textContent(), 'Your images');
+
     // Copy the Markdown of the first image: the clipboard holds exactly that text.
     const first = item(page, GOOD[0]);
     const mdRow = first.locator('.link-row').nth(2);
