@@ -40,6 +40,7 @@ pub mod state;
 pub mod storage;
 pub mod store;
 pub mod time;
+pub mod web;
 
 pub use config::{Config, ConfigError, Overrides, RateLimit};
 pub use error::ApiError;

@@ -112,7 +112,7 @@ pub fn router(state: AppState) -> Router {
         .saturating_mul(4)
         .saturating_div(3)
         .saturating_add(64 * 1024);
-    let mut app = Router::new();
+    let mut app = crate::web::routes();
     for route in routes() {
         app = app.route(route.path, route.handler);
     }

@@ -1,0 +1,56 @@
+//! A real server for the browser tests until `imago serve` is wired in the CLI: SQLite
+//! and a local store in a temporary folder (or `--data DIR`), one user whose key is
+//! printed with the URL as one JSON line on stdout. Runs until Ctrl-C or SIGTERM.
+//!
+//! `cargo run -p imago-server --example serve_for_e2e -- [--data DIR] [--body-limit BYTES] [--guest]`
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use imago_server::repo::{Repo, SqliteRepo};
+use imago_server::store::{LocalStore, Store};
+use imago_server::{Config, Server};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut data: Option<PathBuf> = None;
+    let mut config = Config {
+        listen: "127.0.0.1:0".parse()?,
+        ..Config::default()
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--data" => data = args.next().map(PathBuf::from),
+            "--body-limit" => config.body_limit = args.next().ok_or("--body-limit N")?.parse()?,
+            "--guest" => config.guest_uploads = true,
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+    }
+    // The folder lives as long as the process; a temporary one is removed at the end.
+    let temp = tempfile::tempdir()?;
+    config.data_dir = data.unwrap_or_else(|| temp.path().to_path_buf());
+    let repo: Arc<dyn Repo> = Arc::new(SqliteRepo::open_in(&config.data_dir).await?);
+    let store: Arc<dyn Store> = Arc::new(LocalStore::open(config.data_dir.join("store")).await?);
+    let server = Server::bind(config, repo.clone(), store).await?;
+    let (_, api_key) = imago_server::create_user(repo.as_ref(), "e2e", false).await?;
+    let url = format!("http://{}", server.local_addr());
+    let line = serde_json::json!({"url": url, "key": api_key});
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")?;
+    out.flush()?;
+    drop(out);
+    server
+        .run(async {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("SIGTERM handler");
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        })
+        .await?;
+    Ok(())
+}

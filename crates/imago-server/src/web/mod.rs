@@ -1,0 +1,114 @@
+//! The web page: upload queue, links, albums, sign-in with an API key, in English and
+//! Chinese. Every file is compiled into the binary (no CDN, nothing fetched from
+//! elsewhere), served with its type, a strict Content-Security-Policy and an ETag.
+//!
+//! Routes: `GET /` and `/upload` (the upload page), `/album/{id}` (an album, drawn by
+//! the page from API v2), `/assets/{*path}`, and `/api/v2/config` (the limits the page
+//! checks before sending). The image page is the HTTP layer's viewer `/v/{id}`.
+
+mod assets;
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub use assets::{asset, Asset};
+
+/// What the page may do: its own scripts, styles and requests only; images also from
+/// `blob:` (local previews) and `data:`; no plugins, frames or foreign forms.
+pub const PAGE_CSP: &str = "default-src 'self'; img-src 'self' blob: data:; \
+media-src 'self' blob:; script-src 'self'; style-src 'self'; connect-src 'self'; \
+object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Formats the server takes, by the names the page's sniffer gives them. Videos are
+/// detected by the pipeline but refused until poster frames are built, so they are not
+/// listed: the page then says "wrong type" before sending.
+pub const ACCEPTED: &[&str] = &["jpeg", "png", "gif", "bmp", "webp", "avif"];
+
+/// The page's routes, to be merged into the application router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(page))
+        .route("/upload", get(page))
+        .route("/album/{id}", get(album_page))
+        .route("/assets/{*path}", get(serve_asset))
+        .route("/api/v2/config", get(config))
+}
+
+async fn page(headers: HeaderMap) -> Response {
+    send(asset("index.html"), &headers)
+}
+
+async fn album_page(Path(id): Path<String>, headers: HeaderMap) -> Response {
+    // The page reads the id from its own address; an id that cannot be one is 404 here
+    // so that hostile paths never reach the script.
+    if !crate::ids::is_public_id(&id) {
+        return ApiError::NotFound.into_response();
+    }
+    send(asset("index.html"), &headers)
+}
+
+async fn serve_asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
+    send(asset(&path), &headers)
+}
+
+/// `GET /api/v2/config`: the limits the page checks before it sends a file.
+async fn config(State(state): State<AppState>) -> Response {
+    (
+        [(header::CACHE_CONTROL, "no-cache")],
+        Json(json!({
+            "max_bytes": state.config.body_limit,
+            "accepted": ACCEPTED,
+            "guest_uploads": state.config.guest_uploads,
+            "max_pixels": state.config.max_pixels,
+        })),
+    )
+        .into_response()
+}
+
+fn send(found: Option<&'static Asset>, headers: &HeaderMap) -> Response {
+    let Some(asset) = found else {
+        return ApiError::NotFound.into_response();
+    };
+    let etag = asset.etag();
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (
+            [(header::CONTENT_TYPE, HeaderValue::from_static(asset.mime))],
+            asset.bytes,
+        )
+            .into_response()
+    };
+    let h = response.headers_mut();
+    // Names carry no hash, so a new binary may change a file behind the same name:
+    // the browser keeps its copy but asks again (304 while the ETag holds).
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PAGE_CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // Image addresses are shared; the page's own address should not travel with them.
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
