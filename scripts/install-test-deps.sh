@@ -11,6 +11,11 @@ if ! (command -v rustup >/dev/null && rustup target list --installed 2>/dev/null
   command -v wasm-ld-22 >/dev/null || need_apt+=(lld-22)
 fi
 command -v node >/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
+# The browser tests of the upload page (driven by playwright-core, which downloads none).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# The PostgreSQL suites (scripts/services/postgres.sh starts a throwaway cluster).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v rustfmt >/dev/null || rustup component add rustfmt
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every test of the project, in the order that fails fastest: format, lints, the Rust
-# tests, then the WebAssembly build of the pure core (it must stay free of I/O).
+# tests (with real PostgreSQL and Garage for the storage suites), the WebAssembly build
+# of the pure core (it must stay free of I/O) and of the extension's adapter with its
+# tests, then the upload page in a real Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,10 @@ cargo fmt --all -- --check
 
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "start the real backends of the storage suites (PostgreSQL, Garage)"
+eval "$(scripts/services/up.sh)"
+trap 'scripts/services/down.sh >/dev/null 2>&1 || true' EXIT
 
 step "cargo test"
 cargo test --workspace --quiet 2>&1 | tee target/test.log
@@ -30,3 +36,6 @@ scripts/build-wasm-pkg.sh --test
 
 step "imago-wasm: the built package from JavaScript"
 node --test crates/imago-wasm/js-test/
+
+step "imago serve: the web page in Chromium"
+scripts/e2e-web.sh
