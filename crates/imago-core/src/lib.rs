@@ -8,6 +8,7 @@
 //! [`sort`] narrow and order, [`naming`] renders safe, unique file names.
 
 pub mod css;
+pub mod datauri;
 pub mod discover;
 pub mod filter;
 pub mod html;

@@ -1,1 +1,254 @@
-//! (being written)
+//! One [`Image`] per picture: candidates that share a `group` (one element's `src`,
+//! `srcset`, lazy originals and the link around it) or a URL (the same picture found
+//! twice on a page) become one image with its best URL and the others as alternates.
+
+use crate::model::{Candidate, Descriptor, Image, SourceKind};
+use std::collections::HashMap;
+
+/// Merges candidates into images, in page order.
+///
+/// Best candidate: the linked full size, then a lazy original or zoom image, then the
+/// largest srcset width or density, then a lazy `data-src`, then the plain `src`;
+/// never a placeholder while a real URL exists. A picture whose every candidate is a
+/// placeholder (a lone spacer GIF) is dropped. Placeholders do not join pictures by
+/// URL, so fifty images sharing one `blank.gif` stay fifty images.
+pub fn merge(candidates: Vec<Candidate>) -> Vec<Image> {
+    let n = candidates.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    let mut by_group: HashMap<u32, usize> = HashMap::new();
+    let mut by_url: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        if let Some(g) = c.group {
+            match by_group.get(&g) {
+                Some(&j) => union(&mut parent, i, j),
+                None => {
+                    by_group.insert(g, i);
+                }
+            }
+        }
+        if !c.placeholder {
+            match by_url.get(c.url.as_str()) {
+                Some(&j) => union(&mut parent, i, j),
+                None => {
+                    by_url.insert(c.url.as_str(), i);
+                }
+            }
+        }
+    }
+    let mut components: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut roots: Vec<usize> = Vec::new();
+    for i in 0..n {
+        let r = find(&mut parent, i);
+        components
+            .entry(r)
+            .or_insert_with(|| {
+                roots.push(r);
+                Vec::new()
+            })
+            .push(i);
+    }
+    let mut images: Vec<(u32, usize, Image)> = Vec::new();
+    for r in roots {
+        let Some(members) = components.get(&r) else {
+            continue;
+        };
+        if let Some(img) = build(&candidates, members) {
+            images.push((img.order, members[0], img));
+        }
+    }
+    images.sort_by_key(|(order, first, _)| (*order, *first));
+    images.into_iter().map(|(_, _, img)| img).collect()
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        // The smaller index stays the root so a picture keeps its first candidate's id.
+        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        parent[hi] = lo;
+    }
+}
+
+/// How good a candidate is as the URL to download: higher is better.
+fn rank(c: &Candidate) -> (u8, u8, f64) {
+    let real = u8::from(!c.placeholder);
+    let size = match c.descriptor {
+        Some(Descriptor::Width(w)) => w as f64,
+        // Densities are relative to the layout width; without one, 1x counts as 1000px.
+        Some(Descriptor::Density(d)) => d as f64 * c.width.map_or(1000.0, |w| w as f64),
+        None => 0.0,
+    };
+    let tier = if c.full_size && c.kind == SourceKind::Link {
+        5
+    } else if c.full_size {
+        4
+    } else if c.descriptor.is_some() {
+        3
+    } else if c.kind == SourceKind::Srcset || c.kind == SourceKind::Picture {
+        // A srcset entry without descriptor is 1x.
+        return (real, 3, c.width.map_or(1000.0, |w| w as f64));
+    } else if matches!(c.kind, SourceKind::Lazy | SourceKind::Noscript) {
+        2
+    } else {
+        1
+    };
+    (real, tier, size)
+}
+
+fn build(all: &[Candidate], members: &[usize]) -> Option<Image> {
+    let mut best: Option<&Candidate> = None;
+    for &i in members {
+        let c = &all[i];
+        let better = match best {
+            None => true,
+            Some(b) => rank(c) > rank(b),
+        };
+        if better {
+            best = Some(c);
+        }
+    }
+    let best = best?;
+    if best.placeholder {
+        return None;
+    }
+    let mut sources: Vec<SourceKind> = members.iter().map(|&i| all[i].kind).collect();
+    sources.sort();
+    sources.dedup();
+    let mut others: Vec<&Candidate> = members
+        .iter()
+        .map(|&i| &all[i])
+        .filter(|c| !c.placeholder && c.url != best.url)
+        .collect();
+    others.sort_by(|a, b| {
+        rank(b)
+            .partial_cmp(&rank(a))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let mut alternates: Vec<String> = Vec::new();
+    for c in others {
+        if !alternates.contains(&c.url) {
+            alternates.push(c.url.clone());
+        }
+    }
+    let alt = best
+        .alt
+        .clone()
+        .or_else(|| members.iter().find_map(|&i| all[i].alt.clone()));
+    let (width, height) = match (best.width, best.height) {
+        (Some(w), h) => (Some(w), h),
+        _ => members
+            .iter()
+            .map(|&i| &all[i])
+            .find(|c| c.url == best.url && c.width.is_some())
+            .map_or((None, None), |c| (c.width, c.height)),
+    };
+    Some(Image {
+        url: best.url.clone(),
+        source: best.kind,
+        sources,
+        alt,
+        alternates,
+        width,
+        height,
+        order: members
+            .iter()
+            .map(|&i| all[i].order)
+            .min()
+            .unwrap_or(best.order),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(url: &str, kind: SourceKind, group: Option<u32>, order: u32) -> Candidate {
+        let mut c = Candidate::new(url, kind, order);
+        c.group = group;
+        c.placeholder = crate::urls::is_placeholder(url);
+        c
+    }
+
+    #[test]
+    fn link_beats_lazy_beats_srcset_beats_src() {
+        let mut w = cand("https://a/w800.jpg", SourceKind::Srcset, Some(1), 3);
+        w.descriptor = Some(Descriptor::Width(800));
+        let mut w2 = cand("https://a/w1600.jpg", SourceKind::Srcset, Some(1), 3);
+        w2.descriptor = Some(Descriptor::Width(1600));
+        let src = cand("https://a/small.jpg", SourceKind::Img, Some(1), 3);
+        let imgs = merge(vec![src.clone(), w.clone(), w2.clone()]);
+        assert_eq!(imgs.len(), 1);
+        assert_eq!(imgs[0].url, "https://a/w1600.jpg");
+        assert_eq!(
+            imgs[0].alternates,
+            vec!["https://a/w800.jpg", "https://a/small.jpg"]
+        );
+        assert_eq!(imgs[0].sources, vec![SourceKind::Img, SourceKind::Srcset]);
+
+        let mut zoom = cand("https://a/zoom.jpg", SourceKind::Lazy, Some(1), 3);
+        zoom.full_size = true;
+        let imgs = merge(vec![src.clone(), w.clone(), zoom.clone()]);
+        assert_eq!(imgs[0].url, "https://a/zoom.jpg");
+
+        let mut link = cand("https://a/full.jpg", SourceKind::Link, Some(1), 2);
+        link.full_size = true;
+        let imgs = merge(vec![src, w, zoom, link]);
+        assert_eq!(imgs[0].url, "https://a/full.jpg");
+        assert_eq!(imgs[0].order, 2);
+        assert_eq!(imgs[0].source, SourceKind::Link);
+    }
+
+    #[test]
+    fn placeholders_never_win_and_do_not_join() {
+        let ph = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
+        let imgs = merge(vec![
+            cand(ph, SourceKind::Img, Some(1), 1),
+            cand("https://a/1.jpg", SourceKind::Lazy, Some(1), 1),
+            cand(ph, SourceKind::Img, Some(2), 2),
+            cand("https://a/2.jpg", SourceKind::Lazy, Some(2), 2),
+            cand("https://a/blank.gif", SourceKind::Img, Some(3), 3),
+        ]);
+        let urls: Vec<&str> = imgs.iter().map(|i| i.url.as_str()).collect();
+        assert_eq!(urls, vec!["https://a/1.jpg", "https://a/2.jpg"]);
+        assert!(imgs[0].alternates.is_empty());
+    }
+
+    #[test]
+    fn same_url_joins_groups_and_keeps_earliest_order() {
+        let imgs = merge(vec![
+            cand("https://a/og.jpg", SourceKind::OpenGraph, None, 1),
+            cand("https://a/thumb.jpg", SourceKind::Img, Some(7), 10),
+            cand("https://a/og.jpg", SourceKind::Lazy, Some(7), 10),
+            cand("https://a/other.jpg", SourceKind::Img, Some(8), 11),
+        ]);
+        assert_eq!(imgs.len(), 2);
+        assert_eq!(imgs[0].url, "https://a/og.jpg");
+        assert_eq!(imgs[0].order, 1);
+        assert_eq!(imgs[0].alternates, vec!["https://a/thumb.jpg"]);
+        assert_eq!(
+            imgs[0].sources,
+            vec![SourceKind::Img, SourceKind::Lazy, SourceKind::OpenGraph]
+        );
+        assert_eq!(imgs[1].url, "https://a/other.jpg");
+    }
+
+    #[test]
+    fn densities_compare() {
+        let mut a = cand("https://a/1x.jpg", SourceKind::Srcset, Some(1), 1);
+        a.descriptor = Some(Descriptor::Density(1.0));
+        let mut b = cand("https://a/3x.jpg", SourceKind::Srcset, Some(1), 1);
+        b.descriptor = Some(Descriptor::Density(3.0));
+        let mut c = cand("https://a/2x.jpg", SourceKind::Srcset, Some(1), 1);
+        c.descriptor = Some(Descriptor::Density(2.0));
+        assert_eq!(merge(vec![a, b, c])[0].url, "https://a/3x.jpg");
+        assert!(merge(vec![]).is_empty());
+    }
+}

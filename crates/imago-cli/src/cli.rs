@@ -1,0 +1,218 @@
+//! Every flag of the `imago` command, in one place. Nothing below `settings.rs` sees clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "imago",
+    version,
+    about = "Find, filter, rename and download every image of a web page.",
+    long_about = "Find, filter, rename and download every image of a web page: lazy-loaded, \
+                  in srcset, in CSS, behind a thumbnail, in the original size.\n\n\
+                  Nothing is sent anywhere but to the pages you name and their images."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the images of pages (URLs or saved HTML files) without downloading them.
+    List(ListArgs),
+    /// Download the images of pages into a folder (or one zip).
+    Grab(GrabArgs),
+    /// Print the original-size candidates the HD rules propose for an image URL.
+    Rewrite(RewriteArgs),
+}
+
+/// Which pages, and how to read them.
+#[derive(Args, Debug, Clone)]
+pub struct PageArgs {
+    /// Page URLs (http/https) or saved HTML files.
+    #[arg(value_name = "URL|FILE")]
+    pub inputs: Vec<String>,
+    /// Read more pages from a file, one per line (`-` for standard input).
+    #[arg(short = 'i', long = "input-file", value_name = "FILE")]
+    pub input_file: Option<PathBuf>,
+    /// Resolve a saved HTML file's relative URLs against this URL.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Also look inside inline scripts and JSON, and same-origin iframes.
+    #[arg(long)]
+    pub deep: bool,
+    /// Your own site rules (TOML), added to the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub site_rules: Option<PathBuf>,
+}
+
+/// How to talk to servers.
+#[derive(Args, Debug, Clone)]
+pub struct NetArgs {
+    /// Downloads at once, in all.
+    #[arg(short = 'j', long, default_value_t = 16, value_name = "N")]
+    pub concurrency: usize,
+    /// Downloads at once to one host.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub per_host: usize,
+    /// Wait this long between two requests to the same host (e.g. 500ms, 2s).
+    #[arg(long, value_name = "DURATION")]
+    pub delay: Option<String>,
+    /// Retries after a timeout, 429 or 5xx (with backoff, honoring Retry-After).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub retries: u32,
+    /// Give up on one request after this long in all.
+    #[arg(long, default_value = "120s", value_name = "DURATION")]
+    pub timeout: String,
+    #[arg(long, default_value = "15s", value_name = "DURATION")]
+    pub connect_timeout: String,
+    /// Give up when no byte arrives for this long.
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub read_timeout: String,
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub max_redirects: usize,
+    /// Refuse images larger than this (e.g. 50MB).
+    #[arg(long, default_value = "200MB", value_name = "SIZE")]
+    pub max_size: String,
+    #[arg(long, short = 'A', value_name = "STRING")]
+    pub user_agent: Option<String>,
+    /// Extra request header, `Name: value` (repeatable).
+    #[arg(long = "header", short = 'H', value_name = "HEADER")]
+    pub headers: Vec<String>,
+    /// Cookies from a Netscape-format cookies.txt.
+    #[arg(long, value_name = "FILE")]
+    pub cookies: Option<PathBuf>,
+    /// Do not send the page as Referer (it is sent by default: hotlink protection).
+    #[arg(long)]
+    pub no_referer: bool,
+}
+
+/// Which images.
+#[derive(Args, Debug, Clone)]
+pub struct FilterArgs {
+    #[arg(long, value_name = "PX")]
+    pub min_width: Option<u32>,
+    #[arg(long, value_name = "PX")]
+    pub max_width: Option<u32>,
+    #[arg(long, value_name = "PX")]
+    pub min_height: Option<u32>,
+    #[arg(long, value_name = "PX")]
+    pub max_height: Option<u32>,
+    /// e.g. 20k, 1.5MB.
+    #[arg(long, value_name = "SIZE")]
+    pub min_bytes: Option<String>,
+    #[arg(long, value_name = "SIZE")]
+    pub max_bytes: Option<String>,
+    /// Smallest width/height ratio (e.g. 1, 16:9).
+    #[arg(long, value_name = "RATIO")]
+    pub min_aspect: Option<String>,
+    #[arg(long, value_name = "RATIO")]
+    pub max_aspect: Option<String>,
+    /// Only these formats (comma-separated: jpeg,png,webp,gif,avif,svg,...).
+    #[arg(long = "format", value_delimiter = ',', value_name = "FORMATS")]
+    pub formats: Vec<String>,
+    /// Keep only URLs matching (substring; `glob:` or a pattern with * ?; `re:` regex). Repeatable.
+    #[arg(long, value_name = "PATTERN")]
+    pub include: Vec<String>,
+    /// Drop URLs matching (same forms as --include). Repeatable.
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
+    /// Only images from these domains (and their subdomains). Repeatable.
+    #[arg(long = "allow-domain", value_name = "DOMAIN")]
+    pub allow_domains: Vec<String>,
+    /// Never images from these domains. Repeatable.
+    #[arg(long = "deny-domain", value_name = "DOMAIN")]
+    pub deny_domains: Vec<String>,
+    /// Only images found through these sources (img,srcset,lazy,css-inline,open-graph,...).
+    #[arg(long = "source", value_delimiter = ',', value_name = "KINDS")]
+    pub sources: Vec<String>,
+    /// Sort by page, area, width, height, bytes or url.
+    #[arg(long, value_name = "KEY")]
+    pub sort: Option<String>,
+    /// Reverse the sort (largest first for sizes).
+    #[arg(long)]
+    pub reverse: bool,
+    /// At most N images per page (after filters and sort).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub pages: PageArgs,
+    /// Read each image's format, size and bytes from its first bytes.
+    #[arg(long)]
+    pub probe: bool,
+    /// One JSON object per image per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Also print the HD candidates of each image.
+    #[arg(long)]
+    pub hd: bool,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct GrabArgs {
+    #[command(flatten)]
+    pub pages: PageArgs,
+    /// Output folder.
+    #[arg(short = 'o', long = "output", default_value = ".", value_name = "DIR")]
+    pub output: PathBuf,
+    /// File name template: {n} {n:03} {name} {ext} {host} {page_host} {title} {alt} {w} {h} {date} {hash8}.
+    #[arg(long, default_value = "{name}.{ext}", value_name = "TEMPLATE")]
+    pub name: String,
+    /// Folder template per page (same variables).
+    #[arg(long, default_value = "{page_host}/{title}", value_name = "TEMPLATE")]
+    pub folder: String,
+    /// Write one zip file instead of loose files.
+    #[arg(long, value_name = "FILE")]
+    pub zip: Option<PathBuf>,
+    /// Write index.json (URL, source, alt, size, sha256) in each page folder.
+    #[arg(long)]
+    pub metadata: bool,
+    /// Download archive (SQLite): what it holds is skipped. Default: DIR/.imago-archive.sqlite.
+    #[arg(long, value_name = "FILE")]
+    pub archive: Option<PathBuf>,
+    /// Do not use a download archive.
+    #[arg(long, conflicts_with = "archive")]
+    pub no_archive: bool,
+    /// Download the URLs as found, without trying original-size rewrites.
+    #[arg(long)]
+    pub no_hd: bool,
+    /// Your own HD rules (TOML), tried before the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Probe every image before filtering (done anyway when a filter needs sizes).
+    #[arg(long)]
+    pub probe: bool,
+    /// One JSON event per line (saved / skipped / failed) and a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bars.
+    #[arg(short, long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct RewriteArgs {
+    /// Image URLs.
+    #[arg(required = true, value_name = "URL")]
+    pub urls: Vec<String>,
+    /// Your own HD rules (TOML), tried before the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// One JSON object per URL.
+    #[arg(long)]
+    pub json: bool,
+}

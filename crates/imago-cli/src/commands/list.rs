@@ -1,0 +1,141 @@
+//! `imago list`: the images of pages, one per line (or one JSON object per line).
+
+use anyhow::Result;
+use imago_core::filter::Filter;
+use imago_core::sort::{sort_images, SortKey};
+use imago_core::{Image, Measured};
+use imago_engine::grab::{collect_page, probe_images, PageImages};
+use imago_engine::Client;
+use serde_json::{json, Map, Value};
+
+use crate::cli::ListArgs;
+use crate::{settings, Outcome};
+
+pub async fn run(args: ListArgs) -> Result<Outcome> {
+    let pages = settings::pages(&args.pages)?;
+    let discovery = settings::discovery(&args.pages)?;
+    let filter = settings::filter(&args.filter)?;
+    let sort = settings::sort(&args.filter)?;
+    let hd = args.hd.then(|| settings::hd_rules(None)).transpose()?;
+    let client = Client::new(settings::client(&args.net)?)?;
+
+    let mut outcome = Outcome::Done;
+    for input in &pages {
+        let page = match collect_page(&client, input, &discovery).await {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("imago: {e}");
+                outcome = worse(
+                    outcome,
+                    if e.is_bad_input() { Outcome::BadInput } else { Outcome::SomeFailed },
+                );
+                continue;
+            }
+        };
+        for w in &page.warnings {
+            eprintln!("imago: warning: {w}");
+        }
+        let rows = select(&client, &page, &filter, sort, args.probe).await;
+        for (image, measured, probe_error) in rows.iter().take(args.filter.limit.unwrap_or(usize::MAX)) {
+            if args.json {
+                let mut obj = image_json(image, page.page.as_str(), measured);
+                if let Some(e) = probe_error {
+                    obj.insert("probe_error".into(), json!(e));
+                }
+                if let Some(pack) = &hd {
+                    let c: Vec<String> = pack.candidates(&image.url).into_iter().map(|r| r.url).collect();
+                    obj.insert("hd".into(), json!(c));
+                }
+                println!("{}", Value::Object(obj));
+            } else {
+                print_plain(image, measured, args.probe);
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+type Row = (Image, Measured, Option<String>);
+
+/// Filter, probe when asked or needed, filter again on the measured values, sort.
+async fn select(
+    client: &Client,
+    page: &PageImages,
+    filter: &Filter,
+    sort: Option<(SortKey, bool)>,
+    probe: bool,
+) -> Vec<Row> {
+    let kept: Vec<Image> = page
+        .images
+        .iter()
+        .filter(|i| filter.check_image(i).is_ok())
+        .cloned()
+        .collect();
+    let needs_sizes = sort.is_some_and(|(key, _)| key.needs_measure());
+    let mut rows: Vec<Row> = if probe || filter.needs_measure() || needs_sizes {
+        let referer = matches!(page.page.scheme(), "http" | "https").then_some(&page.page);
+        probe_images(client, kept, referer)
+            .await
+            .into_iter()
+            .map(|(image, r)| match r {
+                Some(Ok(p)) => {
+                    let m = Measured {
+                        width: Some(p.info.width),
+                        height: Some(p.info.height),
+                        format: Some(p.info.format),
+                        bytes: p.total_bytes,
+                    };
+                    (image, m, None)
+                }
+                Some(Err(e)) => (image, Measured::default(), Some(e)),
+                None => (image, Measured::default(), None),
+            })
+            .collect()
+    } else {
+        // Without a probe nothing is measured: the width/height attributes of a page are
+        // layout hints, often wrong for the file, so they are not reported as its size.
+        kept.into_iter().map(|i| (i, Measured::default(), None)).collect()
+    };
+    rows.retain(|(_, m, _)| filter.check_measured(m).is_ok());
+    if let Some((key, desc)) = sort {
+        sort_images(&mut rows, key, desc, |r| (&r.0, &r.1));
+    }
+    rows
+}
+
+fn image_json(image: &Image, page: &str, m: &Measured) -> Map<String, Value> {
+    let mut o = Map::new();
+    o.insert("url".into(), json!(image.url));
+    o.insert("page".into(), json!(page));
+    o.insert("source".into(), json!(image.source));
+    o.insert("sources".into(), json!(image.sources));
+    o.insert("alt".into(), json!(image.alt));
+    o.insert("alternates".into(), json!(image.alternates));
+    o.insert("width".into(), json!(m.width));
+    o.insert("height".into(), json!(m.height));
+    o.insert("format".into(), json!(m.format));
+    o.insert("bytes".into(), json!(m.bytes));
+    o
+}
+
+fn print_plain(image: &Image, m: &Measured, probed: bool) {
+    if !probed {
+        println!("{}", image.url);
+        return;
+    }
+    let dims = match (m.width, m.height) {
+        (Some(w), Some(h)) => format!("{w}x{h}"),
+        _ => "?".into(),
+    };
+    let fmt = m.format.map(|f| f.to_string()).unwrap_or_else(|| "?".into());
+    let bytes = m.bytes.map(|b| b.to_string()).unwrap_or_else(|| "?".into());
+    println!("{}\t{dims}\t{fmt}\t{bytes}", image.url);
+}
+
+fn worse(a: Outcome, b: Outcome) -> Outcome {
+    match (a, b) {
+        (Outcome::BadInput, _) | (_, Outcome::BadInput) => Outcome::BadInput,
+        (Outcome::SomeFailed, _) | (_, Outcome::SomeFailed) => Outcome::SomeFailed,
+        _ => Outcome::Done,
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per subcommand.
+
+pub mod grab;
+pub mod list;
+pub mod rewrite;

@@ -1,0 +1,138 @@
+//! How a grab shows itself: a progress bar on a terminal, one JSON event per line with
+//! `--json`, or plain lines for failures when the output is not a terminal.
+
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use imago_engine::grab::{Event, Reporter, Summary};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+pub struct Progress {
+    json: bool,
+    bar: Option<ProgressBar>,
+    /// JSON lines must not interleave: one writer at a time.
+    out: Mutex<()>,
+    saved_bytes: AtomicU64,
+}
+
+impl Progress {
+    pub fn new(json: bool, quiet: bool) -> Progress {
+        let bar = (!json && !quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {pos}/{len} images {bar:30} {elapsed} {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Progress {
+            json,
+            bar,
+            out: Mutex::new(()),
+            saved_bytes: AtomicU64::new(0),
+        }
+    }
+
+    fn line(&self, text: &str, to_stdout: bool) {
+        let _guard = self.out.lock();
+        match (&self.bar, to_stdout) {
+            (Some(bar), false) => bar.println(text),
+            (_, true) => {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{text}");
+            }
+            (None, false) => eprintln!("{text}"),
+        }
+    }
+
+    /// The last word: a JSON summary line, or a sentence.
+    pub fn finish(&self, s: &Summary) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        if self.json {
+            let mut v = serde_json::to_value(s).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.insert("event".into(), "summary".into());
+            }
+            self.line(&v.to_string(), true);
+        } else {
+            eprintln!(
+                "imago: {} page(s), {} image(s) found: {} saved ({}), {} skipped, {} failed{}",
+                s.pages,
+                s.found,
+                s.saved,
+                human_bytes(s.bytes),
+                s.skipped,
+                s.failed,
+                if s.pages_failed > 0 {
+                    format!(", {} page(s) could not be read", s.pages_failed)
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+}
+
+impl Reporter for Progress {
+    fn event(&self, event: &Event) {
+        if self.json {
+            if let Ok(text) = serde_json::to_string(event) {
+                self.line(&text, true);
+            }
+            return;
+        }
+        match event {
+            Event::Page { selected, warnings, .. } => {
+                if let Some(bar) = &self.bar {
+                    bar.inc_length(*selected as u64);
+                }
+                for w in warnings {
+                    self.line(&format!("imago: warning: {w}"), false);
+                }
+            }
+            Event::PageFailed { page, reason, .. } => {
+                self.line(&format!("imago: page failed: {page}: {reason}"), false)
+            }
+            Event::Failed { url, reason, .. } => {
+                self.line(&format!("imago: failed: {url}: {reason}"), false);
+                self.tick();
+            }
+            Event::Saved { bytes, .. } => {
+                let total = self.saved_bytes.fetch_add(*bytes, Ordering::Relaxed) + bytes;
+                if let Some(bar) = &self.bar {
+                    bar.set_message(human_bytes(total));
+                }
+                self.tick();
+            }
+            Event::Skipped { .. } => self.tick(),
+        }
+    }
+}
+
+impl Progress {
+    fn tick(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+}
+
+fn human_bytes(b: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = b as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{b} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}

@@ -1,0 +1,231 @@
+//! Flags to plain settings: the library crates never see clap. Every error here is bad
+//! usage (exit code 2) and names the flag and what to write instead.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+use imago_core::filter::{parse_aspect, parse_size, Filter, UrlPattern};
+use imago_core::naming::Template;
+use imago_core::rewrite::RulePack;
+use imago_core::siterules::SiteRules;
+use imago_core::sort::SortKey;
+use imago_core::{Format, SourceKind};
+use imago_engine::grab::{read_url_list, Discovery, PageInput};
+use imago_engine::ClientConfig;
+use url::Url;
+
+use crate::cli::{FilterArgs, NetArgs, PageArgs};
+
+/// The pages named on the command line and in `-i FILE`, checked.
+pub fn pages(args: &PageArgs) -> Result<Vec<PageInput>> {
+    let base = args
+        .base_url
+        .as_deref()
+        .map(|b| {
+            Url::parse(b)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .ok_or_else(|| anyhow!("--base-url {b}: not an http(s) URL"))
+        })
+        .transpose()?;
+    let mut raw = args.inputs.clone();
+    if let Some(file) = &args.input_file {
+        let text = if file.as_os_str() == "-" {
+            std::io::read_to_string(std::io::stdin()).context("-i -: cannot read standard input")?
+        } else {
+            std::fs::read_to_string(file)
+                .with_context(|| format!("-i {}: cannot read the URL list", file.display()))?
+        };
+        raw.extend(read_url_list(&text));
+    }
+    if raw.is_empty() {
+        bail!("no page given: name a URL or a saved HTML file (or -i FILE with one per line)");
+    }
+    raw.iter()
+        .map(|a| PageInput::parse(a, base.as_ref()).map_err(|e| anyhow!(e)))
+        .collect()
+}
+
+pub fn discovery(args: &PageArgs) -> Result<Discovery> {
+    let mut rules = SiteRules::builtin();
+    if let Some(path) = &args.site_rules {
+        rules.extend(SiteRules::from_toml(&read_rule_file(path)?, &path.display().to_string())?);
+    }
+    Ok(Discovery {
+        deep: args.deep,
+        site_rules: Arc::new(rules),
+        ..Discovery::default()
+    })
+}
+
+/// The built-in HD rules, with the user's file (if any) tried first.
+pub fn hd_rules(user: Option<&Path>) -> Result<RulePack> {
+    let mut pack = RulePack::builtin();
+    if let Some(path) = user {
+        let text = read_rule_file(path)?;
+        pack.extend_front(RulePack::from_toml(&text, &path.display().to_string())?);
+    }
+    Ok(pack)
+}
+
+fn read_rule_file(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the rule file", path.display()))
+}
+
+pub fn filter(args: &FilterArgs) -> Result<Filter> {
+    let size = |flag: &str, v: &Option<String>| -> Result<Option<u64>> {
+        v.as_deref()
+            .map(|s| parse_size(s).map_err(|e| anyhow!("{flag} {s}: {e}")))
+            .transpose()
+    };
+    let aspect = |flag: &str, v: &Option<String>| -> Result<Option<f64>> {
+        v.as_deref()
+            .map(|s| parse_aspect(s).map_err(|e| anyhow!("{flag} {s}: {e}")))
+            .transpose()
+    };
+    let patterns = |flag: &str, v: &[String]| -> Result<Vec<UrlPattern>> {
+        v.iter()
+            .map(|s| UrlPattern::parse(s).map_err(|e| anyhow!("{flag} {s}: {e}")))
+            .collect()
+    };
+    let formats = args
+        .formats
+        .iter()
+        .map(|f| {
+            Format::parse(f).ok_or_else(|| {
+                anyhow!("--format {f}: unknown format (jpeg, png, gif, webp, avif, heif, bmp, ico, svg, tiff)")
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let kinds = args
+        .sources
+        .iter()
+        .map(|k| {
+            SourceKind::parse(k).ok_or_else(|| {
+                let all: Vec<&str> = SourceKind::ALL.iter().map(|k| k.as_str()).collect();
+                anyhow!("--source {k}: unknown source (one of {})", all.join(", "))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Filter {
+        min_width: args.min_width,
+        max_width: args.max_width,
+        min_height: args.min_height,
+        max_height: args.max_height,
+        min_bytes: size("--min-bytes", &args.min_bytes)?,
+        max_bytes: size("--max-bytes", &args.max_bytes)?,
+        min_aspect: aspect("--min-aspect", &args.min_aspect)?,
+        max_aspect: aspect("--max-aspect", &args.max_aspect)?,
+        formats,
+        include: patterns("--include", &args.include)?,
+        exclude: patterns("--exclude", &args.exclude)?,
+        allow_domains: args.allow_domains.clone(),
+        deny_domains: args.deny_domains.clone(),
+        kinds,
+    })
+}
+
+pub fn sort(args: &FilterArgs) -> Result<Option<(SortKey, bool)>> {
+    args.sort
+        .as_deref()
+        .map(|s| {
+            SortKey::parse(s)
+                .map(|k| (k, args.reverse))
+                .ok_or_else(|| anyhow!("--sort {s}: use page, area, width, height, bytes or url"))
+        })
+        .transpose()
+}
+
+pub fn template(flag: &str, t: &str) -> Result<Template> {
+    Template::parse(t).map_err(|e| anyhow!("{flag} {t:?}: {e}"))
+}
+
+pub fn client(args: &NetArgs) -> Result<ClientConfig> {
+    let mut cfg = ClientConfig::default();
+    cfg.concurrency = args.concurrency.max(1);
+    cfg.per_host = args.per_host.max(1);
+    if let Some(d) = &args.delay {
+        cfg.per_host_delay = duration("--delay", d)?;
+    }
+    cfg.retries = args.retries;
+    cfg.total_timeout = duration("--timeout", &args.timeout)?;
+    cfg.connect_timeout = duration("--connect-timeout", &args.connect_timeout)?;
+    cfg.read_timeout = duration("--read-timeout", &args.read_timeout)?;
+    cfg.max_redirects = args.max_redirects;
+    cfg.max_bytes = parse_size(&args.max_size).map_err(|e| anyhow!("--max-size {}: {e}", args.max_size))?;
+    if let Some(ua) = &args.user_agent {
+        cfg.user_agent = ua.clone();
+    }
+    for h in &args.headers {
+        let (name, value) = h
+            .split_once(':')
+            .ok_or_else(|| anyhow!("--header {h:?}: write it as \"Name: value\""))?;
+        cfg.headers.push((name.trim().to_string(), value.trim().to_string()));
+    }
+    cfg.cookies_file = args.cookies.clone();
+    cfg.send_referer = !args.no_referer;
+    Ok(cfg)
+}
+
+/// `500ms`, `2s`, `1.5m`, `1h`, or plain seconds.
+pub fn duration(flag: &str, s: &str) -> Result<Duration> {
+    let t = s.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| anyhow!("{flag} {s}: write a duration like 500ms, 30s, 2m"))?;
+    let secs = match unit.trim() {
+        "ms" => n / 1000.0,
+        "" | "s" => n,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        other => bail!("{flag} {s}: unknown unit {other:?} (ms, s, m, h)"),
+    };
+    if !secs.is_finite() || secs < 0.0 || secs > 7.0 * 86400.0 {
+        bail!("{flag} {s}: out of range");
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// Today as YYYY-MM-DD (UTC) for `{date}`: the core has no clock, so it is given here.
+pub fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86400)
+        .unwrap_or(0) as i64;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration("--x", "500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(duration("--x", "2m").unwrap(), Duration::from_secs(120));
+        assert_eq!(duration("--x", "3").unwrap(), Duration::from_secs(3));
+        let e = duration("--delay", "fast").unwrap_err().to_string();
+        assert!(e.starts_with("--delay fast:"), "{e}");
+    }
+
+    #[test]
+    fn today_is_a_date() {
+        let t = today();
+        assert_eq!(t.len(), 10);
+        assert!(t.starts_with("20"), "{t}");
+    }
+}

@@ -1,0 +1,81 @@
+//! The grab pipeline: pages in, named files (or a zip) out.
+//!
+//! `collect_page` turns a page into images (used by `imago list` too); `run` filters,
+//! probes, sorts, downloads, names and saves them, and tells a [`Reporter`] each step so
+//! the command line can draw bars or print JSON lines. Nothing here parses flags.
+
+mod events;
+mod input;
+mod page;
+mod run;
+mod save;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use events::{Event, NullReporter, Reporter, Summary};
+pub use input::{read_url_list, PageInput};
+pub use page::{collect_page, Discovery, PageImages};
+pub use run::{probe_images, run};
+
+use imago_core::filter::Filter;
+use imago_core::naming::Template;
+use imago_core::rewrite::RulePack;
+use imago_core::sort::SortKey;
+
+/// Everything `imago grab` decides before it starts.
+#[derive(Clone, Debug)]
+pub struct GrabOptions {
+    /// The output folder; nothing is written outside it (but the zip, which is where
+    /// `--zip` says).
+    pub output: PathBuf,
+    /// Folder template per page (default `{page_host}/{title}`).
+    pub folder: Template,
+    /// File name template (default `{name}.{ext}`).
+    pub name: Template,
+    pub filter: Filter,
+    /// Sort key and direction (descending when true); `None` keeps page order.
+    pub sort: Option<(SortKey, bool)>,
+    /// At most this many images per page, after filter and sort.
+    pub limit: Option<usize>,
+    pub discovery: Discovery,
+    /// HD rewrite rules; `None` downloads the URLs as found (`--no-hd`).
+    pub hd: Option<Arc<RulePack>>,
+    /// Probe every image before filtering (also done when a filter needs sizes).
+    pub probe: bool,
+    /// The download archive (SQLite); `None` disables skipping what was saved before.
+    pub archive: Option<PathBuf>,
+    /// Write one zip instead of loose files.
+    pub zip: Option<PathBuf>,
+    /// Write `index.json` per page folder.
+    pub metadata: bool,
+    /// `{date}` in templates (YYYY-MM-DD), given by the caller.
+    pub date: String,
+    /// How many pages are read at once.
+    pub page_concurrency: usize,
+}
+
+/// Why a page or the whole run could not go on.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GrabError {
+    /// The user pointed us at something we cannot read: exit code 2.
+    #[error("{input}: {reason}")]
+    BadInput { input: String, reason: String },
+    /// The page is not HTML: exit code 2.
+    #[error("{page}: not an HTML page ({what})")]
+    NotHtml { page: String, what: String },
+    /// The page could not be fetched (network, HTTP status): counted as a failure.
+    #[error("{page}: {reason}")]
+    Page { page: String, reason: String },
+    /// The output could not be written.
+    #[error("{0}")]
+    Store(#[from] crate::StoreError),
+}
+
+impl GrabError {
+    /// Bad usage or input (exit 2) rather than a failure on the way (exit 1).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, GrabError::BadInput { .. } | GrabError::NotHtml { .. })
+    }
+}

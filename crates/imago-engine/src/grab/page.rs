@@ -1,0 +1,236 @@
+//! Reading one page into its list of images: fetch (or read) the HTML, discover, follow
+//! linked stylesheets and `@import`s, same-origin iframes with `--deep`, then merge.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use futures_util::future::join_all;
+use imago_core::discover::{discover_css, discover_html, DiscoverOptions};
+use imago_core::merge::merge;
+use imago_core::siterules::SiteRules;
+use imago_core::{Candidate, Image, SourceKind};
+use url::Url;
+
+use super::input::PageInput;
+use super::GrabError;
+use crate::Client;
+
+/// How deep discovery goes.
+#[derive(Clone, Debug)]
+pub struct Discovery {
+    /// `--deep`: image URLs in scripts and JSON, same-origin iframes (one level).
+    pub deep: bool,
+    /// Site rules in force (built in plus the user's).
+    pub site_rules: Arc<SiteRules>,
+    /// How many levels of `@import` are followed below a linked stylesheet.
+    pub import_depth: usize,
+    /// At most this many stylesheets per page: a hostile page cannot make us fetch
+    /// thousands.
+    pub max_stylesheets: usize,
+}
+
+impl Default for Discovery {
+    fn default() -> Self {
+        Discovery {
+            deep: false,
+            site_rules: Arc::new(SiteRules::builtin()),
+            import_depth: 2,
+            max_stylesheets: 40,
+        }
+    }
+}
+
+/// The images of one page.
+#[derive(Clone, Debug)]
+pub struct PageImages {
+    /// The page's URL after redirects (or the base of a saved file).
+    pub page: Url,
+    pub title: Option<String>,
+    pub images: Vec<Image>,
+    /// Stylesheets or frames that could not be read: the page is still reported, these
+    /// say what may be missing.
+    pub warnings: Vec<String>,
+}
+
+/// Reads one page and lists its images.
+pub async fn collect_page(
+    client: &Client,
+    input: &PageInput,
+    d: &Discovery,
+) -> Result<PageImages, GrabError> {
+    let (page, html) = load_html(client, input).await?;
+    let opts = DiscoverOptions { deep: d.deep };
+    let found = discover_html(&html, &page, &opts, &d.site_rules);
+    drop(html);
+    let mut candidates = found.candidates;
+    let mut warnings = Vec::new();
+
+    let mut next_order = candidates.iter().map(|c| c.order + 1).max().unwrap_or(0);
+    let css = follow_stylesheets(client, input, &page, found.stylesheets, d, &mut next_order);
+    let (css_candidates, css_warnings) = css.await;
+    candidates.extend(css_candidates);
+    warnings.extend(css_warnings);
+
+    if d.deep {
+        for frame in found.iframes.iter().filter_map(|f| Url::parse(f).ok()) {
+            if frame.origin() != page.origin() {
+                continue;
+            }
+            match fetch_html(client, &frame, Some(&page)).await {
+                Ok((frame_url, text)) => {
+                    let inner = discover_html(&text, &frame_url, &opts, &d.site_rules);
+                    candidates.extend(shift_order(inner.candidates, &mut next_order));
+                }
+                Err(e) => warnings.push(format!("iframe {frame}: {e}")),
+            }
+        }
+    }
+
+    Ok(PageImages {
+        page,
+        title: found.title,
+        images: merge(candidates),
+        warnings,
+    })
+}
+
+/// Gives candidates of a later document (a frame) orders after everything so far, so page
+/// order stays the reading order.
+fn shift_order(mut cands: Vec<Candidate>, next_order: &mut u32) -> Vec<Candidate> {
+    let base = *next_order;
+    for c in &mut cands {
+        c.order = c.order.saturating_add(base);
+        *next_order = (*next_order).max(c.order.saturating_add(1));
+    }
+    cands
+}
+
+async fn load_html(client: &Client, input: &PageInput) -> Result<(Url, String), GrabError> {
+    match input {
+        PageInput::Url(url) => fetch_html(client, url, None).await,
+        PageInput::File { path, base } => {
+            let bytes = tokio::fs::read(path)
+                .await
+                .map_err(|e| GrabError::BadInput {
+                    input: path.display().to_string(),
+                    reason: format!("cannot read it: {e}"),
+                })?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            if !looks_like_html_text(&text) {
+                return Err(GrabError::NotHtml {
+                    page: path.display().to_string(),
+                    what: "the file does not look like HTML".into(),
+                });
+            }
+            Ok((base.clone(), text))
+        }
+    }
+}
+
+async fn fetch_html(
+    client: &Client,
+    url: &Url,
+    referer: Option<&Url>,
+) -> Result<(Url, String), GrabError> {
+    let fetched = client
+        .fetch_text(url, referer)
+        .await
+        .map_err(|e| GrabError::Page {
+            page: url.to_string(),
+            reason: e.to_string(),
+        })?;
+    let ct = fetched.content_type.as_deref().unwrap_or("");
+    let html_type = ct.contains("html") || ct.is_empty() || ct.starts_with("text/plain");
+    if !html_type || !looks_like_html_text(&fetched.text) {
+        return Err(GrabError::NotHtml {
+            page: url.to_string(),
+            what: if ct.is_empty() {
+                "the answer does not look like HTML".into()
+            } else {
+                format!("the server says it is {ct}")
+            },
+        });
+    }
+    Ok((fetched.final_url, fetched.text))
+}
+
+/// A page is HTML when its first non-blank character opens a tag (a doctype, a comment,
+/// an element); the Content-Type alone is often wrong on real servers.
+fn looks_like_html_text(text: &str) -> bool {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    t.starts_with('<') || t.is_empty()
+}
+
+/// Fetches linked stylesheets level by level (`@import` up to `import_depth`), all of a
+/// level at once; the client's limits keep that polite.
+async fn follow_stylesheets(
+    client: &Client,
+    input: &PageInput,
+    page: &Url,
+    first: Vec<String>,
+    d: &Discovery,
+    next_order: &mut u32,
+) -> (Vec<Candidate>, Vec<String>) {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut level: Vec<Url> = first.iter().filter_map(|s| Url::parse(s).ok()).collect();
+    let mut candidates = Vec::new();
+    let mut warnings = Vec::new();
+    for _depth in 0..=d.import_depth {
+        level.retain(|u| seen.insert(u.to_string()));
+        level.truncate(d.max_stylesheets.saturating_sub(seen.len() - level.len()));
+        if level.is_empty() {
+            break;
+        }
+        let texts = join_all(level.iter().map(|u| read_stylesheet(client, input, page, u))).await;
+        let mut next = Vec::new();
+        for (url, text) in level.iter().zip(texts) {
+            match text {
+                Ok(text) => {
+                    let found = discover_css(&text, url, SourceKind::CssLinked, *next_order);
+                    *next_order = next_order.saturating_add(1);
+                    candidates.extend(found.candidates);
+                    next.extend(found.imports.iter().filter_map(|s| Url::parse(s).ok()));
+                }
+                Err(e) => warnings.push(format!("stylesheet {url}: {e}")),
+            }
+        }
+        level = next;
+    }
+    (candidates, warnings)
+}
+
+/// A stylesheet of a fetched page comes over http(s); one of a saved file may sit beside
+/// it on disk (`page_files/style.css`), and is read only from the saved page's folder.
+async fn read_stylesheet(
+    client: &Client,
+    input: &PageInput,
+    page: &Url,
+    url: &Url,
+) -> Result<String, String> {
+    match url.scheme() {
+        "http" | "https" => client
+            .fetch_text(url, Some(page))
+            .await
+            .map(|f| f.text)
+            .map_err(|e| e.to_string()),
+        "file" => {
+            let PageInput::File { path, .. } = input else {
+                return Err("a web page cannot point at local files".into());
+            };
+            let css_path = url.to_file_path().map_err(|_| "not a local path".to_string())?;
+            let dir = path
+                .parent()
+                .and_then(|p| std::fs::canonicalize(p).ok())
+                .ok_or("cannot find the saved page's folder")?;
+            let css_path = std::fs::canonicalize(&css_path).map_err(|e| e.to_string())?;
+            if !css_path.starts_with(&dir) {
+                return Err("outside the saved page's folder".into());
+            }
+            tokio::fs::read(&css_path)
+                .await
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .map_err(|e| e.to_string())
+        }
+        other => Err(format!("{other}: stylesheets are not fetched")),
+    }
+}

@@ -1,0 +1,306 @@
+//! The pipeline of `imago grab`, top to bottom: read each page, filter what the URL tells,
+//! probe when a filter or the sort needs sizes, sort, limit, then download, check again
+//! with the real bytes, name and save.
+
+use futures_util::stream::{self, StreamExt};
+use imago_core::naming::{safe_relative_path, NameVars};
+use imago_core::sort::sort_images;
+use imago_core::{Image, Measured};
+use url::Url;
+
+use super::events::{Counting, Event, Reporter, Summary};
+use super::input::PageInput;
+use super::page::{collect_page, PageImages};
+use super::save::{Fetched, Sink};
+use super::{GrabError, GrabOptions};
+use crate::{Client, DownloadRequest, Probed};
+
+/// One image on its way through the pipeline.
+struct Item {
+    image: Image,
+    measured: Measured,
+}
+
+/// Runs `imago grab` over `inputs`. Failures of single images and pages are events, not
+/// errors: the error return is for what stops the whole run (the output cannot be
+/// written, the archive cannot be opened).
+pub async fn run(
+    client: &Client,
+    inputs: Vec<PageInput>,
+    opts: &GrabOptions,
+    reporter: &dyn Reporter,
+) -> Result<Summary, GrabError> {
+    let counting = Counting::new(reporter);
+    let sink = Sink::open(opts)?;
+    let pages = stream::iter(inputs)
+        .map(|input| grab_page(client, input, opts, &sink, &counting))
+        .buffer_unordered(opts.page_concurrency.max(1))
+        .collect::<Vec<()>>();
+    pages.await;
+    sink.finish()?;
+    Ok(counting.summary())
+}
+
+async fn grab_page(
+    client: &Client,
+    input: PageInput,
+    opts: &GrabOptions,
+    sink: &Sink,
+    report: &Counting<'_>,
+) {
+    let page = match collect_page(client, &input, &opts.discovery).await {
+        Ok(p) => p,
+        Err(e) => {
+            report.event(&Event::PageFailed {
+                page: input.label(),
+                bad_input: e.is_bad_input(),
+                reason: e.to_string(),
+            });
+            return;
+        }
+    };
+    let PageImages {
+        page: page_url,
+        title,
+        images,
+        warnings,
+    } = page;
+    let page_str = page_url.to_string();
+    let found = images.len();
+    let referer = matches!(page_url.scheme(), "http" | "https").then(|| page_url.clone());
+
+    let mut items = Vec::with_capacity(images.len());
+    for image in images {
+        match opts.filter.check_image(&image) {
+            // Nothing is measured yet: width/height attributes are layout hints (the
+            // sort falls back to them), not the file's size.
+            Ok(()) => items.push(Item {
+                measured: Measured::default(),
+                image,
+            }),
+            Err(why) => skipped(report, &page_str, &image.url, format!("filtered: {why}")),
+        }
+    }
+
+    let sort_needs_size = opts.sort.is_some_and(|(key, _)| key.needs_measure());
+    if opts.probe || opts.filter.needs_measure() || sort_needs_size {
+        let probed = probe_images(
+            client,
+            items.iter().map(|i| i.image.clone()).collect(),
+            referer.as_ref(),
+        )
+        .await;
+        for (item, (_, result)) in items.iter_mut().zip(probed) {
+            if let Some(Ok(p)) = result {
+                item.measured = measured_of(&p);
+            }
+        }
+        items.retain(|item| match opts.filter.check_measured(&item.measured) {
+            Ok(()) => true,
+            Err(why) => {
+                skipped(report, &page_str, &item.image.url, format!("filtered: {why}"));
+                false
+            }
+        });
+    }
+
+    if let Some((key, descending)) = opts.sort {
+        sort_images(&mut items, key, descending, |i| (&i.image, &i.measured));
+    }
+    if let Some(limit) = opts.limit {
+        for item in items.iter().skip(limit) {
+            skipped(report, &page_str, &item.image.url, "over --limit".into());
+        }
+        items.truncate(limit);
+    }
+
+    report.event(&Event::Page {
+        page: page_str.clone(),
+        title: title.clone(),
+        found,
+        selected: items.len(),
+        warnings,
+    });
+
+    let vars_page = PageVars {
+        url: &page_str,
+        title: title.as_deref(),
+        date: &opts.date,
+    };
+    let folder = opts.folder.render(&vars_page.name_vars(0, &page_str, None));
+    let dir_components = {
+        let mut c = safe_relative_path(&folder, "x").components;
+        c.pop();
+        c
+    };
+    let dir = sink.work_dir(&dir_components);
+
+    let concurrency = client.config().concurrency.max(1);
+    stream::iter(items.into_iter().enumerate())
+        .map(|(i, item)| {
+            let (dir, dir_components, vars_page, referer, page_str) =
+                (&dir, &dir_components, &vars_page, &referer, &page_str);
+            async move {
+                let n = i + 1;
+                let url = item.image.url.clone();
+                if let Some(reason) = sink.already_saved(&url) {
+                    return skipped(report, page_str, &url, reason);
+                }
+                let fetched = match fetch_one(client, opts, &item.image, referer.as_ref(), dir).await {
+                    Ok(f) => f,
+                    Err(reason) => {
+                        return report.event(&Event::Failed {
+                            page: page_str.clone(),
+                            url,
+                            reason,
+                        })
+                    }
+                };
+                let measured = Measured {
+                    width: fetched.info.map(|i| i.width),
+                    height: fetched.info.map(|i| i.height),
+                    format: fetched.info.map(|i| i.format),
+                    bytes: Some(fetched.bytes),
+                };
+                if let Err(why) = opts.filter.check_measured(&measured) {
+                    fetched.discard();
+                    return skipped(report, page_str, &url, format!("filtered: {why}"));
+                }
+                let used = fetched.url.clone();
+                let ext = fetched.info.map(|i| i.format.extension());
+                let hash8 = fetched.sha256.get(..8).unwrap_or("").to_string();
+                let mut vars = vars_page.name_vars(n, &used, item.image.alt.as_deref());
+                vars.width = measured.width;
+                vars.height = measured.height;
+                vars.ext = ext;
+                vars.hash8 = Some(&hash8);
+                let file = opts.name.render(&vars);
+                let event = sink.save(page_str, vars_page.title, &item.image, fetched, dir_components, &file);
+                report.event(&event);
+            }
+        })
+        .buffer_unordered(concurrency)
+        .collect::<Vec<()>>()
+        .await;
+
+    if let Err(e) = sink.finish_page(&page_str, title.as_deref(), &dir_components) {
+        report.event(&Event::PageFailed {
+            page: page_str,
+            bad_input: false,
+            reason: format!("index.json: {e}"),
+        });
+    }
+}
+
+fn skipped(report: &Counting<'_>, page: &str, url: &str, reason: String) {
+    report.event(&Event::Skipped {
+        page: page.to_string(),
+        url: url.to_string(),
+        reason,
+    });
+}
+
+/// The page-level template variables; image-level ones are filled per image.
+struct PageVars<'a> {
+    url: &'a str,
+    title: Option<&'a str>,
+    date: &'a str,
+}
+
+impl<'a> PageVars<'a> {
+    fn name_vars(&self, n: usize, url: &'a str, alt: Option<&'a str>) -> NameVars<'a> {
+        NameVars {
+            n,
+            url,
+            page_url: self.url,
+            title: self.title,
+            alt,
+            width: None,
+            height: None,
+            ext: None,
+            date: self.date,
+            hash8: None,
+        }
+    }
+}
+
+/// Downloads one image: HD candidates first, then the URL found, then the other versions
+/// the page offered (a smaller copy beats nothing). `data:` URIs are decoded locally.
+async fn fetch_one(
+    client: &Client,
+    opts: &GrabOptions,
+    image: &Image,
+    referer: Option<&Url>,
+    dir: &std::path::Path,
+) -> Result<Fetched, String> {
+    if image.url.starts_with("data:") {
+        return Fetched::from_data_uri(&image.url, dir).await;
+    }
+    let mut candidates: Vec<Url> = Vec::new();
+    if let Some(rules) = &opts.hd {
+        candidates.extend(
+            rules
+                .candidates(&image.url)
+                .into_iter()
+                .filter_map(|r| Url::parse(&r.url).ok()),
+        );
+    }
+    candidates.extend(
+        std::iter::once(&image.url)
+            .chain(&image.alternates)
+            .filter_map(|u| Url::parse(u).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https")),
+    );
+    candidates.dedup();
+    if candidates.is_empty() {
+        return Err(format!(
+            "{}: not an http(s) URL (pass --base-url for a saved page)",
+            image.url
+        ));
+    }
+    let req = DownloadRequest {
+        candidates,
+        referer: referer.cloned(),
+        dir: dir.to_path_buf(),
+    };
+    client
+        .download(req)
+        .await
+        .map(Fetched::from_download)
+        .map_err(|e| e.to_string())
+}
+
+fn measured_of(p: &Probed) -> Measured {
+    Measured {
+        width: Some(p.info.width),
+        height: Some(p.info.height),
+        format: Some(p.info.format),
+        bytes: p.total_bytes,
+    }
+}
+
+/// Probes every image (at most the client's concurrency at once), keeping input order.
+/// `data:` URIs are read locally; other schemes are left unprobed.
+pub async fn probe_images(
+    client: &Client,
+    images: Vec<Image>,
+    referer: Option<&Url>,
+) -> Vec<(Image, Option<Result<Probed, String>>)> {
+    stream::iter(images)
+        .map(|image| async move {
+            let result = if image.url.starts_with("data:") {
+                Some(super::save::probe_data_uri(&image.url))
+            } else {
+                match Url::parse(&image.url) {
+                    Ok(u) if matches!(u.scheme(), "http" | "https") => {
+                        Some(client.probe(&u, referer).await.map_err(|e| e.to_string()))
+                    }
+                    _ => None,
+                }
+            };
+            (image, result)
+        })
+        .buffered(client.config().concurrency.max(1))
+        .collect()
+        .await
+}
