@@ -244,10 +244,10 @@ fn bad_input_gets_one_clear_line_and_exit_2() {
 #[test]
 fn rewrite_prints_original_size_candidates() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = imago(tmp.path(), &["rewrite", "https://i.pinimg.com/236x/3b/7c/aa/3b7caa1f.jpg"]);
+    let out = imago(tmp.path(), &["rewrite", "https://i.pinimg.com/236x/3b/7c/aa/3b7caa1f0e2d4c5b6a7980a1b2c3d4e5.jpg"]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.lines().next().unwrap_or("").starts_with("https://i.pinimg.com/originals/3b/7c/aa/3b7caa1f.jpg"), "{text}");
+    assert!(text.lines().next().unwrap_or("").starts_with("https://i.pinimg.com/originals/3b/7c/aa/3b7caa1f0e2d4c5b6a7980a1b2c3d4e5.jpg"), "{text}");
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {

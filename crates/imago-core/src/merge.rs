@@ -14,6 +14,7 @@ use std::collections::HashMap;
 /// URL, so fifty images sharing one `blank.gif` stay fifty images.
 pub fn merge(candidates: Vec<Candidate>) -> Vec<Image> {
     let n = candidates.len();
+    let common = common_urls(&candidates);
     let mut parent: Vec<usize> = (0..n).collect();
     let mut by_group: HashMap<u32, usize> = HashMap::new();
     let mut by_url: HashMap<&str, usize> = HashMap::new();
@@ -26,7 +27,7 @@ pub fn merge(candidates: Vec<Candidate>) -> Vec<Image> {
                 }
             }
         }
-        if !c.placeholder {
+        if !c.placeholder && !common.contains(c.url.as_str()) {
             match by_url.get(c.url.as_str()) {
                 Some(&j) => union(&mut parent, i, j),
                 None => {
@@ -52,12 +53,60 @@ pub fn merge(candidates: Vec<Candidate>) -> Vec<Image> {
         let Some(members) = components.get(&r) else {
             continue;
         };
-        if let Some(img) = build(&candidates, members) {
+        if let Some(img) = build(&candidates, members, &common) {
             images.push((img.order, members[0], img));
         }
     }
     images.sort_by_key(|(order, first, _)| (*order, *first));
-    images.into_iter().map(|(_, _, img)| img).collect()
+    // Pictures kept apart (a common URL does not join them) may still end on the same
+    // best URL: report it once.
+    let mut out: Vec<Image> = Vec::with_capacity(images.len());
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for (_, _, img) in images {
+        match at.get(&img.url) {
+            Some(&k) => {
+                let first = &mut out[k];
+                for s in img.sources {
+                    if !first.sources.contains(&s) {
+                        first.sources.push(s);
+                    }
+                }
+                first.sources.sort();
+                for a in img.alternates {
+                    if a != first.url && !first.alternates.contains(&a) {
+                        first.alternates.push(a);
+                    }
+                }
+            }
+            None => {
+                at.insert(img.url.clone(), out.len());
+                out.push(img);
+            }
+        }
+    }
+    out
+}
+
+/// URLs that appear in this many pictures are a shared stand-in (a loading GIF that is
+/// not named like one, `data-src="false"` resolved to a page): they join nothing and
+/// are the last choice of each picture.
+const COMMON_GROUPS: usize = 4;
+
+fn common_urls(candidates: &[Candidate]) -> std::collections::HashSet<&str> {
+    let mut groups: HashMap<&str, Vec<u32>> = HashMap::new();
+    for c in candidates {
+        if let (Some(g), false) = (c.group, c.placeholder) {
+            let v = groups.entry(c.url.as_str()).or_default();
+            if !v.contains(&g) && v.len() < COMMON_GROUPS {
+                v.push(g);
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|(_, v)| v.len() >= COMMON_GROUPS)
+        .map(|(u, _)| u)
+        .collect()
 }
 
 fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -78,8 +127,14 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
 }
 
 /// How good a candidate is as the URL to download: higher is better.
-fn rank(c: &Candidate) -> (u8, u8, f64) {
-    let real = u8::from(!c.placeholder);
+fn rank(c: &Candidate, common: &std::collections::HashSet<&str>) -> (u8, u8, f64) {
+    let real = if c.placeholder {
+        0
+    } else if common.contains(c.url.as_str()) {
+        1
+    } else {
+        2
+    };
     let size = match c.descriptor {
         Some(Descriptor::Width(w)) => w as f64,
         // Densities are relative to the layout width; without one, 1x counts as 1000px.
@@ -103,13 +158,17 @@ fn rank(c: &Candidate) -> (u8, u8, f64) {
     (real, tier, size)
 }
 
-fn build(all: &[Candidate], members: &[usize]) -> Option<Image> {
+fn build(
+    all: &[Candidate],
+    members: &[usize],
+    common: &std::collections::HashSet<&str>,
+) -> Option<Image> {
     let mut best: Option<&Candidate> = None;
     for &i in members {
         let c = &all[i];
         let better = match best {
             None => true,
-            Some(b) => rank(c) > rank(b),
+            Some(b) => rank(c, common) > rank(b, common),
         };
         if better {
             best = Some(c);
@@ -128,8 +187,8 @@ fn build(all: &[Candidate], members: &[usize]) -> Option<Image> {
         .filter(|c| !c.placeholder && c.url != best.url)
         .collect();
     others.sort_by(|a, b| {
-        rank(b)
-            .partial_cmp(&rank(a))
+        rank(b, common)
+            .partial_cmp(&rank(a, common))
             .unwrap_or(std::cmp::Ordering::Equal)
     });
     let mut alternates: Vec<String> = Vec::new();
@@ -238,6 +297,38 @@ mod tests {
             vec![SourceKind::Img, SourceKind::Lazy, SourceKind::OpenGraph]
         );
         assert_eq!(imgs[1].url, "https://a/other.jpg");
+    }
+
+    #[test]
+    fn a_url_shared_by_many_pictures_joins_none() {
+        let mut v = Vec::new();
+        for g in 0..5u32 {
+            v.push(cand("https://a/p/false", SourceKind::Lazy, Some(g), g));
+            v.push(cand(
+                &format!("https://a/{g}.jpg"),
+                SourceKind::Img,
+                Some(g),
+                g,
+            ));
+        }
+        v.push(cand("https://a/badge.png", SourceKind::Img, Some(9), 9));
+        for g in 10..15u32 {
+            v.push(cand("https://a/badge.png", SourceKind::Img, Some(g), g));
+        }
+        let imgs = merge(v);
+        let urls: Vec<&str> = imgs.iter().map(|i| i.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            vec![
+                "https://a/0.jpg",
+                "https://a/1.jpg",
+                "https://a/2.jpg",
+                "https://a/3.jpg",
+                "https://a/4.jpg",
+                "https://a/badge.png"
+            ]
+        );
+        assert_eq!(imgs[0].alternates, vec!["https://a/p/false"]);
     }
 
     #[test]

@@ -542,7 +542,7 @@ impl<'p, 'r> Walker<'p, 'r> {
             };
             match class {
                 Lazy::Url | Lazy::FullUrl => {
-                    if image_element || urls::looks_like_image(value) {
+                    if (image_element && plausible_url(value)) || urls::looks_like_image(value) {
                         let g = self.group(own);
                         emit_one(self, value, class == Lazy::FullUrl, Some(g));
                     }
@@ -908,6 +908,16 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
     hay.as_bytes()
         .windows(needle.len())
         .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// A lazy attribute of an `<img>` may hold anything (`data-src="false"`): a value
+/// counts as a URL only when it could be one.
+fn plausible_url(v: &str) -> bool {
+    !v.is_empty()
+        && !v.contains(char::is_whitespace)
+        && (v.contains('/') || v.contains('.'))
+        && !v.starts_with('{')
+        && !v.starts_with('[')
 }
 
 /// `<a href>` that points at an image file rather than a page: an image extension on
