@@ -28,8 +28,9 @@ PAGE = "http://127.0.0.1/dl/page-{n}.html"
 def commands(tool, n, www, out, imago):
     urls = os.path.join(www, "dl", f"urls-{n}.txt")
     if tool == "imago":
+        # --per-host 16: every image is on one host, and aria2c opens 16 connections to it.
         return [imago, "grab", PAGE.format(n=n), "-o", out, "--no-archive", "--no-hd",
-                "-j", "16", "--quiet"]
+                "-j", "16", "--per-host", "16", "--quiet"]
     if tool == "aria2c":
         return ["aria2c", "-q", "-j16", "-i", urls, "-d", out]
     if tool == "aria2c-deferred":
