@@ -31,6 +31,11 @@ def commands(tool, n, www, out, imago):
         # --per-host 16: every image is on one host, and aria2c opens 16 connections to it.
         return [imago, "grab", PAGE.format(n=n), "-o", out, "--no-archive", "--no-hd",
                 "-j", "16", "--per-host", "16", "--quiet"]
+    if tool == "imago-nofsync":
+        # A diagnosis, not a contender: imago fsyncs every file (and its folder) before
+        # the rename that makes it visible; the peers do not. eatmydata turns fsync into a
+        # no-op, which shows what that durability costs.
+        return ["eatmydata"] + commands("imago", n, www, out, imago)
     if tool == "aria2c":
         return ["aria2c", "-q", "-j16", "-i", urls, "-d", out]
     if tool == "aria2c-deferred":
@@ -106,11 +111,13 @@ def main():
     ap.add_argument("--state", required=True)
     ap.add_argument("--count", type=int, required=True)
     ap.add_argument("--imago")
-    ap.add_argument("--tools", default="imago,aria2c,aria2c-deferred,wget,gallery-dl")
+    ap.add_argument("--tools", default="imago,imago-nofsync,aria2c,aria2c-deferred,wget,gallery-dl")
     ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args()
 
-    tools = [t for t in args.tools.split(",") if t and (t != "imago" or args.imago)]
+    tools = [t for t in args.tools.split(",")
+             if t and (not t.startswith("imago") or args.imago)
+             and (t != "imago-nofsync" or shutil.which("eatmydata"))]
     results = []
     for tool in tools:
         runs = []
@@ -136,10 +143,18 @@ def main():
     if im:
         lines.append("")
         for r in results:
-            if r is im:
+            if r["tool"].startswith("imago"):
                 continue
-            lines.append(f"- imago vs {r['tool']}: **{r['wall_s'] / im['wall_s']:.2f}x** faster, "
-                         f"peak RSS {im['rss_mib']:.1f} vs {r['rss_mib']:.1f} MiB")
+            ratio = r["wall_s"] / im["wall_s"]
+            verdict = (f"imago **{ratio:.2f}x faster**" if ratio >= 1
+                       else f"imago **{1 / ratio:.2f}x slower**")
+            lines.append(f"- imago vs {r['tool']}: {im['wall_s']:.2f} s vs {r['wall_s']:.2f} s, "
+                         f"{verdict}; peak RSS {im['rss_mib']:.1f} vs {r['rss_mib']:.1f} MiB")
+        nf = next((r for r in results if r["tool"] == "imago-nofsync"), None)
+        if nf:
+            lines.append(f"- imago-nofsync is imago under `eatmydata` (fsync made a no-op), a "
+                         f"diagnosis: fsync costs {im['wall_s'] - nf['wall_s']:.1f} s of imago's "
+                         f"{im['wall_s']:.1f} s here.")
     text = "\n".join(lines) + "\n"
     print(text)
     with open(os.path.join(args.state, f"download-{args.count}.md"), "w") as f:

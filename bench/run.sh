@@ -67,14 +67,19 @@ source "$here/lib/nginx.sh"
 nginx_start "$www" "$state/nginx"
 trap 'nginx_stop "$state/nginx"' EXIT
 
-: >"$state/sections.md"
-section() { printf '\n## %s\n\n' "$1" >>"$state/sections.md"; cat >>"$state/sections.md"; }
+# Each part writes its own section; results.md is assembled from all of them, so running
+# one part keeps the others' last figures (each section says when it was measured).
+mkdir -p "$state/sections"
+section() { # section FILE TITLE < body
+  { printf '\n## %s\n\n_Measured %s._\n\n' "$2" "$(date -u '+%Y-%m-%d %H:%M UTC')"; cat; } \
+    >"$state/sections/$1.md"
+}
 
 if want discovery; then
   say "(1) discovery: imago list vs gallery-dl -g over $n_pages pages"
   python3 "$here/discovery.py" --www "$www" --manifest "$corpus/manifest.jsonl" \
     --state "$state" "${imago_args[@]}"
-  section "(1) Discovery over the $n_pages corpus pages" <"$state/discovery.md"
+  section 1-discovery "(1) Discovery over the $n_pages corpus pages" <"$state/discovery.md"
 fi
 
 if want throughput; then
@@ -83,12 +88,12 @@ if want throughput; then
       >"$state/throughput.txt" 2>"$state/throughput.err"; then
     cat "$state/throughput.txt"
     { echo '```text'; cat "$state/throughput.txt"; echo '```'; } |
-      section "(1b) Discovery in memory, one core"
+      section 1b-throughput "(1b) Discovery in memory, one core"
   else
     echo "bench: the discover bench failed (see $state/throughput.err)" >&2
     tail -5 "$state/throughput.err" >&2
     echo "The in-memory bench failed on this checkout: $(tail -1 "$state/throughput.err")" |
-      section "(1b) Discovery in memory, one core"
+      section 1b-throughput "(1b) Discovery in memory, one core"
   fi
 fi
 
@@ -97,26 +102,26 @@ if want download; then
   rm -f "$state/download.json"
   python3 "$here/download.py" --www "$www" --state "$state" --count "$count" \
     --repeat "$repeat" "${imago_args[@]}"
-  cat "$state/download-$count.md" | section "(2) Downloading $count images of 20-200 KB"
+  cat "$state/download-$count.md" | section 2-download "(2) Downloading $count images of 20-200 KB"
   if [ -n "$imago" ] && [ "$big" -gt 0 ]; then
     say "(2b) imago alone with $big images: does RSS grow with the count?"
     python3 "$here/download.py" --www "$www" --state "$state" --count "$big" \
       --tools imago "${imago_args[@]}"
-    cat "$state/download-$big.md" | section "(2b) imago with $big images"
+    cat "$state/download-$big.md" | section 2b-big "(2b) imago with $big images"
   fi
 fi
 
 if want probe && [ -n "$imago" ]; then
   say "(3) probe: bytes read of 20 large JPEGs"
   python3 "$here/probe.py" --www "$www" --state "$state" --imago "$imago"
-  section "(3) Probe: bytes read per 1-5 MB JPEG" <"$state/probe.md"
+  section 3-probe "(3) Probe: bytes read per 1-5 MB JPEG" <"$state/probe.md"
 fi
 
 elapsed=$(( $(date -u +%s) - started ))
 {
   echo "# imago benchmark results"
   echo
-  echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC') in ${elapsed} s."
+  echo "Written by \`bench/run.sh\` (parts: $parts) on $(date -u '+%Y-%m-%d %H:%M UTC'), in ${elapsed} s."
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
   echo "load average at the end $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared: expect noise)."
   echo "Every input was served by nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') on 127.0.0.1:80."
@@ -131,6 +136,8 @@ elapsed=$(( $(date -u +%s) - started ))
   echo "| gallery-dl | $(gallery-dl --version) |"
   echo "| aria2c | $(aria2c --version | head -1 | sed 's/aria2 version //') |"
   echo "| wget | $(wget --version | head -1 | awk '{print $3}') |"
-  cat "$state/sections.md"
+  for part in 1-discovery 1b-throughput 2-download 2b-big 3-probe; do
+    [ -f "$state/sections/$part.md" ] && cat "$state/sections/$part.md"
+  done
 } >"$here/results.md"
 say "wrote $here/results.md"

@@ -14,6 +14,8 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 command -v aria2c >/dev/null 2>&1 || need_apt+=(aria2)
 command -v wget >/dev/null 2>&1 || need_apt+=(wget)
 [ -x /usr/bin/time ] || need_apt+=(time)
+# eatmydata: only to show what imago's fsyncs cost (a diagnostic row of the download race).
+command -v eatmydata >/dev/null 2>&1 || need_apt+=(eatmydata)
 # /usr/local/bin/convert may be a stand-in on these machines: look for the real one.
 [ -x /usr/bin/convert ] || need_apt+=(imagemagick)
 
