@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use imago_engine::place::{place, sweep_temp, temp_name};
+use imago_engine::place::{place, place_synced, sweep_temp, sync_folder, temp_name};
 use imago_engine::StoreError;
 
 fn names(parts: &[&str]) -> Vec<String> {
@@ -252,4 +252,22 @@ fn sweep_removes_only_old_imago_temp_files() {
         sweep_temp(&dir.path().join("missing"), Duration::ZERO).unwrap(),
         0
     );
+}
+
+/// The grab pipeline's variant (no fsync of its own) keeps the promises that matter:
+/// the name, no overwrite, the temp left for another name.
+#[test]
+fn place_synced_lands_files_and_never_overwrites() {
+    let root = tempfile::tempdir().unwrap();
+    let temp = temp_with(root.path(), b"first");
+    let got = place_synced(root.path(), &names(&["page", "a.jpg"]), &temp).unwrap();
+    assert_eq!(fs::read(&got).unwrap(), b"first");
+    assert!(!temp.exists());
+
+    let again = temp_with(root.path(), b"second");
+    let err = place_synced(root.path(), &names(&["page", "a.jpg"]), &again).unwrap_err();
+    assert!(matches!(err, StoreError::Exists { .. }), "{err:?}");
+    assert_eq!(fs::read(&got).unwrap(), b"first");
+    assert_eq!(fs::read(&again).unwrap(), b"second");
+    sync_folder(got.parent().unwrap()).unwrap();
 }

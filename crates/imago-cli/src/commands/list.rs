@@ -1,11 +1,15 @@
 //! `imago list`: the images of pages, one per line (or one JSON object per line).
 
 use anyhow::Result;
+use futures_util::stream::{self, StreamExt};
 use imago_core::filter::Filter;
 use imago_core::sort::{sort_images, SortKey};
 use imago_core::{Image, Measured};
 use imago_engine::grab::{collect_page, probe_images, PageImages};
 use imago_engine::Client;
+
+/// Pages read at the same time by `list`.
+const PAGES_AT_ONCE: usize = 4;
 use serde_json::{json, Map, Value};
 
 use crate::cli::ListArgs;
@@ -20,8 +24,13 @@ pub async fn run(args: ListArgs) -> Result<Outcome> {
     let client = Client::new(settings::client(&args.net)?)?;
 
     let mut outcome = Outcome::Done;
-    for input in &pages {
-        let page = match collect_page(&client, input, &discovery).await {
+    // Several pages are read at once (a dead stylesheet host on one page must not hold up
+    // the next), and printed in the order given.
+    let mut loaded = stream::iter(pages.iter())
+        .map(|input| collect_page(&client, input, &discovery))
+        .buffered(PAGES_AT_ONCE);
+    while let Some(loaded) = loaded.next().await {
+        let page = match loaded {
             Ok(p) => p,
             Err(e) => {
                 eprintln!("imago: {e}");

@@ -15,7 +15,7 @@ use super::events::Event;
 use super::{GrabError, GrabOptions};
 use crate::archive::{unix_now, Archive, Saved};
 use crate::metadata::{index_json, write_index, IndexEntry, PageIndex, INDEX_FILE};
-use crate::place::place;
+use crate::place::{place_synced, sync_folder};
 use crate::zipout::ZipOut;
 use crate::{Downloaded, Probed, StoreError};
 
@@ -238,7 +238,9 @@ impl Sink {
         // A name can still be taken on disk by a file from before this run (the user's, or
         // an earlier run without an archive): never overwrite it, take the next name.
         for _ in 0..1000 {
-            match place(&self.root, &rel.components, &fetched.temp) {
+            // Every temp file here was fsynced when it was finished (downloads and
+            // data: URIs alike); the folder is flushed once, in finish_page.
+            match place_synced(&self.root, &rel.components, &fetched.temp) {
                 Ok(path) => return Ok((path.display().to_string(), below(&rel))),
                 Err(StoreError::Exists { .. }) => rel = self.claim(rel),
                 Err(e) => return Err(e),
@@ -303,6 +305,12 @@ impl Sink {
         title: Option<&str>,
         folder: &[String],
     ) -> Result<(), StoreError> {
+        if self.zip_work.is_none() {
+            let dir = self.work_dir(folder);
+            if dir.exists() {
+                sync_folder(&dir)?;
+            }
+        }
         if !self.metadata {
             return Ok(());
         }
