@@ -181,7 +181,9 @@ fn big_jpeg_is_shrunk_on_load_for_its_variants() {
         process(&jpeg, &seen, &ProcessOptions::default(), &limits)
     });
     let done = out.unwrap();
-    assert!(peak < 8 << 20, "peak {peak} bytes");
+    // Decoding at full size holds at least the 11.5 MB of pixels (15.8 MB measured);
+    // shrink-on-load measured 7-10 MB, varying with the decoder's worker timing.
+    assert!(peak < 12 << 20, "peak {peak} bytes: the full-size image was decoded");
     assert_eq!((done.original.width, done.original.height), (2400, 1600));
     assert_eq!(done.original.bytes, jpeg);
     let medium = done.medium.unwrap();
