@@ -22,7 +22,7 @@ eval "$(scripts/services/up.sh)"
 trap 'scripts/services/down.sh >/dev/null 2>&1 || true' EXIT
 
 step "cargo test"
-cargo test --workspace --quiet 2>&1 | tee target/test.log
+cargo test --workspace --quiet --no-fail-fast 2>&1 | tee target/test.log
 # Reprint the totals so the last lines of the run say what passed.
 awk '/^test result:/ { split($0, a, /[ ;.]+/); for (i in a) { if (a[i] == "passed") p += a[i-1]; if (a[i] == "failed") f += a[i-1]; if (a[i] == "ignored") s += a[i-1] } }
      END { printf "rust: %d passed, %d failed, %d skipped\n", p, f, s }' target/test.log

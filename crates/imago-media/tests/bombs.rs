@@ -183,7 +183,10 @@ fn big_jpeg_is_shrunk_on_load_for_its_variants() {
     let done = out.unwrap();
     // Decoding at full size holds at least the 11.5 MB of pixels (15.8 MB measured);
     // shrink-on-load measured 7-10 MB, varying with the decoder's worker timing.
-    assert!(peak < 12 << 20, "peak {peak} bytes: the full-size image was decoded");
+    assert!(
+        peak < 12 << 20,
+        "peak {peak} bytes: the full-size image was decoded"
+    );
     assert_eq!((done.original.width, done.original.height), (2400, 1600));
     assert_eq!(done.original.bytes, jpeg);
     let medium = done.medium.unwrap();
