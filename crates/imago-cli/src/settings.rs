@@ -6,12 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
-use imago_core::filter::{parse_aspect, parse_size, Filter, UrlPattern};
+use imago_core::filter::{parse_size, Filter};
+use imago_core::filter_spec::FilterText;
 use imago_core::naming::Template;
 use imago_core::rewrite::RulePack;
 use imago_core::siterules::SiteRules;
 use imago_core::sort::SortKey;
-use imago_core::{Format, SourceKind};
 use imago_engine::grab::{read_url_list, Discovery, PageInput};
 use imago_engine::ClientConfig;
 use url::Url;
@@ -85,56 +85,24 @@ fn read_rule_file(path: &Path) -> Result<String> {
 }
 
 pub fn filter(args: &FilterArgs) -> Result<Filter> {
-    let size = |flag: &str, v: &Option<String>| -> Result<Option<u64>> {
-        v.as_deref()
-            .map(|s| parse_size(s).map_err(|e| anyhow!("{flag} {s}: {e}")))
-            .transpose()
-    };
-    let aspect = |flag: &str, v: &Option<String>| -> Result<Option<f64>> {
-        v.as_deref()
-            .map(|s| parse_aspect(s).map_err(|e| anyhow!("{flag} {s}: {e}")))
-            .transpose()
-    };
-    let patterns = |flag: &str, v: &[String]| -> Result<Vec<UrlPattern>> {
-        v.iter()
-            .map(|s| UrlPattern::parse(s).map_err(|e| anyhow!("{flag} {s}: {e}")))
-            .collect()
-    };
-    let formats = args
-        .formats
-        .iter()
-        .map(|f| {
-            Format::parse(f).ok_or_else(|| {
-                anyhow!("--format {f}: unknown format (jpeg, png, gif, webp, avif, heif, bmp, ico, svg, tiff)")
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let kinds = args
-        .sources
-        .iter()
-        .map(|k| {
-            SourceKind::parse(k).ok_or_else(|| {
-                let all: Vec<&str> = SourceKind::ALL.iter().map(|k| k.as_str()).collect();
-                anyhow!("--source {k}: unknown source (one of {})", all.join(", "))
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Filter {
+    let text = FilterText {
         min_width: args.min_width,
         max_width: args.max_width,
         min_height: args.min_height,
         max_height: args.max_height,
-        min_bytes: size("--min-bytes", &args.min_bytes)?,
-        max_bytes: size("--max-bytes", &args.max_bytes)?,
-        min_aspect: aspect("--min-aspect", &args.min_aspect)?,
-        max_aspect: aspect("--max-aspect", &args.max_aspect)?,
-        formats,
-        include: patterns("--include", &args.include)?,
-        exclude: patterns("--exclude", &args.exclude)?,
+        min_bytes: args.min_bytes.clone(),
+        max_bytes: args.max_bytes.clone(),
+        min_aspect: args.min_aspect.clone(),
+        max_aspect: args.max_aspect.clone(),
+        formats: args.formats.clone(),
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
         allow_domains: args.allow_domains.clone(),
         deny_domains: args.deny_domains.clone(),
-        kinds,
-    })
+        sources: args.sources.clone(),
+    };
+    // SpecError names the flag as typed here: "--min-bytes lots: ...".
+    text.build().map_err(|e| anyhow!(e))
 }
 
 pub fn sort(args: &FilterArgs) -> Result<Option<(SortKey, bool)>> {

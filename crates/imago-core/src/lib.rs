@@ -11,6 +11,7 @@ pub mod css;
 pub mod datauri;
 pub mod discover;
 pub mod filter;
+pub mod filter_spec;
 pub mod html;
 pub mod merge;
 pub mod model;

@@ -2,10 +2,9 @@
 //! spec, read by the same parsers (`20k`, `16:9`, `re:...`), rejecting with the same
 //! reason text (`width 120 below --min-width 300`).
 
-use imago_core::filter::{
-    normalize_domain, parse_aspect, parse_size, Filter, RejectKind, UrlPattern,
-};
-use imago_core::{Format, Image, Measured, SourceKind};
+use imago_core::filter::{Filter, RejectKind};
+use imago_core::filter_spec::FilterText;
+use imago_core::{Image, Measured};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -57,78 +56,28 @@ pub struct FilterSpec {
 }
 
 impl FilterSpec {
-    /// The core's filter; the error names the field and the value, as the command line
-    /// names the flag.
+    /// The core's filter, checked by the same code as the command line's flags; the
+    /// error names the JSON field and the value (`minBytes 20q: ...`).
     pub fn to_filter(&self) -> Result<Filter, Error> {
-        let size = |field: &str, v: &Option<NumberOrText>| {
-            v.as_ref()
-                .map(|v| {
-                    let s = v.text();
-                    parse_size(&s).map_err(|e| Error::new(format!("{field} {s}: {e}")))
-                })
-                .transpose()
-        };
-        let aspect = |field: &str, v: &Option<NumberOrText>| {
-            v.as_ref()
-                .map(|v| {
-                    let s = v.text();
-                    parse_aspect(&s).map_err(|e| Error::new(format!("{field} {s}: {e}")))
-                })
-                .transpose()
-        };
-        let patterns = |field: &str, list: &[String]| {
-            list.iter()
-                .map(|s| UrlPattern::parse(s).map_err(|e| Error::new(format!("{field} {s}: {e}"))))
-                .collect::<Result<Vec<_>, Error>>()
-        };
-        let domains = |field: &str, list: &[String]| {
-            for d in list {
-                normalize_domain(d).map_err(|e| Error::new(format!("{field} {d}: {e}")))?;
-            }
-            Ok::<_, Error>(list.to_vec())
-        };
-        let formats = self
-            .formats
-            .iter()
-            .map(|f| {
-                Format::parse(f).ok_or_else(|| {
-                    let all: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-                    Error::new(format!(
-                        "formats {f}: unknown format (one of {})",
-                        all.join(", ")
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
-        let kinds = self
-            .sources
-            .iter()
-            .map(|k| {
-                SourceKind::parse(k).ok_or_else(|| {
-                    let all: Vec<&str> = SourceKind::ALL.iter().map(|k| k.as_str()).collect();
-                    Error::new(format!(
-                        "sources {k}: unknown source (one of {})",
-                        all.join(", ")
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
-        Ok(Filter {
+        let text = |v: &Option<NumberOrText>| v.as_ref().map(NumberOrText::text);
+        FilterText {
             min_width: self.min_width,
             max_width: self.max_width,
             min_height: self.min_height,
             max_height: self.max_height,
-            min_bytes: size("minBytes", &self.min_bytes)?,
-            max_bytes: size("maxBytes", &self.max_bytes)?,
-            min_aspect: aspect("minAspect", &self.min_aspect)?,
-            max_aspect: aspect("maxAspect", &self.max_aspect)?,
-            formats,
-            include: patterns("include", &self.include)?,
-            exclude: patterns("exclude", &self.exclude)?,
-            allow_domains: domains("allowDomains", &self.allow_domains)?,
-            deny_domains: domains("denyDomains", &self.deny_domains)?,
-            kinds,
-        })
+            min_bytes: text(&self.min_bytes),
+            max_bytes: text(&self.max_bytes),
+            min_aspect: text(&self.min_aspect),
+            max_aspect: text(&self.max_aspect),
+            formats: self.formats.clone(),
+            include: self.include.clone(),
+            exclude: self.exclude.clone(),
+            allow_domains: self.allow_domains.clone(),
+            deny_domains: self.deny_domains.clone(),
+            sources: self.sources.clone(),
+        }
+        .build()
+        .map_err(|e| Error::new(format!("{} {}: {}", e.field.json(), e.value, e.message)))
     }
 }
 
