@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::schema::{
-    self, album_cols, album_from, db_err, image_cols, image_from, job_from, key_cols, key_from,
-    now_secs, to_i64, user_cols, user_from, EXPIRY_CLAIM_SECS,
+    self, album_cols, album_from, bind_image, db_err, image_cols, image_from, job_from, key_cols,
+    key_from, now_secs, to_i64, user_cols, user_from, EXPIRY_CLAIM_SECS,
 };
 use super::{Album, ApiKey, ImageRecord, Job, Repo, RepoError, Usage, User};
 
@@ -218,31 +218,15 @@ impl Repo for PostgresRepo {
     }
 
     async fn insert_image(&self, image: &ImageRecord) -> Result<(), RepoError> {
-        sqlx::query(concat!(
-            "INSERT INTO images (",
-            image_cols!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+        bind_image!(
+            sqlx::query(concat!(
+                "INSERT INTO images (",
+                image_cols!(),
+                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
              $17, $18, $19)"
-        ))
-        .bind(&image.id)
-        .bind(image.user_id)
-        .bind(&image.album_id)
-        .bind(&image.sha256)
-        .bind(&image.ext)
-        .bind(&image.mime)
-        .bind(to_i64(image.size, "size")?)
-        .bind(i64::from(image.width))
-        .bind(i64::from(image.height))
-        .bind(i64::from(image.frames))
-        .bind(&image.title)
-        .bind(&image.description)
-        .bind(image.nsfw)
-        .bind(&image.original_key)
-        .bind(&image.thumb_key)
-        .bind(&image.medium_key)
-        .bind(&image.delete_token_sha256)
-        .bind(image.created_at)
-        .bind(image.expires_at)
+            )),
+            image
+        )
         .execute(&self.pool)
         .await
         .map_err(|e| db_err(&format!("image {}", image.id), e))?;
@@ -312,31 +296,15 @@ impl Repo for PostgresRepo {
     }
 
     async fn update_image(&self, image: &ImageRecord) -> Result<(), RepoError> {
-        let done = sqlx::query(
-            "UPDATE images SET user_id = $2, album_id = $3, sha256 = $4, ext = $5, mime = $6, \
+        let done = bind_image!(
+            sqlx::query(
+                "UPDATE images SET user_id = $2, album_id = $3, sha256 = $4, ext = $5, mime = $6, \
              size = $7, width = $8, height = $9, frames = $10, title = $11, description = $12, \
              nsfw = $13, original_key = $14, thumb_key = $15, medium_key = $16, \
              delete_token_sha256 = $17, created_at = $18, expires_at = $19 WHERE id = $1",
+            ),
+            image
         )
-        .bind(&image.id)
-        .bind(image.user_id)
-        .bind(&image.album_id)
-        .bind(&image.sha256)
-        .bind(&image.ext)
-        .bind(&image.mime)
-        .bind(to_i64(image.size, "size")?)
-        .bind(i64::from(image.width))
-        .bind(i64::from(image.height))
-        .bind(i64::from(image.frames))
-        .bind(&image.title)
-        .bind(&image.description)
-        .bind(image.nsfw)
-        .bind(&image.original_key)
-        .bind(&image.thumb_key)
-        .bind(&image.medium_key)
-        .bind(&image.delete_token_sha256)
-        .bind(image.created_at)
-        .bind(image.expires_at)
         .execute(&self.pool)
         .await
         .map_err(|e| db_err(&format!("image {}", image.id), e))?;

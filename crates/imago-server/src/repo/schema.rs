@@ -48,6 +48,36 @@ macro_rules! image_cols {
 }
 pub(crate) use image_cols;
 
+/// Binds an [`ImageRecord`](super::ImageRecord)'s fields in `image_cols!` order, for the
+/// INSERT and the UPDATE of both backends (`$1..$19` / `?1..?19`). The caller has
+/// `to_i64` in scope and returns `RepoError`.
+macro_rules! bind_image {
+    ($query:expr, $image:expr) => {{
+        let image = $image;
+        $query
+            .bind(&image.id)
+            .bind(image.user_id)
+            .bind(&image.album_id)
+            .bind(&image.sha256)
+            .bind(&image.ext)
+            .bind(&image.mime)
+            .bind(to_i64(image.size, "size")?)
+            .bind(i64::from(image.width))
+            .bind(i64::from(image.height))
+            .bind(i64::from(image.frames))
+            .bind(&image.title)
+            .bind(&image.description)
+            .bind(image.nsfw)
+            .bind(&image.original_key)
+            .bind(&image.thumb_key)
+            .bind(&image.medium_key)
+            .bind(&image.delete_token_sha256)
+            .bind(image.created_at)
+            .bind(image.expires_at)
+    }};
+}
+pub(crate) use bind_image;
+
 macro_rules! user_cols {
     () => {
         "id, name, is_admin, strip_metadata, password_hash, created_at"
