@@ -39,3 +39,6 @@ node --test crates/imago-wasm/js-test/
 
 step "imago serve: the web page in Chromium"
 scripts/e2e-web.sh
+
+step "the browser extension: build, unit tests, Chromium e2e"
+scripts/test-extension.sh

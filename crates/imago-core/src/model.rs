@@ -50,13 +50,20 @@ pub enum SourceKind {
     Link,
     /// `--deep`: an image URL inside an inline script or JSON.
     Script,
+    /// The computed `background-image` of an element or of its `::before`/`::after`, read
+    /// from the live DOM by the browser collector (it sees what scripts and stylesheets set).
+    Background,
+    /// A `<canvas>` exported as PNG by the browser collector (only when asked for).
+    Canvas,
+    /// An image the page already loaded, as the browser's Performance API lists it.
+    Resource,
     /// A candidate handed over by the live-DOM collector of the browser extension.
     Dom,
 }
 
 impl SourceKind {
     /// Every kind, in declaration order (for help texts and parsing).
-    pub const ALL: [SourceKind; 20] = [
+    pub const ALL: [SourceKind; 23] = [
         SourceKind::Img,
         SourceKind::Srcset,
         SourceKind::Picture,
@@ -76,6 +83,9 @@ impl SourceKind {
         SourceKind::JsonLd,
         SourceKind::Link,
         SourceKind::Script,
+        SourceKind::Background,
+        SourceKind::Canvas,
+        SourceKind::Resource,
         SourceKind::Dom,
     ];
 
@@ -101,6 +111,9 @@ impl SourceKind {
             SourceKind::JsonLd => "json-ld",
             SourceKind::Link => "link",
             SourceKind::Script => "script",
+            SourceKind::Background => "background",
+            SourceKind::Canvas => "canvas",
+            SourceKind::Resource => "resource",
             SourceKind::Dom => "dom",
         }
     }

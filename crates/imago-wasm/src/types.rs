@@ -11,7 +11,8 @@ pub const TYPESCRIPT: &str = r#"
 export type SourceKind =
   | "img" | "srcset" | "picture" | "input" | "poster" | "svg" | "embed" | "lazy"
   | "noscript" | "css-inline" | "css-style" | "css-linked" | "open-graph" | "twitter"
-  | "image-src" | "icon" | "json-ld" | "link" | "script" | "dom";
+  | "image-src" | "icon" | "json-ld" | "link" | "script" | "background" | "canvas"
+  | "resource" | "dom";
 
 /** An image format as probed (and as `formats` of a filter names it). */
 export type Format =

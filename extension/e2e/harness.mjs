@@ -1,0 +1,77 @@
+// Starts what an end-to-end test needs: a static server on 127.0.0.1 for the test pages
+// (e2e/pages/) and Debian's Chromium with the built extension (dist/) loaded, through
+// playwright-core (no browser download). Every test gets a fresh profile.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const dist = path.resolve(here, '../dist');
+export const pages = path.join(here, 'pages');
+
+const types = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+  '.png': 'image/png', '.jpg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp', '.svg': 'image/svg+xml',
+};
+
+/** Serves `dir` on 127.0.0.1 (port 0). `routes` may answer paths itself: (req, res) => bool. */
+export async function serveStatic(dir = pages, routes = () => false) {
+  const server = http.createServer((req, res) => {
+    if (routes(req, res)) return;
+    const url = new URL(req.url ?? '/', 'http://x');
+    const file = path.join(dir, path.normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, ''));
+    if (!file.startsWith(dir) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Chromium with the unpacked extension; returns the context, the extension's id and a
+ * `downloads` folder the browser saves into without asking. */
+export async function launch({ locale = 'en-US' } = {}) {
+  if (!fs.existsSync(path.join(dist, 'manifest.json'))) {
+    throw new Error(`${dist} is not built: run \`npm run build\` in extension/`);
+  }
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'imago-ext-profile-'));
+  const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'imago-ext-downloads-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    locale,
+    acceptDownloads: true,
+    downloadsPath: downloads,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--lang=${locale}`,
+      `--disable-extensions-except=${dist}`,
+      `--load-extension=${dist}`,
+    ],
+  });
+  let [worker] = context.serviceWorkers();
+  worker ??= await context.waitForEvent('serviceworker', { timeout: 15000 });
+  const extensionId = new URL(worker.url()).host;
+  const close = async () => {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, worker, extensionId, downloads, close };
+}
+
+/** The id Chrome gave `page`'s tab, asked from the service worker. */
+export async function tabIdOf(worker, page) {
+  const url = page.url();
+  return worker.evaluate(async (u) => {
+    const tabs = await chrome.tabs.query({});
+    return tabs.find((t) => t.url === u)?.id ?? -1;
+  }, url);
+}

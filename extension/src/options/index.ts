@@ -1,0 +1,4 @@
+// The options page. MINIMAL FIRST VERSION: localized text only.
+import { localize } from '../shared/i18n.ts';
+
+localize();

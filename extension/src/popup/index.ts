@@ -1,0 +1,4 @@
+// The popup. MINIMAL FIRST VERSION: localized text only.
+import { localize } from '../shared/i18n.ts';
+
+localize();

@@ -1,0 +1,38 @@
+// What the collector reports: the core's own Candidate, so the grid merges the live DOM's
+// finds with the same `merge` the command line uses.
+import type { Candidate } from 'imago-wasm';
+
+export type { Candidate };
+
+/** How to collect (the grid's "auto-scroll" checkbox, `imago grab --render`). */
+export interface CollectOptions {
+  /** Scroll to the end in steps so lazy loaders fire, then collect again. */
+  autoScroll?: boolean;
+  /** Upper bound of the whole scroll, in milliseconds (default 8000). */
+  scrollTimeMs?: number;
+  /** Export `<canvas>` elements as PNG `data:` URLs (off by default: it can be slow). */
+  canvas?: boolean;
+}
+
+/** One frame's report (the top document includes its same-origin frames). */
+export interface CollectResult {
+  /** `location.href` of the document that ran the collector. */
+  pageUrl: string;
+  title: string;
+  candidates: Candidate[];
+  /** How many same-origin frames were walked besides the document itself. */
+  frames: number;
+  /** Whether auto-scroll ran (and how far it got, in CSS pixels). */
+  scrolled: boolean;
+  scrolledTo?: number;
+}
+
+/** What `collector.js` defines on `globalThis` (its only global). */
+export interface ImagoCollector {
+  collect(options?: CollectOptions): Promise<CollectResult>;
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var imagoCollector: ImagoCollector | undefined;
+}
