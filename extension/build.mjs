@@ -28,7 +28,23 @@ fs.copyFileSync(path.join(dist, 'collector.js'), path.join(root, 'generated/coll
 for (const f of fs.readdirSync(path.join(root, 'static'))) {
   fs.copyFileSync(path.join(root, 'static', f), path.join(dist, f));
 }
-fs.cpSync(path.join(root, '_locales'), path.join(dist, '_locales'), { recursive: true });
+// locales/<lang>/<surface>.json are merged into _locales/<lang>/messages.json, so each
+// surface keeps its own strings; a key defined twice is a build error, not a silent win.
+for (const lang of fs.readdirSync(path.join(root, 'locales'))) {
+  const merged = {};
+  for (const f of fs.readdirSync(path.join(root, 'locales', lang)).sort()) {
+    const part = JSON.parse(fs.readFileSync(path.join(root, 'locales', lang, f), 'utf8'));
+    for (const [k, v] of Object.entries(part)) {
+      if (k in merged) {
+        console.error(`build: locales/${lang}/${f}: "${k}" is already defined by another file`);
+        process.exit(2);
+      }
+      merged[k] = v;
+    }
+  }
+  fs.mkdirSync(path.join(dist, '_locales', lang), { recursive: true });
+  fs.writeFileSync(path.join(dist, '_locales', lang, 'messages.json'), JSON.stringify(merged, null, 1));
+}
 fs.copyFileSync(path.join(root, 'manifest.json'), path.join(dist, 'manifest.json'));
 fs.copyFileSync(wasmFile, path.join(dist, 'wasm/imago_wasm_bg.wasm'));
 
