@@ -1,7 +1,15 @@
-// The service worker: opens the grid for a tab, runs the collector in the tab's frames and
-// answers the pages' typed requests.
+// The service worker: opens the grid for a tab, runs the collector in the tab's frames,
+// keeps the context menus in step with the settings and answers the pages' typed requests.
 import { serve } from '../shared/messages.ts';
-import type { CollectResult } from '../shared/collect.ts';
+import type { CollectOptions, CollectResult } from '../shared/collect.ts';
+import { t } from '../shared/i18n.ts';
+import { loadSettings, onSettingsChanged, type Settings } from '../shared/settings.ts';
+import './api.ts';
+import { downloadTabs } from './all-tabs.ts';
+import { isClickMode, setClickMode, watchClickTabs } from './click-mode.ts';
+import { saveImage, search, uploadOne } from './image-actions.ts';
+import { installMenus, menuEntries, SEARCH_PREFIX } from './menus.ts';
+import { screenshot } from './screenshot.ts';
 
 /** Opens `grid.html?tab=<id>` for a tab, next to it. */
 async function openGrid(tab: chrome.tabs.Tab): Promise<void> {
@@ -13,16 +21,69 @@ async function openGrid(tab: chrome.tabs.Tab): Promise<void> {
   });
 }
 
+async function collect({ tabId, options }: { tabId: number; options?: CollectOptions }): Promise<CollectResult[]> {
+  await chrome.scripting.executeScript({ target: { tabId, allFrames: true }, files: ['collector.js'] });
+  const results = await chrome.scripting.executeScript({
+    target: { tabId, allFrames: true },
+    func: (opts) => globalThis.imagoCollector?.collect(opts),
+    args: [options ?? {}],
+  });
+  return results.map((r) => r.result as CollectResult | undefined).filter((r): r is CollectResult => !!r);
+}
+
+/** Applies the settings that shape the browser UI: the menus and the toolbar button. */
+async function applySettings(s: Settings): Promise<void> {
+  await chrome.action.setPopup({ popup: s.toolbarButton === 'popup' ? 'popup.html' : '' });
+  await installMenus(menuEntries(s, t));
+}
+
 chrome.action.onClicked.addListener((tab) => void openGrid(tab));
 
+chrome.commands.onCommand.addListener((command, tab) => {
+  if (command !== 'open-grid') return;
+  void (async () => {
+    const target = tab ?? (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0];
+    if (target) await openGrid(target);
+  })();
+});
+
+/** The "all tabs" page: the popup's tab picker, opened as a page from a menu. */
+function openTabPicker(): Promise<chrome.tabs.Tab> {
+  return chrome.tabs.create({ url: chrome.runtime.getURL('popup.html?view=tabs') });
+}
+
+chrome.contextMenus.onClicked.addListener((info, tab) => {
+  const id = String(info.menuItemId);
+  const src = info.srcUrl ?? '';
+  const image = { url: src, pageUrl: info.pageUrl ?? tab?.url ?? '', ...(tab?.title ? { title: tab.title } : {}) };
+  const report = (p: Promise<unknown>) => p.catch((e: unknown) => console.warn('imago:', id, e));
+  if (id === 'download') report(saveImage(image, false));
+  else if (id === 'download-original') report(saveImage(image, true));
+  else if (id === 'upload') report(uploadOne(src));
+  else if (id.startsWith(SEARCH_PREFIX)) report(search(id.slice(SEARCH_PREFIX.length), src, tab));
+  else if (id === 'all-tabs') report(openTabPicker());
+  else if (id === 'shot-visible' && tab?.id !== undefined) report(screenshot(tab.id, false, false));
+  else if (id === 'shot-region' && tab?.id !== undefined) report(screenshot(tab.id, true, false));
+  else if (id === 'click-mode' && tab?.id !== undefined) report(setClickMode(tab.id));
+});
+
+watchClickTabs();
+void loadSettings().then(applySettings);
+onSettingsChanged((s) => void applySettings(s));
+
 serve({
-  async collect({ tabId, options }) {
-    await chrome.scripting.executeScript({ target: { tabId, allFrames: true }, files: ['collector.js'] });
-    const results = await chrome.scripting.executeScript({
-      target: { tabId, allFrames: true },
-      func: (opts) => globalThis.imagoCollector?.collect(opts),
-      args: [options ?? {}],
-    });
-    return results.map((r) => r.result as CollectResult | undefined).filter((r): r is CollectResult => !!r);
+  collect,
+  async openGrid({ tabId }) {
+    await openGrid(await chrome.tabs.get(tabId));
+    return null;
   },
+  clickMode: ({ tabId, on }) => setClickMode(tabId, on),
+  clickModeState: ({ tabId }) => isClickMode(tabId),
+  async clickSave({ url, alt }, sender) {
+    const tab = sender.tab;
+    if (!tab?.id || !(await isClickMode(tab.id))) return { ok: false, error: 'click-to-download is off in this tab' };
+    return saveImage({ url, pageUrl: sender.url ?? tab.url ?? '', ...(tab.title ? { title: tab.title } : {}), ...(alt ? { alt } : {}) }, false);
+  },
+  screenshot: ({ tabId, region, upload }) => screenshot(tabId, region, upload),
+  downloadTabs: ({ tabIds }) => downloadTabs(tabIds, collect),
 });

@@ -1,0 +1,104 @@
+// The optional desktop helper (`imago native-host`, Chrome native messaging). The
+// extension works fully without it; with it, a selection can be saved anywhere on disk by
+// the engine (archive, conversions). Only used after the user grants the optional
+// `nativeMessaging` permission on the options page.
+
+/** The host name `imago native-host --install` registers. */
+export const NATIVE_HOST = 'dev.imago.host';
+
+/** One file to save: `filename` is relative to `folder`. */
+export interface NativeItem {
+  url: string;
+  filename: string;
+}
+
+export type NativeRequest = { type: 'ping' } | { type: 'save'; items: NativeItem[]; folder: string };
+
+/** Per-item outcome of a `save`. `skipped`: the download archive already held it. */
+export interface NativeResult {
+  url: string;
+  ok: boolean;
+  path?: string;
+  error?: string;
+  skipped?: boolean;
+}
+
+export type NativeReply =
+  | { type: 'pong'; version: string }
+  | { type: 'saved'; results: NativeResult[] }
+  | { type: 'error'; message: string };
+
+/** Reads the host's answer; anything else becomes an `error` reply naming what came. */
+export function parseReply(raw: unknown): NativeReply {
+  if (typeof raw !== 'object' || raw === null) return { type: 'error', message: `the helper answered ${JSON.stringify(raw)}` };
+  const r = raw as Record<string, unknown>;
+  if (r.type === 'pong') return { type: 'pong', version: typeof r.version === 'string' ? r.version : '?' };
+  if (r.type === 'error') return { type: 'error', message: typeof r.message === 'string' ? r.message : 'unknown error' };
+  if (r.type === 'saved' && Array.isArray(r.results)) {
+    const results: NativeResult[] = [];
+    for (const x of r.results) {
+      if (typeof x !== 'object' || x === null) continue;
+      const o = x as Record<string, unknown>;
+      if (typeof o.url !== 'string' || typeof o.ok !== 'boolean') continue;
+      const res: NativeResult = { url: o.url, ok: o.ok };
+      if (typeof o.path === 'string') res.path = o.path;
+      if (typeof o.error === 'string') res.error = o.error;
+      if (o.skipped === true) res.skipped = true;
+      results.push(res);
+    }
+    return { type: 'saved', results };
+  }
+  return { type: 'error', message: `unexpected answer from the helper: ${JSON.stringify(raw).slice(0, 200)}` };
+}
+
+/** One outcome per requested item, in request order: items the host did not report on
+ * count as failed (a partial answer must not look like success). */
+export function outcomes(items: NativeItem[], reply: NativeReply): NativeResult[] {
+  if (reply.type === 'error') return items.map((i) => ({ url: i.url, ok: false, error: reply.message }));
+  if (reply.type !== 'saved') return items.map((i) => ({ url: i.url, ok: false, error: 'the helper did not save' }));
+  const pending = [...reply.results];
+  return items.map((i) => {
+    const k = pending.findIndex((r) => r.url === i.url);
+    if (k < 0) return { url: i.url, ok: false, error: 'the helper did not report this item' };
+    const [r] = pending.splice(k, 1);
+    return r ?? { url: i.url, ok: false, error: 'the helper did not report this item' };
+  });
+}
+
+/** Whether the user granted the optional permission. */
+export function nativeAllowed(): Promise<boolean> {
+  return chrome.permissions.contains({ permissions: ['nativeMessaging'] });
+}
+
+/** Asks for the permission (must run in a click handler of an extension page). */
+export function allowNative(): Promise<boolean> {
+  return chrome.permissions.request({ permissions: ['nativeMessaging'] });
+}
+
+/** Sends one request over a fresh port and waits for one answer (or the port's error:
+ * the host is not installed, it crashed...), at most `timeoutMs`. */
+export function nativeCall(req: NativeRequest, timeoutMs = 120_000): Promise<NativeReply> {
+  return new Promise((resolve) => {
+    let port: chrome.runtime.Port;
+    try {
+      port = chrome.runtime.connectNative(NATIVE_HOST);
+    } catch (e) {
+      resolve({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+      return;
+    }
+    let done = false;
+    const finish = (r: NativeReply) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      port.disconnect();
+      resolve(r);
+    };
+    const timer = setTimeout(() => finish({ type: 'error', message: `no answer from ${NATIVE_HOST} in ${timeoutMs} ms` }), timeoutMs);
+    port.onMessage.addListener((msg: unknown) => finish(parseReply(msg)));
+    port.onDisconnect.addListener(() =>
+      finish({ type: 'error', message: chrome.runtime.lastError?.message ?? `${NATIVE_HOST} closed the connection` }),
+    );
+    port.postMessage(req);
+  });
+}
