@@ -1,0 +1,55 @@
+// The options page: "test connection" asks the server's /healthz, a server and templates
+// are saved to chrome.storage.local, and a rule with an error is shown with its line
+// (and nothing is saved while it is wrong).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, serveStatic } from './harness.mjs';
+
+const stored = (worker) => worker.evaluate(() => chrome.storage.local.get('settings').then((g) => g.settings));
+
+test('options: server, templates and a rule error with its line', async (t) => {
+  let healthz = 0;
+  const server = await serveStatic(undefined, (req, res) => {
+    if (req.url !== '/healthz') return false;
+    healthz += 1;
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    return true;
+  });
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.close(); });
+
+  const page = await browser.context.newPage();
+  await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+  await page.waitForSelector('#engines li');
+  await page.fill('#server-url', `${server.origin}/`);
+  await page.fill('#server-key', 'secret-key');
+  await page.click('#server-test');
+  await page.waitForSelector('#server-result.ok');
+  assert.equal(healthz, 1, 'the test asked /healthz once');
+
+  await page.fill('#folder-template', 'pics/{host}');
+  await page.waitForFunction(() => document.getElementById('name-preview')?.textContent === 'pics/example.com/cat.jpg');
+  await page.click('#save');
+  await page.waitForSelector('#status.ok');
+  const saved = await stored(browser.worker);
+  assert.deepEqual(saved.server, { url: server.origin, key: 'secret-key' }, 'stored without the trailing slash');
+  assert.equal(saved.folderTemplate, 'pics/{host}');
+  assert.equal(saved.version, 1);
+
+  // Line 1 is a comment, line 2 is not TOML.
+  await page.fill('#hd-rules', '# my rules\nthis is not = = toml\n');
+  await page.click('#save');
+  await page.waitForSelector('#status.error');
+  const err = page.locator('#rules-error');
+  assert.equal(await err.getAttribute('data-line'), '2');
+  assert.equal(await err.getAttribute('data-origin'), 'hd-rules');
+  assert.match(await err.textContent(), /HD rules, line 2/);
+  assert.equal((await stored(browser.worker)).hdRules, '', 'the wrong rules were not saved');
+
+  // Fixed, it saves.
+  await page.fill('#hd-rules', '# my rules\n');
+  await page.click('#save');
+  await page.waitForSelector('#status.ok');
+  assert.equal((await stored(browser.worker)).hdRules, '# my rules\n');
+  assert.equal(await err.textContent(), '');
+});
