@@ -74,3 +74,31 @@ export function pngSize(file) {
   if (b.toString('latin1', 1, 4) !== 'PNG') throw new Error(`${file} is not a PNG`);
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
 }
+
+/** A real `imago serve` (crates/imago-server/examples/serve_for_e2e.rs: SQLite and a
+ * temporary folder, one user) on 127.0.0.1; `{url, key, close}`. */
+export async function startServe() {
+  const { spawn } = await import('node:child_process');
+  const bin = path.resolve(path.dirname(dist), '../target/debug/examples/serve_for_e2e');
+  if (!fs.existsSync(bin)) {
+    throw new Error(`${bin} is missing: cargo build -p imago-server --example serve_for_e2e`);
+  }
+  const child = spawn(bin, [], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(buf.slice(0, nl));
+    });
+    child.on('exit', (code) => reject(new Error(`serve_for_e2e exited with ${code} before printing its address`)));
+  });
+  const { url, key } = JSON.parse(line);
+  const close = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.on('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { url, key, close };
+}

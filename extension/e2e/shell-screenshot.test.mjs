@@ -3,9 +3,10 @@
 // lands as a PNG of the dragged size.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { serveStatic, tabIdOf } from './harness.mjs';
-import { filesUnder, launchSaving, pngSize, until } from './shell-harness.mjs';
+import { filesUnder, launchSaving, pngSize, startServe, until } from './shell-harness.mjs';
 
 const shots = (dir) => filesUnder(dir).filter((f) => /^imago\/127\.0\.0\.1\/screenshot-\d{8}-\d{6}( \(\d+\))?\.png$/.test(f));
 
@@ -44,4 +45,31 @@ test('screenshots of the visible area and of a dragged region', async (t) => {
     width: Math.round(200 * view.dpr),
     height: Math.round(100 * view.dpr),
   });
+});
+
+test('a screenshot uploaded to imago serve instead of saved', async (t) => {
+  const site = await serveStatic();
+  const serve = await startServe();
+  const browser = await launchSaving();
+  t.after(async () => { await browser.close(); await site.close(); await serve.close(); });
+  await browser.worker.evaluate(
+    (server) => chrome.storage.local.set({ settings: { version: 1, server } }),
+    { url: serve.url, key: serve.key },
+  );
+
+  const page = await browser.context.newPage();
+  await page.goto(`${site.origin}/shell/tall.html`);
+  const tabId = await tabIdOf(browser.worker, page);
+  const view = await page.evaluate(() => ({ w: innerWidth, h: innerHeight, dpr: devicePixelRatio }));
+
+  const popup = await browser.context.newPage();
+  await popup.goto(`chrome-extension://${browser.extensionId}/popup.html?tab=${tabId}`);
+  await popup.check('#shot-upload');
+  await popup.click('#shot-visible');
+  await popup.waitForFunction((origin) => document.getElementById('status')?.textContent?.startsWith(origin), serve.url);
+  const hostedUrl = await popup.textContent('#status');
+  const file = path.join(browser.downloads, 'hosted.png');
+  fs.writeFileSync(file, Buffer.from(await (await fetch(hostedUrl)).arrayBuffer()));
+  assert.deepEqual(pngSize(file), { width: Math.round(view.w * view.dpr), height: Math.round(view.h * view.dpr) });
+  assert.deepEqual(shots(browser.downloads), [], 'nothing was saved to the download folder');
 });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { distinctTitles, perTabFolder } from '../src/background/all-tabs.ts';
-import { originalUrl } from '../src/background/image-actions.ts';
+import { firstExisting, originalCandidates } from '../src/background/image-actions.ts';
 import { cropBox, shotName } from '../src/background/screenshot.ts';
 import { today } from '../src/background/save.ts';
 
@@ -31,15 +31,25 @@ test('all tabs: same titles get a number, empty ones a name', () => {
   assert.deepEqual(distinctTitles(['Shop', 'Blog', 'Shop', ' ', 'Shop']), ['Shop', 'Blog', 'Shop (2)', 'tab', 'Shop (3)']);
 });
 
-test('original size: the first HD candidate, else the URL itself', () => {
+test('original size: the HD candidates, user rules first', () => {
   // The built-in twitter rule (see hdCandidates in crates/imago-wasm/README.md).
-  assert.equal(originalUrl('https://pbs.twimg.com/media/abc.jpg?name=small', core.hdCandidates, ''), 'https://pbs.twimg.com/media/abc.jpg?name=orig');
-  assert.equal(originalUrl('http://127.0.0.1/img/red.png', core.hdCandidates, ''), 'http://127.0.0.1/img/red.png');
+  assert.equal(originalCandidates('https://pbs.twimg.com/media/abc.jpg?name=small', core.hdCandidates, '')[0], 'https://pbs.twimg.com/media/abc.jpg?name=orig');
+  assert.deepEqual(originalCandidates('http://127.0.0.1/img/red.png', core.hdCandidates, ''), []);
+  const mine = "[[rule]]\nname = 'mine'\nhosts = ['127.0.0.1']\npattern = '/thumb/'\nreplace = ['/big/', '/']\n";
+  assert.deepEqual(originalCandidates('http://127.0.0.1/thumb/a.png', core.hdCandidates, mine), ['http://127.0.0.1/big/a.png', 'http://127.0.0.1/a.png']);
   // Broken user rules fall back to the built-in ones instead of failing the download.
   assert.equal(
-    originalUrl('https://pbs.twimg.com/media/abc.jpg?name=small', core.hdCandidates, 'not = = toml'),
+    originalCandidates('https://pbs.twimg.com/media/abc.jpg?name=small', core.hdCandidates, 'not = = toml')[0],
     'https://pbs.twimg.com/media/abc.jpg?name=orig',
   );
+});
+
+test('original size: the first candidate that exists, else the URL', async () => {
+  const have = new Set(['http://h/b.png', 'http://h/c.png']);
+  const exists = async (u: string) => have.has(u);
+  assert.equal(await firstExisting(['http://h/a.png', 'http://h/b.png', 'http://h/c.png'], 'http://h/t.png', exists), 'http://h/b.png');
+  assert.equal(await firstExisting(['http://h/a.png'], 'http://h/t.png', exists), 'http://h/t.png');
+  assert.equal(await firstExisting([], 'http://h/t.png', exists), 'http://h/t.png');
 });
 
 test('screenshot names and dates', () => {

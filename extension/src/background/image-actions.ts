@@ -17,20 +17,43 @@ export interface ImageContext {
   alt?: string;
 }
 
-/** The original-size address of `url`: the HD rules' first candidate (built-in rules plus
- * the user's), or `url` itself when no rule applies or the user's rules do not load. */
-export function originalUrl(url: string, hdCandidates: (u: string, rules?: string | null) => { url: string }[], userRules: string): string {
+/** The original-size candidates of `url`, best first: the HD rules' (the user's rules, then
+ * the built-in ones); when the user's rules do not load, the built-in ones alone. */
+export function originalCandidates(
+  url: string,
+  hdCandidates: (u: string, rules?: string | null) => { url: string }[],
+  userRules: string,
+): string[] {
   try {
-    return hdCandidates(url, userRules || null)[0]?.url ?? url;
+    return hdCandidates(url, userRules || null).map((c) => c.url);
   } catch {
-    return hdCandidates(url, null)[0]?.url ?? url;
+    return hdCandidates(url, null).map((c) => c.url);
+  }
+}
+
+/** The first candidate `exists` confirms, else `url` itself (a rule may guess an address
+ * the site does not have: fall back rather than save an error page). */
+export async function firstExisting(candidates: string[], url: string, exists: (u: string) => Promise<boolean>): Promise<string> {
+  for (const c of candidates) {
+    if (c !== url && (await exists(c))) return c;
+  }
+  return url;
+}
+
+/** Whether `u` answers a HEAD with 2xx (or says it does not do HEAD: then try it anyway). */
+async function answers(u: string): Promise<boolean> {
+  try {
+    const res = await fetch(u, { method: 'HEAD', credentials: 'include' });
+    return res.ok || res.status === 405 || res.status === 501;
+  } catch {
+    return false;
   }
 }
 
 export async function saveImage(img: ImageContext, original: boolean): Promise<SaveOutcome> {
   const settings = await loadSettings();
   let url = img.url;
-  if (original) url = originalUrl(url, (await loadCore()).hdCandidates, settings.hdRules);
+  if (original) url = await firstExisting(originalCandidates(url, (await loadCore()).hdCandidates, settings.hdRules), url, answers);
   const item: NameItem = { url, pageUrl: img.pageUrl };
   if (img.title) item.title = img.title;
   if (img.alt) item.alt = img.alt;
@@ -42,9 +65,12 @@ export async function saveImage(img: ImageContext, original: boolean): Promise<S
 export async function uploadOne(url: string): Promise<SaveOutcome> {
   const settings = await loadSettings();
   if (!settings.server) return { ok: false, error: t('errorNoServer') };
-  // The server fetches a URL source itself; a page-only image (blob:, data:) is sent as bytes.
-  const source = /^https?:/i.test(url) ? url : await (await fetch(url)).blob();
-  const up = await uploadImage(source, settings.server);
+  // The bytes are fetched here, with the user's cookies for the page's site, and sent as a
+  // file: a URL source would make the server fetch it, which fails for images behind a
+  // login and for hosts the server's SSRF guard refuses (a local network).
+  const res = await fetch(url, { credentials: 'include' });
+  if (!res.ok) return { ok: false, error: `${url}: HTTP ${res.status}` };
+  const up = await uploadImage(await res.blob(), settings.server);
   return up.ok ? { ok: true, ...(up.url ? { url: up.url } : {}) } : { ok: false, error: up.error ?? 'upload failed' };
 }
 

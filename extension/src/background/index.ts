@@ -8,6 +8,7 @@ import './api.ts';
 import { downloadTabs } from './all-tabs.ts';
 import { isClickMode, setClickMode, watchClickTabs } from './click-mode.ts';
 import { saveImage, search, uploadOne } from './image-actions.ts';
+import { handoffImage } from './injected.ts';
 import { installMenus, menuEntries, SEARCH_PREFIX } from './menus.ts';
 import { screenshot } from './screenshot.ts';
 
@@ -52,20 +53,34 @@ function openTabPicker(): Promise<chrome.tabs.Tab> {
   return chrome.tabs.create({ url: chrome.runtime.getURL('popup.html?view=tabs') });
 }
 
-chrome.contextMenus.onClicked.addListener((info, tab) => {
+/** What a context menu entry does (see menus.ts for the entries). */
+function onMenuClick(info: chrome.contextMenus.OnClickData, tab?: chrome.tabs.Tab): Promise<unknown> {
   const id = String(info.menuItemId);
   const src = info.srcUrl ?? '';
   const image = { url: src, pageUrl: info.pageUrl ?? tab?.url ?? '', ...(tab?.title ? { title: tab.title } : {}) };
-  const report = (p: Promise<unknown>) => p.catch((e: unknown) => console.warn('imago:', id, e));
-  if (id === 'download') report(saveImage(image, false));
-  else if (id === 'download-original') report(saveImage(image, true));
-  else if (id === 'upload') report(uploadOne(src));
-  else if (id.startsWith(SEARCH_PREFIX)) report(search(id.slice(SEARCH_PREFIX.length), src, tab));
-  else if (id === 'all-tabs') report(openTabPicker());
-  else if (id === 'shot-visible' && tab?.id !== undefined) report(screenshot(tab.id, false, false));
-  else if (id === 'shot-region' && tab?.id !== undefined) report(screenshot(tab.id, true, false));
-  else if (id === 'click-mode' && tab?.id !== undefined) report(setClickMode(tab.id));
+  if (id === 'download') return saveImage(image, false);
+  if (id === 'download-original') return saveImage(image, true);
+  if (id === 'upload') return uploadOne(src);
+  if (id.startsWith(SEARCH_PREFIX)) return search(id.slice(SEARCH_PREFIX.length), src, tab);
+  if (id === 'all-tabs') return openTabPicker();
+  if (tab?.id === undefined) return Promise.resolve(null);
+  if (id === 'shot-visible') return screenshot(tab.id, false, false);
+  if (id === 'shot-region') return screenshot(tab.id, true, false);
+  if (id === 'click-mode') return setClickMode(tab.id);
+  return Promise.resolve(null);
+}
+
+chrome.contextMenus.onClicked.addListener((info, tab) => {
+  onMenuClick(info, tab).catch((e: unknown) => console.warn('imago: menu', info.menuItemId, e));
 });
+
+declare global {
+  /** For the end-to-end tests (a headless browser cannot open a context menu) and for
+   * debugging from the service worker's console: what a menu click would do. */
+  // eslint-disable-next-line no-var
+  var imagoShell: { menuClick: typeof onMenuClick; handoffImage: typeof handoffImage } | undefined;
+}
+globalThis.imagoShell = { menuClick: onMenuClick, handoffImage };
 
 watchClickTabs();
 void loadSettings().then(applySettings);
