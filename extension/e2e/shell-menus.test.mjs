@@ -54,4 +54,23 @@ test('context menu entries follow the settings', async (t) => {
   assert.ok(!(await exists(worker, 'search:bing')), 'a disabled engine has no entry');
   const titles = second.filter((m) => m.parentId === 'search').map((m) => m.title);
   assert.deepEqual(titles, ['TinEye', 'Taobao', 'Google Lens', 'Yandex', 'On my imago server']);
+
+  // The grid's keyboard command is declared with its default key.
+  const commands = await worker.evaluate(() => chrome.commands.getAll());
+  const openGrid = commands.find((c) => c.name === 'open-grid');
+  assert.equal(openGrid?.shortcut, 'Alt+Shift+I');
+});
+
+test('the toolbar button opens the grid, or the popup when the user chose it', async (t) => {
+  const browser = await launch();
+  t.after(() => browser.close());
+  const { worker } = browser;
+  await until(() => worker.evaluate(() => globalThis.imagoMenus), 'the background to start');
+  assert.equal(await worker.evaluate(() => chrome.action.getPopup({})), '', 'no popup: a click opens the grid');
+  await worker.evaluate(() => chrome.storage.local.set({ settings: { version: 1, toolbarButton: 'popup' } }));
+  const popup = await until(
+    () => worker.evaluate(() => chrome.action.getPopup({})),
+    'the popup to be set',
+  );
+  assert.equal(popup, `chrome-extension://${browser.extensionId}/popup.html`);
 });

@@ -102,3 +102,10 @@ export function nativeCall(req: NativeRequest, timeoutMs = 120_000): Promise<Nat
     port.postMessage(req);
   });
 }
+
+/** Saves `items` into `folder` (any folder on disk) through the desktop helper: one
+ * outcome per item, in order; when the helper is missing, every item fails with why. */
+export async function nativeSave(items: NativeItem[], folder: string): Promise<NativeResult[]> {
+  if (!(await nativeAllowed())) return outcomes(items, { type: 'error', message: 'the desktop helper is not allowed (options page)' });
+  return outcomes(items, await nativeCall({ type: 'save', items, folder }));
+}
