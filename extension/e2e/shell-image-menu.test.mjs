@@ -65,9 +65,19 @@ test('image menu: download, original size, upload, hand-over', async (t) => {
   const hosted = Buffer.from(await (await fetch(up.url)).arrayBuffer());
   const local = path.join(browser.downloads, 'hosted.png');
   fs.writeFileSync(local, hosted);
-  const want = path.join(browser.downloads, 'want.png');
-  fs.writeFileSync(want, red);
-  assert.deepEqual(pngSize(local), pngSize(want), 'the hosted image has the size of the original');
+  const wanted = path.join(browser.downloads, 'want.png');
+  fs.writeFileSync(wanted, red);
+  assert.deepEqual(pngSize(local), pngSize(wanted), 'the hosted image has the size of the original');
+
+  // Search on my imago server: a new tab at {server}/search?url=<encoded image URL>.
+  const img = `${site.origin}/img/red.png?a=1&b=2`;
+  await menuClick(browser, tabId, 'search:imago-server', img, pageUrl);
+  const want = `${serve.url}/search?url=${encodeURIComponent(img)}`;
+  const opened = await until(
+    () => browser.worker.evaluate(async (u) => (await chrome.tabs.query({})).some((t) => (t.pendingUrl ?? t.url) === u), want),
+    'the search tab',
+  );
+  assert.ok(opened);
 
   // Hand-over to a page-only engine: the file lands in the page's file input and the
   // banner is there.

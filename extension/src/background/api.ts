@@ -33,6 +33,9 @@ declare module '../shared/messages.ts' {
     clickSave: { req: { url: string; alt?: string }; res: SaveOutcome };
     /** Screenshot of the tab's visible area or of a region the user drags, then download or upload. */
     screenshot: { req: { tabId: number; region: boolean; upload: boolean }; res: SaveOutcome };
+    /** Searches an image on one engine (an id of engines.ts, or `imago-server`) in a new tab
+     * next to `tabId`; a page-only engine gets the file handed over on its page. */
+    searchImage: { req: { engineId: string; imageUrl: string; tabId?: number }; res: null };
     /** Downloads the images of each tab into its own folder. */
     downloadTabs: { req: { tabIds: number[] }; res: TabOutcome[] };
   }

@@ -101,4 +101,8 @@ serve({
   },
   screenshot: ({ tabId, region, upload }) => screenshot(tabId, region, upload),
   downloadTabs: ({ tabIds }) => downloadTabs(tabIds, collect),
+  async searchImage({ engineId, imageUrl, tabId }) {
+    await search(engineId, imageUrl, tabId === undefined ? undefined : await chrome.tabs.get(tabId));
+    return null;
+  },
 });

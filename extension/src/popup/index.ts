@@ -46,6 +46,10 @@ async function main(): Promise<void> {
     await call('openGrid', { tabId });
     window.close();
   }));
+  $('options').addEventListener('click', (e) => {
+    e.preventDefault();
+    void chrome.runtime.openOptionsPage();
+  });
   $('show-tabs').addEventListener('click', action(() => showTabs()));
   const shot = (region: boolean) =>
     action(async () => {
