@@ -3,6 +3,9 @@
 // (and nothing is saved while it is wrong).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { launch, serveStatic } from './harness.mjs';
 
 const stored = (worker) => worker.evaluate(() => chrome.storage.local.get('settings').then((g) => g.settings));
@@ -52,4 +55,20 @@ test('options: server, templates and a rule error with its line', async (t) => {
   await page.waitForSelector('#status.ok');
   assert.equal((await stored(browser.worker)).hdRules, '# my rules\n');
   assert.equal(await err.textContent(), '');
+
+  // Export, then import the file back after clearing the text.
+  await page.fill('#site-rules', '# site\n');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#rules-export')]);
+  assert.equal(download.suggestedFilename(), 'imago-rules.json');
+  const exported = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  assert.deepEqual(exported, { imago: 'rules', version: 1, hdRules: '# my rules\n', siteRules: '# site\n' });
+  await page.fill('#hd-rules', '');
+  await page.fill('#site-rules', '');
+  const file = path.join(os.tmpdir(), `imago-rules-${process.pid}.json`);
+  fs.writeFileSync(file, JSON.stringify({ hdRules: '# imported\n', siteRules: '[broken\n' }));
+  t.after(() => fs.rmSync(file, { force: true }));
+  await page.setInputFiles('#rules-import', file);
+  await page.waitForFunction(() => document.getElementById('hd-rules').value === '# imported\n');
+  // The imported site rules are wrong on line 1: shown at once.
+  await page.waitForSelector('#rules-error[data-line="1"][data-origin="site-rules"]');
 });

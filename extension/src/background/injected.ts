@@ -15,6 +15,8 @@ export function clickerOn(): void {
       if (node instanceof HTMLImageElement && (node.currentSrc || node.src)) {
         return { url: node.currentSrc || node.src, alt: node.alt, el: node };
       }
+      // A page background is not "the image clicked": clicks on text would save it.
+      if (node === document.body || node === document.documentElement) break;
       const bg = getComputedStyle(node).backgroundImage;
       const m = /url\(\s*["']?([^"')]+)["']?\s*\)/.exec(bg);
       if (m && m[1]) return { url: new URL(m[1], document.baseURI).href, el: node };

@@ -51,12 +51,22 @@ declare global {
   var imagoMenus: MenuEntry[] | undefined;
 }
 
+const MENUS_KEY = 'menus';
+
 let installing: Promise<void> = Promise.resolve();
 
 /** Replaces the extension's menus with `entries`. Calls are chained so two quick settings
  * changes cannot interleave their removeAll/create and leave duplicate ids. */
 export function installMenus(entries: MenuEntry[]): Promise<void> {
-  installing = installing.then(async () => {
+  installing = installing.catch(() => undefined).then(async () => {
+    // The worker starts often (each message may wake it); Chrome keeps the menus between
+    // starts, so they are rebuilt only when they differ from the last ones installed.
+    const key = JSON.stringify(entries);
+    const last = (await chrome.storage.session.get(MENUS_KEY))[MENUS_KEY];
+    if (last === key) {
+      globalThis.imagoMenus = entries;
+      return;
+    }
     await chrome.contextMenus.removeAll();
     for (const e of entries) {
       await new Promise<void>((resolve) => {
@@ -69,6 +79,7 @@ export function installMenus(entries: MenuEntry[]): Promise<void> {
         });
       });
     }
+    await chrome.storage.session.set({ [MENUS_KEY]: key });
     globalThis.imagoMenus = entries;
   });
   return installing;
