@@ -30,6 +30,12 @@ test('options: server, templates and a rule error with its line', async (t) => {
   await page.waitForSelector('#server-result.ok');
   assert.equal(healthz, 1, 'the test asked /healthz once');
 
+  // Engines: Bing off, TinEye moved up above Yandex.
+  await page.uncheck('#engine-bing');
+  await page.click('#engines li[data-engine="tineye"] button[title="Move up"]');
+  const order = await page.$$eval('#engines li', (lis) => lis.slice(0, 4).map((li) => li.dataset.engine));
+  assert.deepEqual(order, ['google-lens', 'bing', 'tineye', 'yandex']);
+
   await page.fill('#folder-template', 'pics/{host}');
   await page.waitForFunction(() => document.getElementById('name-preview')?.textContent === 'pics/example.com/cat.jpg');
   await page.click('#save');
@@ -38,6 +44,12 @@ test('options: server, templates and a rule error with its line', async (t) => {
   assert.deepEqual(saved.server, { url: server.origin, key: 'secret-key' }, 'stored without the trailing slash');
   assert.equal(saved.folderTemplate, 'pics/{host}');
   assert.equal(saved.version, 1);
+  assert.deepEqual(saved.engines.slice(0, 4), [
+    { id: 'google-lens', enabled: true },
+    { id: 'bing', enabled: false },
+    { id: 'tineye', enabled: true },
+    { id: 'yandex', enabled: true },
+  ]);
 
   // Line 1 is a comment, line 2 is not TOML.
   await page.fill('#hd-rules', '# my rules\nthis is not = = toml\n');
