@@ -95,3 +95,24 @@ test('a validator that throws is reported, not thrown', () => {
   });
   assert.deepEqual(p, { origin: 'rules', line: 0, message: 'core not loaded' });
 });
+
+test('onSettingsChanged: local changes of the settings key, migrated; stops when asked', async () => {
+  type Listener = (changes: Record<string, { newValue?: unknown }>, area: string) => void;
+  const listeners = new Set<Listener>();
+  // A stand-in for chrome.storage.onChanged: the test fires the events itself.
+  (globalThis as unknown as { chrome: unknown }).chrome = {
+    storage: { onChanged: { addListener: (l: Listener) => listeners.add(l), removeListener: (l: Listener) => listeners.delete(l) } },
+  };
+  const { onSettingsChanged } = await import('../src/shared/settings.ts');
+  const seen: unknown[] = [];
+  const stop = onSettingsChanged((s) => seen.push(s));
+  const fire = (changes: Record<string, { newValue?: unknown }>, area: string) => listeners.forEach((l) => l(changes, area));
+  fire({ settings: { newValue: { serverUrl: 'http://h', apiKey: 'k' } } }, 'local');
+  fire({ settings: { newValue: { version: 1 } } }, 'sync');
+  fire({ other: { newValue: 1 } }, 'local');
+  assert.equal(seen.length, 1);
+  assert.deepEqual((seen[0] as { server: unknown }).server, { url: 'http://h', key: 'k' }, 'a v0 value arrives migrated');
+  stop();
+  assert.equal(listeners.size, 0);
+  delete (globalThis as unknown as { chrome?: unknown }).chrome;
+});
