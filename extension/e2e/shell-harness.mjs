@@ -9,11 +9,11 @@ import { dist } from './harness.mjs';
 /** Like harness.mjs `launch`, but downloads keep their relative paths (`imago/host/a.png`)
  * under `downloads`: Playwright's own download handling renames every file to a GUID, so
  * the profile's download folder is set instead and Chrome's default behaviour restored. */
-export async function launchSaving({ locale = 'en-US' } = {}) {
+export async function launchSaving({ locale = 'en-US', extensionDir = dist, profile: given } = {}) {
   if (!fs.existsSync(path.join(dist, 'manifest.json'))) {
     throw new Error(`${dist} is not built: run \`npm run build\` in extension/`);
   }
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'imago-ext-profile-'));
+  const profile = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'imago-ext-profile-'));
   const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'imago-ext-downloads-'));
   fs.mkdirSync(path.join(profile, 'Default'));
   fs.writeFileSync(
@@ -29,8 +29,8 @@ export async function launchSaving({ locale = 'en-US' } = {}) {
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       `--lang=${locale}`,
-      `--disable-extensions-except=${dist}`,
-      `--load-extension=${dist}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
     ],
   });
   let [worker] = context.serviceWorkers();
