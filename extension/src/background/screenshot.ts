@@ -43,7 +43,11 @@ export async function screenshot(tabId: number, region: boolean, upload: boolean
   let tab = await chrome.tabs.get(tabId);
   // captureVisibleTab shows the window's active tab: the popup opened as a page (or the
   // options) may have taken its place.
-  if (!tab.active) tab = await chrome.tabs.update(tabId, { active: true }) ?? tab;
+  if (!tab.active) {
+    tab = (await chrome.tabs.update(tabId, { active: true })) ?? tab;
+    // Give the tab that just came to the front a moment to paint.
+    await new Promise((r) => setTimeout(r, 200));
+  }
   let r: Region | null = null;
   if (region) {
     const [res] = await chrome.scripting.executeScript({ target: { tabId }, func: pickRegion, args: [t('shotRegionHint')] });
