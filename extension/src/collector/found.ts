@@ -1,0 +1,68 @@
+// The accumulator of one collection: resolves URLs, numbers groups and page order, and
+// keeps the walk within its bounds.
+import type { Candidate, SourceKind } from 'imago-wasm';
+import { isPlaceholder, resolveUrl } from './urls.ts';
+
+/** What a candidate may carry besides its URL and kind. */
+export type Extra = Partial<Pick<Candidate, 'descriptor' | 'alt' | 'width' | 'height' | 'mime' | 'full_size'>>;
+
+export class Found {
+  readonly candidates: Candidate[] = [];
+  private nextGroup = 0;
+  private order = 0;
+  private readonly seen = new Set<string>();
+  elements = 0;
+  frames = 0;
+  /** Why the walk stopped early, if it did. */
+  stopped?: 'elements' | 'time';
+
+  constructor(
+    readonly maxElements: number,
+    private deadline: number,
+  ) {}
+
+  /** Starts another pass over the page (after auto-scroll) with fresh bounds; groups,
+   * order and what was found carry on. */
+  nextPass(deadline: number): void {
+    this.deadline = deadline;
+    this.elements = 0;
+    this.frames = 0;
+    this.stopped = undefined;
+  }
+
+  /** A new picture: versions added with the same group are merged into one image. */
+  group(): number {
+    return this.nextGroup++;
+  }
+
+  /** Adds `raw` (as the page wrote it, resolved against `base`) unless it is no URL. */
+  add(kind: SourceKind, raw: string | null | undefined, base: string, group: number, extra: Extra = {}): void {
+    const url = resolveUrl(raw, base);
+    if (!url) return;
+    // The same URL found the same way for the same picture says nothing new.
+    const key = `${group}\u0000${kind}\u0000${url}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    const c: Candidate = { url, kind, group, order: this.order++ };
+    for (const [k, v] of Object.entries(extra)) {
+      if (v !== undefined && v !== '' && v !== false) (c as unknown as Record<string, unknown>)[k] = v;
+    }
+    if (isPlaceholder(url)) c.placeholder = true;
+    this.candidates.push(c);
+  }
+
+  /** Counts one element; false once the walk must stop (too many elements, too long). */
+  tick(): boolean {
+    if (this.stopped) return false;
+    this.elements++;
+    if (this.elements > this.maxElements) {
+      this.stopped = 'elements';
+      return false;
+    }
+    if ((this.elements & 255) === 0 && Date.now() > this.deadline) {
+      this.stopped = 'time';
+      return false;
+    }
+    return true;
+  }
+}
