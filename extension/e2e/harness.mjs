@@ -131,3 +131,29 @@ export async function downloadsDone(worker, count, timeoutMs = 15000) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Opens `url` in a tab, then the grid for that tab; waits for the first cards and, with
+ * `measured`, until every image was probed. Returns both pages. */
+export async function openGridFor(browser, url, { measured = true } = {}) {
+  const page = await browser.context.newPage();
+  await page.goto(url, { waitUntil: 'load' });
+  const tabId = await tabIdOf(browser.worker, page);
+  if (tabId < 0) throw new Error(`no tab id for ${url}`);
+  const grid = await browser.context.newPage();
+  await grid.goto(`chrome-extension://${browser.extensionId}/grid.html?tab=${tabId}`);
+  await grid.waitForSelector('[data-url]', { timeout: 20000 });
+  if (measured) await gridMeasured(grid);
+  return { page, grid };
+}
+
+/** Waits until the grid has probed every image and redrawn. */
+export async function gridMeasured(grid, timeout = 20000) {
+  await grid.waitForFunction(() => document.body.dataset.probing === '0' && !document.body.dataset.collecting, null, { timeout });
+  // Probes redraw at most every 250 ms: let the last one land.
+  await grid.waitForTimeout(400);
+}
+
+/** The `data-url` of every card in the DOM, sorted. */
+export async function cardUrls(grid) {
+  return grid.$$eval('[data-url]', (cards) => cards.map((c) => c.getAttribute('data-url')).sort());
+}

@@ -64,18 +64,32 @@
       this.frames = 0;
       this.stopped = void 0;
     }
-    /** A new picture: versions added with the same group are merged into one image. */
-    group() {
-      return this.nextGroup++;
+    groups = /* @__PURE__ */ new WeakMap();
+    /** The picture `el` shows (`part` tells apart several pictures of one element, such as
+     * its ::before background): versions with the same group merge into one image. The same
+     * element keeps its group in a second pass, so that pass adds nothing twice. */
+    group(el, part = "") {
+      let parts = this.groups.get(el);
+      if (!parts) {
+        parts = /* @__PURE__ */ new Map();
+        this.groups.set(el, parts);
+      }
+      let g = parts.get(part);
+      if (g === void 0) {
+        g = this.nextGroup++;
+        parts.set(part, g);
+      }
+      return g;
     }
     /** Adds `raw` (as the page wrote it, resolved against `base`) unless it is no URL. */
     add(kind, raw, base, group, extra = {}) {
       const url = resolveUrl(raw, base);
       if (!url) return;
-      const key = `${group}\0${kind}\0${url}`;
+      const key = `${group ?? ""}\0${kind}\0${url}`;
       if (this.seen.has(key)) return;
       this.seen.add(key);
-      const c = { url, kind, group, order: this.order++ };
+      const c = { url, kind, order: this.order++ };
+      if (group !== void 0) c.group = group;
       for (const [k, v] of Object.entries(extra)) {
         if (v !== void 0 && v !== "" && v !== false) c[k] = v;
       }
@@ -111,7 +125,9 @@
       const url = r.name;
       if (r.initiatorType === "other" && /\/favicon\.ico$/i.test(url)) continue;
       const byInitiator = (r.initiatorType === "img" || r.initiatorType === "css") && !isSurelyNotImage(url);
-      if (byInitiator || isImageUrl(url)) found.add("resource", url, view.document.baseURI, found.group());
+      if (byInitiator || isImageUrl(url)) {
+        found.add("resource", url, view.document.baseURI, void 0);
+      }
     }
   }
 
@@ -335,7 +351,7 @@
     return url && isImageUrl(url) ? url : void 0;
   }
   function img(found, el, base) {
-    const g = found.group();
+    const g = found.group(el);
     const alt = el.getAttribute("alt") ?? void 0;
     const size = sizeOf(el);
     if (el.currentSrc) found.add("img", el.currentSrc, base, g, { alt, ...size });
@@ -366,18 +382,14 @@
       if (pseudo) values.push(style.content);
       for (const value of values) {
         if (!value || value === "none" || !value.includes("url(")) continue;
-        const sets = /* @__PURE__ */ new Map();
+        let n = 0;
         for (const u of parseCssImages(value)) {
           const base = el.ownerDocument.baseURI;
+          const part = `${pseudo ?? ""}:${value === style.content ? "content" : "bg"}:`;
           if (u.set === void 0) {
-            found.add("background", u.url, base, found.group());
+            found.add("background", u.url, base, found.group(el, `${part}${n++}`));
           } else {
-            let g = sets.get(u.set);
-            if (g === void 0) {
-              g = found.group();
-              sets.set(u.set, g);
-            }
-            found.add("background", u.url, base, g, { descriptor: { density: u.density ?? 1 } });
+            found.add("background", u.url, base, found.group(el, `${part}set${u.set}`), { descriptor: { density: u.density ?? 1 } });
           }
         }
       }
@@ -385,13 +397,13 @@
   }
   function meta(found, el, base) {
     const key = (el.getAttribute("property") ?? el.getAttribute("name") ?? "").toLowerCase();
-    if (/^og:image(?::url|:secure_url)?$/.test(key)) found.add("open-graph", el.content, base, found.group());
-    else if (/^twitter:image(?::src)?$/.test(key)) found.add("twitter", el.content, base, found.group());
+    if (/^og:image(?::url|:secure_url)?$/.test(key)) found.add("open-graph", el.content, base, found.group(el));
+    else if (/^twitter:image(?::src)?$/.test(key)) found.add("twitter", el.content, base, found.group(el));
   }
   function canvas(found, el, base) {
     if (el.width === 0 || el.height === 0) return;
     try {
-      found.add("canvas", el.toDataURL("image/png"), base, found.group(), { width: el.width, height: el.height });
+      found.add("canvas", el.toDataURL("image/png"), base, found.group(el), { width: el.width, height: el.height });
     } catch {
     }
   }
@@ -401,7 +413,7 @@
     if (el.namespaceURI === SVG_NS) {
       if (name === "image" || name === "feImage") {
         const href = el.getAttribute("href") ?? el.getAttributeNS(XLINK_NS, "href");
-        found.add("svg", href, base, found.group(), sizeOf(el));
+        found.add("svg", href, base, found.group(el), sizeOf(el));
       }
     } else {
       switch (name) {
@@ -410,22 +422,22 @@
           break;
         case "video": {
           const poster = el.getAttribute("poster");
-          if (poster) found.add("poster", poster, base, found.group(), sizeOf(el));
+          if (poster) found.add("poster", poster, base, found.group(el), sizeOf(el));
           break;
         }
         case "input":
-          if (el.type === "image") found.add("input", el.getAttribute("src"), base, found.group(), { alt: el.getAttribute("alt") ?? void 0 });
+          if (el.type === "image") found.add("input", el.getAttribute("src"), base, found.group(el), { alt: el.getAttribute("alt") ?? void 0 });
           break;
         case "meta":
           meta(found, el, base);
           break;
         case "link":
-          if (/(?:^|\s)image_src(?:\s|$)/i.test(el.getAttribute("rel") ?? "")) found.add("image-src", el.getAttribute("href"), base, found.group());
+          if (/(?:^|\s)image_src(?:\s|$)/i.test(el.getAttribute("rel") ?? "")) found.add("image-src", el.getAttribute("href"), base, found.group(el));
           break;
         case "a": {
           if (el.querySelector("img")) break;
           const url = resolveUrl(el.getAttribute("href"), base);
-          if (url && isImageUrl(url)) found.add("link", url, base, found.group(), { full_size: true });
+          if (url && isImageUrl(url)) found.add("link", url, base, found.group(el), { full_size: true });
           break;
         }
         case "canvas":
@@ -433,7 +445,7 @@
           break;
       }
       if (name !== "img" && el.dataset && Object.keys(el.dataset).length > 0) {
-        addLazy(found, el, base, found.group());
+        addLazy(found, el, base, found.group(el, "data"));
       }
     }
     backgrounds(found, el, view);

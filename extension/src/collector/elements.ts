@@ -69,7 +69,7 @@ function linkAround(el: Element, base: string): string | undefined {
 }
 
 function img(found: Found, el: HTMLImageElement, base: string): void {
-  const g = found.group();
+  const g = found.group(el);
   const alt = el.getAttribute('alt') ?? undefined;
   const size = sizeOf(el);
   if (el.currentSrc) found.add('img', el.currentSrc, base, g, { alt, ...size });
@@ -103,19 +103,16 @@ function backgrounds(found: Found, el: Element, view: Window): void {
     if (pseudo) values.push(style.content);
     for (const value of values) {
       if (!value || value === 'none' || !value.includes('url(')) continue;
-      const sets = new Map<number, number>();
+      let n = 0;
       for (const u of parseCssImages(value)) {
         // Computed values are absolute already; the document base is a fallback.
         const base = el.ownerDocument.baseURI;
+        // Each url() of a layered background is a picture; an image-set() is one.
+        const part = `${pseudo ?? ''}:${value === style.content ? 'content' : 'bg'}:`;
         if (u.set === undefined) {
-          found.add('background', u.url, base, found.group());
+          found.add('background', u.url, base, found.group(el, `${part}${n++}`));
         } else {
-          let g = sets.get(u.set);
-          if (g === undefined) {
-            g = found.group();
-            sets.set(u.set, g);
-          }
-          found.add('background', u.url, base, g, { descriptor: { density: u.density ?? 1 } });
+          found.add('background', u.url, base, found.group(el, `${part}set${u.set}`), { descriptor: { density: u.density ?? 1 } });
         }
       }
     }
@@ -124,14 +121,14 @@ function backgrounds(found: Found, el: Element, view: Window): void {
 
 function meta(found: Found, el: HTMLMetaElement, base: string): void {
   const key = (el.getAttribute('property') ?? el.getAttribute('name') ?? '').toLowerCase();
-  if (/^og:image(?::url|:secure_url)?$/.test(key)) found.add('open-graph', el.content, base, found.group());
-  else if (/^twitter:image(?::src)?$/.test(key)) found.add('twitter', el.content, base, found.group());
+  if (/^og:image(?::url|:secure_url)?$/.test(key)) found.add('open-graph', el.content, base, found.group(el));
+  else if (/^twitter:image(?::src)?$/.test(key)) found.add('twitter', el.content, base, found.group(el));
 }
 
 function canvas(found: Found, el: HTMLCanvasElement, base: string): void {
   if (el.width === 0 || el.height === 0) return;
   try {
-    found.add('canvas', el.toDataURL('image/png'), base, found.group(), { width: el.width, height: el.height });
+    found.add('canvas', el.toDataURL('image/png'), base, found.group(el), { width: el.width, height: el.height });
   } catch {
     // A canvas that drew another site's image is tainted: it cannot be read, and says so.
   }
@@ -144,7 +141,7 @@ export function visit(found: Found, el: Element, view: Window, options: CollectO
   if (el.namespaceURI === SVG_NS) {
     if (name === 'image' || name === 'feImage') {
       const href = el.getAttribute('href') ?? el.getAttributeNS(XLINK_NS, 'href');
-      found.add('svg', href, base, found.group(), sizeOf(el));
+      found.add('svg', href, base, found.group(el), sizeOf(el));
     }
   } else {
     switch (name) {
@@ -153,23 +150,23 @@ export function visit(found: Found, el: Element, view: Window, options: CollectO
         break;
       case 'video': {
         const poster = el.getAttribute('poster');
-        if (poster) found.add('poster', poster, base, found.group(), sizeOf(el));
+        if (poster) found.add('poster', poster, base, found.group(el), sizeOf(el));
         break;
       }
       case 'input':
-        if ((el as HTMLInputElement).type === 'image') found.add('input', el.getAttribute('src'), base, found.group(), { alt: el.getAttribute('alt') ?? undefined });
+        if ((el as HTMLInputElement).type === 'image') found.add('input', el.getAttribute('src'), base, found.group(el), { alt: el.getAttribute('alt') ?? undefined });
         break;
       case 'meta':
         meta(found, el as HTMLMetaElement, base);
         break;
       case 'link':
-        if (/(?:^|\s)image_src(?:\s|$)/i.test(el.getAttribute('rel') ?? '')) found.add('image-src', el.getAttribute('href'), base, found.group());
+        if (/(?:^|\s)image_src(?:\s|$)/i.test(el.getAttribute('rel') ?? '')) found.add('image-src', el.getAttribute('href'), base, found.group(el));
         break;
       case 'a': {
         // A link around an <img> joins that picture (see img); a bare link is its own.
         if (el.querySelector('img')) break;
         const url = resolveUrl(el.getAttribute('href'), base);
-        if (url && isImageUrl(url)) found.add('link', url, base, found.group(), { full_size: true });
+        if (url && isImageUrl(url)) found.add('link', url, base, found.group(el), { full_size: true });
         break;
       }
       case 'canvas':
@@ -177,7 +174,7 @@ export function visit(found: Found, el: Element, view: Window, options: CollectO
         break;
     }
     if (name !== 'img' && (el as HTMLElement).dataset && Object.keys((el as HTMLElement).dataset).length > 0) {
-      addLazy(found, el as HTMLElement, base, found.group());
+      addLazy(found, el as HTMLElement, base, found.group(el, 'data'));
     }
   }
   backgrounds(found, el, view);

@@ -30,20 +30,35 @@ export class Found {
     this.stopped = undefined;
   }
 
-  /** A new picture: versions added with the same group are merged into one image. */
-  group(): number {
-    return this.nextGroup++;
+  private readonly groups = new WeakMap<Element, Map<string, number>>();
+
+  /** The picture `el` shows (`part` tells apart several pictures of one element, such as
+   * its ::before background): versions with the same group merge into one image. The same
+   * element keeps its group in a second pass, so that pass adds nothing twice. */
+  group(el: Element, part = ''): number {
+    let parts = this.groups.get(el);
+    if (!parts) {
+      parts = new Map();
+      this.groups.set(el, parts);
+    }
+    let g = parts.get(part);
+    if (g === undefined) {
+      g = this.nextGroup++;
+      parts.set(part, g);
+    }
+    return g;
   }
 
   /** Adds `raw` (as the page wrote it, resolved against `base`) unless it is no URL. */
-  add(kind: SourceKind, raw: string | null | undefined, base: string, group: number, extra: Extra = {}): void {
+  add(kind: SourceKind, raw: string | null | undefined, base: string, group: number | undefined, extra: Extra = {}): void {
     const url = resolveUrl(raw, base);
     if (!url) return;
     // The same URL found the same way for the same picture says nothing new.
-    const key = `${group}\u0000${kind}\u0000${url}`;
+    const key = `${group ?? ''}\u0000${kind}\u0000${url}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    const c: Candidate = { url, kind, group, order: this.order++ };
+    const c: Candidate = { url, kind, order: this.order++ };
+    if (group !== undefined) c.group = group;
     for (const [k, v] of Object.entries(extra)) {
       if (v !== undefined && v !== '' && v !== false) (c as unknown as Record<string, unknown>)[k] = v;
     }

@@ -17,6 +17,10 @@ export function resources(found: Found, view: Window): void {
     // The browser's own favicon request is not one of the page's images.
     if (r.initiatorType === 'other' && /\/favicon\.ico$/i.test(url)) continue;
     const byInitiator = (r.initiatorType === 'img' || r.initiatorType === 'css') && !isSurelyNotImage(url);
-    if (byInitiator || isImageUrl(url)) found.add('resource', url, view.document.baseURI, found.group());
+    if (byInitiator || isImageUrl(url)) {
+      // No group: a resource joins the picture with the same URL, and counts for no
+      // picture of its own (the core takes a URL in many groups for a shared stand-in).
+      found.add('resource', url, view.document.baseURI, undefined);
+    }
   }
 }

@@ -334,12 +334,25 @@ function wireFilters(): void {
   auto.addEventListener('change', () => void collect(auto.checked));
 }
 
+/** Auto-scroll in a tab the user does not see does nothing: a hidden page is not
+ * rendered, so lazy loaders' IntersectionObservers never fire. Bring the tab to the
+ * front while it scrolls, then come back to the grid. */
+async function collectInFront(tabId: number): Promise<CollectResult[]> {
+  const me = await chrome.tabs.getCurrent();
+  await chrome.tabs.update(tabId, { active: true });
+  try {
+    return await call('collect', { tabId, options: { autoScroll: true } });
+  } finally {
+    if (me?.id !== undefined) await chrome.tabs.update(me.id, { active: true });
+  }
+}
+
 /** Runs the collector in every frame of the tab and merges what it found. */
 async function collect(autoScroll: boolean): Promise<void> {
   setStatus(t('gridCollecting'));
   document.body.dataset.collecting = 'true';
   try {
-    const frames = await call('collect', { tabId: state.tabId, options: { autoScroll } });
+    const frames = autoScroll ? await collectInFront(state.tabId) : await call('collect', { tabId: state.tabId, options: { autoScroll } });
     state.frames = frames;
     state.images = state.core.merge(frameCandidates(frames));
     const stopped = frames.find((f) => f.stopped);
