@@ -15,6 +15,8 @@ if [ ! -d node_modules/esbuild ] || [ package-lock.json -nt node_modules/.packag
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# The grid's upload e2e talks to a real imago serve (e2e/grid-actions.test.mjs).
+(cd .. && cargo build --quiet -p imago-server --example serve_for_e2e)
 npm run --silent build
 npm test
 npm run --silent e2e

@@ -33,13 +33,20 @@ export function makeCard(s: CardState, onFailed: (url: string) => void): HTMLEle
   if (s.selected) card.classList.add('selected');
   const thumb = document.createElement('div');
   thumb.className = 'thumb';
-  const img = document.createElement('img');
-  img.decoding = 'async';
-  img.alt = s.image.alt ?? '';
-  img.addEventListener('error', () => onFailed(s.image.url), { once: true });
-  // A failed image is not asked for again at every redraw.
-  if (!s.failed) img.src = s.image.url;
-  thumb.append(img);
+  if (s.failed) {
+    // A failed image is not asked for again at every redraw; the card says it failed.
+    const fail = document.createElement('span');
+    fail.className = 'fail';
+    fail.textContent = t('gridFailed');
+    thumb.append(fail);
+  } else {
+    const img = document.createElement('img');
+    img.decoding = 'async';
+    img.alt = s.image.alt ?? '';
+    img.addEventListener('error', () => onFailed(s.image.url), { once: true });
+    img.src = s.image.url;
+    thumb.append(img);
+  }
   const caption = document.createElement('figcaption');
   const size = document.createElement('div');
   size.className = 'size';
@@ -50,13 +57,7 @@ export function makeCard(s: CardState, onFailed: (url: string) => void): HTMLEle
     .filter(Boolean)
     .join(' · ');
   caption.append(size, info);
-  if (s.failed) {
-    card.classList.add('failed');
-    const fail = document.createElement('div');
-    fail.className = 'fail';
-    fail.textContent = t('gridFailed');
-    caption.append(fail);
-  }
+  if (s.failed) card.classList.add('failed');
   card.append(thumb, caption);
   return card;
 }

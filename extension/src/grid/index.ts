@@ -63,7 +63,9 @@ function apply(): void {
   let kept: number[];
   try {
     core.checkFilterSpec(spec);
-    kept = core.filter(list, spec).kept;
+    const result = core.filter(list, spec);
+    kept = result.kept;
+    needsMeasure = result.needsMeasure || state.sort !== 'page';
     setError('');
   } catch (e) {
     setError(t('gridFilterError', e instanceof Error ? e.message : String(e)));
@@ -85,12 +87,19 @@ function summary(): void {
 }
 
 let applyTimer = 0;
-/** Probes land in bursts: filter again at most every 250 ms. */
+/** Whether a measurement can change what is shown or its order (the last filter said so,
+ * or the sort is by size); if not, a probe only redraws the visible cards. */
+let needsMeasure = true;
+/** Probes land in bursts: filter again (or just redraw) at most every 250 ms. */
 function applySoon(): void {
   if (applyTimer) return;
   applyTimer = window.setTimeout(() => {
     applyTimer = 0;
-    apply();
+    if (needsMeasure) apply();
+    else {
+      grid.refresh();
+      summary();
+    }
   }, 250);
 }
 
@@ -379,7 +388,7 @@ async function main(): Promise<void> {
   const css = getComputedStyle(document.documentElement);
   const cellW = parseFloat(css.getPropertyValue('--card-w')) + 8 || 184;
   const cellH = parseFloat(css.getPropertyValue('--card-h')) + 8 || 222;
-  grid = new VirtualGrid($('grid'), $('spacer'), buildCard, cellW, cellH);
+  grid = new VirtualGrid($('grid'), $('spacer'), buildCard, cellW, cellH, 8);
   state = {
     core,
     settings,

@@ -1,7 +1,8 @@
 // A virtualized grid: only the rows in view (and one either side) exist in the DOM, so a
 // page of 2,000 images costs as much as one screenful.
 
-/** Lays out `count` same-sized cells in rows and builds only the visible ones. */
+/** Lays out `count` same-sized cells in rows (`cellW` is the least width of a cell, `gap`
+ * the space between cards) and builds only the visible ones. */
 export class VirtualGrid {
   private count = 0;
   private readonly rendered = new Map<number, HTMLElement>();
@@ -13,6 +14,7 @@ export class VirtualGrid {
     private readonly build: (index: number) => HTMLElement,
     private readonly cellW: number,
     private readonly cellH: number,
+    private readonly gap: number,
   ) {
     scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
     new ResizeObserver(() => this.schedule()).observe(scroller);
@@ -70,10 +72,13 @@ export class VirtualGrid {
         this.rendered.delete(i);
       }
     }
+    // Columns share the width: the cells stretch, never below their minimum width.
+    const cellW = this.scroller.clientWidth / cols;
     for (let i = from; i < to; i++) {
       if (this.rendered.has(i)) continue;
       const el = this.build(i);
-      el.style.left = `${(i % cols) * this.cellW}px`;
+      el.style.width = `${cellW - this.gap}px`;
+      el.style.left = `${(i % cols) * cellW}px`;
       el.style.top = `${Math.floor(i / cols) * this.cellH}px`;
       this.spacer.append(el);
       this.rendered.set(i, el);
