@@ -99,11 +99,11 @@
     /** Counts one element; false once the walk must stop (too many elements, too long). */
     tick() {
       if (this.stopped) return false;
-      this.elements++;
-      if (this.elements > this.maxElements) {
+      if (this.elements >= this.maxElements) {
         this.stopped = "elements";
         return false;
       }
+      this.elements++;
       if ((this.elements & 255) === 0 && Date.now() > this.deadline) {
         this.stopped = "time";
         return false;
@@ -311,7 +311,8 @@
   function sizeOf(el) {
     if (el.localName === "img") {
       const img2 = el;
-      if (img2.complete && img2.naturalWidth > 0) return { width: img2.naturalWidth, height: img2.naturalHeight };
+      if (img2.complete && img2.naturalWidth > 0 && !img2.srcset) return { width: img2.naturalWidth, height: img2.naturalHeight };
+      if (img2.srcset) return {};
     }
     const w = Number(el.getAttribute("width"));
     const h = Number(el.getAttribute("height"));
@@ -472,6 +473,7 @@
         if (inner && innerView && inner.documentElement) {
           found.frames++;
           walk(found, inner, innerView, options);
+          resources(found, innerView);
         }
       }
     }

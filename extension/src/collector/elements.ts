@@ -20,7 +20,10 @@ const FULL_SIZE = /^(?:zoom|large|full|hires|hiRes|original(?:Src|Url)?$|big|hig
 function sizeOf(el: Element): Extra {
   if (el.localName === 'img') {
     const img = el as HTMLImageElement;
-    if (img.complete && img.naturalWidth > 0) return { width: img.naturalWidth, height: img.naturalHeight };
+    // With a srcset the browser divides the natural size by the chosen density (a 400w
+    // file in a 100px slot reports 100): no measurement then, the probe gets it right.
+    if (img.complete && img.naturalWidth > 0 && !img.srcset) return { width: img.naturalWidth, height: img.naturalHeight };
+    if (img.srcset) return {};
   }
   const w = Number(el.getAttribute('width'));
   const h = Number(el.getAttribute('height'));

@@ -69,11 +69,11 @@ export class Found {
   /** Counts one element; false once the walk must stop (too many elements, too long). */
   tick(): boolean {
     if (this.stopped) return false;
-    this.elements++;
-    if (this.elements > this.maxElements) {
+    if (this.elements >= this.maxElements) {
       this.stopped = 'elements';
       return false;
     }
+    this.elements++;
     if ((this.elements & 255) === 0 && Date.now() > this.deadline) {
       this.stopped = 'time';
       return false;

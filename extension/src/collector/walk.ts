@@ -3,6 +3,7 @@
 import type { CollectOptions } from '../shared/collect.ts';
 import type { Found } from './found.ts';
 import { visit } from './elements.ts';
+import { resources } from './resources.ts';
 
 /** Visits every element under `root` (a document or a shadow root), depth first in page
  * order, descending into open shadow roots and same-origin `<iframe>`/`<frame>` documents. */
@@ -27,6 +28,7 @@ export function walk(found: Found, root: Document | ShadowRoot, view: Window, op
       if (inner && innerView && inner.documentElement) {
         found.frames++;
         walk(found, inner, innerView, options);
+        resources(found, innerView);
       }
     }
   }
