@@ -151,4 +151,46 @@ test('selection: click, shift-click range, invert, none, with a count', async (t
   assert.equal(await grid.textContent('#selected-count'), '0 selected');
   await grid.click('#select-all');
   assert.equal(await grid.textContent('#selected-count'), '19 selected');
+  await grid.click('#select-none');
+  await byIndex(0).focus();
+  await grid.keyboard.press('Space');
+  assert.equal(await grid.textContent('#selected-count'), '1 selected');
+  assert.equal(await grid.evaluate(() => document.activeElement?.dataset.index), '0', 'focus stays on the card');
+});
+
+test('the default filters from the settings are the starting filters', async (t) => {
+  const site = await serveStatic();
+  const browser = await launch();
+  t.after(async () => {
+    await browser.close();
+    await site.close();
+  });
+  await browser.worker.evaluate(() => chrome.storage.local.set({ settings: { version: 1, filters: { minWidth: 1000, formats: ['jpeg'] } } }));
+  const { grid } = await openGridFor(browser, `${site.origin}/grid/all-sources.html`);
+  assert.equal(await grid.inputValue('#min-width'), '1000');
+  assert.equal(await grid.getAttribute('#format-chips [data-value="jpeg"]', 'aria-pressed'), 'true');
+  // JPEGs at least 1000 wide: og 1200 and full 1000; missing.png is unknown, so it passes.
+  assert.deepEqual(names(await cardUrls(grid), site), ['full.jpg', 'missing.png', 'og.jpg']);
+});
+
+test('copy URLs puts the selected URLs on the clipboard; open opens each in a tab', async (t) => {
+  const { browser, grid, at } = await setup(t);
+  await grid.click(`[data-url="${at('plain.png')}"]`);
+  await grid.click(`[data-url="${at('w800.jpg')}"]`);
+  await grid.click('#copy');
+  await grid.waitForFunction(() => /copied/.test(document.getElementById('status').textContent));
+  assert.equal(await grid.textContent('#status'), '2 URLs copied.');
+  // Read back the way a user would: paste into a text box.
+  const box = await browser.context.newPage();
+  await box.setContent('<textarea id="t"></textarea>');
+  await box.focus('#t');
+  await box.keyboard.press('Control+V');
+  assert.equal(await box.inputValue('#t'), `${at('plain.png')}\n${at('w800.jpg')}`);
+  await box.close();
+  const opened = [];
+  browser.context.on('page', (p) => opened.push(p));
+  await grid.click('#open');
+  await grid.waitForFunction(() => document.getElementById('status').textContent === '');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(opened.map((p) => p.url()).sort(), [at('plain.png'), at('w800.jpg')]);
 });

@@ -133,14 +133,23 @@ function buildCard(index: number): HTMLElement {
     },
     markFailed,
   );
-  card.addEventListener('click', (ev) => {
+  const toggle = (shift: boolean) => {
     const shown = state.shown.map((i) => i.url);
-    if (ev.shiftKey) state.selected = selectRange(shown, state.anchor, image.url, state.selected);
+    if (shift) state.selected = selectRange(shown, state.anchor, image.url, state.selected);
     else if (state.selected.has(image.url)) state.selected.delete(image.url);
     else state.selected.add(image.url);
     state.anchor = image.url;
     grid.refresh();
     summary();
+  };
+  card.addEventListener('click', (ev) => toggle(ev.shiftKey));
+  // Keyboard: Tab to a card, Space or Enter selects it (with Shift, the range).
+  card.tabIndex = 0;
+  card.addEventListener('keydown', (ev) => {
+    if (ev.key !== ' ' && ev.key !== 'Enter') return;
+    ev.preventDefault();
+    toggle(ev.shiftKey);
+    $<HTMLElement>('grid').querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus();
   });
   return card;
 }
