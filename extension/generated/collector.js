@@ -133,6 +133,11 @@
 
   // src/collector/scroll.ts
   var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  async function imagesSettled(doc, ms) {
+    const until = Date.now() + ms;
+    const loading = () => Array.from(doc.images).some((i) => !i.complete && (i.currentSrc || i.src));
+    while (Date.now() < until && loading()) await sleep(50);
+  }
   async function autoScroll(view, budgetMs) {
     const doc = view.document;
     const start = { x: view.scrollX, y: view.scrollY };
@@ -150,6 +155,7 @@
       view.scrollBy(0, Math.max(100, view.innerHeight));
       furthest = Math.max(furthest, view.scrollY);
       await sleep(120);
+      await imagesSettled(doc, Math.min(600, until - Date.now()));
     }
     await sleep(150);
     view.scrollTo(start.x, start.y);

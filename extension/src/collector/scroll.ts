@@ -3,6 +3,14 @@
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Waits (at most `ms`) until no image that has a URL is still loading: the lazy loader
+ * has had its say before the next step scrolls on. */
+async function imagesSettled(doc: Document, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  const loading = () => Array.from(doc.images).some((i) => !i.complete && (i.currentSrc || i.src));
+  while (Date.now() < until && loading()) await sleep(50);
+}
+
 /** Scrolls `view` to its end within `budgetMs`; restores the position; returns how far it got. */
 export async function autoScroll(view: Window, budgetMs: number): Promise<number> {
   const doc = view.document;
@@ -22,6 +30,7 @@ export async function autoScroll(view: Window, budgetMs: number): Promise<number
     view.scrollBy(0, Math.max(100, view.innerHeight));
     furthest = Math.max(furthest, view.scrollY);
     await sleep(120);
+    await imagesSettled(doc, Math.min(600, until - Date.now()));
   }
   // Images that just started loading get a moment so their currentSrc is set.
   await sleep(150);
