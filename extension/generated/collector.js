@@ -41,6 +41,14 @@
   }
 
   // src/collector/found.ts
+  var MAX_SIZE = 1e6;
+  var size = (n) => n !== void 0 && Number.isInteger(n) && n > 0 && n <= MAX_SIZE ? n : void 0;
+  function sane(extra) {
+    const d = extra.descriptor;
+    if (d && "width" in d && !size(d.width)) return void 0;
+    if (d && "density" in d && !(Number.isFinite(d.density) && d.density > 0 && d.density <= 100)) return void 0;
+    return { ...extra, width: size(extra.width), height: size(extra.height) };
+  }
   var Found = class {
     constructor(maxElements, deadline) {
       this.maxElements = maxElements;
@@ -84,13 +92,14 @@
     /** Adds `raw` (as the page wrote it, resolved against `base`) unless it is no URL. */
     add(kind, raw, base, group, extra = {}) {
       const url = resolveUrl(raw, base);
-      if (!url) return;
+      const fields = sane(extra);
+      if (!url || !fields) return;
       const key = `${group ?? ""}\0${kind}\0${url}`;
       if (this.seen.has(key)) return;
       this.seen.add(key);
       const c = { url, kind, order: this.order++ };
       if (group !== void 0) c.group = group;
-      for (const [k, v] of Object.entries(extra)) {
+      for (const [k, v] of Object.entries(fields)) {
         if (v !== void 0 && v !== "" && v !== false) c[k] = v;
       }
       if (isPlaceholder(url)) c.placeholder = true;
@@ -360,10 +369,10 @@
   function img(found, el, base) {
     const g = found.group(el);
     const alt = el.getAttribute("alt") ?? void 0;
-    const size = sizeOf(el);
-    if (el.currentSrc) found.add("img", el.currentSrc, base, g, { alt, ...size });
+    const size2 = sizeOf(el);
+    if (el.currentSrc) found.add("img", el.currentSrc, base, g, { alt, ...size2 });
     const src = el.getAttribute("src");
-    if (src) found.add("img", src, base, g, { alt, ...resolveUrl(src, base) === el.currentSrc ? size : {} });
+    if (src) found.add("img", src, base, g, { alt, ...resolveUrl(src, base) === el.currentSrc ? size2 : {} });
     addSrcset(found, "srcset", el.getAttribute("srcset"), base, g, { alt });
     const picture = el.parentElement;
     if (picture?.localName === "picture") {

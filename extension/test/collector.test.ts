@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCssImages, parseSrcset } from '../src/collector/srcset.ts';
 import { isImageUrl, isPlaceholder, resolveUrl } from '../src/collector/urls.ts';
+import { Found } from '../src/collector/found.ts';
+import { core } from './grid-core.ts';
 
 test('srcset: width and density descriptors, and a URL without one', () => {
   assert.deepEqual(parseSrcset('a.jpg 400w, b.jpg 800w'), [
@@ -69,4 +71,34 @@ test('URLs: image files by extension, placeholders by size or name', () => {
   assert.ok(isPlaceholder('http://h/img/placeholder-400.png'));
   assert.ok(!isPlaceholder('http://h/img/blanket.jpg'));
   assert.ok(!isPlaceholder('http://h/img/photo.jpg'));
+});
+
+test('numbers a hostile page writes (width="1e12", 1e15w) are dropped, so the merge still runs', () => {
+  const found = new Found(100, Date.now() + 1000);
+  const g = 0;
+  found.add('img', 'a.jpg', 'http://h/', g, { width: 1e12, height: 50, alt: 'a' });
+  for (const e of parseSrcset('b.jpg 1000000000000000w, c.jpg 1000x, d.jpg 640w')) {
+    found.add('srcset', e.url, 'http://h/', g, { descriptor: e.descriptor });
+  }
+  const c = found.candidates;
+  assert.deepEqual(c[0], { url: 'http://h/a.jpg', kind: 'img', order: 0, group: 0, height: 50, alt: 'a' });
+  // b.jpg (1e15w) and c.jpg (1000x) are out of range: dropped, not taken for 1x.
+  assert.deepEqual(c.slice(1), [{ url: 'http://h/d.jpg', kind: 'srcset', order: 1, group: 0, descriptor: { width: 640 } }]);
+  const [image] = core.merge(c);
+  assert.equal(image!.url, 'http://h/d.jpg');
+});
+
+test('one element keeps its group in a second pass, and nothing is added twice', () => {
+  const found = new Found(100, Date.now() + 1000);
+  const el = {} as Element;
+  const other = {} as Element;
+  found.add('img', 'a.jpg', 'http://h/', found.group(el));
+  found.nextPass(Date.now() + 1000);
+  found.add('img', 'a.jpg', 'http://h/', found.group(el));
+  found.add('img', 'b.jpg', 'http://h/', found.group(other));
+  found.add('background', 'a.jpg', 'http://h/', found.group(el, '::before'));
+  assert.deepEqual(
+    found.candidates.map((c) => [c.url.slice(9), c.kind, c.group]),
+    [['a.jpg', 'img', 0], ['b.jpg', 'img', 1], ['a.jpg', 'background', 2]],
+  );
 });

@@ -6,6 +6,21 @@ import { isPlaceholder, resolveUrl } from './urls.ts';
 /** What a candidate may carry besides its URL and kind. */
 export type Extra = Partial<Pick<Candidate, 'descriptor' | 'alt' | 'width' | 'height' | 'mime' | 'full_size'>>;
 
+/** The largest width, height or `w` descriptor believed: the core takes 32-bit numbers,
+ * and a page that writes `width="1e12"` must not break the merge of every other image. */
+export const MAX_SIZE = 1_000_000;
+
+const size = (n: number | undefined) => (n !== undefined && Number.isInteger(n) && n > 0 && n <= MAX_SIZE ? n : undefined);
+
+/** `extra` without sizes the core could not take; `undefined` for a descriptor out of
+ * range (the candidate is dropped: without its descriptor it would count as 1x). */
+export function sane(extra: Extra): Extra | undefined {
+  const d = extra.descriptor;
+  if (d && 'width' in d && !size(d.width)) return undefined;
+  if (d && 'density' in d && !(Number.isFinite(d.density) && d.density > 0 && d.density <= 100)) return undefined;
+  return { ...extra, width: size(extra.width), height: size(extra.height) };
+}
+
 export class Found {
   readonly candidates: Candidate[] = [];
   private nextGroup = 0;
@@ -52,14 +67,15 @@ export class Found {
   /** Adds `raw` (as the page wrote it, resolved against `base`) unless it is no URL. */
   add(kind: SourceKind, raw: string | null | undefined, base: string, group: number | undefined, extra: Extra = {}): void {
     const url = resolveUrl(raw, base);
-    if (!url) return;
+    const fields = sane(extra);
+    if (!url || !fields) return;
     // The same URL found the same way for the same picture says nothing new.
     const key = `${group ?? ''}\u0000${kind}\u0000${url}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const c: Candidate = { url, kind, order: this.order++ };
     if (group !== undefined) c.group = group;
-    for (const [k, v] of Object.entries(extra)) {
+    for (const [k, v] of Object.entries(fields)) {
       if (v !== undefined && v !== '' && v !== false) (c as unknown as Record<string, unknown>)[k] = v;
     }
     if (isPlaceholder(url)) c.placeholder = true;
