@@ -15,8 +15,8 @@ if [ ! -d node_modules/esbuild ] || [ package-lock.json -nt node_modules/.packag
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# The shell's e2e (shell-image-menu, shell-screenshot) upload to a real local imago serve.
-cargo build --quiet -p imago-server --example serve_for_e2e
+# The upload e2e (grid-actions, shell-image-menu, shell-screenshot) talk to a real imago serve.
+(cd .. && cargo build --quiet -p imago-server --example serve_for_e2e)
 npm run --silent build
 npm test
 npm run --silent e2e

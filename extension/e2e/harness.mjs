@@ -75,3 +75,85 @@ export async function tabIdOf(worker, page) {
     return tabs.find((t) => t.url === u)?.id ?? -1;
   }, url);
 }
+
+/** Like `launch`, but downloads keep the names the extension gives them (folders
+ * included) under `downloads`: Playwright's own download handling saves every file under
+ * a random id, so this profile sets Chromium's download folder in its Preferences and
+ * hands downloads back to the browser's default behavior. */
+export async function launchKeepingNames({ locale = 'en-US' } = {}) {
+  if (!fs.existsSync(path.join(dist, 'manifest.json'))) {
+    throw new Error(`${dist} is not built: run \`npm run build\` in extension/`);
+  }
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'imago-ext-profile-'));
+  const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'imago-ext-downloads-'));
+  fs.mkdirSync(path.join(profile, 'Default'));
+  fs.writeFileSync(
+    path.join(profile, 'Default', 'Preferences'),
+    JSON.stringify({ download: { default_directory: downloads, prompt_for_download: false, directory_upgrade: true } }),
+  );
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    locale,
+    acceptDownloads: false,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--lang=${locale}`,
+      `--disable-extensions-except=${dist}`,
+      `--load-extension=${dist}`,
+    ],
+  });
+  let [worker] = context.serviceWorkers();
+  worker ??= await context.waitForEvent('serviceworker', { timeout: 15000 });
+  const extensionId = new URL(worker.url()).host;
+  const [page] = context.pages();
+  const cdp = await context.newCDPSession(page ?? (await context.newPage()));
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'default' });
+  const close = async () => {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+    fs.rmSync(downloads, { recursive: true, force: true });
+  };
+  return { context, worker, extensionId, downloads, close };
+}
+
+/** Waits until every download the extension started is complete (or failed); answers
+ * their states and full paths. */
+export async function downloadsDone(worker, count, timeoutMs = 15000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const items = await worker.evaluate(async () =>
+      (await chrome.downloads.search({})).map((d) => ({ state: d.state, filename: d.filename, url: d.url, error: d.error })),
+    );
+    if (items.length >= count && items.every((d) => d.state !== 'in_progress')) return items;
+    if (Date.now() > until) throw new Error(`downloads not done after ${timeoutMs} ms: ${JSON.stringify(items)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Opens `url` in a tab, then the grid for that tab; waits for the first cards and, with
+ * `measured`, until every image was probed. Returns both pages. */
+export async function openGridFor(browser, url, { measured = true } = {}) {
+  const page = await browser.context.newPage();
+  await page.goto(url, { waitUntil: 'load' });
+  const tabId = await tabIdOf(browser.worker, page);
+  if (tabId < 0) throw new Error(`no tab id for ${url}`);
+  const grid = await browser.context.newPage();
+  await grid.goto(`chrome-extension://${browser.extensionId}/grid.html?tab=${tabId}`);
+  await grid.waitForSelector('[data-url]', { timeout: 20000 });
+  if (measured) await gridMeasured(grid);
+  return { page, grid };
+}
+
+/** Waits until the grid has probed every image and redrawn. */
+export async function gridMeasured(grid, timeout = 20000) {
+  await grid.waitForFunction(() => document.body.dataset.probing === '0' && !document.body.dataset.collecting, null, { timeout });
+  // Probes redraw at most every 250 ms: let the last one land.
+  await grid.waitForTimeout(400);
+}
+
+/** The `data-url` of every card in the DOM, sorted. */
+export async function cardUrls(grid) {
+  return grid.$$eval('[data-url]', (cards) => cards.map((c) => c.getAttribute('data-url')).sort());
+}

@@ -1,31 +1,51 @@
 // The collector: walks the live DOM and reports raw candidates in the core's Candidate
 // shape. It runs inside web pages (injected by the extension, or by `imago grab --render`
 // over the DevTools protocol), so it defines one global and touches nothing else.
-//
-// MINIMAL FIRST VERSION: <img> only. The full walk (shadow roots, frames, computed
-// backgrounds, lazy attributes, auto-scroll, Performance API, ...) replaces it.
-import type { Candidate, CollectOptions, CollectResult, ImagoCollector } from '../shared/collect.ts';
+import type { CollectOptions, CollectResult, ImagoCollector } from '../shared/collect.ts';
+import { Found } from './found.ts';
+import { resources } from './resources.ts';
+import { autoScroll } from './scroll.ts';
+import { walk } from './walk.ts';
 
-function collectOnce(doc: Document): Candidate[] {
-  const out: Candidate[] = [];
-  let order = 0;
-  doc.querySelectorAll('img').forEach((img, group) => {
-    const url = img.currentSrc || img.src;
-    if (url) out.push({ url, kind: 'img', group, order: order++ });
-  });
-  return out;
+const DEFAULT_MAX_ELEMENTS = 20_000;
+const DEFAULT_TIME_MS = 5_000;
+const DEFAULT_SCROLL_MS = 8_000;
+
+function pass(found: Found, options: CollectOptions): void {
+  walk(found, document, window, options);
+  resources(found, window);
 }
 
 const collector: ImagoCollector = {
-  async collect(_options?: CollectOptions): Promise<CollectResult> {
-    return {
-      pageUrl: location.href,
-      title: document.title,
-      candidates: collectOnce(document),
-      frames: 0,
-      scrolled: false,
-    };
+  async collect(options: CollectOptions = {}): Promise<CollectResult> {
+    const budget = options.timeMs ?? DEFAULT_TIME_MS;
+    const found = new Found(options.maxElements ?? DEFAULT_MAX_ELEMENTS, Date.now() + budget);
+    pass(found, options);
+    let scrolledTo: number | undefined;
+    if (options.autoScroll) {
+      scrolledTo = await autoScroll(window, options.scrollTimeMs ?? DEFAULT_SCROLL_MS);
+      // A second pass over a fresh budget: what the lazy loaders revealed. Groups keep
+      // counting, and the core merges what both passes saw by URL.
+      found.nextPass(Date.now() + budget);
+      pass(found, options);
+      return result(found, true, scrolledTo);
+    }
+    return result(found, false, scrolledTo);
   },
 };
+
+function result(found: Found, scrolled: boolean, scrolledTo: number | undefined): CollectResult {
+  const r: CollectResult = {
+    pageUrl: location.href,
+    title: document.title,
+    candidates: found.candidates,
+    frames: found.frames,
+    scrolled,
+    elements: found.elements,
+  };
+  if (scrolledTo !== undefined) r.scrolledTo = scrolledTo;
+  if (found.stopped) r.stopped = found.stopped;
+  return r;
+}
 
 globalThis.imagoCollector = collector;

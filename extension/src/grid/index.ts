@@ -1,33 +1,425 @@
-// The grid page: every image of one tab (`grid.html?tab=<tabId>`), merged by the core.
-// MINIMAL FIRST VERSION: collect, merge, one card per image with `data-url`.
+// The grid page: every image of one tab (`grid.html?tab=<tabId>`), merged, filtered,
+// sorted and named by the core; measured by ranged fetches; shown in a virtualized grid.
+import type { FilterSpec, Image, SortKey, SourceKind } from 'imago-wasm';
 import { call } from '../shared/messages.ts';
 import { loadCore } from '../shared/core.ts';
 import { localize, t } from '../shared/i18n.ts';
+import { Prober, extensionOf, type ProbeResult } from '../shared/probe.ts';
+import { loadSettings, type Settings } from '../shared/settings.ts';
+import type { DownloadDeps } from '../shared/download.ts';
+import type { CollectResult } from '../shared/collect.ts';
+import { saveFiles, saveZip, uploadAll } from './actions.ts';
+import { makeCard } from './card.ts';
+import { controlsOf, specOf, type FilterControls } from './filters.ts';
+import { frameCandidates, invertSelection, items, selectRange, versions } from './model.ts';
+import { VirtualGrid } from './virtual.ts';
+
+type Core = Awaited<ReturnType<typeof loadCore>>;
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** Everything the page knows; `render` turns it into the DOM. */
+interface State {
+  core: Core;
+  settings: Settings;
+  tabId: number;
+  frames: CollectResult[];
+  images: Image[];
+  /** The cards in their shown order (after versions, filter and sort). */
+  shown: Image[];
+  measured: Map<string, ProbeResult>;
+  failed: Set<string>;
+  selected: Set<string>;
+  anchor?: string;
+  controls: FilterControls;
+  largestOnly: boolean;
+  sort: SortKey;
+}
+
+let state: State;
+let grid: VirtualGrid;
+let prober: Prober;
+
+function pageUrl(): string {
+  return state.frames[0]?.pageUrl ?? '';
+}
+
+function setError(text: string): void {
+  const el = $('error');
+  el.hidden = !text;
+  el.textContent = text;
+}
+
+function setStatus(text: string): void {
+  $('status').textContent = text;
+}
+
+/** Re-runs versions, the core's filter and sort; then redraws. */
+function apply(): void {
+  const { core } = state;
+  const all = versions(state.images, state.largestOnly);
+  const list = items(all, state.measured);
+  const spec: FilterSpec = specOf(state.controls, state.settings.filters);
+  let kept: number[];
+  try {
+    core.checkFilterSpec(spec);
+    const result = core.filter(list, spec);
+    kept = result.kept;
+    needsMeasure = result.needsMeasure || state.sort !== 'page';
+    setError('');
+  } catch (e) {
+    setError(t('gridFilterError', e instanceof Error ? e.message : String(e)));
+    kept = list.map((_, i) => i);
+  }
+  const keptItems = kept.map((i) => list[i]!);
+  const order = core.sortImages(keptItems, state.sort, state.sort !== 'page');
+  state.shown = order.map((i) => keptItems[i]!.image);
+  grid.reset(state.shown.length);
+  summary();
+}
+
+function summary(): void {
+  $('count').textContent = t('gridCount', String(state.images.length));
+  $('shown').textContent = t('gridShown', String(state.shown.length));
+  $('selected-count').textContent = t('gridSelected', String(state.selected.size));
+  $('progress').textContent = prober.pending > 0 ? t('gridMeasuring', String(prober.pending)) : '';
+  document.body.dataset.probing = String(prober.pending);
+}
+
+let applyTimer = 0;
+/** Whether a measurement can change what is shown or its order (the last filter said so,
+ * or the sort is by size); if not, a probe only redraws the visible cards. */
+let needsMeasure = true;
+/** Probes land in bursts: filter again (or just redraw) at most every 250 ms. */
+function applySoon(): void {
+  if (applyTimer) return;
+  applyTimer = window.setTimeout(() => {
+    applyTimer = 0;
+    if (needsMeasure) apply();
+    else {
+      grid.refresh();
+      summary();
+    }
+  }, 250);
+}
+
+function measureAll(): void {
+  for (const image of versions(state.images, false)) {
+    if (state.measured.has(image.url)) continue;
+    void prober.measure(image.url).then((m) => {
+      state.measured.set(image.url, m);
+      if (m.error) state.failed.add(image.url);
+      applySoon();
+    });
+  }
+  summary();
+}
+
+function markFailed(url: string): void {
+  if (state.failed.has(url)) return;
+  state.failed.add(url);
+  grid.refresh();
+}
+
+function buildCard(index: number): HTMLElement {
+  const image = state.shown[index]!;
+  const card = makeCard(
+    {
+      image,
+      measured: state.measured.get(image.url),
+      selected: state.selected.has(image.url),
+      failed: state.failed.has(image.url),
+      index,
+    },
+    markFailed,
+  );
+  const toggle = (shift: boolean) => {
+    const shown = state.shown.map((i) => i.url);
+    if (shift) state.selected = selectRange(shown, state.anchor, image.url, state.selected);
+    else if (state.selected.has(image.url)) state.selected.delete(image.url);
+    else state.selected.add(image.url);
+    state.anchor = image.url;
+    grid.refresh();
+    summary();
+  };
+  card.addEventListener('click', (ev) => toggle(ev.shiftKey));
+  // Keyboard: Tab to a card, Space or Enter selects it (with Shift, the range).
+  card.tabIndex = 0;
+  card.addEventListener('keydown', (ev) => {
+    if (ev.key !== ' ' && ev.key !== 'Enter') return;
+    ev.preventDefault();
+    toggle(ev.shiftKey);
+    $<HTMLElement>('grid').querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus();
+  });
+  return card;
+}
+
+/** The selected images in shown order (hidden ones stay selected but are not acted on). */
+function selection(): Image[] {
+  return state.shown.filter((i) => state.selected.has(i.url));
+}
+
+function nameItems(images: Image[]) {
+  return images.map((image) => {
+    const m = state.measured.get(image.url);
+    const w = m?.width ?? image.width;
+    const h = m?.height ?? image.height;
+    const ext = extensionOf(m?.format);
+    return {
+      url: image.url,
+      pageUrl: pageUrl(),
+      title: state.frames[0]?.title,
+      ...(image.alt ? { alt: image.alt } : {}),
+      ...(w ? { width: w } : {}),
+      ...(h ? { height: h } : {}),
+      ...(ext ? { ext } : {}),
+    };
+  });
+}
+
+function downloadDeps(): DownloadDeps {
+  return { renderNames: state.core.renderNames, download: (o) => chrome.downloads.download(o) };
+}
+
+/** Runs an action on the selection with a busy status and its result line. */
+async function act(run: (images: Image[]) => Promise<string>): Promise<void> {
+  const images = selection();
+  if (images.length === 0) {
+    setStatus(t('gridNothingSelected'));
+    return;
+  }
+  setStatus(t('gridWorking'));
+  try {
+    setStatus(await run(images));
+  } catch (e) {
+    setStatus(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function showResults(lines: { text: string; href?: string }[]): void {
+  const list = $('results');
+  list.replaceChildren(
+    ...lines.map((l) => {
+      const li = document.createElement('li');
+      if (l.href) {
+        const a = document.createElement('a');
+        a.href = l.href;
+        a.target = '_blank';
+        a.rel = 'noreferrer';
+        a.textContent = l.text;
+        li.append(a);
+      } else li.textContent = l.text;
+      return li;
+    }),
+  );
+}
+
+function wireActions(): void {
+  $('select-all').addEventListener('click', () => {
+    for (const i of state.shown) state.selected.add(i.url);
+    grid.refresh();
+    summary();
+  });
+  $('select-none').addEventListener('click', () => {
+    state.selected.clear();
+    grid.refresh();
+    summary();
+  });
+  $('select-invert').addEventListener('click', () => {
+    state.selected = invertSelection(
+      state.shown.map((i) => i.url),
+      state.selected,
+    );
+    grid.refresh();
+    summary();
+  });
+  $('download').addEventListener('click', () =>
+    act(async (images) => {
+      const r = await saveFiles(nameItems(images), state.settings, downloadDeps());
+      showResults(r.errors.map((text) => ({ text })));
+      return t('gridSaved', String(r.ok), String(r.failed));
+    }),
+  );
+  $('zip').addEventListener('click', () =>
+    act(async (images) => {
+      const r = await saveZip(nameItems(images), state.settings, downloadDeps());
+      showResults(r.errors.map((text) => ({ text })));
+      return t('gridZipped', String(r.files));
+    }),
+  );
+  $('copy').addEventListener('click', () =>
+    act(async (images) => {
+      await navigator.clipboard.writeText(images.map((i) => i.url).join('\n'));
+      return t('gridCopied', String(images.length));
+    }),
+  );
+  $('open').addEventListener('click', () =>
+    act(async (images) => {
+      for (const i of images) await chrome.tabs.create({ url: i.url, active: false });
+      return '';
+    }),
+  );
+  $('upload').addEventListener('click', () =>
+    act(async (images) => {
+      if (!state.settings.server) return t('gridNoServer');
+      const outcomes = await uploadAll(
+        images.map((i) => i.url),
+        state.settings,
+      );
+      showResults(outcomes.map((o) => (o.ok ? { text: o.url ?? '', href: o.viewerUrl ?? o.url } : { text: `${o.source}: ${o.error ?? ''}` })));
+      const ok = outcomes.filter((o) => o.ok).length;
+      return t('gridUploaded', String(ok), String(outcomes.length - ok));
+    }),
+  );
+}
+
+function chip(label: string, pressed: boolean, onToggle: (on: boolean) => void): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'chip';
+  b.textContent = label;
+  b.dataset.value = label;
+  b.setAttribute('aria-pressed', String(pressed));
+  b.addEventListener('click', () => {
+    const on = b.getAttribute('aria-pressed') !== 'true';
+    b.setAttribute('aria-pressed', String(on));
+    onToggle(on);
+  });
+  return b;
+}
+
+function toggle<T>(list: T[], value: T, on: boolean): T[] {
+  const rest = list.filter((v) => v !== value);
+  return on ? [...rest, value] : rest;
+}
+
+function sourceChips(): void {
+  const kinds = new Set<SourceKind>(state.images.flatMap((i) => i.sources));
+  const order = state.core.vocabulary().sources.filter((k) => kinds.has(k) || state.controls.sources.includes(k));
+  $('source-chips').replaceChildren(
+    ...order.map((k) =>
+      chip(k, state.controls.sources.includes(k), (on) => {
+        state.controls.sources = toggle(state.controls.sources, k, on);
+        apply();
+      }),
+    ),
+  );
+}
+
+function wireFilters(): void {
+  const c = state.controls;
+  const slider = (id: 'min-width' | 'min-height', key: 'minWidth' | 'minHeight') => {
+    const input = $<HTMLInputElement>(id);
+    const out = $<HTMLOutputElement>(`${id}-value`);
+    input.value = String(c[key]);
+    out.textContent = String(c[key]);
+    input.addEventListener('input', () => {
+      c[key] = Number(input.value);
+      out.textContent = input.value;
+      apply();
+    });
+  };
+  slider('min-width', 'minWidth');
+  slider('min-height', 'minHeight');
+  $('format-chips').replaceChildren(
+    ...state.core.vocabulary().formats.map((f) =>
+      chip(f, c.formats.includes(f), (on) => {
+        c.formats = toggle(c.formats, f, on);
+        apply();
+      }),
+    ),
+  );
+  const url = $<HTMLInputElement>('url-filter');
+  url.value = c.urlText;
+  url.placeholder = t('gridUrlFilter');
+  url.addEventListener('input', () => {
+    c.urlText = url.value;
+    apply();
+  });
+  const largest = $<HTMLInputElement>('largest-only');
+  largest.addEventListener('change', () => {
+    state.largestOnly = largest.checked;
+    measureAll();
+    apply();
+  });
+  const sort = $<HTMLSelectElement>('sort');
+  sort.addEventListener('change', () => {
+    state.sort = sort.value as SortKey;
+    apply();
+  });
+  const auto = $<HTMLInputElement>('auto-scroll');
+  auto.checked = state.settings.autoScroll;
+  auto.addEventListener('change', () => void collect(auto.checked));
+}
+
+/** Auto-scroll in a tab the user does not see does nothing: a hidden page is not
+ * rendered, so lazy loaders' IntersectionObservers never fire. Bring the tab to the
+ * front while it scrolls, then come back to the grid. */
+async function collectInFront(tabId: number): Promise<CollectResult[]> {
+  const me = await chrome.tabs.getCurrent();
+  await chrome.tabs.update(tabId, { active: true });
+  try {
+    return await call('collect', { tabId, options: { autoScroll: true } });
+  } finally {
+    if (me?.id !== undefined) await chrome.tabs.update(me.id, { active: true });
+  }
+}
+
+/** Runs the collector in every frame of the tab and merges what it found. */
+async function collect(autoScroll: boolean): Promise<void> {
+  setStatus(t('gridCollecting'));
+  document.body.dataset.collecting = 'true';
+  try {
+    const frames = autoScroll ? await collectInFront(state.tabId) : await call('collect', { tabId: state.tabId, options: { autoScroll } });
+    state.frames = frames;
+    state.images = state.core.merge(frameCandidates(frames));
+    const stopped = frames.find((f) => f.stopped);
+    setStatus(stopped ? t('gridStopped', String(stopped.elements ?? '')) : '');
+    sourceChips();
+    apply();
+    measureAll();
+  } catch (e) {
+    setStatus(e instanceof Error ? e.message : String(e));
+  } finally {
+    delete document.body.dataset.collecting;
+  }
+}
 
 async function main(): Promise<void> {
   localize();
   const tabId = Number(new URLSearchParams(location.search).get('tab'));
-  const status = document.getElementById('status')!;
-  if (!Number.isInteger(tabId) || tabId < 0) {
-    status.textContent = t('gridNoTab');
+  if (!Number.isInteger(tabId) || tabId < 0 || new URLSearchParams(location.search).get('tab') === null) {
+    setStatus(t('gridNoTab'));
     return;
   }
-  const [core, frames] = await Promise.all([loadCore(), call('collect', { tabId })]);
-  const images = core.merge(frames.flatMap((f) => f.candidates));
-  const grid = document.getElementById('grid')!;
-  for (const image of images) {
-    const card = document.createElement('figure');
-    card.className = 'card';
-    card.dataset.url = image.url;
-    const img = document.createElement('img');
-    img.loading = 'lazy';
-    img.src = image.url;
-    card.append(img);
-    grid.append(card);
-  }
-  status.textContent = t('gridCount', String(images.length));
+  const [core, settings] = await Promise.all([loadCore(), loadSettings()]);
+  prober = new Prober({ fetch: (u, i) => fetch(u, i), probeHeader: core.probeHeader }, 4);
+  const css = getComputedStyle(document.documentElement);
+  const cellW = parseFloat(css.getPropertyValue('--card-w')) + 8 || 184;
+  const cellH = parseFloat(css.getPropertyValue('--card-h')) + 8 || 222;
+  grid = new VirtualGrid($('grid'), $('spacer'), buildCard, cellW, cellH, 8);
+  state = {
+    core,
+    settings,
+    tabId,
+    frames: [],
+    images: [],
+    shown: [],
+    measured: new Map(),
+    failed: new Set(),
+    selected: new Set(),
+    controls: controlsOf(settings.filters),
+    largestOnly: true,
+    sort: 'page',
+  };
+  wireFilters();
+  wireActions();
+  const started = performance.now();
+  await collect(settings.autoScroll);
+  // The e2e reads how long the first render took (collect + merge + first cards).
+  document.body.dataset.firstRenderMs = String(Math.round(performance.now() - started));
 }
 
 main().catch((e: unknown) => {
-  document.getElementById('status')!.textContent = e instanceof Error ? e.message : String(e);
+  setStatus(e instanceof Error ? e.message : String(e));
 });

@@ -12,6 +12,10 @@ export interface CollectOptions {
   scrollTimeMs?: number;
   /** Export `<canvas>` elements as PNG `data:` URLs (off by default: it can be slow). */
   canvas?: boolean;
+  /** Stop the walk after this many elements (default 20,000)... */
+  maxElements?: number;
+  /** ...or after this many milliseconds per pass (default 5000); `stopped` says which. */
+  timeMs?: number;
 }
 
 /** One frame's report (the top document includes its same-origin frames). */
@@ -25,6 +29,10 @@ export interface CollectResult {
   /** Whether auto-scroll ran (and how far it got, in CSS pixels). */
   scrolled: boolean;
   scrolledTo?: number;
+  /** Elements visited (in the last pass). */
+  elements?: number;
+  /** Set when the walk stopped early: too many elements, or out of time. */
+  stopped?: 'elements' | 'time';
 }
 
 /** What `collector.js` defines on `globalThis` (its only global). */
