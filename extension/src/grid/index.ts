@@ -13,6 +13,8 @@ import { makeCard } from './card.ts';
 import { controlsOf, specOf, type FilterControls } from './filters.ts';
 import { frameCandidates, invertSelection, items, selectRange, versions } from './model.ts';
 import { VirtualGrid } from './virtual.ts';
+import { searchEngineChoices } from './search.ts';
+import '../background/api.ts';
 
 type Core = Awaited<ReturnType<typeof loadCore>>;
 
@@ -273,6 +275,29 @@ function wireActions(): void {
   );
 }
 
+/** The engines the user enabled, in their order, then their own server: one is picked in
+ * the select, and the background opens it (page engines get the file handed over). */
+function wireSearch(): void {
+  const select = $('search-engine') as HTMLSelectElement;
+  select.replaceChildren(
+    ...searchEngineChoices(state.settings).map(({ id, name }) => {
+      const o = document.createElement('option');
+      o.value = id;
+      o.textContent = name;
+      return o;
+    }),
+  );
+  $('search').toggleAttribute('disabled', select.options.length === 0);
+  $('search').addEventListener('click', () =>
+    act(async (images) => {
+      if (images.length !== 1) return t('gridSearchOne');
+      const engineId = select.value;
+      await call('searchImage', { engineId, imageUrl: images[0]!.url, tabId: state.tabId });
+      return t('gridSearchOpened', select.selectedOptions[0]?.textContent ?? engineId);
+    }),
+  );
+}
+
 function chip(label: string, pressed: boolean, onToggle: (on: boolean) => void): HTMLButtonElement {
   const b = document.createElement('button');
   b.type = 'button';
@@ -414,6 +439,7 @@ async function main(): Promise<void> {
   };
   wireFilters();
   wireActions();
+  wireSearch();
   const started = performance.now();
   await collect(settings.autoScroll);
   // The e2e reads how long the first render took (collect + merge + first cards).
