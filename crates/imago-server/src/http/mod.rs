@@ -106,9 +106,7 @@ pub fn route_table() -> Vec<(&'static str, &'static str)> {
 pub fn router(state: AppState) -> Router {
     // Base64 makes a file a third larger; multipart adds headers. The decoded size is
     // checked against `body_limit` itself in the pipeline.
-    let transport_limit = state
-        .config
-        .body_limit
+    let transport_limit = crate::video::largest_upload(&state.config)
         .saturating_mul(4)
         .saturating_div(3)
         .saturating_add(64 * 1024);
