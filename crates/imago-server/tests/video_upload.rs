@@ -241,27 +241,36 @@ async fn without_ffprobe_duration_and_size_come_from_the_header() {
         assert_eq!(body["error"]["context"], "video_too_long", "{ext}: {body}");
     }
     // A WebM written to a pipe has no Duration in its header: refused, saying why.
-    let out = support::video::tool(
-        "ffmpeg",
-        &[
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=duration=1:size=64x48:rate=10",
-            "-c:v",
-            "libvpx",
-            "-deadline",
-            "realtime",
-            "-f",
-            "webm",
-            "pipe:1",
-        ],
-    );
-    let body = chevereto_error(app.upload(Some(&key), &out.stdout, &[]).await, 422).await;
+    let live = support::video::live_webm(1);
+    let body = chevereto_error(app.upload(Some(&key), &live, &[]).await, 422).await;
     let message = body["error"]["message"].as_str().unwrap();
     assert!(message.contains("does not give its duration"), "{message}");
+}
+
+#[tokio::test]
+async fn a_webm_recorded_live_gets_its_duration_from_its_packets() {
+    let app = start(|c| c.video.max_duration_secs = 3).await;
+    let key = app.user("vic").await;
+    let live = support::video::live_webm(1);
+    let work = tempfile::tempdir().unwrap();
+    let header = tags(&live, work.path(), "webm");
+    assert!(
+        !header.iter().any(|t| t.starts_with("DURATION")),
+        "{header:?}"
+    );
+    let image = app.upload_ok(&key, &live, &[]).await;
+    // Ten frames at 10 fps: the last starts at 0.9 s and lasts 0.1 s.
+    let duration = image["video"]["duration_secs"].as_f64().unwrap();
+    assert!((duration - 1.0).abs() < 0.05, "{duration}");
+    assert_eq!(image["video"]["poster"], "frame");
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(64), Some(48))
+    );
+    // The limit holds on that duration too.
+    let long = support::video::live_webm(4);
+    let body = chevereto_error(app.upload(Some(&key), &long, &[]).await, 413).await;
+    assert_eq!(body["error"]["context"], "video_too_long", "{body}");
 }
 
 #[tokio::test]

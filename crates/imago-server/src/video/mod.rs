@@ -8,7 +8,9 @@
 //!   `file` protocol is allowed and the demuxer is forced to the format the magic
 //!   named, so a playlist or a reference to another file is not followed), one decoder
 //!   thread, bounded output and a timeout that kills them.
-//! - **Duration and size** come from ffprobe. When ffprobe cannot be started they are
+//! - **Duration and size** come from ffprobe: the container's duration, or, for a WebM
+//!   recorded live (a browser's MediaRecorder writes no Duration), where the last video
+//!   packet ends. When ffprobe cannot be started they are
 //!   read from the container's header (`header.rs`: `mvhd`/`tkhd` of ISO files, the
 //!   Segment Info and Tracks of WebM); a file whose header does not say them (a WebM
 //!   recorded live, with no Duration) is refused with that reason.

@@ -111,3 +111,28 @@ pub fn tags(bytes: &[u8], dir: &Path, ext: &str) -> Vec<String> {
         .map(|l| l.trim_start_matches("TAG:").to_string())
         .collect()
 }
+
+/// A WebM written to a pipe, as a browser's MediaRecorder or a live muxer writes it: no
+/// Duration in its header (the muxer cannot seek back to fill it in).
+pub fn live_webm(seconds: u32) -> Vec<u8> {
+    let src = format!("testsrc=duration={seconds}:size=64x48:rate=10");
+    tool(
+        "ffmpeg",
+        &[
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            &src,
+            "-c:v",
+            "libvpx",
+            "-deadline",
+            "realtime",
+            "-f",
+            "webm",
+            "pipe:1",
+        ],
+    )
+    .stdout
+}
