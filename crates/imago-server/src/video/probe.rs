@@ -192,16 +192,15 @@ mod tests {
     }
 
     #[test]
-    fn no_video_stream_or_duration_is_a_reason() {
+    fn no_video_stream_is_a_reason_and_no_duration_is_none() {
         let e = parse(
             br#"{"streams":[],"format":{"duration":"1.0"}}"#,
             VideoFormat::Mp4,
         );
         assert!(e.unwrap_err().to_string().contains("no video stream"));
-        let e = parse(
-            br#"{"streams":[{"width":1,"height":1}],"format":{"duration":"N/A"}}"#,
-            VideoFormat::Mov,
-        );
-        assert!(e.unwrap_err().to_string().contains("duration"));
+        let live = br#"{"streams":[{"width":1,"height":1}],"format":{}}"#;
+        assert_eq!(parse(live, VideoFormat::Webm).unwrap(), (1, 1, None));
+        let na = br#"{"streams":[{"width":1,"height":1}],"format":{"duration":"N/A"}}"#;
+        assert_eq!(parse(na, VideoFormat::Mov).unwrap(), (1, 1, None));
     }
 }
