@@ -180,6 +180,36 @@ async fn garbage_behind_an_ftyp_box_is_refused_and_the_server_stays_up() {
 }
 
 #[tokio::test]
+async fn a_tool_that_hangs_is_killed_at_the_timeout_and_the_upload_refused() {
+    // An "ffprobe" that never answers, as one stuck on a hostile file would.
+    let bin = tempfile::tempdir().unwrap();
+    let stuck = bin.path().join("ffprobe");
+    std::fs::write(&stuck, "#!/bin/sh\nexec sleep 60\n").unwrap();
+    let mut perms = std::fs::metadata(&stuck).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&stuck, perms).unwrap();
+    let app = start(|c| {
+        c.video.ffprobe = stuck.clone();
+        c.video.timeout_secs = 1;
+    })
+    .await;
+    let key = app.user("vic").await;
+    let work = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(clip(work.path(), "mp4", 1)).unwrap();
+    let started = std::time::Instant::now();
+    let body = chevereto_error(app.upload(Some(&key), &bytes, &[]).await, 422).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(body["error"]["context"], "video_failed", "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("more than 1 s and was killed"),
+        "{message}"
+    );
+    assert!(app.healthy().await);
+    assert_tmp_empty(app.dir.path());
+}
+
+#[tokio::test]
 async fn without_ffmpeg_the_poster_is_a_placeholder_and_the_file_is_kept_as_is() {
     let app = start(|c| c.video.ffmpeg = "/nonexistent/bin/ffmpeg".into()).await;
     let key = app.user("vic").await;

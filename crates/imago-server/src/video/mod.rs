@@ -239,6 +239,9 @@ async fn poster(
             "-dn",
             "-f",
             "image2",
+            // One file, its name never read as a `%d` pattern.
+            "-update",
+            "1",
             "-c:v",
             "png",
             "-y",
