@@ -149,23 +149,30 @@ pub async fn prepare(
         return Err(VideoError::TooManyPixels { width, height });
     }
 
-    let (poster, poster_kind) = match poster(config, &files, format, &facts, timeout).await {
+    // The poster and the copy without metadata read the same file and need each
+    // other's nothing: run side by side (the poster decodes on one thread, the copy
+    // only moves packets).
+    let (taken, rewritten) = tokio::join!(poster(config, &files, format, &facts, timeout), async {
+        if strip {
+            Some(strip_metadata(config, &files, format, timeout).await)
+        } else {
+            None
+        }
+    });
+    let (poster, poster_kind) = match taken {
         Err(VideoError::ToolMissing) => {
             notes.push("ffmpeg is not installed: the poster is a placeholder".into());
             (placeholder::png(), "placeholder")
         }
         other => (other?, "frame"),
     };
-    let (stored, metadata) = if !strip {
-        (bytes.to_vec(), "kept")
-    } else {
-        match strip_metadata(config, &files, format, timeout).await {
-            Err(VideoError::ToolMissing) => {
-                notes.push("ffmpeg is not installed: the video is stored as it came".into());
-                (bytes.to_vec(), "kept")
-            }
-            other => (other?, "stripped"),
+    let (stored, metadata) = match rewritten {
+        None => (bytes.to_vec(), "kept"),
+        Some(Err(VideoError::ToolMissing)) => {
+            notes.push("ffmpeg is not installed: the video is stored as it came".into());
+            (bytes.to_vec(), "kept")
         }
+        Some(other) => (other?, "stripped"),
     };
     Ok(PreparedVideo {
         stored,
