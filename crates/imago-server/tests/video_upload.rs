@@ -120,6 +120,75 @@ async fn mp4_mov_and_webm_are_served_as_videos_with_a_poster_frame_of_their_own(
 }
 
 #[tokio::test]
+async fn a_turned_phone_video_is_described_and_postered_as_displayed() {
+    let app = start(|_| {}).await;
+    let key = app.user("vic").await;
+    let work = tempfile::tempdir().unwrap();
+    // A phone held upright: the stream is 320 x 240, its display matrix turns it 90 deg.
+    let turned = work.path().join("turned.mp4");
+    let clip = clip(work.path(), "mp4", 2);
+    support::video::tool(
+        "ffmpeg",
+        &[
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            clip.to_str().unwrap(),
+            "-c",
+            "copy",
+            "-metadata:s:v",
+            "rotate=90",
+            turned.to_str().unwrap(),
+        ],
+    );
+    let image = app
+        .upload_ok(&key, &std::fs::read(&turned).unwrap(), &[])
+        .await;
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(240), Some(320))
+    );
+    let (_, medium) = fetch(&app, image["medium"]["url"].as_str().unwrap()).await;
+    assert_eq!(decode(&medium).dimensions(), (240, 320));
+    let (_, thumb) = fetch(&app, image["thumb"]["url"].as_str().unwrap()).await;
+    assert_eq!(decode(&thumb).dimensions(), (120, 160));
+    // Stripping metadata kept the turn: players show it upright too.
+    let (_, served) = fetch(&app, image["url"].as_str().unwrap()).await;
+    let path = work.path().join("served-turned.mp4");
+    std::fs::write(&path, &served).unwrap();
+    let out = support::video::tool(
+        "ffprobe",
+        &[
+            "-v",
+            "error",
+            "-show_entries",
+            "stream_side_data=rotation",
+            "-of",
+            "csv=p=0",
+            path.to_str().unwrap(),
+        ],
+    );
+    let rotation = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(rotation == "90" || rotation == "-90", "{rotation:?}");
+
+    // Without ffprobe the header's track matrix says the same.
+    let bare = start(|c| {
+        c.video.ffmpeg = "/nonexistent/bin/ffmpeg".into();
+        c.video.ffprobe = "/nonexistent/bin/ffprobe".into();
+    })
+    .await;
+    let key = bare.user("vic").await;
+    let image = bare
+        .upload_ok(&key, &std::fs::read(&turned).unwrap(), &[])
+        .await;
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(240), Some(320))
+    );
+}
+
+#[tokio::test]
 async fn the_poster_is_not_another_frame() {
     // The check above is only worth something if a wrong frame would fail it.
     let work = tempfile::tempdir().unwrap();

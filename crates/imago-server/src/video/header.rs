@@ -76,6 +76,10 @@ fn iso(b: &[u8]) -> Option<VideoFacts> {
             };
             let w = u32::try_from(be(tkhd, at, 4)? >> 16).ok()?;
             let h = u32::try_from(be(tkhd, at + 4, 4)? >> 16).ok()?;
+            // The matrix (nine 32-bit values) ends where the sides start; its first
+            // value is 0 when the picture is turned a quarter (a phone held upright).
+            let quarter = be(tkhd, at - 36, 4)? == 0 && be(tkhd, at - 32, 4)? != 0;
+            let (w, h) = if quarter { (h, w) } else { (w, h) };
             (w > 0 && h > 0).then_some((w, h))
         })
         .next()?;
@@ -197,6 +201,16 @@ mod tests {
         let file = [iso_box(b"ftyp", b"isom\0\0\0\0isom"), moov].concat();
         let f = read(&file, VideoFormat::Mp4).unwrap();
         assert_eq!((f.width, f.height, f.duration_secs), (320, 240, 2.5));
+
+        // The same track turned 90 degrees: matrix {0, 1, 0, -1, 0, 0, 0, 0, 1}.
+        let mut turned = tkhd.clone();
+        turned[40..44].copy_from_slice(&0u32.to_be_bytes());
+        turned[44..48].copy_from_slice(&0x0001_0000u32.to_be_bytes());
+        turned[52..56].copy_from_slice(&0xFFFF_0000u32.to_be_bytes());
+        let trak = iso_box(b"trak", &iso_box(b"tkhd", &turned));
+        let moov = iso_box(b"moov", &[iso_box(b"mvhd", &mvhd), trak].concat());
+        let f = read(&moov, VideoFormat::Mp4).unwrap();
+        assert_eq!((f.width, f.height), (240, 320));
     }
 
     #[test]
