@@ -1,9 +1,11 @@
 //! The upload pipeline, top to bottom: size limit; format by magic bytes with sides,
-//! pixel area and frames read from headers (`imago_media::inspect`, before any decode);
-//! album and expiry; SHA-256 of the upload and the duplicate check (same user, same
-//! bytes: the existing image); pixel work (`imago_media::process`: bounded decode,
-//! orientation, metadata stripping, thumbnail and medium) one per core; blobs stored
-//! under keys named by their own SHA-256; the record.
+//! pixel area and frames read from headers (`imago_media::inspect`, before any decode;
+//! a video is held to the video size limit, an image to `body_limit`); album and
+//! expiry; SHA-256 of the upload and the duplicate check (same user, same bytes: the
+//! existing image); pixel work one per core (an image: `imago_media::process`, bounded
+//! decode, orientation, metadata stripping, thumbnail and medium; a video: `video.rs`,
+//! duration and size, poster frame, metadata, see [`crate::video`]); blobs stored under
+//! keys named by their own SHA-256; the record.
 //!
 //! A [`BlobGuard`] removes the blobs this upload stored if a later step fails, so a
 //! failed upload leaves nothing behind. The answer is built only after every `put`
