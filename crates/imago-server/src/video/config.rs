@@ -116,3 +116,67 @@ pub fn largest_upload(config: &crate::Config) -> usize {
         config.body_limit
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Config, ConfigError, Overrides};
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn the_video_table_and_variables_layer_like_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("imago.toml");
+        std::fs::write(
+            &path,
+            "[video]\nmax_bytes = \"20MB\"\nmax_duration_secs = 90\nffmpeg = \"/opt/ff/ffmpeg\"\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&path),
+            env(&[("IMAGO_FFPROBE", "/opt/ff/ffprobe"), ("IMAGO_VIDEO", "off")]),
+            Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(c.video.max_bytes, 20 << 20);
+        assert_eq!(c.video.max_duration_secs, 90);
+        assert_eq!(c.video.ffmpeg, std::path::Path::new("/opt/ff/ffmpeg"));
+        assert_eq!(c.video.ffprobe, std::path::Path::new("/opt/ff/ffprobe"));
+        assert!(!c.video.enabled);
+        // Off, videos no longer raise the largest body.
+        assert_eq!(super::largest_upload(&c), c.body_limit);
+        let on = Config::default();
+        assert!(on.video.enabled);
+        assert_eq!(super::largest_upload(&on), 50 << 20);
+    }
+
+    #[test]
+    fn a_typo_in_the_video_table_or_a_bad_value_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("imago.toml");
+        std::fs::write(&path, "[video]\nmax_duration = 90\n").unwrap();
+        match Config::load(Some(&path), env(&[]), Overrides::default()) {
+            Err(ConfigError::Toml { line, message, .. }) => {
+                assert_eq!(line, 2);
+                assert!(message.contains("max_duration"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = Config::load(
+            None,
+            env(&[("IMAGO_VIDEO_MAX_DURATION_SECS", "ten minutes")]),
+            Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().starts_with("IMAGO_VIDEO_MAX_DURATION_SECS"),
+            "{e}"
+        );
+    }
+}
