@@ -189,6 +189,43 @@ async fn a_turned_phone_video_is_described_and_postered_as_displayed() {
 }
 
 #[tokio::test]
+async fn a_video_sent_as_a_plain_field_or_as_base64_is_a_video_too() {
+    use base64::Engine;
+    let app = start(|_| {}).await;
+    let key = app.user("vic").await;
+    let work = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(clip(work.path(), "webm", 1)).unwrap();
+    // Raw bytes in a part without a file name, as some clients send them.
+    let (ct, body) = support::app::multipart(&[("source", None, &bytes)]);
+    let res = app
+        .client
+        .post(app.url("/api/1/upload"))
+        .header("content-type", ct)
+        .header("x-api-key", &key)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let image: Value = res.json().await.unwrap();
+    assert_eq!(image["image"]["mime"], "video/webm", "{image}");
+    // Base64 of another clip, in a form field.
+    let other = std::fs::read(clip(work.path(), "mov", 1)).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&other);
+    let res = app
+        .client
+        .post(app.url("/api/1/upload"))
+        .header("x-api-key", &key)
+        .form(&[("source", b64.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let image: Value = res.json().await.unwrap();
+    assert_eq!(image["image"]["mime"], "video/quicktime", "{image}");
+}
+
+#[tokio::test]
 async fn the_poster_is_not_another_frame() {
     // The check above is only worth something if a wrong frame would fail it.
     let work = tempfile::tempdir().unwrap();
