@@ -31,6 +31,7 @@
 
 mod command;
 mod config;
+mod ffmpeg;
 mod header;
 pub mod placeholder;
 mod probe;
@@ -44,8 +45,6 @@ use std::time::Duration;
 
 use imago_media::VideoFormat;
 use serde::Serialize;
-
-use command::{run, RunError};
 
 /// Why a video was refused or could not be handled.
 #[derive(Debug, thiserror::Error)]
@@ -152,13 +151,16 @@ pub async fn prepare(
     // The poster and the copy without metadata read the same file and need each
     // other's nothing: run side by side (the poster decodes on one thread, the copy
     // only moves packets).
-    let (taken, rewritten) = tokio::join!(poster(config, &files, format, &facts, timeout), async {
-        if strip {
-            Some(strip_metadata(config, &files, format, timeout).await)
-        } else {
-            None
+    let (taken, rewritten) = tokio::join!(
+        ffmpeg::poster(config, &files, format, &facts, timeout),
+        async {
+            if strip {
+                Some(ffmpeg::strip_metadata(config, &files, format, timeout).await)
+            } else {
+                None
+            }
         }
-    });
+    );
     let (poster, poster_kind) = match taken {
         Err(VideoError::ToolMissing) => {
             notes.push("ffmpeg is not installed: the poster is a placeholder".into());
@@ -204,128 +206,6 @@ fn input_args(file: &Path, format: VideoFormat) -> Vec<OsString> {
         "-i".into(),
         input,
     ]
-}
-
-fn output_arg(file: &Path) -> OsString {
-    let mut out = OsString::from("file:");
-    out.push(file.as_os_str());
-    out
-}
-
-fn strings(a: &[&str]) -> Vec<OsString> {
-    a.iter().map(OsString::from).collect()
-}
-
-/// One frame as PNG: at 1 s, or the middle of a shorter clip; the first frame when
-/// that seek finds none.
-async fn poster(
-    config: &VideoConfig,
-    files: &TempFiles,
-    format: VideoFormat,
-    facts: &VideoFacts,
-    timeout: Duration,
-) -> Result<Vec<u8>, VideoError> {
-    let at = if facts.duration_secs >= 2.0 {
-        1.0
-    } else {
-        facts.duration_secs / 2.0
-    };
-    // A PNG is never larger than its raw RGBA pixels plus a little.
-    let max_png = u64::from(facts.width) * u64::from(facts.height) * 4 + (1 << 20);
-    for at in [at, 0.0] {
-        let mut args = strings(&["-nostdin", "-v", "error", "-hide_banner", "-threads", "1"]);
-        args.extend(["-ss".into(), format!("{at:.3}").into()]);
-        args.extend(input_args(&files.input, format));
-        args.extend(strings(&[
-            "-map",
-            "0:v:0",
-            "-frames:v",
-            "1",
-            "-an",
-            "-sn",
-            "-dn",
-            "-f",
-            "image2",
-            // One file, its name never read as a `%d` pattern.
-            "-update",
-            "1",
-            "-c:v",
-            "png",
-            "-y",
-        ]));
-        args.push(output_arg(&files.poster));
-        let out = match run(&config.ffmpeg, &args, timeout, 0).await {
-            Err(RunError::NotInstalled(_)) => return Err(VideoError::ToolMissing),
-            Err(e) => return Err(VideoError::Tool(e.to_string())),
-            Ok(out) => out,
-        };
-        let made = tokio::fs::metadata(&files.poster)
-            .await
-            .map(|m| m.len())
-            .unwrap_or(0);
-        if out.status.success() && made > 0 && made <= max_png {
-            return Ok(tokio::fs::read(&files.poster).await?);
-        }
-        tracing::info!(reason = %out.reason(), at, "ffmpeg took no poster frame");
-    }
-    Err(VideoError::Unreadable(
-        "no frame of this video can be decoded".into(),
-    ))
-}
-
-/// The same streams, copied without re-encoding, without global, stream and chapter
-/// metadata and without ffmpeg's encoder tag.
-async fn strip_metadata(
-    config: &VideoConfig,
-    files: &TempFiles,
-    format: VideoFormat,
-    timeout: Duration,
-) -> Result<Vec<u8>, VideoError> {
-    let mut args = strings(&["-nostdin", "-v", "error", "-hide_banner"]);
-    args.extend(input_args(&files.input, format));
-    args.extend(strings(&[
-        "-map",
-        "0:v",
-        "-map",
-        "0:a?",
-        "-map_metadata",
-        "-1",
-        "-map_metadata:s",
-        "-1",
-        "-map_chapters",
-        "-1",
-        "-c",
-        "copy",
-        "-fflags",
-        "+bitexact",
-        "-flags:v",
-        "+bitexact",
-        "-flags:a",
-        "+bitexact",
-    ]));
-    let muxer = match format {
-        VideoFormat::Mp4 => "mp4",
-        VideoFormat::Mov => "mov",
-        VideoFormat::Webm => "webm",
-    };
-    if format != VideoFormat::Webm {
-        args.extend(strings(&["-movflags", "+faststart"]));
-    }
-    args.extend(strings(&["-f", muxer, "-y"]));
-    args.push(output_arg(&files.clean));
-    let out = match run(&config.ffmpeg, &args, timeout, 0).await {
-        Err(RunError::NotInstalled(_)) => return Err(VideoError::ToolMissing),
-        Err(e) => return Err(VideoError::Tool(e.to_string())),
-        Ok(out) => out,
-    };
-    if !out.status.success() {
-        tracing::info!(reason = %out.reason(), "ffmpeg could not rewrite a video");
-        return Err(VideoError::Unreadable(
-            "the video cannot be rewritten without its metadata (its streams do not fit its container)"
-                .into(),
-        ));
-    }
-    Ok(tokio::fs::read(&files.clean).await?)
 }
 
 /// The temporary files of one video, removed when dropped.
