@@ -16,6 +16,10 @@ command -v npm >/dev/null || need_apt+=(npm)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # The PostgreSQL suites (scripts/services/postgres.sh starts a throwaway cluster).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+# The video tests of imago serve (poster frames, duration, metadata) run the real ffmpeg.
+command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || need_apt+=(ffmpeg)
+# The Chevereto compatibility test runs the real client chupo from PyPI in a venv.
+command -v python3 >/dev/null && python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3 python3-venv)
 command -v rustfmt >/dev/null || rustup component add rustfmt
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 
@@ -27,5 +31,14 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-test-deps: apt-get install ${need_apt[*]}"
   apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_apt[@]}" >/dev/null
+fi
+# chupo 0.1.3 says Requires-Python >= 3.13 but its code runs on 3.11 (read in
+# crates/imago-server/tests/compat_chupo.rs); its dependencies pinned to what was tested.
+chupo_venv="$(cd "$(dirname "$0")/.." && pwd)/target/compat/chupo-venv"
+if [ ! -x "$chupo_venv/bin/chupo" ]; then
+  echo "install-test-deps: chupo into $chupo_venv"
+  python3 -m venv "$chupo_venv"
+  "$chupo_venv/bin/pip" install -q --ignore-requires-python \
+    chupo==0.1.3 typer==0.29.2 rich==15.0.0 httpx==0.28.1
 fi
 echo "install-test-deps: ok"

@@ -42,6 +42,8 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed (for per-address limits);
     /// empty: the peer address is the client.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Videos: on or off, their limits, ffmpeg (the `[video]` table).
+    pub video: crate::video::VideoConfig,
 }
 
 impl Default for Config {
@@ -65,6 +67,7 @@ impl Default for Config {
             strip_metadata: true,
             reaper_interval_secs: 30,
             trusted_proxies: Vec::new(),
+            video: crate::video::VideoConfig::default(),
         }
     }
 }
@@ -122,6 +125,7 @@ struct FileConfig {
     reaper_interval_secs: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
     rate_limit: Option<FileRates>,
+    video: Option<crate::video::FileVideo>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -201,6 +205,11 @@ impl Config {
             self.trusted_proxies =
                 parse_ips(&list.join(",")).map_err(|m| value_error(name("trusted_proxies"), m))?;
         }
+        if let Some(v) = file.video {
+            self.video
+                .apply_file(v)
+                .map_err(|(key, m)| value_error(name(&key), m))?;
+        }
         if let Some(rates) = file.rate_limit {
             if let Some(r) = rates.per_key {
                 self.rate_per_key = r;
@@ -233,8 +242,11 @@ impl Config {
             "IMAGO_RATE_PER_KEY" => self.rate_per_key = parse_rate(value).map_err(err)?,
             "IMAGO_RATE_PER_IP" => self.rate_per_ip = parse_rate(value).map_err(err)?,
             "IMAGO_TRUSTED_PROXIES" => self.trusted_proxies = parse_ips(value).map_err(err)?,
-            // Other IMAGO_* variables belong to other commands (the grab client).
-            _ => {}
+            // Other IMAGO_* variables belong to videos or to other commands (the grab
+            // client).
+            _ => {
+                self.video.apply_env(name, value).map_err(err)?;
+            }
         }
         Ok(())
     }

@@ -40,6 +40,7 @@ pub mod state;
 pub mod storage;
 pub mod store;
 pub mod time;
+pub mod video;
 pub mod web;
 
 pub use config::{Config, ConfigError, Overrides, RateLimit};

@@ -15,8 +15,8 @@ use crate::repo::ImageRecord;
 use crate::state::AppState;
 
 const MEDIA_CSP: &str = "default-src 'none'; sandbox";
-const PAGE_CSP: &str =
-    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'";
+const PAGE_CSP: &str = "default-src 'none'; img-src 'self'; media-src 'self'; \
+     style-src 'unsafe-inline'; form-action 'self'";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Variant {
@@ -238,16 +238,36 @@ pub(super) async fn viewer(
         .map(|d| format!("<p>{}</p>", escape_html(d)))
         .unwrap_or_default();
     let shown = urls.medium.as_deref().unwrap_or(&urls.url);
+    // A video plays in the page, its poster frame shown until it starts.
+    let media = if record.mime.starts_with("video/") {
+        format!(
+            "<video controls preload=\"metadata\" poster=\"{p}\" width=\"{w}\" height=\"{h}\">\
+             <source src=\"{u}\" type=\"{m}\"><a href=\"{u}\">{t}</a></video>",
+            p = escape_html(shown),
+            u = escape_html(&urls.url),
+            m = escape_html(&record.mime),
+            t = escape_html(&title),
+            w = record.width,
+            h = record.height,
+        )
+    } else {
+        format!(
+            "<a href=\"{u}\"><img src=\"{s}\" alt=\"{t}\" width=\"{w}\" height=\"{h}\"></a>",
+            u = escape_html(&urls.url),
+            s = escape_html(shown),
+            t = escape_html(&title),
+            w = record.width,
+            h = record.height,
+        )
+    };
     let page = format!(
         "<!doctype html>\n<html><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width\">\
          <title>{t}</title>\
-         <style>body{{font-family:sans-serif;margin:2em;text-align:center}}img{{max-width:100%}}</style>\
-         </head><body><h1>{t}</h1><a href=\"{u}\"><img src=\"{s}\" alt=\"{t}\" width=\"{w}\" height=\"{h}\"></a>\
+         <style>body{{font-family:sans-serif;margin:2em;text-align:center}}img,video{{max-width:100%;height:auto}}</style>\
+         </head><body><h1>{t}</h1>{media}\
          {d}<p>{w} &times; {h} &middot; {size} bytes</p></body></html>\n",
         t = escape_html(&title),
-        u = escape_html(&urls.url),
-        s = escape_html(shown),
         d = description,
         w = record.width,
         h = record.height,

@@ -105,10 +105,8 @@ pub fn route_table() -> Vec<(&'static str, &'static str)> {
 /// so per-address limits see the client's address.
 pub fn router(state: AppState) -> Router {
     // Base64 makes a file a third larger; multipart adds headers. The decoded size is
-    // checked against `body_limit` itself in the pipeline.
-    let transport_limit = state
-        .config
-        .body_limit
+    // checked in the pipeline against the limit of what it is (image or video).
+    let transport_limit = crate::video::largest_upload(&state.config)
         .saturating_mul(4)
         .saturating_div(3)
         .saturating_add(64 * 1024);

@@ -15,6 +15,7 @@ use crate::error::ApiError;
 use crate::fetch::FetchError;
 use crate::ingest::{ingest, Upload};
 use crate::state::AppState;
+use crate::video::largest_upload;
 
 /// The `source` as sent.
 enum Source {
@@ -112,12 +113,17 @@ async fn run(state: &AppState, req: Request) -> Result<Response, ApiError> {
     let done = ingest(state, upload).await?;
     let urls = chevereto::urls(state, &done.record);
     Ok(match answer {
-        Answer::Json => Json(chevereto::upload_answer(
-            state,
-            &done.record,
-            original_name.as_deref(),
-        ))
-        .into_response(),
+        Answer::Json => {
+            let mut body = chevereto::upload_answer(state, &done.record, original_name.as_deref());
+            // How a video was handled: a placeholder poster or kept metadata must be
+            // visible to the uploader, not only in the log.
+            if let (Some(report), Some(image)) = (&done.video, body.get_mut("image")) {
+                if let Ok(v) = serde_json::to_value(report) {
+                    image["video"] = v;
+                }
+            }
+            Json(body).into_response()
+        }
         Answer::Txt => (
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
             urls.url,
@@ -166,7 +172,7 @@ async fn read_body(
                 .map_err(|e| multipart_error(e.status(), e.body_text()))?;
             // A file part usually has a file name; some clients send the raw bytes as a
             // plain field, told apart from base64 or a URL by their magic bytes.
-            let raw_image = imago_core::probe::sniff(&data).is_some();
+            let raw_image = imago_core::probe::sniff(&data).is_some() || is_video(&data);
             if name == "source" && (file_name.is_some() || raw_image) {
                 fields.source = Some(Source::File {
                     bytes: data,
@@ -205,7 +211,7 @@ async fn source_text(state: &AppState, text: &str) -> Result<(Bytes, Option<Stri
     if lower.starts_with("http://") || lower.starts_with("https://") {
         let bytes = state
             .fetcher
-            .fetch(t, state.config.body_limit)
+            .fetch(t, largest_upload(&state.config))
             .await
             .map_err(|e| match e {
                 FetchError::Unavailable(m) => ApiError::NotImplemented(m),
@@ -229,10 +235,10 @@ async fn source_text(state: &AppState, text: &str) -> Result<(Bytes, Option<Stri
         .filter(|b| !b.is_ascii_whitespace())
         .collect();
     // Decoding more than the limit allows is pointless: refuse by length first.
-    if compact.len() / 4 * 3 > state.config.body_limit.saturating_add(3) {
+    let largest = largest_upload(&state.config);
+    if compact.len() / 4 * 3 > largest.saturating_add(3) {
         return Err(ApiError::TooLarge(format!(
-            "the file is larger than the {} bytes this server accepts",
-            state.config.body_limit
+            "the file is larger than the {largest} bytes this server accepts"
         )));
     }
     let lenient = GeneralPurposeConfig::new()
@@ -250,6 +256,22 @@ async fn source_text(state: &AppState, text: &str) -> Result<(Bytes, Option<Stri
                 "source is neither a file, an http(s) URL nor base64",
             )
         })
+}
+
+/// Whether `data` starts like a video container (MP4, MOV, WebM).
+fn is_video(data: &[u8]) -> bool {
+    let any_size = imago_media::Limits {
+        max_bytes: u64::MAX,
+        max_video_bytes: u64::MAX,
+        ..imago_media::Limits::default()
+    };
+    matches!(
+        imago_media::inspect(data, &any_size),
+        Ok(imago_media::Inspected {
+            kind: imago_media::MediaKind::Video(_),
+            ..
+        })
+    )
 }
 
 fn clip(s: &str, max_chars: usize) -> String {

@@ -1,9 +1,11 @@
 //! The upload pipeline, top to bottom: size limit; format by magic bytes with sides,
-//! pixel area and frames read from headers (`imago_media::inspect`, before any decode);
-//! album and expiry; SHA-256 of the upload and the duplicate check (same user, same
-//! bytes: the existing image); pixel work (`imago_media::process`: bounded decode,
-//! orientation, metadata stripping, thumbnail and medium) one per core; blobs stored
-//! under keys named by their own SHA-256; the record.
+//! pixel area and frames read from headers (`imago_media::inspect`, before any decode;
+//! a video is held to the video size limit, an image to `body_limit`); album and
+//! expiry; SHA-256 of the upload and the duplicate check (same user, same bytes: the
+//! existing image); pixel work one per core (an image: `imago_media::process`, bounded
+//! decode, orientation, metadata stripping, thumbnail and medium; a video: `video.rs`,
+//! duration and size, poster frame, metadata, see [`crate::video`]); blobs stored under
+//! keys named by their own SHA-256; the record.
 //!
 //! A [`BlobGuard`] removes the blobs this upload stored if a later step fails, so a
 //! failed upload leaves nothing behind. The answer is built only after every `put`
@@ -19,6 +21,9 @@ use crate::ids;
 use crate::keys::sha256_hex;
 use crate::repo::{ImageRecord, RepoError, User};
 use crate::state::AppState;
+use crate::video::{largest_upload, VideoReport};
+
+mod video;
 
 /// One upload, as the handlers hand it over.
 #[derive(Debug, Default)]
@@ -40,34 +45,55 @@ pub struct Ingested {
     pub record: ImageRecord,
     /// The same bytes from the same user were already here.
     pub existing: bool,
+    /// How a video was handled (poster, metadata); `None` for images and for a video
+    /// found again (it was handled when first uploaded).
+    pub video: Option<VideoReport>,
+}
+
+/// The files one upload stores, whatever it was.
+struct Files {
+    original: Bytes,
+    ext: &'static str,
+    mime: &'static str,
+    width: u32,
+    height: u32,
+    frames: u32,
+    /// `None`: the original is its own thumbnail (AVIF).
+    thumb: Option<Variant>,
+    medium: Option<Variant>,
 }
 
 /// Runs the pipeline.
 pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiError> {
-    let limits = &state.config;
+    let config = &state.config;
     // 1. Size: the transport limit already bounded the body; base64 decoding or a URL
-    //    fetch may have produced the bytes, so check again.
-    if upload.bytes.len() > limits.body_limit {
+    //    fetch may have produced the bytes, so check again. Images and videos have
+    //    limits of their own, checked with the magic in step 2.
+    let largest = largest_upload(config);
+    if upload.bytes.len() > largest {
         return Err(ApiError::TooLarge(format!(
             "the file is {} bytes, more than the {} this server accepts",
             upload.bytes.len(),
-            limits.body_limit
+            largest
         )));
     }
 
     // 2-3. Format by magic bytes (never name or Content-Type), then sides, pixel area
     //    and frames from the headers, all checked before any pixel is decoded.
     let media_limits = Limits {
-        max_bytes: limits.body_limit as u64,
-        max_pixels: limits.max_pixels,
+        max_bytes: config.body_limit as u64,
+        max_pixels: config.max_pixels,
+        max_video_bytes: config.video.max_bytes as u64,
         ..Limits::default()
     };
     let inspected = inspect(&upload.bytes, &media_limits)?;
     if let MediaKind::Video(v) = inspected.kind {
-        return Err(ApiError::UnsupportedType(format!(
-            "{} videos are not accepted yet (poster frames need ffmpeg support, not built)",
-            v.extension()
-        )));
+        if !config.video.enabled {
+            return Err(ApiError::UnsupportedType(format!(
+                "{} videos are not accepted by this server (videos are turned off)",
+                v.extension().to_uppercase()
+            )));
+        }
     }
 
     // 4. Owner's album and expiry.
@@ -92,7 +118,7 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
     let expires_at = upload
         .expires_in
         .or(album_expiry)
-        .or(limits.default_expiry_secs)
+        .or(config.default_expiry_secs)
         .map(|secs| now.saturating_add(secs));
 
     // 5. Same bytes from the same user: the existing image. Guests never share records:
@@ -104,47 +130,46 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
             return Ok(Ingested {
                 record,
                 existing: true,
+                video: None,
             });
         }
     }
 
-    // 6. Pixels: decode with limits, orientation, metadata, variants. CPU-bound, so off
-    //    the async workers.
-    let strip = upload.user.as_ref().map_or(limits.strip_metadata, |u| {
-        u.strip_metadata && limits.strip_metadata
+    // 6. Pixels: decode with limits, orientation, metadata, variants; for a video its
+    //    duration, poster frame and metadata through ffmpeg. CPU-bound, so off the
+    //    async workers and one per core.
+    let strip = upload.user.as_ref().map_or(config.strip_metadata, |u| {
+        u.strip_metadata && config.strip_metadata
     });
-    let options = ProcessOptions {
-        strip_metadata: strip,
-        ..ProcessOptions::default()
-    };
-    let input = upload.bytes.clone();
     let permit = state
         .decoders
         .acquire()
         .await
         .map_err(|e| ApiError::Internal(format!("decoder queue closed: {e}")))?;
-    let processed =
-        tokio::task::spawn_blocking(move || process(&input, &inspected, &options, &media_limits))
-            .await
-            .map_err(|e| ApiError::Internal(format!("image processing task: {e}")))??;
+    let (files, video) = match inspected.kind {
+        MediaKind::Image(_) => (
+            image_files(&upload.bytes, inspected, strip, media_limits).await?,
+            None,
+        ),
+        MediaKind::Video(format) => {
+            let (files, report) =
+                video::video_files(state, &upload.bytes, format, strip, media_limits).await?;
+            (files, Some(report))
+        }
+    };
     drop(permit);
 
     // 7. Store under content-addressed keys (named by the stored bytes' hash); the
     //    guard drops what this upload added if a later step fails.
-    let original = processed.original;
-    let original_bytes = Bytes::from(original.bytes);
     let mut guard = BlobGuard::new(state);
-    let original_key = blob_key("o", &original_bytes, original.format.extension());
-    guard.put(&original_key, original_bytes.clone()).await?;
-    let thumb_key = if processed.thumb.format == original.format
-        && processed.thumb.bytes.as_slice() == original_bytes.as_ref()
-    {
+    let original_key = blob_key("o", &files.original, files.ext);
+    guard.put(&original_key, files.original.clone()).await?;
+    let thumb_key = match files.thumb {
+        Some(v) => put_variant(&mut guard, "t", v).await?,
         // AVIF: its own thumbnail; one blob serves both.
-        original_key.clone()
-    } else {
-        put_variant(&mut guard, "t", processed.thumb).await?
+        None => original_key.clone(),
     };
-    let medium_key = match processed.medium {
+    let medium_key = match files.medium {
         Some(v) => Some(put_variant(&mut guard, "m", v).await?),
         None => None,
     };
@@ -155,12 +180,12 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
         user_id: owner,
         album_id: upload.album_id,
         sha256,
-        ext: original.format.extension().to_string(),
-        mime: original.format.mime().to_string(),
-        size: original_bytes.len() as u64,
-        width: original.width,
-        height: original.height,
-        frames: processed.frames,
+        ext: files.ext.to_string(),
+        mime: files.mime.to_string(),
+        size: files.original.len() as u64,
+        width: files.width,
+        height: files.height,
+        frames: files.frames,
         title: upload.title,
         description: upload.description,
         nsfw: upload.nsfw,
@@ -197,6 +222,39 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
     Ok(Ingested {
         record,
         existing: false,
+        video,
+    })
+}
+
+/// An image's files: decoded with limits, turned, stripped, thumbnailed.
+async fn image_files(
+    bytes: &Bytes,
+    inspected: imago_media::Inspected,
+    strip: bool,
+    limits: Limits,
+) -> Result<Files, ApiError> {
+    let options = ProcessOptions {
+        strip_metadata: strip,
+        ..ProcessOptions::default()
+    };
+    let input = bytes.clone();
+    let processed =
+        tokio::task::spawn_blocking(move || process(&input, &inspected, &options, &limits))
+            .await
+            .map_err(|e| ApiError::Internal(format!("image processing task: {e}")))??;
+    let original = processed.original;
+    // AVIF: its own thumbnail (see imago_media's crate doc).
+    let own_thumb =
+        processed.thumb.format == original.format && processed.thumb.bytes == original.bytes;
+    Ok(Files {
+        ext: original.format.extension(),
+        mime: original.format.mime(),
+        width: original.width,
+        height: original.height,
+        frames: processed.frames,
+        original: Bytes::from(original.bytes),
+        thumb: (!own_thumb).then_some(processed.thumb),
+        medium: processed.medium,
     })
 }
 

@@ -1,0 +1,132 @@
+//! The two ffmpeg runs of a video: the poster frame and the copy without metadata.
+
+use std::ffi::OsString;
+use std::path::Path;
+use std::time::Duration;
+
+use imago_media::VideoFormat;
+
+use super::command::{run, RunError};
+use super::{input_args, TempFiles, VideoConfig, VideoError, VideoFacts};
+
+fn output_arg(file: &Path) -> OsString {
+    let mut out = OsString::from("file:");
+    out.push(file.as_os_str());
+    out
+}
+
+fn strings(a: &[&str]) -> Vec<OsString> {
+    a.iter().map(OsString::from).collect()
+}
+
+/// One frame as PNG: at 1 s, or the middle of a shorter clip; the first frame when
+/// that seek finds none.
+pub(super) async fn poster(
+    config: &VideoConfig,
+    files: &TempFiles,
+    format: VideoFormat,
+    facts: &VideoFacts,
+    timeout: Duration,
+) -> Result<Vec<u8>, VideoError> {
+    let at = if facts.duration_secs >= 2.0 {
+        1.0
+    } else {
+        facts.duration_secs / 2.0
+    };
+    // A PNG is never larger than its raw RGBA pixels plus a little.
+    let max_png = u64::from(facts.width) * u64::from(facts.height) * 4 + (1 << 20);
+    for at in [at, 0.0] {
+        let mut args = strings(&["-nostdin", "-v", "error", "-hide_banner", "-threads", "1"]);
+        args.extend(["-ss".into(), format!("{at:.3}").into()]);
+        args.extend(input_args(&files.input, format));
+        args.extend(strings(&[
+            "-map",
+            "0:v:0",
+            "-frames:v",
+            "1",
+            "-an",
+            "-sn",
+            "-dn",
+            "-f",
+            "image2",
+            // One file, its name never read as a `%d` pattern.
+            "-update",
+            "1",
+            "-c:v",
+            "png",
+            "-y",
+        ]));
+        args.push(output_arg(&files.poster));
+        let out = match run(&config.ffmpeg, &args, timeout, 0).await {
+            Err(RunError::NotInstalled(_)) => return Err(VideoError::ToolMissing),
+            Err(e) => return Err(VideoError::Tool(e.to_string())),
+            Ok(out) => out,
+        };
+        let made = tokio::fs::metadata(&files.poster)
+            .await
+            .map(|m| m.len())
+            .unwrap_or(0);
+        if out.status.success() && made > 0 && made <= max_png {
+            return Ok(tokio::fs::read(&files.poster).await?);
+        }
+        tracing::info!(reason = %out.reason(), at, "ffmpeg took no poster frame");
+    }
+    Err(VideoError::Unreadable(
+        "no frame of this video can be decoded".into(),
+    ))
+}
+
+/// The same streams, copied without re-encoding, without global, stream and chapter
+/// metadata and without ffmpeg's encoder tag.
+pub(super) async fn strip_metadata(
+    config: &VideoConfig,
+    files: &TempFiles,
+    format: VideoFormat,
+    timeout: Duration,
+) -> Result<Vec<u8>, VideoError> {
+    let mut args = strings(&["-nostdin", "-v", "error", "-hide_banner"]);
+    args.extend(input_args(&files.input, format));
+    args.extend(strings(&[
+        "-map",
+        "0:v",
+        "-map",
+        "0:a?",
+        "-map_metadata",
+        "-1",
+        "-map_metadata:s",
+        "-1",
+        "-map_chapters",
+        "-1",
+        "-c",
+        "copy",
+        "-fflags",
+        "+bitexact",
+        "-flags:v",
+        "+bitexact",
+        "-flags:a",
+        "+bitexact",
+    ]));
+    let muxer = match format {
+        VideoFormat::Mp4 => "mp4",
+        VideoFormat::Mov => "mov",
+        VideoFormat::Webm => "webm",
+    };
+    if format != VideoFormat::Webm {
+        args.extend(strings(&["-movflags", "+faststart"]));
+    }
+    args.extend(strings(&["-f", muxer, "-y"]));
+    args.push(output_arg(&files.clean));
+    let out = match run(&config.ffmpeg, &args, timeout, 0).await {
+        Err(RunError::NotInstalled(_)) => return Err(VideoError::ToolMissing),
+        Err(e) => return Err(VideoError::Tool(e.to_string())),
+        Ok(out) => out,
+    };
+    if !out.status.success() {
+        tracing::info!(reason = %out.reason(), "ffmpeg could not rewrite a video");
+        return Err(VideoError::Unreadable(
+            "the video cannot be rewritten without its metadata (its streams do not fit its container)"
+                .into(),
+        ));
+    }
+    Ok(tokio::fs::read(&files.clean).await?)
+}

@@ -1,0 +1,237 @@
+//! Videos (MP4, MOV, WebM, recognised by magic in `imago_media::inspect`): duration and
+//! size, a poster frame, metadata. The ingest pipeline calls [`prepare`] with the upload
+//! and stores what it returns like an image's files.
+//!
+//! Decisions a caller should know:
+//! - **Tools**: ffprobe and ffmpeg run as subprocesses (`command.rs`): no shell, the
+//!   arguments a vector, input from the stored temporary file (never a URL: only the
+//!   `file` protocol is allowed and the demuxer is forced to the format the magic
+//!   named, so a playlist or a reference to another file is not followed), one decoder
+//!   thread, bounded output and a timeout that kills them.
+//! - **Duration and size** come from ffprobe: the container's duration, or, for a WebM
+//!   recorded live (a browser's MediaRecorder writes no Duration), where the last video
+//!   packet ends. When ffprobe cannot be started they are
+//!   read from the container's header (`header.rs`: `mvhd`/`tkhd` of ISO files, the
+//!   Segment Info and Tracks of WebM); a file whose header does not say them (a WebM
+//!   recorded live, with no Duration) is refused with that reason.
+//! - **Poster**: one frame at 1 s (the middle of a clip shorter than 2 s, the first
+//!   frame if that fails) written as PNG by ffmpeg, then thumbnailed by
+//!   `imago_media::process` like an uploaded PNG: `.th.` fits 160 px, `.md.` 640 px (a
+//!   poster that fits already is its own `.md.`). Without ffmpeg the poster is a fixed
+//!   placeholder ([`placeholder`]) and the upload answer says `"poster": "placeholder"`.
+//! - **Metadata**: when stripping, ffmpeg copies the streams without re-encoding into the
+//!   same container with global, stream and chapter metadata dropped
+//!   (`-map_metadata -1 -c copy`, no encoder tag), MP4/MOV with the index first
+//!   (`+faststart`, so players start from a Range request). Without ffmpeg, or for a
+//!   user who keeps metadata, the file is stored as it came; the answer says which
+//!   (`"metadata": "stripped"` or `"kept"`).
+//! - **Inline**: all of this runs in the upload request, under the same one-per-core
+//!   permit as image decoding, each tool run bounded by `timeout_secs`. A 2 s clip takes
+//!   tens of milliseconds; nothing is deferred to a background job.
+
+mod command;
+mod config;
+mod ffmpeg;
+mod header;
+pub mod placeholder;
+mod probe;
+
+pub(crate) use config::FileVideo;
+pub use config::{largest_upload, VideoConfig};
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use imago_media::VideoFormat;
+use serde::Serialize;
+
+/// Why a video was refused or could not be handled.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VideoError {
+    /// The program is not there (handled inside: placeholder, header, kept metadata).
+    #[error("the video tool is not installed")]
+    ToolMissing,
+    /// The tool ran but failed for a reason of its own (killed at the timeout, ...).
+    #[error("{0}")]
+    Tool(String),
+    /// The file says it is a video but is not one that can be read.
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("the video lasts {secs:.1} s, more than the {max} s this server accepts")]
+    TooLong { secs: f64, max: u64 },
+    #[error("the video is {width} x {height} pixels, more than this server accepts")]
+    TooManyPixels { width: u32, height: u32 },
+    #[error("temporary file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What was read about a video.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct VideoFacts {
+    /// As displayed (rotation applied).
+    pub width: u32,
+    pub height: u32,
+    pub duration_secs: f64,
+}
+
+/// How a video was handled, for the upload answer (`image.video`).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct VideoReport {
+    pub duration_secs: f64,
+    /// `frame` (taken by ffmpeg) or `placeholder` (ffmpeg is not installed).
+    pub poster: &'static str,
+    /// `stripped` (rewritten by ffmpeg without metadata) or `kept` (stored as it came).
+    pub metadata: &'static str,
+    /// Why something was not done, in words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// What to store for a video.
+#[derive(Debug)]
+pub struct PreparedVideo {
+    /// The original to store: the upload, or its copy without metadata.
+    pub stored: Vec<u8>,
+    pub facts: VideoFacts,
+    /// The poster as PNG: a frame, or the placeholder.
+    pub poster: Vec<u8>,
+    pub report: VideoReport,
+}
+
+/// Limits [`prepare`] checks besides the configuration's.
+#[derive(Clone, Copy, Debug)]
+pub struct PictureLimits {
+    pub max_side: u32,
+    pub max_pixels: u64,
+}
+
+/// Reads, checks and processes one video: writes it to a temporary file in `tmp_dir`,
+/// reads duration and size, refuses what is over the limits, takes the poster and, when
+/// `strip` is set, drops the metadata. The temporary files are removed on every return.
+pub async fn prepare(
+    config: &VideoConfig,
+    tmp_dir: &Path,
+    bytes: &[u8],
+    format: VideoFormat,
+    strip: bool,
+    limits: PictureLimits,
+) -> Result<PreparedVideo, VideoError> {
+    let timeout = Duration::from_secs(config.timeout_secs.max(1));
+    let files = TempFiles::new(tmp_dir, format)?;
+    tokio::fs::write(&files.input, bytes).await?;
+    let mut notes = Vec::new();
+
+    let facts = match probe::ffprobe(&config.ffprobe, &files.input, format, timeout).await {
+        Err(VideoError::ToolMissing) => {
+            notes.push("ffprobe is not installed: duration and size read from the header".into());
+            header::read(bytes, format)?
+        }
+        other => other?,
+    };
+    if facts.duration_secs > config.max_duration_secs as f64 {
+        return Err(VideoError::TooLong {
+            secs: facts.duration_secs,
+            max: config.max_duration_secs,
+        });
+    }
+    let (width, height) = (facts.width, facts.height);
+    if width == 0 || height == 0 {
+        return Err(VideoError::Unreadable(
+            "the video says its picture is empty (0 pixels wide or high)".into(),
+        ));
+    }
+    if width.max(height) > limits.max_side
+        || u64::from(width) * u64::from(height) > limits.max_pixels
+    {
+        return Err(VideoError::TooManyPixels { width, height });
+    }
+
+    // The poster and the copy without metadata read the same file and need each
+    // other's nothing: run side by side (the poster decodes on one thread, the copy
+    // only moves packets).
+    let (taken, rewritten) = tokio::join!(
+        ffmpeg::poster(config, &files, format, &facts, timeout),
+        async {
+            if strip {
+                Some(ffmpeg::strip_metadata(config, &files, format, timeout).await)
+            } else {
+                None
+            }
+        }
+    );
+    let (poster, poster_kind) = match taken {
+        Err(VideoError::ToolMissing) => {
+            notes.push("ffmpeg is not installed: the poster is a placeholder".into());
+            (placeholder::png(), "placeholder")
+        }
+        other => (other?, "frame"),
+    };
+    let (stored, metadata) = match rewritten {
+        None => (bytes.to_vec(), "kept"),
+        Some(Err(VideoError::ToolMissing)) => {
+            notes.push("ffmpeg is not installed: the video is stored as it came".into());
+            (bytes.to_vec(), "kept")
+        }
+        Some(other) => (other?, "stripped"),
+    };
+    Ok(PreparedVideo {
+        stored,
+        facts,
+        poster,
+        report: VideoReport {
+            duration_secs: facts.duration_secs,
+            poster: poster_kind,
+            metadata,
+            notes,
+        },
+    })
+}
+
+/// The options that open the stored file as `format` only: the demuxer is forced (no
+/// probing into a playlist or an image sequence) and only local files may be opened.
+fn input_args(file: &Path, format: VideoFormat) -> Vec<OsString> {
+    let demuxer = match format {
+        VideoFormat::Mp4 | VideoFormat::Mov => "mov",
+        VideoFormat::Webm => "matroska",
+    };
+    let mut input = OsString::from("file:");
+    input.push(file.as_os_str());
+    vec![
+        "-protocol_whitelist".into(),
+        "file".into(),
+        "-f".into(),
+        demuxer.into(),
+        "-i".into(),
+        input,
+    ]
+}
+
+/// The temporary files of one video, removed when dropped.
+struct TempFiles {
+    input: PathBuf,
+    poster: PathBuf,
+    clean: PathBuf,
+}
+
+impl TempFiles {
+    fn new(dir: &Path, format: VideoFormat) -> Result<TempFiles, VideoError> {
+        std::fs::create_dir_all(dir)?;
+        let id = crate::ids::base62(16).map_err(|e| VideoError::Tool(e.to_string()))?;
+        let ext = format.extension();
+        Ok(TempFiles {
+            input: dir.join(format!("video-{id}.{ext}")),
+            poster: dir.join(format!("video-{id}.poster.png")),
+            clean: dir.join(format!("video-{id}.clean.{ext}")),
+        })
+    }
+}
+
+impl Drop for TempFiles {
+    fn drop(&mut self) {
+        for f in [&self.input, &self.poster, &self.clean] {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+}
