@@ -43,6 +43,7 @@ pub mod grab;
 pub mod guard;
 pub mod metadata;
 pub mod place;
+pub mod render;
 pub mod store_error;
 pub mod zipout;
 
