@@ -43,6 +43,7 @@ fn main() -> ExitCode {
             cli::Command::Serve(args) => commands::serve::serve(args).await,
             cli::Command::Users(cmd) => commands::serve::users(cmd).await,
             cli::Command::Keys(cmd) => commands::serve::keys(cmd).await,
+            cli::Command::NativeHost(args) => commands::native_host::run(args).await,
         }
     });
     match result {

@@ -17,7 +17,9 @@ use crate::{settings, Outcome};
 
 pub async fn run(args: ListArgs) -> Result<Outcome> {
     let pages = settings::pages(&args.pages)?;
-    let discovery = settings::discovery(&args.pages)?;
+    let renderer = super::render::renderer(&args.render)?;
+    let mut discovery = settings::discovery(&args.pages)?;
+    discovery.render = renderer.clone();
     let filter = settings::filter(&args.filter)?;
     let sort = settings::sort(&args.filter)?;
     let hd = args.hd.then(|| settings::hd_rules(None)).transpose()?;
@@ -71,6 +73,8 @@ pub async fn run(args: ListArgs) -> Result<Outcome> {
             }
         }
     }
+    drop(loaded);
+    super::render::finish(renderer).await;
     Ok(outcome)
 }
 
