@@ -59,7 +59,7 @@ fn imago(dir: &Path, tmp: &Path, args: &[&str]) -> Output {
         .expect("run imago")
 }
 
-/// Live processes whose environment holds `TMPDIR=<tmp>`.
+/// Live processes whose environment holds `TMPDIR=<tmp>` or a folder below it.
 fn processes_with_tmpdir(tmp: &Path) -> Vec<String> {
     let needle = format!("TMPDIR={}", tmp.display()).into_bytes();
     let mut found = Vec::new();
@@ -71,7 +71,12 @@ fn processes_with_tmpdir(tmp: &Path) -> Vec<String> {
         let Ok(env) = std::fs::read(format!("/proc/{name}/environ")) else {
             continue;
         };
-        if env.split(|&b| b == 0).any(|v| v == needle.as_slice()) {
+        // Chromium's own TMPDIR is a folder inside its profile, below `tmp`.
+        let inside = [needle.as_slice(), b"/"].concat();
+        if env
+            .split(|&b| b == 0)
+            .any(|v| v == needle.as_slice() || v.starts_with(&inside))
+        {
             let cmd = std::fs::read(format!("/proc/{name}/cmdline")).unwrap_or_default();
             found.push(format!(
                 "{name}: {}",
@@ -222,4 +227,47 @@ fn a_bad_chromium_path_is_one_clear_error_and_exit_2() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not executable"));
+}
+
+#[test]
+fn ctrl_c_during_a_render_closes_the_browser_and_removes_its_profile() {
+    // A page that never stops changing: the renderer waits for it (up to its bound),
+    // which gives the test time to interrupt.
+    let busy = r#"<!doctype html><html><body><p id="t">0</p>
+<script>setInterval(() => { document.getElementById('t').className = 'c' + Date.now(); }, 20);</script>
+</body></html>"#;
+    let mut routes = HashMap::new();
+    routes.insert("/busy".to_string(), Route::ok("text/html", busy));
+    let srv = Server::start(routes);
+    let work = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_imago"))
+        .args(["list", "--render", &srv.url("/busy")])
+        .current_dir(work.path())
+        .env("TMPDIR", tmp.path())
+        .env_remove("IMAGO_CHROMIUM")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the browser runs (a process other than imago with our TMPDIR).
+    let imago_pid = child.id().to_string();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !processes_with_tmpdir(tmp.path())
+        .iter()
+        .any(|p| !p.starts_with(&format!("{imago_pid}:")))
+    {
+        assert!(std::time::Instant::now() < until, "Chromium never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let status = Command::new("kill")
+        .args(["-INT", &imago_pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+    assert_nothing_left(tmp.path());
 }

@@ -24,6 +24,8 @@ const PAGE: &str = r#"<!doctype html>
 <div id="gallery"></div>
 <script>
   window.addEventListener('load', () => {
+    // A dialog stops the page's scripts until answered: the renderer must answer it.
+    alert('Welcome!');
     const a = document.createElement('img');
     a.src = '/js/after-load.png';
     a.alt = 'made after load';
@@ -51,8 +53,8 @@ fn chromium() -> PathBuf {
     PathBuf::from(std::env::var_os("IMAGO_CHROMIUM").unwrap_or("/usr/bin/chromium".into()))
 }
 
-/// Processes whose environment carries `TMPDIR=<tmp>`: Chromium and every helper it
-/// started (they inherit it), found whatever their command line says.
+/// Processes whose environment carries `TMPDIR=<tmp>` or a folder below it: Chromium and
+/// every helper it started (they inherit it), found whatever their command line says.
 fn processes_with_tmpdir(tmp: &Path) -> Vec<String> {
     let needle = format!("TMPDIR={}", tmp.display()).into_bytes();
     let me = std::process::id().to_string();
@@ -65,7 +67,12 @@ fn processes_with_tmpdir(tmp: &Path) -> Vec<String> {
         let Ok(env) = std::fs::read(format!("/proc/{name}/environ")) else {
             continue;
         };
-        if env.split(|&b| b == 0).any(|v| v == needle.as_slice()) {
+        // Chromium's own TMPDIR is a folder inside its profile, below `tmp`.
+        let inside = [needle.as_slice(), b"/"].concat();
+        if env
+            .split(|&b| b == 0)
+            .any(|v| v == needle.as_slice() || v.starts_with(&inside))
+        {
             let cmd = std::fs::read(format!("/proc/{name}/cmdline")).unwrap_or_default();
             found.push(format!(
                 "{name}: {}",

@@ -12,7 +12,7 @@ use crate::{settings, Outcome};
 
 pub async fn run(args: GrabArgs) -> Result<Outcome> {
     let pages = settings::pages(&args.pages)?;
-    let renderer = super::render::renderer(&args.render)?;
+    let renderer = super::render::renderer(&args.render, &args.net)?;
     let mut discovery = settings::discovery(&args.pages)?;
     discovery.render = renderer.clone();
     let hd = if args.no_hd {
@@ -45,9 +45,11 @@ pub async fn run(args: GrabArgs) -> Result<Outcome> {
     };
     let client = Client::new(settings::client(&args.net)?)?;
     let progress = Progress::new(args.json, args.quiet);
-    let summary = grab_run(&client, pages, &opts, &progress).await;
+    let summary =
+        super::render::until_interrupted(&renderer, grab_run(&client, pages, &opts, &progress))
+            .await;
     super::render::finish(renderer).await;
-    let summary = summary?;
+    let summary = summary??;
     progress.finish(&summary);
 
     Ok(if summary.pages_bad_input > 0 {

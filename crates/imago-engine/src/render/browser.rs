@@ -32,6 +32,11 @@ const FLAGS: &[&str] = &[
     "--use-mock-keychain",
     "--mute-audio",
     "--hide-scrollbars",
+    "--no-pings",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--disable-breakpad",
     "--window-size=1280,1024",
     "--remote-debugging-port=0",
 ];
@@ -94,7 +99,10 @@ pub(crate) fn find_binary(path: &Path) -> Result<PathBuf, RenderError> {
 
 impl Browser {
     /// Starts Chromium and connects to it.
-    pub(crate) async fn launch(path: &Path) -> Result<Browser, RenderError> {
+    pub(crate) async fn launch(
+        path: &Path,
+        user_agent: Option<&str>,
+    ) -> Result<Browser, RenderError> {
         let launch_err = |reason: String, stderr: String| RenderError::Launch {
             path: path.to_path_buf(),
             reason,
@@ -104,6 +112,9 @@ impl Browser {
             .prefix("imago-chromium-")
             .tempdir()
             .map_err(|e| launch_err(format!("cannot create a profile folder: {e}"), "".into()))?;
+        let tmp = profile.path().join("tmp");
+        std::fs::create_dir_all(&tmp)
+            .map_err(|e| launch_err(format!("cannot create {}: {e}", tmp.display()), "".into()))?;
         let mut cmd = Command::new(path);
         cmd.args(FLAGS)
             .arg(format!("--user-data-dir={}", profile.path().display()))
@@ -112,9 +123,15 @@ impl Browser {
             // profile: keep them in the profile too, so nothing stays in the user's home.
             .env("XDG_CONFIG_HOME", profile.path().join("config"))
             .env("XDG_CACHE_HOME", profile.path().join("cache"))
+            // And its temporary files (`org.chromium.Chromium.*`), which a browser that is
+            // stopped rather than closed leaves behind.
+            .env("TMPDIR", &tmp)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
+        if let Some(ua) = user_agent {
+            cmd.arg(format!("--user-agent={ua}"));
+        }
         own_process_group(&mut cmd);
         let mut child = cmd
             .spawn()
@@ -147,9 +164,21 @@ impl Browser {
             Err(reason) => return Err(launch_err(reason, joined(&stderr))),
         };
         let url = format!("ws://127.0.0.1:{port}{ws_path}");
-        let conn = Conn::open(&url)
+        let mut conn = Conn::open(&url)
             .await
             .map_err(|e| launch_err(e.to_string(), joined(&stderr)))?;
+        // A page must not drop files into the user's Downloads folder behind imago's back.
+        let deny = conn.call("Browser.setDownloadBehavior", json!({"behavior": "deny"}));
+        match tokio::time::timeout(Duration::from_secs(10), deny).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => return Err(launch_err(e.to_string(), joined(&stderr))),
+            Err(_) => {
+                return Err(launch_err(
+                    "no answer to Browser.setDownloadBehavior".into(),
+                    joined(&stderr),
+                ))
+            }
+        }
         let Some((child, profile)) = guard.release() else {
             return Err(launch_err("lost the process".into(), joined(&stderr)));
         };

@@ -106,6 +106,20 @@ impl Conn {
         let _ = self.ws.close(None).await;
     }
 
+    /// An `alert()`/`confirm()`/`prompt()` stops the page's scripts (and the collector's
+    /// world with them) until someone answers: imago answers "cancel" at once. The
+    /// command's own answer is not waited for (it is skipped like any other stray id).
+    async fn dismiss_dialog(&mut self, during: &str) -> Result<(), RenderError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let msg =
+            json!({"id": id, "method": "Page.handleJavaScriptDialog", "params": {"accept": false}});
+        self.ws
+            .send(Message::text(msg.to_string()))
+            .await
+            .map_err(|e| RenderError::Protocol(format!("{during}: cannot answer a dialog: {e}")))
+    }
+
     fn keep(&mut self, v: Value) {
         if self.events.len() >= MAX_EVENTS {
             self.events.pop_front();
@@ -136,8 +150,12 @@ impl Conn {
                 }
                 _ => continue,
             };
-            return serde_json::from_str(text)
-                .map_err(|e| RenderError::Protocol(format!("{during}: not JSON: {e}")));
+            let v: Value = serde_json::from_str(text)
+                .map_err(|e| RenderError::Protocol(format!("{during}: not JSON: {e}")))?;
+            if v.get("method").and_then(Value::as_str) == Some("Page.javascriptDialogOpening") {
+                self.dismiss_dialog(during).await?;
+            }
+            return Ok(v);
         }
     }
 }

@@ -61,6 +61,8 @@ pub struct RenderOptions {
     pub settle_max: Duration,
     /// Everything for one page: tab, load, settle, scroll, collect.
     pub timeout: Duration,
+    /// The browser's `User-Agent` (`None`: Chromium's own).
+    pub user_agent: Option<String>,
 }
 
 impl Default for RenderOptions {
@@ -72,6 +74,7 @@ impl Default for RenderOptions {
             load_timeout: Duration::from_secs(30),
             settle_max: Duration::from_secs(5),
             timeout: Duration::from_secs(60),
+            user_agent: None,
         }
     }
 }
@@ -125,7 +128,7 @@ impl Renderer {
         let started = self
             .browser
             .get_or_init(|| async {
-                Browser::launch(&self.opts.chromium)
+                Browser::launch(&self.opts.chromium, self.opts.user_agent.as_deref())
                     .await
                     .map_err(|e| e.to_string())
             })
