@@ -359,6 +359,10 @@ pub struct NativeHostArgs {
     /// The extension's id (32 letters a-p, shown on chrome://extensions).
     #[arg(long, value_name = "ID")]
     pub extension_id: Option<String>,
+    /// Register in (or remove from) this browser profile folder only: a browser started
+    /// with --user-data-dir DIR looks for hosts in DIR/NativeMessagingHosts.
+    #[arg(long, value_name = "DIR")]
+    pub user_data_dir: Option<PathBuf>,
     /// The browser passes the calling extension's origin as an argument: accepted, unused.
     #[arg(hide = true)]
     pub origin: Vec<String>,

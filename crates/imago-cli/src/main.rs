@@ -24,7 +24,7 @@ pub enum Outcome {
 
 fn main() -> ExitCode {
     // clap itself exits with 2 on bad usage, which is our code for that too.
-    let cli = cli::Cli::parse();
+    let cli = cli::Cli::parse_from(commands::native_host::browser_call(std::env::args_os()));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

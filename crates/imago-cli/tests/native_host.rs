@@ -13,11 +13,8 @@ use support::{png, sha256_hex, Route, Server};
 
 fn spawn(home: &Path) -> (Child, ChildStdin, ChildStdout) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_imago"))
-        // What Chrome passes on Linux: the calling extension's origin.
-        .args([
-            "native-host",
-            "chrome-extension://abcdefghijklmnopabcdefghijklmnop/",
-        ])
+        // How Chrome starts a host on Linux: the manifest's path, the caller's origin.
+        .arg("chrome-extension://abcdefghijklmnopabcdefghijklmnop/")
         .env("HOME", home)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -297,4 +294,136 @@ fn install_writes_a_valid_manifest_for_each_browser_present_and_uninstall_remove
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("start the browser once"));
+}
+
+/// The id Chromium gives an unpacked extension: the first 128 bits of the SHA-256 of its
+/// absolute path, as hex digits written with the letters a-p.
+fn unpacked_extension_id(dir: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    use std::os::unix::ffi::OsStrExt;
+    let digest = Sha256::digest(dir.as_os_str().as_bytes());
+    hex::encode(&digest[..16])
+        .bytes()
+        .map(|h| {
+            let v = (h as char).to_digit(16).unwrap() as u8;
+            (b'a' + v) as char
+        })
+        .collect()
+}
+
+/// The real thing: Debian's Chromium loads a tiny extension whose service worker pings
+/// the host and then asks it to save an image; the host was registered with
+/// `--install --user-data-dir`, and the file it saves is named after the pong's version.
+#[test]
+fn chromium_reaches_the_installed_host_and_the_host_saves_what_the_extension_asks() {
+    use std::os::unix::process::CommandExt;
+    let image = png(24, 24, 3);
+    let mut routes = HashMap::new();
+    routes.insert(
+        "/photo.png".to_string(),
+        Route::ok("image/png", image.clone()),
+    );
+    let srv = Server::start(routes);
+
+    let root = tempfile::tempdir().unwrap();
+    let root_path = root.path().canonicalize().unwrap();
+    let ext = root_path.join("ext");
+    let profile = root_path.join("profile");
+    let folder = root_path.join("saved");
+    let tmp = root_path.join("tmp");
+    for d in [&ext, &profile, &tmp] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(
+        ext.join("manifest.json"),
+        json!({
+            "manifest_version": 3,
+            "name": "imago native host test",
+            "version": "1",
+            "permissions": ["nativeMessaging"],
+            "background": {"service_worker": "sw.js"}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let sw = format!(
+        "chrome.runtime.sendNativeMessage('dev.imago.host', {{type: 'ping'}}, (pong) => {{\n\
+           chrome.runtime.sendNativeMessage('dev.imago.host', {{type: 'save', folder: {folder},\n\
+             items: [{{url: {url}, filename: 'from-browser/v' + pong.version + '.png'}}]}}, () => {{}});\n\
+         }});\n",
+        folder = json!(folder),
+        url = json!(srv.url("/photo.png")),
+    );
+    std::fs::write(ext.join("sw.js"), sw).unwrap();
+
+    let id = unpacked_extension_id(&ext);
+    let out = Command::new(env!("CARGO_BIN_EXE_imago"))
+        .args([
+            "native-host",
+            "--install",
+            "--extension-id",
+            &id,
+            "--user-data-dir",
+        ])
+        .arg(&profile)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(profile
+        .join("NativeMessagingHosts/dev.imago.host.json")
+        .is_file());
+
+    let mut browser = Command::new(
+        std::env::var_os("IMAGO_CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()),
+    )
+    .args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()))
+    .arg(format!("--disable-extensions-except={}", ext.display()))
+    .arg(format!("--load-extension={}", ext.display()))
+    .arg("about:blank")
+    .env("TMPDIR", &tmp)
+    .env("XDG_CONFIG_HOME", root_path.join("config"))
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .process_group(0)
+    .spawn()
+    .expect("start chromium");
+
+    let want = folder
+        .join("from-browser")
+        .join(format!("v{}.png", env!("CARGO_PKG_VERSION")));
+    let until = Instant::now() + Duration::from_secs(60);
+    while !want.is_file() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let saved = std::fs::read(&want);
+
+    // Stop the browser and everything it started (the host too), in its own group.
+    let pgid = browser.id().to_string();
+    let _ = Command::new("kill").args(["-TERM", &pgid]).status();
+    let stop_until = Instant::now() + Duration::from_secs(5);
+    while browser.try_wait().unwrap().is_none() && Instant::now() < stop_until {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{pgid}")])
+        .status();
+    let _ = browser.wait();
+
+    let saved = saved.unwrap_or_else(|e| panic!("{} was not saved: {e}", want.display()));
+    assert_eq!(sha256_hex(&saved), sha256_hex(&image));
 }

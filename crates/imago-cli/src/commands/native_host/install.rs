@@ -55,20 +55,32 @@ pub fn manifest(binary: &Path, extension_id: &str) -> serde_json::Value {
     })
 }
 
+/// The browser folders to register in: the one given, or those of [`BROWSERS`] that
+/// exist.
+fn targets(user_data_dir: Option<&Path>) -> Result<Vec<(String, PathBuf)>> {
+    if let Some(dir) = user_data_dir {
+        if !dir.is_dir() {
+            bail!("--user-data-dir {}: no such folder", dir.display());
+        }
+        return Ok(vec![(dir.display().to_string(), dir.to_path_buf())]);
+    }
+    let base = config_home()?;
+    Ok(BROWSERS
+        .iter()
+        .map(|(name, dir)| (name.to_string(), base.join(dir)))
+        .filter(|(_, dir)| dir.is_dir())
+        .collect())
+}
+
 /// Writes the manifest for every browser found; prints each path.
-pub fn install(extension_id: &str) -> Result<()> {
+pub fn install(extension_id: &str, user_data_dir: Option<&Path>) -> Result<()> {
     check_extension_id(extension_id)?;
     let binary = std::env::current_exe()
         .and_then(|p| p.canonicalize())
         .context("native-host --install: cannot find this program's own path")?;
     let text = serde_json::to_string_pretty(&manifest(&binary, extension_id))?;
-    let base = config_home()?;
     let mut wrote = 0;
-    for (browser, dir) in BROWSERS {
-        let profile = base.join(dir);
-        if !profile.is_dir() {
-            continue;
-        }
+    for (browser, profile) in targets(user_data_dir)? {
         let hosts = profile.join("NativeMessagingHosts");
         std::fs::create_dir_all(&hosts)
             .with_context(|| format!("cannot create {}", hosts.display()))?;
@@ -82,6 +94,7 @@ pub fn install(extension_id: &str) -> Result<()> {
         wrote += 1;
     }
     if wrote == 0 {
+        let base = config_home()?;
         bail!(
             "native-host --install: no Chromium, Chrome, Brave or Edge settings folder under {}; \
              start the browser once, then run this again",
@@ -92,12 +105,10 @@ pub fn install(extension_id: &str) -> Result<()> {
 }
 
 /// Removes the manifests `install` wrote; prints each path removed.
-pub fn uninstall() -> Result<()> {
-    let base = config_home()?;
+pub fn uninstall(user_data_dir: Option<&Path>) -> Result<()> {
     let mut removed = 0;
-    for (browser, dir) in BROWSERS {
-        let file = base
-            .join(dir)
+    for (browser, profile) in targets(user_data_dir)? {
+        let file = profile
             .join("NativeMessagingHosts")
             .join(format!("{HOST_NAME}.json"));
         match std::fs::remove_file(&file) {

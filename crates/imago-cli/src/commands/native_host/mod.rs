@@ -12,6 +12,8 @@ mod frame;
 mod install;
 mod save;
 
+use std::ffi::OsString;
+
 use anyhow::Result;
 use imago_engine::{Client, ClientConfig};
 use serde_json::{json, Value};
@@ -20,14 +22,32 @@ use crate::cli::NativeHostArgs;
 use crate::Outcome;
 use frame::Incoming;
 
+/// A browser starts a native host as `<path in the manifest> chrome-extension://ID/`,
+/// with no way to add a subcommand; the manifest names this binary, so that call is read
+/// as `imago native-host chrome-extension://ID/`. Any other command line is left alone.
+pub fn browser_call(args: impl Iterator<Item = OsString>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.collect();
+    let from_browser = args
+        .get(1)
+        .and_then(|a| a.to_str())
+        .is_some_and(|a| a.starts_with("chrome-extension://"));
+    if from_browser {
+        args.insert(1, OsString::from("native-host"));
+    }
+    args
+}
+
 pub async fn run(args: NativeHostArgs) -> Result<Outcome> {
     if args.install {
         // clap makes --install require --extension-id.
-        install::install(args.extension_id.as_deref().unwrap_or_default())?;
+        install::install(
+            args.extension_id.as_deref().unwrap_or_default(),
+            args.user_data_dir.as_deref(),
+        )?;
         return Ok(Outcome::Done);
     }
     if args.uninstall {
-        install::uninstall()?;
+        install::uninstall(args.user_data_dir.as_deref())?;
         return Ok(Outcome::Done);
     }
     serve(&mut tokio::io::stdin(), &mut tokio::io::stdout()).await
@@ -125,4 +145,26 @@ async fn save_message(value: Value, client: &mut Option<Client>) -> String {
     };
     let results = save::save(client, &root, req.items).await;
     json!({"type": "saved", "results": results}).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(args: &[&str]) -> Vec<String> {
+        browser_call(args.iter().map(OsString::from))
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_browser_call_becomes_the_native_host_subcommand() {
+        assert_eq!(
+            call(&["imago", "chrome-extension://abc/"]),
+            ["imago", "native-host", "chrome-extension://abc/"]
+        );
+        assert_eq!(call(&["imago", "list", "x"]), ["imago", "list", "x"]);
+        assert_eq!(call(&["imago"]), ["imago"]);
+    }
 }
