@@ -139,12 +139,15 @@ async fn rendered_page_shows_the_images_its_scripts_made_and_leaves_no_browser()
         "no request from Chromium: {page_hits:?}"
     );
 
-    // A second page in the same browser works too (the browser is shared).
-    let again = renderer.render(&page).await.unwrap();
-    assert!(again
-        .candidates
-        .iter()
-        .any(|c| c.url.ends_with("/js/on-timer.png")));
+    // More pages in the same browser, at the same time (tabs share one browser).
+    let (one, two) = tokio::join!(renderer.render(&page), renderer.render(&page));
+    for again in [one.unwrap(), two.unwrap()] {
+        assert!(again
+            .candidates
+            .iter()
+            .any(|c| c.url.ends_with("/js/on-timer.png")));
+        assert_eq!(again.page_url, page);
+    }
 
     assert!(
         !processes_with_tmpdir(tmp.path()).is_empty(),

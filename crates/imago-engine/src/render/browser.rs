@@ -164,9 +164,16 @@ impl Browser {
             Err(reason) => return Err(launch_err(reason, joined(&stderr))),
         };
         let url = format!("ws://127.0.0.1:{port}{ws_path}");
-        let mut conn = Conn::open(&url)
-            .await
-            .map_err(|e| launch_err(e.to_string(), joined(&stderr)))?;
+        let mut conn = match tokio::time::timeout(Duration::from_secs(10), Conn::open(&url)).await {
+            Ok(Ok(c)) => c,
+            Ok(Err(e)) => return Err(launch_err(e.to_string(), joined(&stderr))),
+            Err(_) => {
+                return Err(launch_err(
+                    "its DevTools port did not answer the WebSocket handshake".into(),
+                    joined(&stderr),
+                ))
+            }
+        };
         // A page must not drop files into the user's Downloads folder behind imago's back.
         let deny = conn.call("Browser.setDownloadBehavior", json!({"behavior": "deny"}));
         match tokio::time::timeout(Duration::from_secs(10), deny).await {

@@ -33,7 +33,14 @@ pub(crate) async fn render_in_tab(
             .ok_or_else(|| RenderError::Protocol("Target.createTarget: no targetId".into()))?
     };
     let page_ws = format!("ws://127.0.0.1:{}/devtools/page/{target}", browser.port());
-    let result = match Conn::open(&page_ws).await {
+    let opened = bounded(
+        url,
+        "connecting to the tab",
+        opts.timeout,
+        Conn::open(&page_ws),
+    )
+    .await;
+    let result = match opened {
         Ok(mut page) => {
             let r = bounded(
                 url,
