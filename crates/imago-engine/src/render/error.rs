@@ -22,6 +22,10 @@ pub enum RenderError {
         /// The last lines Chromium wrote to its standard error.
         stderr: String,
     },
+    /// The browser could not be started for an earlier page of this run (the reason, as
+    /// it was given then).
+    #[error("{0}")]
+    NotStarted(String),
     /// The DevTools connection failed or the browser answered with an error.
     #[error("DevTools protocol: {0}")]
     Protocol(String),

@@ -135,13 +135,7 @@ impl Renderer {
             .await;
         let browser = match started {
             Ok(b) => b,
-            Err(reason) => {
-                return Err(RenderError::Launch {
-                    path: self.opts.chromium.clone(),
-                    reason: reason.clone(),
-                    stderr: String::new(),
-                })
-            }
+            Err(reason) => return Err(RenderError::NotStarted(reason.clone())),
         };
         tab::render_in_tab(browser, url, &self.opts)
             .await
