@@ -34,6 +34,8 @@ pub enum Command {
     /// API keys of the image host.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// The browser extension's desktop helper (Chrome native messaging on stdin/stdout).
+    NativeHost(NativeHostArgs),
 }
 
 /// Where the image host keeps its data: flags, else `IMAGO_*` variables, else
@@ -238,10 +240,36 @@ pub struct FilterArgs {
     pub limit: Option<usize>,
 }
 
+/// `--render`: read pages in a headless Chromium too.
+#[derive(Args, Debug, Clone)]
+pub struct RenderArgs {
+    /// Also open each web page in a headless Chromium and collect the images its scripts
+    /// build (with the browser extension's collector), merged with what the HTML holds.
+    /// The browser loads whatever the page asks for, as your own browser would: imago's
+    /// private-address guard (that of `imago serve`'s upload by URL) does not apply.
+    #[arg(long)]
+    pub render: bool,
+    /// With --render: scroll each page to its end first, so lazy loaders fire.
+    #[arg(long, requires = "render")]
+    pub scroll: bool,
+    /// With --scroll: the longest the scroll may take.
+    #[arg(long, default_value = "8s", value_name = "DURATION")]
+    pub scroll_time: String,
+    /// With --render: the longest one page may take in the browser (load, scripts,
+    /// scroll, collect).
+    #[arg(long, default_value = "60s", value_name = "DURATION")]
+    pub render_timeout: String,
+    /// The Chromium (or Chrome) binary for --render (default /usr/bin/chromium).
+    #[arg(long, value_name = "PATH", env = "IMAGO_CHROMIUM")]
+    pub chromium: Option<PathBuf>,
+}
+
 #[derive(Args, Debug)]
 pub struct ListArgs {
     #[command(flatten)]
     pub pages: PageArgs,
+    #[command(flatten)]
+    pub render: RenderArgs,
     /// Read each image's format, size and bytes from its first bytes.
     #[arg(long)]
     pub probe: bool,
@@ -261,6 +289,8 @@ pub struct ListArgs {
 pub struct GrabArgs {
     #[command(flatten)]
     pub pages: PageArgs,
+    #[command(flatten)]
+    pub render: RenderArgs,
     /// Output folder.
     #[arg(short = 'o', long = "output", default_value = ".", value_name = "DIR")]
     pub output: PathBuf,
@@ -314,4 +344,26 @@ pub struct RewriteArgs {
     /// One JSON object per URL.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `imago native-host`: what the browser starts (no flags), or registration.
+#[derive(Args, Debug)]
+pub struct NativeHostArgs {
+    /// Register this binary for Chromium, Chrome, Brave and Edge (those installed for this
+    /// user), for the extension given by --extension-id.
+    #[arg(long, conflicts_with = "uninstall", requires = "extension_id")]
+    pub install: bool,
+    /// Remove the registrations --install wrote.
+    #[arg(long)]
+    pub uninstall: bool,
+    /// The extension's id (32 letters a-p, shown on chrome://extensions).
+    #[arg(long, value_name = "ID")]
+    pub extension_id: Option<String>,
+    /// Register in (or remove from) this browser profile folder only: a browser started
+    /// with --user-data-dir DIR looks for hosts in DIR/NativeMessagingHosts.
+    #[arg(long, value_name = "DIR")]
+    pub user_data_dir: Option<PathBuf>,
+    /// The browser passes the calling extension's origin as an argument: accepted, unused.
+    #[arg(hide = true)]
+    pub origin: Vec<String>,
 }

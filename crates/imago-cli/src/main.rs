@@ -24,7 +24,7 @@ pub enum Outcome {
 
 fn main() -> ExitCode {
     // clap itself exits with 2 on bad usage, which is our code for that too.
-    let cli = cli::Cli::parse();
+    let cli = cli::Cli::parse_from(commands::native_host::browser_call(std::env::args_os()));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -43,6 +43,7 @@ fn main() -> ExitCode {
             cli::Command::Serve(args) => commands::serve::serve(args).await,
             cli::Command::Users(cmd) => commands::serve::users(cmd).await,
             cli::Command::Keys(cmd) => commands::serve::keys(cmd).await,
+            cli::Command::NativeHost(args) => commands::native_host::run(args).await,
         }
     });
     match result {

@@ -7,7 +7,8 @@
 //! it), [`place`] (a finished download to its final name, never outside the output
 //! folder, never over a user's file), [`zipout`] (`--zip`) and [`metadata`]
 //! (`--metadata` index.json), all failing with [`StoreError`]. [`grab`] ties them into
-//! the pipeline of `imago grab` and `imago list`.
+//! the pipeline of `imago grab` and `imago list`; with `--render`, [`render`] reads each
+//! page in a headless Chromium too, through the browser extension's own collector.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -43,6 +44,7 @@ pub mod grab;
 pub mod guard;
 pub mod metadata;
 pub mod place;
+pub mod render;
 pub mod store_error;
 pub mod zipout;
 

@@ -12,6 +12,9 @@ use crate::{settings, Outcome};
 
 pub async fn run(args: GrabArgs) -> Result<Outcome> {
     let pages = settings::pages(&args.pages)?;
+    let renderer = super::render::renderer(&args.render, &args.net)?;
+    let mut discovery = settings::discovery(&args.pages)?;
+    discovery.render = renderer.clone();
     let hd = if args.no_hd {
         None
     } else {
@@ -31,7 +34,7 @@ pub async fn run(args: GrabArgs) -> Result<Outcome> {
         filter: settings::filter(&args.filter)?,
         sort: settings::sort(&args.filter)?,
         limit: args.filter.limit,
-        discovery: settings::discovery(&args.pages)?,
+        discovery,
         hd,
         probe: args.probe,
         archive,
@@ -42,7 +45,11 @@ pub async fn run(args: GrabArgs) -> Result<Outcome> {
     };
     let client = Client::new(settings::client(&args.net)?)?;
     let progress = Progress::new(args.json, args.quiet);
-    let summary = grab_run(&client, pages, &opts, &progress).await?;
+    let summary =
+        super::render::until_interrupted(&renderer, grab_run(&client, pages, &opts, &progress))
+            .await;
+    super::render::finish(renderer).await;
+    let summary = summary??;
     progress.finish(&summary);
 
     Ok(if summary.pages_bad_input > 0 {

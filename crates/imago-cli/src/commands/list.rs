@@ -17,7 +17,9 @@ use crate::{settings, Outcome};
 
 pub async fn run(args: ListArgs) -> Result<Outcome> {
     let pages = settings::pages(&args.pages)?;
-    let discovery = settings::discovery(&args.pages)?;
+    let renderer = super::render::renderer(&args.render, &args.net)?;
+    let mut discovery = settings::discovery(&args.pages)?;
+    discovery.render = renderer.clone();
     let filter = settings::filter(&args.filter)?;
     let sort = settings::sort(&args.filter)?;
     let hd = args.hd.then(|| settings::hd_rules(None)).transpose()?;
@@ -26,51 +28,56 @@ pub async fn run(args: ListArgs) -> Result<Outcome> {
     let mut outcome = Outcome::Done;
     // Several pages are read at once (a dead stylesheet host on one page must not hold up
     // the next), and printed in the order given.
-    let mut loaded = stream::iter(pages.iter())
-        .map(|input| collect_page(&client, input, &discovery))
-        .buffered(PAGES_AT_ONCE);
-    while let Some(loaded) = loaded.next().await {
-        let page = match loaded {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("imago: {e}");
-                outcome = worse(
-                    outcome,
-                    if e.is_bad_input() {
-                        Outcome::BadInput
-                    } else {
-                        Outcome::SomeFailed
-                    },
-                );
-                continue;
-            }
-        };
-        for w in &page.warnings {
-            eprintln!("imago: warning: {w}");
-        }
-        let rows = select(&client, &page, &filter, sort, args.probe).await;
-        for (image, measured, probe_error) in
-            rows.iter().take(args.filter.limit.unwrap_or(usize::MAX))
-        {
-            if args.json {
-                let mut obj = image_json(image, page.page.as_str(), measured);
-                if let Some(e) = probe_error {
-                    obj.insert("probe_error".into(), json!(e));
+    let listing = async {
+        let mut loaded = stream::iter(pages.iter())
+            .map(|input| collect_page(&client, input, &discovery))
+            .buffered(PAGES_AT_ONCE);
+        while let Some(loaded) = loaded.next().await {
+            let page = match loaded {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("imago: {e}");
+                    outcome = worse(
+                        outcome,
+                        if e.is_bad_input() {
+                            Outcome::BadInput
+                        } else {
+                            Outcome::SomeFailed
+                        },
+                    );
+                    continue;
                 }
-                if let Some(pack) = &hd {
-                    let c: Vec<String> = pack
-                        .candidates(&image.url)
-                        .into_iter()
-                        .map(|r| r.url)
-                        .collect();
-                    obj.insert("hd".into(), json!(c));
+            };
+            for w in &page.warnings {
+                eprintln!("imago: warning: {w}");
+            }
+            let rows = select(&client, &page, &filter, sort, args.probe).await;
+            for (image, measured, probe_error) in
+                rows.iter().take(args.filter.limit.unwrap_or(usize::MAX))
+            {
+                if args.json {
+                    let mut obj = image_json(image, page.page.as_str(), measured);
+                    if let Some(e) = probe_error {
+                        obj.insert("probe_error".into(), json!(e));
+                    }
+                    if let Some(pack) = &hd {
+                        let c: Vec<String> = pack
+                            .candidates(&image.url)
+                            .into_iter()
+                            .map(|r| r.url)
+                            .collect();
+                        obj.insert("hd".into(), json!(c));
+                    }
+                    crate::out::line(&Value::Object(obj).to_string());
+                } else {
+                    print_plain(image, measured, args.probe);
                 }
-                crate::out::line(&Value::Object(obj).to_string());
-            } else {
-                print_plain(image, measured, args.probe);
             }
         }
-    }
+    };
+    let done = super::render::until_interrupted(&renderer, listing).await;
+    super::render::finish(renderer).await;
+    done?;
     Ok(outcome)
 }
 

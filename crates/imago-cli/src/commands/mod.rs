@@ -2,5 +2,7 @@
 
 pub mod grab;
 pub mod list;
+pub mod native_host;
+pub mod render;
 pub mod rewrite;
 pub mod serve;

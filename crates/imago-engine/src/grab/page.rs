@@ -13,6 +13,7 @@ use url::Url;
 
 use super::input::PageInput;
 use super::GrabError;
+use crate::render::{Rendered, Renderer};
 use crate::Client;
 
 /// How deep discovery goes.
@@ -27,6 +28,9 @@ pub struct Discovery {
     /// At most this many stylesheets per page: a hostile page cannot make us fetch
     /// thousands.
     pub max_stylesheets: usize,
+    /// `--render`: also read each web page in a headless browser, and merge what its
+    /// live DOM shows with what static discovery found.
+    pub render: Option<Arc<Renderer>>,
 }
 
 impl Default for Discovery {
@@ -36,6 +40,7 @@ impl Default for Discovery {
             site_rules: Arc::new(SiteRules::builtin()),
             import_depth: 2,
             max_stylesheets: 40,
+            render: None,
         }
     }
 }
@@ -52,12 +57,63 @@ pub struct PageImages {
     pub warnings: Vec<String>,
 }
 
-/// Reads one page and lists its images.
+/// Reads one page and lists its images (with `--render`, the static read and the
+/// browser's run side by side, then merged).
 pub async fn collect_page(
     client: &Client,
     input: &PageInput,
     d: &Discovery,
 ) -> Result<PageImages, GrabError> {
+    let rendering = async {
+        match (&d.render, input) {
+            (Some(renderer), PageInput::Url(url)) => {
+                Some(renderer.render(url).await.map_err(|e| GrabError::Page {
+                    page: url.to_string(),
+                    reason: format!("--render: {e}"),
+                }))
+            }
+            _ => None,
+        }
+    };
+    let (found, rendered) = futures_util::join!(collect_static(client, input, d), rendering);
+    let mut found = found?;
+    match rendered {
+        Some(rendered) => add_rendered(&mut found, rendered?),
+        None if d.render.is_some() => found
+            .warnings
+            .push("--render reads web pages only: this saved file was read as HTML".into()),
+        None => {}
+    }
+    Ok(found.into_images())
+}
+
+/// Merges the browser's candidates into the static ones. Their element groups are moved
+/// past the static ones (the two numberings are unrelated) and their page order after
+/// them; the same URL found both ways becomes one image, as any duplicate does.
+fn add_rendered(found: &mut Found, rendered: Rendered) {
+    let candidates = &mut found.candidates;
+    let group_base = candidates
+        .iter()
+        .filter_map(|c| c.group)
+        .max()
+        .map_or(0, |g| g.saturating_add(1));
+    let mut next_order = candidates.iter().map(|c| c.order + 1).max().unwrap_or(0);
+    let mut live = rendered.candidates;
+    for c in &mut live {
+        c.group = c.group.map(|g| g.saturating_add(group_base));
+    }
+    candidates.extend(shift_order(live, &mut next_order));
+    if found.title.is_none() {
+        found.title = rendered.title;
+    }
+    found.warnings.extend(rendered.warnings);
+}
+
+async fn collect_static(
+    client: &Client,
+    input: &PageInput,
+    d: &Discovery,
+) -> Result<Found, GrabError> {
     let (page, html) = load_html(client, input).await?;
     let opts = DiscoverOptions { deep: d.deep };
     let found = discover_html(&html, &page, &opts, &d.site_rules);
@@ -86,12 +142,31 @@ pub async fn collect_page(
         }
     }
 
-    Ok(PageImages {
+    Ok(Found {
         page,
         title: found.title,
-        images: merge(candidates),
+        candidates,
         warnings,
     })
+}
+
+/// A page's candidates before they are merged into images.
+struct Found {
+    page: Url,
+    title: Option<String>,
+    candidates: Vec<Candidate>,
+    warnings: Vec<String>,
+}
+
+impl Found {
+    fn into_images(self) -> PageImages {
+        PageImages {
+            page: self.page,
+            title: self.title,
+            images: merge(self.candidates),
+            warnings: self.warnings,
+        }
+    }
 }
 
 /// Gives candidates of a later document (a frame) orders after everything so far, so page

@@ -1,0 +1,257 @@
+//! `{type:'save'}`: the engine downloads a selection into a folder the user chose,
+//! skipping what the folder's download archive already holds.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use futures_util::stream::{self, StreamExt};
+use imago_core::naming::{safe_relative_path, url_extension, url_name, RelPath, UniqueNames};
+use imago_engine::archive::{unix_now, Archive, Saved};
+use imago_engine::place::place;
+use imago_engine::{Client, DownloadRequest, StoreError};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// Items in one save message: their answers must fit in the 1 MiB a host may send.
+pub const MAX_ITEMS: usize = 250;
+/// Longest URL accepted (its answer echoes it).
+const MAX_URL: usize = 2048;
+/// Longest error text in an answer.
+const MAX_ERROR: usize = 300;
+/// Downloads at once within one message.
+const AT_ONCE: usize = 4;
+/// The archive file in the target folder, the same name `imago grab` uses.
+const ARCHIVE_FILE: &str = ".imago-archive.sqlite";
+
+/// One image to save: where from and, optionally, the name (with `/` for subfolders)
+/// the extension's templates gave it.
+#[derive(Debug, Deserialize)]
+pub struct SaveItem {
+    pub url: String,
+    #[serde(default)]
+    pub filename: Option<String>,
+}
+
+/// How one item went.
+#[derive(Debug, Serialize)]
+pub struct SaveResult {
+    pub url: String,
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl SaveResult {
+    fn failed(url: &str, error: impl Into<String>) -> SaveResult {
+        let mut error = error.into();
+        if error.len() > MAX_ERROR {
+            let mut cut = MAX_ERROR;
+            while !error.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            error.truncate(cut);
+            error.push_str("...");
+        }
+        SaveResult {
+            url: echo(url),
+            ok: false,
+            path: None,
+            skipped: false,
+            error: Some(error),
+        }
+    }
+}
+
+/// The URL as the answer repeats it (cut when it is over the limit, which failed anyway).
+fn echo(url: &str) -> String {
+    url.chars().take(MAX_URL).collect()
+}
+
+/// The target folder: absolute, or `~/...` under the home folder.
+pub fn target_folder(folder: &str) -> Result<PathBuf, String> {
+    let path = match folder.strip_prefix("~/") {
+        Some(rest) => match std::env::var_os("HOME") {
+            Some(home) => Path::new(&home).join(rest),
+            None => return Err("folder: ~ needs HOME to be set".into()),
+        },
+        None => PathBuf::from(folder),
+    };
+    if !path.is_absolute() {
+        return Err(format!(
+            "folder {folder:?}: give an absolute path (or one starting with ~/)"
+        ));
+    }
+    Ok(path)
+}
+
+/// What every item of one message shares.
+struct Target {
+    root: PathBuf,
+    /// Names given in this message, and the archive, under one lock: both are quick.
+    names: Mutex<(UniqueNames, Archive)>,
+}
+
+/// Saves `items` into `root`; one result per item, in order.
+pub async fn save(client: &Client, root: &Path, items: Vec<SaveItem>) -> Vec<SaveResult> {
+    let opened = std::fs::create_dir_all(root)
+        .map_err(|e| format!("cannot create {}: {e}", root.display()))
+        .and_then(|()| {
+            Archive::open(&root.join(ARCHIVE_FILE)).map_err(|e| format!("archive: {e}"))
+        });
+    let archive = match opened {
+        Ok(a) => a,
+        Err(e) => {
+            return items
+                .iter()
+                .map(|i| SaveResult::failed(&i.url, e.clone()))
+                .collect()
+        }
+    };
+    let target = Target {
+        root: root.to_path_buf(),
+        names: Mutex::new((UniqueNames::new(), archive)),
+    };
+    stream::iter(items)
+        .map(|item| save_one(client, &target, item))
+        .buffered(AT_ONCE)
+        .collect()
+        .await
+}
+
+async fn save_one(client: &Client, t: &Target, item: SaveItem) -> SaveResult {
+    if item.url.len() > MAX_URL {
+        return SaveResult::failed(&item.url, format!("URL longer than {MAX_URL} bytes"));
+    }
+    let url = match Url::parse(&item.url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+        Ok(u) => {
+            return SaveResult::failed(
+                &item.url,
+                format!("{}: URLs are saved by the extension itself", u.scheme()),
+            )
+        }
+        Err(e) => return SaveResult::failed(&item.url, format!("not a URL: {e}")),
+    };
+    if let Some(saved) = lock(t).1.seen_url(url.as_str()).ok().flatten() {
+        return SaveResult {
+            url: echo(&item.url),
+            ok: true,
+            path: Some(saved.path),
+            skipped: true,
+            error: None,
+        };
+    }
+    let req = DownloadRequest {
+        candidates: vec![url.clone()],
+        referer: None,
+        dir: t.root.clone(),
+    };
+    let done = match client.download(req).await {
+        Ok(d) => d,
+        Err(e) => return SaveResult::failed(&item.url, e.to_string()),
+    };
+    let mut guard = lock(t);
+    let (names, archive) = &mut *guard;
+    if let Some(earlier) = archive.seen_hash(&done.sha256).ok().flatten() {
+        let _ = std::fs::remove_file(&done.temp_path);
+        return SaveResult {
+            url: echo(&item.url),
+            ok: true,
+            path: Some(earlier.path),
+            skipped: true,
+            error: None,
+        };
+    }
+    let ext = done
+        .info
+        .map(|i| i.format.extension().to_string())
+        .or_else(|| url_extension(url.as_str()))
+        .unwrap_or_else(|| "bin".into());
+    let rel = relative_name(item.filename.as_deref(), url.as_str(), &ext);
+    let placed = place_unique(&t.root, names, rel, &done.temp_path);
+    let path = match placed {
+        Ok(p) => p.display().to_string(),
+        Err(e) => {
+            let _ = std::fs::remove_file(&done.temp_path);
+            return SaveResult::failed(&item.url, e.to_string());
+        }
+    };
+    // The archive only saves work next time: failing to record is not failing to save.
+    let _ = archive.record(&Saved {
+        url: url.to_string(),
+        page: String::new(),
+        path: path.clone(),
+        sha256: done.sha256.clone(),
+        bytes: done.bytes,
+        saved_at: unix_now(),
+    });
+    SaveResult {
+        url: echo(&item.url),
+        ok: true,
+        path: Some(path),
+        skipped: false,
+        error: None,
+    }
+}
+
+fn lock(t: &Target) -> std::sync::MutexGuard<'_, (UniqueNames, Archive)> {
+    t.names
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The extension's name (`a/b/c.jpg`: folders, then the file), made safe; or
+/// `{name}.{ext}` of the URL when it gave none.
+fn relative_name(filename: Option<&str>, url: &str, ext: &str) -> RelPath {
+    match filename.map(str::trim).filter(|f| !f.is_empty()) {
+        Some(f) => {
+            let (folder, file) = f.rsplit_once(['/', '\\']).unwrap_or(("", f));
+            safe_relative_path(folder, file)
+        }
+        None => safe_relative_path("", &format!("{}.{ext}", url_name(url))),
+    }
+}
+
+/// Places the file under a free name: never over a file that is already there.
+fn place_unique(
+    root: &Path,
+    names: &mut UniqueNames,
+    rel: RelPath,
+    temp: &Path,
+) -> Result<PathBuf, StoreError> {
+    let mut rel = names.claim(rel);
+    for _ in 0..1000 {
+        match place(root, &rel.components, temp) {
+            Err(StoreError::Exists { .. }) => rel = names.claim(rel),
+            other => return other,
+        }
+    }
+    Err(StoreError::Exists {
+        path: root.join(rel.to_path_buf()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_stay_inside_the_folder() {
+        let r = relative_name(Some("../../etc/passwd"), "http://x/a.png", "png");
+        assert_eq!(r.components, ["etc", "passwd"]);
+        let r = relative_name(Some("shop/Red shoe.jpg"), "http://x/a.png", "png");
+        assert_eq!(r.components, ["shop", "Red shoe.jpg"]);
+        let r = relative_name(None, "http://x/img/cat.webp?w=1", "webp");
+        assert_eq!(r.components, ["cat.webp"]);
+    }
+
+    #[test]
+    fn folders_must_be_absolute() {
+        assert!(target_folder("relative/dir").is_err());
+        assert_eq!(target_folder("/srv/x").unwrap(), PathBuf::from("/srv/x"));
+    }
+}
