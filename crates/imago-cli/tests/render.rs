@@ -271,3 +271,65 @@ fn ctrl_c_during_a_render_closes_the_browser_and_removes_its_profile() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
     assert_nothing_left(tmp.path());
 }
+
+/// A page whose only picture sits 6,000 px down behind an IntersectionObserver loader:
+/// it gets its `src` only when scrolled into view.
+const LAZY_PAGE: &str = r#"<!doctype html>
+<html><head><title>Lazy</title></head>
+<body>
+<div style="height: 6000px">tall text</div>
+<img id="lazy" width="40" height="30" alt="far down">
+<script>
+  const img = document.getElementById('lazy');
+  new IntersectionObserver((entries, io) => {
+    for (const e of entries) {
+      if (e.isIntersecting) { img.src = '/img/far.png'; io.disconnect(); }
+    }
+  }).observe(img);
+</script>
+</body></html>"#;
+
+#[test]
+fn render_with_scroll_finds_the_image_a_lazy_loader_adds_only_when_scrolled_to() {
+    let mut routes = HashMap::new();
+    routes.insert("/lazy".to_string(), Route::ok("text/html", LAZY_PAGE));
+    routes.insert(
+        "/img/far.png".to_string(),
+        Route::ok("image/png", png(40, 30, 3)),
+    );
+    let srv = Server::start(routes);
+    let work = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let page = srv.url("/lazy");
+
+    let still = imago(
+        work.path(),
+        tmp.path(),
+        &["list", "--render", &page, "--json"],
+    );
+    assert_eq!(
+        still.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&still.stderr)
+    );
+    assert!(
+        urls(&still).is_empty(),
+        "without --scroll the lazy image must not load, yet found {:?}",
+        urls(&still)
+    );
+
+    let scrolled = imago(
+        work.path(),
+        tmp.path(),
+        &["list", "--render", "--scroll", &page, "--json"],
+    );
+    assert_eq!(
+        scrolled.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&scrolled.stderr)
+    );
+    assert_eq!(urls(&scrolled), [srv.url("/img/far.png")]);
+    assert_nothing_left(tmp.path());
+}
