@@ -7,6 +7,8 @@
 
 mod support {
     pub mod app;
+    pub mod backend;
+    pub mod services;
 }
 
 use std::path::{Path, PathBuf};
