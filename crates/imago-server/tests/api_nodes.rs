@@ -5,7 +5,6 @@
 
 mod support {
     pub mod app;
-    #[allow(unused_macros, unused_imports)]
     pub mod backend;
     pub mod services;
 }

@@ -182,6 +182,8 @@ const PLACE_SCHEMA: &str = "IMAGO_TEST_PLACE_SCHEMA";
 const PLACE_PREFIX: &str = "IMAGO_TEST_PLACE_PREFIX";
 
 /// One `#[tokio::test]` per backend for each `async fn name(backend: Backend)` listed.
+// Not every test file that shares this module generates tests with it.
+#[allow(unused_macros)]
 macro_rules! on_every_backend {
     ($($name:ident),* $(,)?) => {
         $crate::support::backend::on_every_backend!(@one sqlite_folder, SqliteFolder, $($name),*);
@@ -203,4 +205,5 @@ macro_rules! on_every_backend {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use on_every_backend;
