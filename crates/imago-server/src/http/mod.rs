@@ -82,6 +82,11 @@ fn routes() -> Vec<Route> {
             get(native::album_images),
         ),
         r("/api/v2/account/usage", &["get"], get(native::usage)),
+        r(
+            "/api/v2/session",
+            &["post", "delete"],
+            axum::routing::post(native::create_session).delete(native::delete_session),
+        ),
         r("/api/v2/openapi.json", &["get"], get(openapi::document)),
         r(
             "/delete/{id}/{token}",

@@ -179,6 +179,38 @@ impl Repo for PostgresRepo {
         key_from(&row)
     }
 
+    async fn add_session(
+        &self,
+        user_id: i64,
+        prefix: &str,
+        secret_sha256: &str,
+        expires_at: i64,
+    ) -> Result<ApiKey, RepoError> {
+        let row = sqlx::query(concat!(
+            "INSERT INTO api_keys (user_id, prefix, secret_sha256, label, created_at, kind, expires_at) \
+             VALUES ($1, $2, $3, 'web session', $4, 'session', $5) RETURNING ",
+            key_cols!()
+        ))
+        .bind(user_id)
+        .bind(prefix)
+        .bind(secret_sha256)
+        .bind(now_secs())
+        .bind(expires_at)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| db_err(&format!("session {prefix}"), e))?;
+        key_from(&row)
+    }
+
+    async fn drop_expired_sessions(&self, now: i64) -> Result<u64, RepoError> {
+        let done = sqlx::query("DELETE FROM api_keys WHERE kind = 'session' AND expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| db_err("drop expired sessions", e))?;
+        Ok(done.rows_affected())
+    }
+
     async fn key_by_prefix(&self, prefix: &str) -> Result<Option<ApiKey>, RepoError> {
         let row = sqlx::query(concat!(
             "SELECT ",
@@ -196,7 +228,7 @@ impl Repo for PostgresRepo {
         let rows = sqlx::query(concat!(
             "SELECT ",
             key_cols!(),
-            " FROM api_keys WHERE user_id = $1 ORDER BY id"
+            " FROM api_keys WHERE user_id = $1 AND kind = 'api' ORDER BY id"
         ))
         .bind(user_id)
         .fetch_all(&self.pool)

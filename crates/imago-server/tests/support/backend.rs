@@ -181,8 +181,21 @@ const PLACE_BACKEND: &str = "IMAGO_TEST_PLACE_BACKEND";
 const PLACE_SCHEMA: &str = "IMAGO_TEST_PLACE_SCHEMA";
 const PLACE_PREFIX: &str = "IMAGO_TEST_PLACE_PREFIX";
 
-/// One `#[tokio::test]` per backend for each `async fn name(backend: Backend)` listed.
+/// One `#[tokio::test]` per metadata backend (SQLite, PostgreSQL; bytes in a folder)
+/// for each `async fn name(backend: Backend)` listed: for behaviour of the `Repo` seam
+/// alone.
 // Not every test file that shares this module generates tests with it.
+#[allow(unused_macros)]
+macro_rules! on_every_repo {
+    ($($name:ident),* $(,)?) => {
+        $crate::support::backend::on_every_backend!(@one sqlite_folder, SqliteFolder, $($name),*);
+        $crate::support::backend::on_every_backend!(@one postgres_folder, PostgresFolder, $($name),*);
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_every_repo;
+
+/// One `#[tokio::test]` per backend for each `async fn name(backend: Backend)` listed.
 #[allow(unused_macros)]
 macro_rules! on_every_backend {
     ($($name:ident),* $(,)?) => {
