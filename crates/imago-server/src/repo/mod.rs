@@ -210,6 +210,11 @@ pub trait Repo: Send + Sync + 'static {
     /// Revokes a key; `false` when there was no such live key.
     async fn revoke_key(&self, prefix: &str, now: i64) -> Result<bool, RepoError>;
 
+    /// The deployment's server secret (hex): the stored one, or `candidate`, stored,
+    /// when there is none yet. Every node calls it at start, so all of them derive the
+    /// same delete tokens.
+    async fn server_secret(&self, candidate: &str) -> Result<String, RepoError>;
+
     async fn insert_image(&self, image: &ImageRecord) -> Result<(), RepoError>;
     async fn image(&self, id: &str) -> Result<Option<ImageRecord>, RepoError>;
     /// The live (not expired at `now`) image of this user with these bytes, if any.

@@ -249,6 +249,31 @@ impl Repo for PostgresRepo {
         Ok(done.rows_affected() > 0)
     }
 
+    async fn server_secret(&self, candidate: &str) -> Result<String, RepoError> {
+        // Insert-if-absent then read, in one transaction: two nodes starting at once
+        // both read the one value that won.
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(|e| db_err("server secret", e))?;
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES ('server_secret', $1) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(candidate)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| db_err("server secret", e))?;
+        let value: String =
+            sqlx::query_scalar("SELECT value FROM settings WHERE name = 'server_secret'")
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| db_err("server secret", e))?;
+        tx.commit().await.map_err(|e| db_err("server secret", e))?;
+        Ok(value)
+    }
+
     async fn insert_image(&self, image: &ImageRecord) -> Result<(), RepoError> {
         bind_image!(
             sqlx::query(concat!(

@@ -19,7 +19,7 @@ pub(crate) const SQLITE_MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 2,
-        sql: include_str!("schema/sqlite/0002_sessions.sql"),
+        sql: include_str!("schema/sqlite/0002_sessions_settings.sql"),
     },
 ];
 
@@ -30,7 +30,7 @@ pub(crate) const POSTGRES_MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 2,
-        sql: include_str!("schema/postgres/0002_sessions.sql"),
+        sql: include_str!("schema/postgres/0002_sessions_settings.sql"),
     },
 ];
 
