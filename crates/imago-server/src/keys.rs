@@ -185,13 +185,19 @@ pub async fn authenticate(
     Ok(repo.user(key.user_id).await?.map(|user| (user, key)))
 }
 
+/// Whether `password` is long enough and not too long to be set, without hashing it.
+pub fn check_password(password: &str) -> Result<(), KeyError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS || password.len() > MAX_PASSWORD_BYTES {
+        return Err(KeyError::BadPassword);
+    }
+    Ok(())
+}
+
 /// An argon2id hash (PHC string, with a fresh salt) of `password`, after checking its
 /// length. Slow on purpose (tens of milliseconds).
 pub fn hash_password(password: &str) -> Result<String, KeyError> {
     use argon2::password_hash::{PasswordHasher, SaltString};
-    if password.chars().count() < MIN_PASSWORD_CHARS || password.len() > MAX_PASSWORD_BYTES {
-        return Err(KeyError::BadPassword);
-    }
+    check_password(password)?;
     let mut salt = [0u8; 16];
     ids::random_bytes(&mut salt).map_err(|e| KeyError::Random(e.to_string()))?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| KeyError::Hash(e.to_string()))?;
