@@ -6,6 +6,7 @@
 
 pub mod postgres;
 mod schema;
+mod shared;
 pub mod sqlite;
 
 pub use postgres::PostgresRepo;

@@ -1,6 +1,6 @@
-//! What the SQLite and PostgreSQL repos share: the versioned migrations, the row
-//! mapping and the error mapping. The SQL itself differs per backend (types, `SKIP
-//! LOCKED`), so each backend keeps its own statements.
+//! What the SQLite and PostgreSQL repos share besides their methods (`shared.rs`): the
+//! versioned migrations (their DDL differs per backend), the row mapping and the error
+//! mapping.
 
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
@@ -61,8 +61,8 @@ macro_rules! image_cols {
 pub(crate) use image_cols;
 
 /// Binds an [`ImageRecord`](super::ImageRecord)'s fields in `image_cols!` order, for the
-/// INSERT and the UPDATE of both backends (`$1..$19` / `?1..?19`). The caller has
-/// `to_i64` in scope and returns `RepoError`.
+/// INSERT and the UPDATE (`$1..$19`). The caller has `to_i64` in scope and returns
+/// `RepoError`.
 macro_rules! bind_image {
     ($query:expr, $image:expr) => {{
         let image = $image;
