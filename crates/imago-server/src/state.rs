@@ -71,6 +71,13 @@ impl AppState {
         let mac = hmac_sha256(&self.secret[..], format!("delete:{image_id}").as_bytes());
         hex::encode(&mac[..16])
     }
+
+    /// A signature of `message` under the server secret (HMAC-SHA256, 16 bytes in hex):
+    /// what signed links carry. Messages start with their purpose (`view:`), so a
+    /// signature made for one use is never valid for another.
+    pub fn sign(&self, message: &str) -> String {
+        hex::encode(&hmac_sha256(&self.secret[..], message.as_bytes())[..16])
+    }
 }
 
 fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {

@@ -67,6 +67,19 @@ async fn an_upload_on_one_node_is_served_and_managed_by_the_other() {
         .filter_map(|i| i["id"].as_str())
         .collect();
     assert_eq!(ids, [id], "{list}");
+    // A signed link made on node A works on node B: they sign with the same secret.
+    let links = a
+        .get(&a.url(&format!("/api/v2/images/{id}/signed")), Some(&key))
+        .await;
+    assert_eq!(links.status(), 200);
+    let links: Value = links.json().await.unwrap();
+    let signed_path = links["url"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(&a.base)
+        .unwrap()
+        .to_string();
+    assert_eq!(b.get(&b.url(&signed_path), None).await.status(), 200);
     // The same bytes on node B are the same image, not a second copy.
     let again = b.upload_ok(&key, &jpg, &[]).await;
     assert_eq!(again["id_encoded"], image["id_encoded"]);

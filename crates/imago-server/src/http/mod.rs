@@ -9,6 +9,7 @@ mod clients;
 mod media;
 mod native;
 mod openapi;
+mod signed;
 mod upload;
 
 use std::net::{IpAddr, SocketAddr};
@@ -93,7 +94,16 @@ fn routes() -> Vec<Route> {
             &["get", "post"],
             get(media::delete_page).post(media::delete_by_token),
         ),
-        r("/i/{file}", &["get"], get(media::serve_file)),
+        r(
+            "/api/v2/images/{id}/signed",
+            &["get"],
+            get(signed::signed_links),
+        ),
+        r(
+            "/i/{file}",
+            &["get"],
+            get(media::serve_file).layer(middleware::from_fn(signed::carry_signature)),
+        ),
         r("/v/{id}", &["get"], get(media::viewer)),
     ]
 }

@@ -78,7 +78,11 @@ pub(super) async fn list_images(
 }
 
 /// The user's own, live image.
-async fn owned_image(state: &AppState, user: &User, id: &str) -> Result<ImageRecord, ApiError> {
+pub(super) async fn owned_image(
+    state: &AppState,
+    user: &User,
+    id: &str,
+) -> Result<ImageRecord, ApiError> {
     if !is_public_id(id) {
         return Err(ApiError::NotFound);
     }

@@ -190,6 +190,17 @@ pub fn build(base_url: &str) -> Value {
     );
     sign_in["requestBody"] = json_body("SignIn");
     sign_in["description"] = json!("A wrong name or password answers 401 (sign_in_failed) after a fixed delay; attempts are limited per client address (429 with Retry-After). The password is set with `imago users add NAME --password` or `imago users passwd NAME`.");
+    let mut signed = op(
+        "Signed links to your image and its variants, for what cannot send a key (an <img>)",
+        "images",
+        true,
+        &["id"],
+        ok("SignedLinks"),
+    );
+    if let Some(params) = signed["parameters"].as_array_mut() {
+        params.push(json!({"name": "ttl", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 604800}, "description": "Seconds the links work (default 3600)."}));
+    }
+    add("/api/v2/images/{id}/signed", json!({"get": signed}));
     add(
         "/api/v2/session",
         json!({
@@ -258,6 +269,10 @@ fn account_schemas() -> Value {
     json!({
         "SignIn": {"type": "object", "required": ["name", "password"], "properties": {
             "name": s, "password": {"type": "string", "format": "password"}
+        }},
+        "SignedLinks": {"type": "object", "properties": {
+            "id": s, "url": s, "thumb_url": {"type": ["string", "null"]},
+            "medium_url": {"type": ["string", "null"]}, "expires_at": {"type": "integer"}
         }},
         "Session": {"type": "object", "properties": {
             "key": {"type": "string", "description": "prefix.secret: send it as X-API-Key"},
