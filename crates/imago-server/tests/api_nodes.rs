@@ -11,6 +11,7 @@ mod support {
 
 use std::collections::BTreeSet;
 
+use imago_server::repo::ImageRecord;
 use imago_server::server::reap_once;
 use serde_json::Value;
 use support::app::{read_shared, start_at, TestApp};
@@ -126,13 +127,29 @@ async fn expired_images_are_reaped_once_between_two_nodes() {
         ids.insert(image["id_encoded"].as_str().unwrap().to_string());
     }
     assert_eq!(ids.len(), 12);
+    // Hundreds more records (copies of the first, sharing its blobs) so that the two
+    // reapers' batches of 100 overlap in time and their claims have to stay apart.
+    let first = a
+        .repo
+        .image(ids.iter().next().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    for i in 0..288 {
+        let copy = ImageRecord {
+            id: format!("copy{i:04}"),
+            ..first.clone()
+        };
+        a.repo.insert_image(&copy).await.unwrap();
+        ids.insert(copy.id);
+    }
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
 
     // Both reapers at once: each expired image is removed by exactly one of them.
     let (ra, rb) = tokio::join!(reap_once(&a.state), reap_once(&b.state));
     let (ra, rb) = (ra.unwrap(), rb.unwrap());
     eprintln!("node A reaped {ra}, node B reaped {rb}");
-    assert_eq!(ra + rb, 12, "A {ra} + B {rb}");
+    assert_eq!(ra + rb, 300, "A {ra} + B {rb}");
     for id in &ids {
         assert!(a.repo.image(id).await.unwrap().is_none(), "{id}");
     }
