@@ -4,7 +4,7 @@
 #
 # The server is the real one (SQLite + local store in a temporary folder), started by
 # the example crates/imago-server/examples/serve_for_e2e.rs, which makes a user and
-# prints {"url", "key"}. IMAGO_E2E_SERVER may name another command that does the same
+# prints {"url", "key", "name", "password"}. IMAGO_E2E_SERVER may name another command that does the same
 # and accepts --body-limit BYTES. Screenshots land in crates/imago-server/e2e/screenshots/.
 #
 # Usage: scripts/e2e-web.sh

@@ -2,8 +2,13 @@
 # Sourced, not run.
 
 # Every service keeps its files (data, logs, pid, credentials) under one folder, so
-# down.sh can stop them and remove everything in one place.
-IMAGO_SERVICES_DIR="${IMAGO_SERVICES_DIR:-/tmp/imago-services}"
+# down.sh can stop them and remove everything in one place. The default folder is
+# named after the checkout (its path's hash), so two worktrees on one machine each get
+# their own services and one's down.sh never stops the other's. It stays in /tmp:
+# PostgreSQL's socket path must be short, and the postgres user must reach it.
+_imago_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+_imago_tag=$(printf '%s' "$_imago_root" | cksum | cut -d' ' -f1)
+IMAGO_SERVICES_DIR="${IMAGO_SERVICES_DIR:-/tmp/imago-services-$_imago_tag}"
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }

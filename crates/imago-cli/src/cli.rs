@@ -96,9 +96,31 @@ pub enum UsersCommand {
         name: String,
         #[arg(long)]
         admin: bool,
+        /// Also set a password for signing in on the web page (asked on the terminal).
+        #[arg(long)]
+        password: bool,
+        #[command(flatten)]
+        input: PasswordInput,
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// Set or change the password an account signs in with on the web page.
+    Passwd {
+        name: String,
+        #[command(flatten)]
+        input: PasswordInput,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+}
+
+/// Where a password comes from: the terminal (asked twice, not echoed) by default.
+#[derive(Args, Debug, Clone)]
+pub struct PasswordInput {
+    /// Read the password from the first line of standard input instead (for scripts;
+    /// it never belongs on the command line, where `ps` and shell history see it).
+    #[arg(long)]
+    pub password_stdin: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,6 +1,7 @@
 //! A real server for the browser tests until `imago serve` is wired in the CLI: SQLite
-//! and a local store in a temporary folder (or `--data DIR`), one user whose key is
-//! printed with the URL as one JSON line on stdout. Runs until Ctrl-C or SIGTERM.
+//! and a local store in a temporary folder (or `--data DIR`), one user whose key, name
+//! and web password are printed with the URL as one JSON line on stdout. Runs until
+//! Ctrl-C or SIGTERM.
 //!
 //! `cargo run -p imago-server --example serve_for_e2e -- [--data DIR] [--body-limit BYTES] [--guest]`
 
@@ -35,8 +36,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store: Arc<dyn Store> = Arc::new(LocalStore::open(config.data_dir.join("store")).await?);
     let server = Server::bind(config, repo.clone(), store).await?;
     let (_, api_key) = imago_server::create_user(repo.as_ref(), "e2e", false).await?;
+    let password = "e2e correct horse";
+    imago_server::keys::set_password(repo.as_ref(), "e2e", password).await?;
     let url = format!("http://{}", server.local_addr());
-    let line = serde_json::json!({"url": url, "key": api_key});
+    let line = serde_json::json!({"url": url, "key": api_key, "name": "e2e", "password": password});
     let mut out = std::io::stdout().lock();
     writeln!(out, "{line}")?;
     out.flush()?;

@@ -63,7 +63,8 @@ impl Server {
         };
         std::fs::create_dir_all(&data).map_err(data_err(&data))?;
         clean_tmp(&data.join("tmp")).map_err(data_err(&data.join("tmp")))?;
-        let secret = load_secret(&data.join("secret"))?;
+        let own = load_secret(&data.join("secret"))?;
+        let secret = shared_secret(repo.as_ref(), own).await?;
         let listener =
             TcpListener::bind(config.listen)
                 .await
@@ -191,6 +192,20 @@ fn load_secret(path: &Path) -> Result<[u8; 32], ServeError> {
         }
         Err(e) => Err(data_err(e)),
     }
+}
+
+/// The deployment's secret: this node's own (`data/secret`) when it is the first to
+/// start on the database, else the one the first node stored, so that every node hands
+/// out the same delete URL for an image.
+async fn shared_secret(repo: &dyn Repo, own: [u8; 32]) -> Result<[u8; 32], ServeError> {
+    let stored = repo.server_secret(&hex::encode(own)).await?;
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(stored.trim(), &mut out).map_err(|e| {
+        ServeError::Repo(RepoError::Backend(format!(
+            "the server secret in the database is not 64 hex digits: {e}"
+        )))
+    })?;
+    Ok(out)
 }
 
 /// Removes expired images and their unused blobs, every `reaper_interval_secs`.

@@ -23,6 +23,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub key_limiter: Arc<Limiter>,
     pub ip_limiter: Arc<Limiter>,
+    /// Password sign-in attempts per client address (`POST /api/v2/session`).
+    pub sign_in_limiter: Arc<Limiter>,
     /// Decodes at once: one per core, so that many concurrent uploads queue instead of
     /// each holding a decoder's memory.
     pub decoders: Arc<tokio::sync::Semaphore>,
@@ -44,6 +46,7 @@ impl AppState {
             store,
             key_limiter: Arc::new(Limiter::new(config.rate_per_key)),
             ip_limiter: Arc::new(Limiter::new(config.rate_per_ip)),
+            sign_in_limiter: Arc::new(Limiter::new(crate::keys::SIGN_IN_RATE)),
             config: Arc::new(config),
             base_url: Arc::from(base_url.trim_end_matches('/')),
             fetcher: Arc::new(UnavailableFetcher),
@@ -67,6 +70,13 @@ impl AppState {
     pub fn delete_token(&self, image_id: &str) -> String {
         let mac = hmac_sha256(&self.secret[..], format!("delete:{image_id}").as_bytes());
         hex::encode(&mac[..16])
+    }
+
+    /// A signature of `message` under the server secret (HMAC-SHA256, 16 bytes in hex):
+    /// what signed links carry. Messages start with their purpose (`view:`), so a
+    /// signature made for one use is never valid for another.
+    pub fn sign(&self, message: &str) -> String {
+        hex::encode(&hmac_sha256(&self.secret[..], message.as_bytes())[..16])
     }
 }
 

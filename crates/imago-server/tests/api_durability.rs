@@ -3,10 +3,14 @@
 //! served byte-exact, no record points at a missing or short blob, no temp file is left.
 //!
 //! The server runs in a child process: this test binary itself, re-run with only
-//! `child_server` selected and `IMAGO_DURABILITY_CHILD` naming the data folder.
+//! `child_server` selected, `IMAGO_DURABILITY_CHILD` naming the data folder and the
+//! backend's place (database schema, bucket prefix) in the environment. It runs on
+//! every backend: on S3 and PostgreSQL, "on disk" means in the bucket and committed.
 
 mod support {
     pub mod app;
+    pub mod backend;
+    pub mod services;
 }
 
 use std::path::{Path, PathBuf};
@@ -17,6 +21,9 @@ use std::time::{Duration, Instant};
 
 use imago_server::{Config, RateLimit, Server};
 use serde_json::Value;
+use support::backend::{Backend, Place};
+
+support::backend::on_every_backend!(uploads_that_got_200_survive_sigkill);
 
 const CHILD_ENV: &str = "IMAGO_DURABILITY_CHILD";
 
@@ -40,7 +47,7 @@ async fn child_server() {
         },
         ..Config::default()
     };
-    let (repo, store) = imago_server::embedded_storage(&dir).await.unwrap();
+    let (repo, store) = Place::from_env().open(&dir).await;
     let server = Server::bind(config, repo, store).await.unwrap();
     let port_file = dir.join("port");
     std::fs::write(dir.join("port.new"), server.local_addr().port().to_string()).unwrap();
@@ -63,11 +70,12 @@ async fn child_server() {
 
 // The caller kills and waits for the child it gets back.
 #[allow(clippy::zombie_processes)]
-fn spawn_child(dir: &Path) -> (Child, u16) {
+fn spawn_child(dir: &Path, place: &Place) -> (Child, u16) {
     let _ = std::fs::remove_file(dir.join("port"));
     let child = Command::new(std::env::current_exe().unwrap())
         .args(["child_server", "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, dir)
+        .envs(place.to_env())
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -112,17 +120,17 @@ fn bmp(side: u32, seed: u32) -> Vec<u8> {
     out
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn uploads_that_got_200_survive_sigkill() {
+async fn uploads_that_got_200_survive_sigkill(backend: Backend) {
+    let place = backend.place("durability").await;
     let dir = tempfile::tempdir().unwrap();
     let key = {
-        let (repo, _store) = imago_server::embedded_storage(dir.path()).await.unwrap();
+        let (repo, _store) = place.open(dir.path()).await;
         imago_server::create_user(repo.as_ref(), "ann", false)
             .await
             .unwrap()
             .1
     };
-    let (mut child, port) = spawn_child(dir.path());
+    let (mut child, port) = spawn_child(dir.path(), &place);
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
     let done = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
@@ -166,11 +174,12 @@ async fn uploads_that_got_200_survive_sigkill() {
     }
     assert!(!answered.is_empty(), "no upload finished before the kill");
     eprintln!(
-        "{} of 32 uploads answered 200 before the kill",
+        "{}: {} of 32 uploads answered 200 before the kill",
+        backend.name(),
         answered.len()
     );
 
-    let (mut child, port) = spawn_child(dir.path());
+    let (mut child, port) = spawn_child(dir.path(), &place);
     for (url, bytes) in &answered {
         let path = url.split_once("/i/").unwrap().1;
         let got = client
@@ -186,7 +195,7 @@ async fn uploads_that_got_200_survive_sigkill() {
         );
     }
     // Every record's blobs are whole; no temp file anywhere in the data folder.
-    let (repo, store) = imago_server::embedded_storage(dir.path()).await.unwrap();
+    let (repo, store) = place.open(dir.path()).await;
     let user = repo.user_by_name("ann").await.unwrap().unwrap();
     let records = repo.list_images(user.id, None, None, 100).await.unwrap();
     assert!(records.len() >= answered.len());

@@ -1,7 +1,10 @@
-//! The log tells what happened without ever holding a key or a delete token.
+//! The log tells what happened without ever holding a key, a delete token or a
+//! password.
 
 mod support {
     pub mod app;
+    pub mod backend;
+    pub mod services;
 }
 
 use std::io::Write;
@@ -24,7 +27,7 @@ impl Write for Capture {
 }
 
 #[tokio::test]
-async fn logs_never_contain_keys_or_tokens() {
+async fn logs_never_contain_keys_tokens_or_passwords() {
     let buf = Arc::new(Mutex::new(Vec::new()));
     let capture = Capture(buf.clone());
     tracing_subscriber::fmt()
@@ -35,6 +38,7 @@ async fn logs_never_contain_keys_or_tokens() {
 
     let app = start(|_| {}).await;
     let key = app.user("ann").await;
+    let mut session_secrets = Vec::new();
     let jpg = read_shared("formats/sample.jpg");
     let image = app.upload_ok(&key, &jpg, &[("title", "t")]).await;
     // The key as a query parameter and as a form field, a wrong key, a revoked key.
@@ -69,6 +73,34 @@ async fn logs_never_contain_keys_or_tokens() {
         .await
         .unwrap();
 
+    // A password set, a wrong and a right sign-in, the session used and ended.
+    imago_server::keys::set_password(app.repo.as_ref(), "ann", "pw-in-no-log-1")
+        .await
+        .unwrap();
+    for password in ["pw-in-no-log-2", "pw-in-no-log-1"] {
+        let res = app
+            .client
+            .post(app.url("/api/v2/session"))
+            .json(&serde_json::json!({"name": "ann", "password": password}))
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 200 {
+            let body: Value = res.json().await.unwrap();
+            let session = body["key"].as_str().unwrap().to_string();
+            session_secrets.push(session.split_once('.').unwrap().1.to_string());
+            app.get(&app.url("/api/v2/account/usage"), Some(&session))
+                .await;
+            app.client
+                .delete(app.url("/api/v2/session"))
+                .header("x-api-key", &session)
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    assert_eq!(session_secrets.len(), 1);
+
     let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
     assert!(
         text.contains("/api/1/upload") && text.contains("/delete/{id}/{token}"),
@@ -82,4 +114,13 @@ async fn logs_never_contain_keys_or_tokens() {
         !text.contains(&token),
         "a delete token is in the log:\n{text}"
     );
+    assert!(
+        !text.contains("pw-in-no-log"),
+        "a password is in the log:\n{text}"
+    );
+    assert!(
+        !text.contains(&session_secrets[0]),
+        "a session key is in the log:\n{text}"
+    );
+    assert!(text.contains("/api/v2/session"), "{text}");
 }

@@ -2,6 +2,8 @@
 
 mod support {
     pub mod app;
+    pub mod backend;
+    pub mod services;
 }
 
 use std::sync::Arc;

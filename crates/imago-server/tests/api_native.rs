@@ -2,10 +2,18 @@
 
 mod support {
     pub mod app;
+    pub mod backend;
+    pub mod services;
 }
 
 use serde_json::{json, Value};
-use support::app::{read_shared, start, TestApp};
+use support::app::{read_shared, start_on, TestApp};
+use support::backend::Backend;
+
+support::backend::on_every_backend!(
+    images_list_page_get_update_delete,
+    albums_create_rename_visibility_list_delete,
+);
 
 async fn send(
     app: &TestApp,
@@ -34,9 +42,8 @@ async fn send(
     )
 }
 
-#[tokio::test]
-async fn images_list_page_get_update_delete() {
-    let app = start(|_| {}).await;
+async fn images_list_page_get_update_delete(backend: Backend) {
+    let app = start_on(backend, |_| {}).await;
     let ann = app.user("ann").await;
     let bob = app.user("bob").await;
     let mut ids = Vec::new();
@@ -133,9 +140,8 @@ async fn images_list_page_get_update_delete() {
     assert!(usage["bytes"].as_u64().unwrap() > 0);
 }
 
-#[tokio::test]
-async fn albums_create_rename_visibility_list_delete() {
-    let app = start(|_| {}).await;
+async fn albums_create_rename_visibility_list_delete(backend: Backend) {
+    let app = start_on(backend, |_| {}).await;
     let ann = app.user("ann").await;
     let (status, album) = send(
         &app,

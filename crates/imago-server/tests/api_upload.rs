@@ -2,16 +2,26 @@
 
 mod support {
     pub mod app;
+    pub mod backend;
+    pub mod services;
 }
 
 use base64::Engine;
 use serde_json::Value;
-use support::app::{chevereto_error, read_shared, start};
+use support::app::{chevereto_error, read_shared, start, start_on};
+use support::backend::Backend;
 
-#[tokio::test]
-async fn multipart_upload_answers_chevereto_shape_and_serves_the_bytes() {
+support::backend::on_every_backend!(
+    multipart_upload_answers_chevereto_shape_and_serves_the_bytes,
+    base64_and_form_encoded_uploads_work,
+    the_same_bytes_twice_give_the_same_image,
+    wrong_missing_and_revoked_keys_are_refused,
+    concurrent_uploads_of_shared_bytes_are_all_served_whole,
+);
+
+async fn multipart_upload_answers_chevereto_shape_and_serves_the_bytes(backend: Backend) {
     // No stripping: the stored original must be the uploaded file, byte for byte.
-    let app = start(|c| c.strip_metadata = false).await;
+    let app = start_on(backend, |c| c.strip_metadata = false).await;
     let key = app.user("ann").await;
     let png = read_shared("formats/sample.png");
     let res = app
@@ -88,9 +98,8 @@ async fn multipart_upload_answers_chevereto_shape_and_serves_the_bytes() {
     );
 }
 
-#[tokio::test]
-async fn base64_and_form_encoded_uploads_work() {
-    let app = start(|_| {}).await;
+async fn base64_and_form_encoded_uploads_work(backend: Backend) {
+    let app = start_on(backend, |_| {}).await;
     let key = app.user("bob").await;
     let gif = read_shared("formats/cogs.gif");
     let b64 = base64::engine::general_purpose::STANDARD.encode(&gif);
@@ -167,9 +176,8 @@ async fn base64_and_form_encoded_uploads_work() {
     chevereto_error(res, 400).await;
 }
 
-#[tokio::test]
-async fn the_same_bytes_twice_give_the_same_image() {
-    let app = start(|_| {}).await;
+async fn the_same_bytes_twice_give_the_same_image(backend: Backend) {
+    let app = start_on(backend, |_| {}).await;
     let key = app.user("cid").await;
     let jpg = read_shared("formats/sample.jpg");
     let a = app.upload_ok(&key, &jpg, &[]).await;
@@ -207,9 +215,8 @@ async fn txt_and_redirect_formats() {
     chevereto_error(res, 400).await;
 }
 
-#[tokio::test]
-async fn wrong_missing_and_revoked_keys_are_refused() {
-    let app = start(|_| {}).await;
+async fn wrong_missing_and_revoked_keys_are_refused(backend: Backend) {
+    let app = start_on(backend, |_| {}).await;
     let key = app.user("fay").await;
     let jpg = read_shared("formats/sample.jpg");
 
@@ -427,9 +434,8 @@ async fn rate_limits_answer_429_with_retry_after() {
     assert_eq!(res.status(), 429, "the peer is not a trusted proxy");
 }
 
-#[tokio::test]
-async fn concurrent_uploads_of_shared_bytes_are_all_served_whole() {
-    let app = std::sync::Arc::new(start(|c| c.strip_metadata = false).await);
+async fn concurrent_uploads_of_shared_bytes_are_all_served_whole(backend: Backend) {
+    let app = std::sync::Arc::new(start_on(backend, |c| c.strip_metadata = false).await);
     let files = [
         "formats/sample.jpg",
         "formats/sample.png",

@@ -11,7 +11,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use imago_server::repo::{
-    Album, ImageRecord, PostgresRepo, Repo, RepoError, SqliteRepo, Usage, Visibility,
+    Album, ImageRecord, KeyKind, PostgresRepo, Repo, RepoError, SqliteRepo, Usage, Visibility,
 };
 use sqlx::postgres::PgConnectOptions;
 
@@ -99,6 +99,8 @@ conformance!(
     users_are_updated,
     keys_are_added_found_by_prefix_and_revoked,
     key_prefixes_are_unique,
+    sessions_are_keys_that_expire_and_are_not_listed,
+    the_server_secret_is_stored_once_for_every_node,
     images_are_inserted_and_read_back,
     image_by_sha256_is_per_user,
     expired_images_are_not_found_by_sha256,
@@ -272,6 +274,57 @@ async fn key_prefixes_are_unique(f: &Fixture) {
         .await
         .unwrap_err();
     assert!(matches!(err, RepoError::NotFound(_)), "{err:?}");
+}
+
+async fn sessions_are_keys_that_expire_and_are_not_listed(f: &Fixture) {
+    let r = &f.repo;
+    let alice = r.create_user("alice", false).await.unwrap();
+    let api = r
+        .add_key(alice.id, "im_api00001", "aa", Some("cli"))
+        .await
+        .unwrap();
+    assert_eq!((api.kind, api.expires_at), (KeyKind::Api, None));
+    let old = r
+        .add_session(alice.id, "im_sess0001", "bb", 1_700_000_000)
+        .await
+        .unwrap();
+    let live = r
+        .add_session(alice.id, "im_sess0002", "cc", 1_900_000_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        (old.kind, old.expires_at, old.secret_sha256.as_str()),
+        (KeyKind::Session, Some(1_700_000_000), "bb")
+    );
+    assert_eq!(
+        f.second.key_by_prefix("im_sess0002").await.unwrap(),
+        Some(live.clone())
+    );
+    // Sessions share the prefix space with API keys.
+    let err = r
+        .add_session(alice.id, "im_api00001", "dd", 1_900_000_000)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RepoError::Conflict(_)), "{err:?}");
+    assert_eq!(r.list_keys(alice.id).await.unwrap(), vec![api.clone()]);
+    // Only sessions expired at `now` go; API keys never expire this way.
+    assert_eq!(r.drop_expired_sessions(1_800_000_000).await.unwrap(), 1);
+    assert_eq!(r.key_by_prefix("im_sess0001").await.unwrap(), None);
+    assert_eq!(r.key_by_prefix("im_sess0002").await.unwrap(), Some(live));
+    assert_eq!(r.key_by_prefix("im_api00001").await.unwrap(), Some(api));
+    assert_eq!(r.drop_expired_sessions(1_800_000_000).await.unwrap(), 0);
+}
+
+async fn the_server_secret_is_stored_once_for_every_node(f: &Fixture) {
+    let first = f.repo.server_secret(&"1f".repeat(32)).await.unwrap();
+    assert_eq!(first, "1f".repeat(32));
+    // A second node with its own candidate adopts the stored one.
+    let second = f.second.server_secret(&"2e".repeat(32)).await.unwrap();
+    assert_eq!(second, "1f".repeat(32));
+    assert_eq!(
+        f.repo.server_secret(&"3d".repeat(32)).await.unwrap(),
+        "1f".repeat(32)
+    );
 }
 
 async fn images_are_inserted_and_read_back(f: &Fixture) {
@@ -821,7 +874,8 @@ async fn sqlite_is_a_wal_file_in_the_data_folder() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(version, 1);
+    // 0001 the tables, 0002 sessions and shared settings.
+    assert_eq!(version, 2);
 }
 
 /// A database written by a newer imago is left alone rather than half-understood.

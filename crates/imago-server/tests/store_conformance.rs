@@ -32,7 +32,7 @@ async fn local_fixture(_test: &str) -> Option<Fixture> {
 async fn s3_fixture(test: &str) -> Option<Fixture> {
     let v = services::require(
         test,
-        "s3 (garage)",
+        "s3",
         "garage.sh",
         &[
             services::S3_ENDPOINT,

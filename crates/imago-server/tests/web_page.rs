@@ -4,6 +4,8 @@
 
 mod support {
     pub mod app;
+    pub mod backend;
+    pub mod services;
 }
 
 use serde_json::Value;

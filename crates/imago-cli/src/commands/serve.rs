@@ -9,7 +9,7 @@ use imago_server::repo::Repo;
 use imago_server::store::Store;
 use imago_server::{open_storage, Config, Overrides, StorageSpec};
 
-use crate::cli::{KeysCommand, ServeArgs, StorageArgs, UsersCommand};
+use crate::cli::{KeysCommand, PasswordInput, ServeArgs, StorageArgs, UsersCommand};
 use crate::Outcome;
 
 /// Settings in layers: defaults, `imago.toml`, `IMAGO_*`, then the flags in `overrides`.
@@ -75,22 +75,87 @@ pub async fn users(cmd: UsersCommand) -> Result<Outcome> {
         UsersCommand::Add {
             name,
             admin,
+            password,
+            input,
             storage: s,
         } => {
+            // Asked before anything is created, so a mistyped password leaves no account.
+            let password = (password || input.password_stdin)
+                .then(|| read_password(&input, &name))
+                .transpose()?;
+            if let Some(p) = &password {
+                imago_server::keys::check_password(p)
+                    .map_err(|e| anyhow!("users add {name}: {e}"))?;
+            }
             let cfg = config(&s, Overrides::default())?;
             let (repo, _) = storage(&s, &cfg.data_dir).await?;
             let (user, key) = imago_server::create_user(repo.as_ref(), &name, admin)
                 .await
                 .map_err(|e| anyhow!("users add {name}: {e}"))?;
+            if let Some(p) = &password {
+                imago_server::keys::set_password(repo.as_ref(), &name, p)
+                    .await
+                    .map_err(|e| anyhow!("users add {name}: setting the password: {e}"))?;
+            }
             eprintln!(
-                "imago: created {}{}; its API key (shown once):",
+                "imago: created {}{}{}; its API key (shown once):",
                 user.name,
-                if user.is_admin { " (admin)" } else { "" }
+                if user.is_admin { " (admin)" } else { "" },
+                if password.is_some() {
+                    " with a password"
+                } else {
+                    ""
+                }
             );
             crate::out::line(&key);
         }
+        UsersCommand::Passwd {
+            name,
+            input,
+            storage: s,
+        } => {
+            let password = read_password(&input, &name)?;
+            let cfg = config(&s, Overrides::default())?;
+            let (repo, _) = storage(&s, &cfg.data_dir).await?;
+            imago_server::keys::set_password(repo.as_ref(), &name, &password)
+                .await
+                .map_err(|e| anyhow!("users passwd {name}: {e}"))?;
+            eprintln!("imago: the password of {name} is set; sign in with it on the web page");
+        }
     }
     Ok(Outcome::Done)
+}
+
+/// The password from the first line of standard input, or asked twice on the terminal
+/// without echo.
+fn read_password(input: &PasswordInput, name: &str) -> Result<String> {
+    let min = imago_server::keys::MIN_PASSWORD_CHARS;
+    if input.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        let password = line.trim_end_matches(['\r', '\n']).to_string();
+        if password.is_empty() {
+            return Err(anyhow!(
+                "--password-stdin: standard input was empty; pipe the password in, e.g. `printf '%s\\n' \"$PW\" | imago users passwd {name} --password-stdin`"
+            ));
+        }
+        return Ok(password);
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt).map_err(|e| {
+            anyhow!("no terminal to ask for the password on ({e}); pipe it with --password-stdin")
+        })
+    };
+    let first = ask(&format!(
+        "Password for {name} (at least {min} characters): "
+    ))?;
+    let second = ask("The same password again: ")?;
+    if first != second {
+        return Err(anyhow!("the two passwords differ; nothing was changed"));
+    }
+    Ok(first)
 }
 
 pub async fn keys(cmd: KeysCommand) -> Result<Outcome> {

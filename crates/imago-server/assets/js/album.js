@@ -16,13 +16,23 @@ export async function albumFrom(images, name, visibility) {
   return album;
 }
 
-/** One image of a grid: its thumbnail, linking to its page. */
-export function tile(image) {
+/**
+ * One image of a grid: its thumbnail, linking to its page. With `sign`, the image may
+ * be in a private album, which an <img> (it cannot send the key) is not shown: it
+ * gets signed links from the server instead, and links to the signed original.
+ */
+export function tile(image, sign = false) {
   const li = document.createElement('li');
   const a = document.createElement('a');
   a.href = image.url_viewer;
   const img = document.createElement('img');
-  img.src = image.thumb_url || image.url;
+  if (sign) {
+    api(`/api/v2/images/${encodeURIComponent(image.id)}/signed`)
+      .then((s) => { img.src = s.thumb_url || s.url; a.href = s.url; })
+      .catch(() => { img.src = image.thumb_url || image.url; });
+  } else {
+    img.src = image.thumb_url || image.url;
+  }
   img.alt = image.title || image.id;
   img.loading = 'lazy';
   a.append(img);
@@ -58,7 +68,8 @@ export async function showAlbum(id) {
     const q = new URLSearchParams({ limit: '60' });
     if (before) q.set('before', before);
     const data = await api(`/api/v2/albums/${encodeURIComponent(id)}/images?${q}`);
-    for (const image of data.images || []) grid.append(tile(image));
+    const sign = album.visibility === 'private';
+    for (const image of data.images || []) grid.append(tile(image, sign));
     count += (data.images || []).length;
     before = data.next_before || null;
     show(more, Boolean(before));
@@ -84,7 +95,8 @@ export function showMine() {
     const data = await api(`/api/v2/images?${q}`);
     if (generation !== mineShown) return;
     const images = data.images || [];
-    grid.append(...images.map(tile));
+    // Any of one's images in an album might be private: those get signed links.
+    grid.append(...images.map((image) => tile(image, Boolean(image.album_id))));
     before = data.next_before || null;
     show(more, Boolean(before));
     show($('mine-empty'), grid.children.length === 0);

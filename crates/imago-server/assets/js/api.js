@@ -1,12 +1,17 @@
-// Talking to the server. The API key lives in localStorage and travels only as the
-// X-API-Key header, never in a URL.
+// Talking to the server. The key (an API key, or the session key a password sign-in
+// gives) lives in localStorage and travels only as the X-API-Key header, never in a URL
+// or a cookie.
 
 const KEY = 'imago.key';
+// 'session' when the key came from a password sign-in (signing out then ends it on the
+// server too); an API key is only forgotten by the page.
+const KIND = 'imago.key.kind';
 
 export const key = {
   get: () => localStorage.getItem(KEY) || '',
-  set: (k) => localStorage.setItem(KEY, k),
-  clear: () => localStorage.removeItem(KEY),
+  kind: () => localStorage.getItem(KIND) || 'api',
+  set: (k, kind = 'api') => { localStorage.setItem(KEY, k); localStorage.setItem(KIND, kind); },
+  clear: () => { localStorage.removeItem(KEY); localStorage.removeItem(KIND); },
 };
 
 /** The server's own reason in an error answer ({error: {message}}), or null. */

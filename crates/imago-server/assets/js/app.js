@@ -7,24 +7,47 @@ import { api, key, ApiFailure } from './api.js';
 import { Queue, linkRow } from './queue.js';
 import { albumFrom, showAlbum, showMine } from './album.js';
 
-const state = { config: null, user: null, queue: null, shownUploaded: 0 };
+const state = { config: null, user: null, queue: null, shownUploaded: 0, signInMode: 'key' };
 
-async function signIn(candidate) {
+async function signIn(candidate, kind = 'api') {
   const previous = key.get();
-  key.set(candidate);
+  const previousKind = key.kind();
+  key.set(candidate, kind);
   try {
     const usage = await api('/api/v2/account/usage');
     state.user = usage.user;
     return null;
   } catch (e) {
-    if (previous && previous !== candidate) key.set(previous); else key.clear();
+    if (previous && previous !== candidate) key.set(previous, previousKind); else key.clear();
     return e instanceof ApiFailure ? e.message : String(e);
   }
 }
 
+/** Trades a name and password for a session key; null, or the i18n key and args of
+ * the reason it failed. */
+async function passwordSignIn(name, password) {
+  let session;
+  try {
+    session = await api('/api/v2/session', { method: 'POST', body: { name, password }, withKey: false });
+  } catch (e) {
+    if (e instanceof ApiFailure && e.status === 401) return ['signin.wrong_password'];
+    if (e instanceof ApiFailure && e.status === 429) return ['signin.too_many'];
+    return ['signin.password_bad', { message: e instanceof ApiFailure ? e.message : String(e) }];
+  }
+  const problem = await signIn(session.key, 'session');
+  return problem ? ['signin.password_bad', { message: problem }] : null;
+}
+
+function drawSignInMode() {
+  const withPassword = state.signInMode === 'password';
+  show($('signin'), !withPassword);
+  show($('signin-password'), withPassword);
+  say($('signin-switch'), withPassword ? 'signin.use_key' : 'signin.use_password');
+}
+
 function drawAccount() {
   const signedIn = Boolean(state.user);
-  show($('signin'), !signedIn);
+  show($('signin-box'), !signedIn);
   show($('signed-in'), signedIn);
   if (signedIn) say($('who'), 'signin.as', { name: state.user });
   const note = $('guest-note');
@@ -72,7 +95,35 @@ function wireSignIn() {
     }
     drawAccount();
   });
-  $('signout').addEventListener('click', () => {
+  $('signin-password').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const name = $('signin-name').value.trim();
+    const password = $('signin-pass').value;
+    if (!name || !password) return;
+    const err = $('signin-error');
+    say(err, 'signin.signing_in');
+    show(err, true);
+    const problem = await passwordSignIn(name, password);
+    $('signin-pass').value = '';
+    if (problem) {
+      say(err, problem[0], problem[1]);
+    } else {
+      show(err, false);
+      $('signin-name').value = '';
+    }
+    drawAccount();
+  });
+  $('signin-switch').addEventListener('click', () => {
+    state.signInMode = state.signInMode === 'password' ? 'key' : 'password';
+    show($('signin-error'), false);
+    drawSignInMode();
+    $(state.signInMode === 'password' ? 'signin-name' : 'key').focus();
+  });
+  $('signout').addEventListener('click', async () => {
+    // A session ends on the server too; an API key stays valid for other clients.
+    if (key.kind() === 'session') {
+      try { await api('/api/v2/session', { method: 'DELETE' }); } catch { /* gone already */ }
+    }
     key.clear();
     state.user = null;
     drawAccount();
@@ -155,9 +206,10 @@ async function main() {
   await use(pick());
   wireLanguage();
   wireSignIn();
+  drawSignInMode();
   const albumMatch = location.pathname.match(/^\/album\/([A-Za-z0-9]+)$/);
   if (key.get()) {
-    const problem = await signIn(key.get());
+    const problem = await signIn(key.get(), key.kind());
     if (problem) key.clear();
   }
   state.config = await api('/api/v2/config', { withKey: false });

@@ -17,7 +17,7 @@ export const LIMIT = 1024 * 1024;
 
 /**
  * Starts the server. IMAGO_E2E_SERVER is the command (default: the serve_for_e2e
- * example); it must print one JSON line {"url", "key"} on stdout.
+ * example); it must print one JSON line {"url", "key", "name", "password"} on stdout.
  */
 export async function startServer() {
   const cmd = process.env.IMAGO_E2E_SERVER || join(ROOT, 'target', 'debug', 'examples', 'serve_for_e2e');
@@ -29,9 +29,9 @@ export async function startServer() {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
     lines.once('line', (line) => { clearTimeout(timer); resolve(line); });
   });
-  const { url, key } = JSON.parse(first);
+  const { url, key, name, password } = JSON.parse(first);
   if (!url.startsWith('http://127.0.0.1:')) throw new Error(`unexpected server url ${url}`);
-  return { url, key, stop: () => child.kill('SIGTERM') };
+  return { url, key, name, password, stop: () => child.kill('SIGTERM') };
 }
 
 /** A fresh browser (own profile) in `locale` (a phone's screen and touch if `phone`),

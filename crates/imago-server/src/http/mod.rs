@@ -9,6 +9,7 @@ mod clients;
 mod media;
 mod native;
 mod openapi;
+mod signed;
 mod upload;
 
 use std::net::{IpAddr, SocketAddr};
@@ -82,13 +83,27 @@ fn routes() -> Vec<Route> {
             get(native::album_images),
         ),
         r("/api/v2/account/usage", &["get"], get(native::usage)),
+        r(
+            "/api/v2/session",
+            &["post", "delete"],
+            axum::routing::post(native::create_session).delete(native::delete_session),
+        ),
         r("/api/v2/openapi.json", &["get"], get(openapi::document)),
         r(
             "/delete/{id}/{token}",
             &["get", "post"],
             get(media::delete_page).post(media::delete_by_token),
         ),
-        r("/i/{file}", &["get"], get(media::serve_file)),
+        r(
+            "/api/v2/images/{id}/signed",
+            &["get"],
+            get(signed::signed_links),
+        ),
+        r(
+            "/i/{file}",
+            &["get"],
+            get(media::serve_file).layer(middleware::from_fn(signed::carry_signature)),
+        ),
         r("/v/{id}", &["get"], get(media::viewer)),
     ]
 }

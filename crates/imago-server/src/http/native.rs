@@ -1,5 +1,6 @@
 //! API v2: the account's images and albums, as JSON. Every route needs the key in a
-//! header (`X-API-Key` or `Authorization: Bearer`).
+//! header (`X-API-Key` or `Authorization: Bearer`), except the password sign-in that
+//! hands the web page such a key (`POST /api/v2/session`).
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -77,7 +78,11 @@ pub(super) async fn list_images(
 }
 
 /// The user's own, live image.
-async fn owned_image(state: &AppState, user: &User, id: &str) -> Result<ImageRecord, ApiError> {
+pub(super) async fn owned_image(
+    state: &AppState,
+    user: &User,
+    id: &str,
+) -> Result<ImageRecord, ApiError> {
     if !is_public_id(id) {
         return Err(ApiError::NotFound);
     }
@@ -377,4 +382,86 @@ pub(super) async fn usage(
         "albums": u.albums,
         "body_limit": state.config.body_limit,
     })))
+}
+
+/// A failed sign-in answers no sooner than this after the request came in, whatever
+/// failed (unknown name, no password set, wrong password), so timing tells nothing.
+const SIGN_IN_FAIL_FLOOR: std::time::Duration = std::time::Duration::from_millis(750);
+
+#[derive(Deserialize)]
+pub(super) struct SignIn {
+    name: String,
+    password: String,
+}
+
+/// `POST /api/v2/session` with `{"name", "password"}`: a session key for the web page,
+/// used like an API key until it expires. Attempts are limited per client address.
+pub(super) async fn create_session(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let started = tokio::time::Instant::now();
+    let client = super::client_ip(&state, peer.ip(), &headers);
+    if let Err(wait) = state
+        .sign_in_limiter
+        .check(&client.to_string(), started.into_std())
+    {
+        state.metrics.reject("rate_limited");
+        return Err(ApiError::RateLimited {
+            retry_after_secs: wait,
+        });
+    }
+    // The parser's own message could quote the body, and the body holds a password.
+    let form: SignIn = serde_json::from_slice(&body).map_err(|_| {
+        ApiError::bad_request(
+            "bad_json",
+            "send JSON {\"name\": \"...\", \"password\": \"...\"}",
+        )
+    })?;
+    let outcome = crate::keys::sign_in(state.repo.as_ref(), &form.name, &form.password).await;
+    let session = match outcome {
+        Ok(Some(session)) => session,
+        Ok(None) => {
+            state.metrics.reject("sign_in_failed");
+            tokio::time::sleep_until(started + SIGN_IN_FAIL_FLOOR).await;
+            return Err(ApiError::Refused {
+                status: StatusCode::UNAUTHORIZED,
+                code: "sign_in_failed",
+                message: "wrong name or password".into(),
+            });
+        }
+        Err(crate::keys::KeyError::Repo(e)) => return Err(e.into()),
+        Err(e) => return Err(ApiError::Internal(e.to_string())),
+    };
+    let body = json!({
+        "key": session.key,
+        "user": session.user.name,
+        "is_admin": session.user.is_admin,
+        "expires_at": session.expires_at,
+        "expires_at_gmt": crate::time::gmt_string(session.expires_at),
+    });
+    Ok((
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Json(body),
+    )
+        .into_response())
+}
+
+/// `DELETE /api/v2/session`: ends the session whose key the request carries. API keys
+/// are revoked with `imago keys revoke`, not here.
+pub(super) async fn delete_session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let key = header_key(&headers).ok_or(ApiError::MissingKey)?;
+    if crate::keys::sign_out(state.repo.as_ref(), &key).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::bad_request(
+            "not_a_session",
+            "this key is not a live web session (API keys are revoked with `imago keys revoke`)",
+        ))
+    }
 }

@@ -181,6 +181,33 @@ pub fn build(base_url: &str) -> Value {
         "/api/v2/account/usage",
         json!({"get": op("Your totals", "account", true, &[], ok("Usage"))}),
     );
+    let mut sign_in = op(
+        "Sign in with a password: a session key, sent like an API key until it expires",
+        "account",
+        false,
+        &[],
+        ok("Session"),
+    );
+    sign_in["requestBody"] = json_body("SignIn");
+    sign_in["description"] = json!("A wrong name or password answers 401 (sign_in_failed) after a fixed delay; attempts are limited per client address (429 with Retry-After). The password is set with `imago users add NAME --password` or `imago users passwd NAME`.");
+    let mut signed = op(
+        "Signed links to your image and its variants, for what cannot send a key (an <img>)",
+        "images",
+        true,
+        &["id"],
+        ok("SignedLinks"),
+    );
+    if let Some(params) = signed["parameters"].as_array_mut() {
+        params.push(json!({"name": "ttl", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 604800}, "description": "Seconds the links work (default 3600)."}));
+    }
+    add("/api/v2/images/{id}/signed", json!({"get": signed}));
+    add(
+        "/api/v2/session",
+        json!({
+            "post": sign_in,
+            "delete": op("End the session whose key the request carries", "account", true, &[], no_content()),
+        }),
+    );
     add(
         "/api/v2/openapi.json",
         json!({"get": op("This document", "operations", false, &[], ok_type("application/json"))}),
@@ -228,6 +255,34 @@ pub fn build(base_url: &str) -> Value {
 }
 
 fn schemas() -> Value {
+    let mut all = api_schemas();
+    if let (Value::Object(all), Value::Object(account)) = (&mut all, account_schemas()) {
+        all.extend(account);
+    }
+    all
+}
+
+/// The sign-in's schemas (apart: one `json!` that large exceeds the macro's recursion
+/// limit).
+fn account_schemas() -> Value {
+    let s = json!({"type": "string"});
+    json!({
+        "SignIn": {"type": "object", "required": ["name", "password"], "properties": {
+            "name": s, "password": {"type": "string", "format": "password"}
+        }},
+        "SignedLinks": {"type": "object", "properties": {
+            "id": s, "url": s, "thumb_url": {"type": ["string", "null"]},
+            "medium_url": {"type": ["string", "null"]}, "expires_at": {"type": "integer"}
+        }},
+        "Session": {"type": "object", "properties": {
+            "key": {"type": "string", "description": "prefix.secret: send it as X-API-Key"},
+            "user": s, "is_admin": {"type": "boolean"},
+            "expires_at": {"type": "integer"}, "expires_at_gmt": s
+        }}
+    })
+}
+
+fn api_schemas() -> Value {
     let s = json!({"type": "string"});
     let ns = json!({"type": ["string", "null"]});
     let int = json!({"type": "integer"});

@@ -6,6 +6,7 @@
 
 pub mod postgres;
 mod schema;
+mod shared;
 pub mod sqlite;
 
 pub use postgres::PostgresRepo;
@@ -39,6 +40,36 @@ pub struct ApiKey {
     pub label: Option<String>,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    /// An API key (made by the CLI, lives until revoked) or a web session.
+    pub kind: KeyKind,
+    /// When a session stops working; `None` for API keys.
+    pub expires_at: Option<i64>,
+}
+
+/// What a key row is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyKind {
+    /// Made by `imago users add` or `imago keys create`; lives until revoked.
+    Api,
+    /// Made by a password sign-in on the web page; lives until its expiry.
+    Session,
+}
+
+impl KeyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyKind::Api => "api",
+            KeyKind::Session => "session",
+        }
+    }
+    pub fn parse(s: &str) -> Option<KeyKind> {
+        match s {
+            "api" => Some(KeyKind::Api),
+            "session" => Some(KeyKind::Session),
+            _ => None,
+        }
+    }
 }
 
 /// Who may see an album's images.
@@ -164,10 +195,26 @@ pub trait Repo: Send + Sync + 'static {
         secret_sha256: &str,
         label: Option<&str>,
     ) -> Result<ApiKey, RepoError>;
+    /// A web session's key, working until `expires_at`.
+    async fn add_session(
+        &self,
+        user_id: i64,
+        prefix: &str,
+        secret_sha256: &str,
+        expires_at: i64,
+    ) -> Result<ApiKey, RepoError>;
+    /// Removes sessions that expired at or before `now`; how many.
+    async fn drop_expired_sessions(&self, now: i64) -> Result<u64, RepoError>;
     async fn key_by_prefix(&self, prefix: &str) -> Result<Option<ApiKey>, RepoError>;
+    /// A user's API keys (revoked ones too); sessions are not listed.
     async fn list_keys(&self, user_id: i64) -> Result<Vec<ApiKey>, RepoError>;
     /// Revokes a key; `false` when there was no such live key.
     async fn revoke_key(&self, prefix: &str, now: i64) -> Result<bool, RepoError>;
+
+    /// The deployment's server secret (hex): the stored one, or `candidate`, stored,
+    /// when there is none yet. Every node calls it at start, so all of them derive the
+    /// same delete tokens.
+    async fn server_secret(&self, candidate: &str) -> Result<String, RepoError>;
 
     async fn insert_image(&self, image: &ImageRecord) -> Result<(), RepoError>;
     async fn image(&self, id: &str) -> Result<Option<ImageRecord>, RepoError>;

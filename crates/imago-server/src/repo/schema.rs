@@ -1,10 +1,10 @@
-//! What the SQLite and PostgreSQL repos share: the versioned migrations, the row
-//! mapping and the error mapping. The SQL itself differs per backend (types, `SKIP
-//! LOCKED`), so each backend keeps its own statements.
+//! What the SQLite and PostgreSQL repos share besides their methods (`shared.rs`): the
+//! versioned migrations (their DDL differs per backend), the row mapping and the error
+//! mapping.
 
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
-use super::{Album, ApiKey, ImageRecord, RepoError, User, Visibility};
+use super::{Album, ApiKey, ImageRecord, KeyKind, RepoError, User, Visibility};
 
 /// One schema step. Versions only grow; a database newer than the binary is refused.
 pub(crate) struct Migration {
@@ -12,15 +12,27 @@ pub(crate) struct Migration {
     pub sql: &'static str,
 }
 
-pub(crate) const SQLITE_MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("schema/sqlite/0001_init.sql"),
-}];
+pub(crate) const SQLITE_MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("schema/sqlite/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("schema/sqlite/0002_sessions_settings.sql"),
+    },
+];
 
-pub(crate) const POSTGRES_MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("schema/postgres/0001_init.sql"),
-}];
+pub(crate) const POSTGRES_MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("schema/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("schema/postgres/0002_sessions_settings.sql"),
+    },
+];
 
 /// The newest version this binary knows; a database beyond it was written by a newer
 /// imago and is left alone.
@@ -49,8 +61,8 @@ macro_rules! image_cols {
 pub(crate) use image_cols;
 
 /// Binds an [`ImageRecord`](super::ImageRecord)'s fields in `image_cols!` order, for the
-/// INSERT and the UPDATE of both backends (`$1..$19` / `?1..?19`). The caller has
-/// `to_i64` in scope and returns `RepoError`.
+/// INSERT and the UPDATE (`$1..$19`). The caller has `to_i64` in scope and returns
+/// `RepoError`.
 macro_rules! bind_image {
     ($query:expr, $image:expr) => {{
         let image = $image;
@@ -87,7 +99,7 @@ pub(crate) use user_cols;
 
 macro_rules! key_cols {
     () => {
-        "id, user_id, prefix, secret_sha256, label, created_at, revoked_at"
+        "id, user_id, prefix, secret_sha256, label, created_at, revoked_at, kind, expires_at"
     };
 }
 pub(crate) use key_cols;
@@ -176,6 +188,7 @@ where
     String: Decode<'r, R::Database> + Type<R::Database>,
     i64: Decode<'r, R::Database> + Type<R::Database>,
 {
+    let kind: String = row.col("kind")?;
     Ok(ApiKey {
         id: row.col("id")?,
         user_id: row.col("user_id")?,
@@ -184,6 +197,9 @@ where
         label: row.col("label")?,
         created_at: row.col("created_at")?,
         revoked_at: row.col("revoked_at")?,
+        kind: KeyKind::parse(&kind)
+            .ok_or_else(|| RepoError::Backend(format!("unknown key kind {kind:?}")))?,
+        expires_at: row.col("expires_at")?,
     })
 }
 

@@ -7,15 +7,19 @@ use std::sync::Arc;
 
 use imago_server::repo::Repo;
 use imago_server::store::Store;
-use imago_server::{Config, RateLimit, Server};
+use imago_server::{AppState, Config, RateLimit, Server};
 use serde_json::Value;
 use tokio::sync::oneshot;
+
+use super::backend::{Backend, Place};
 
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub repo: Arc<dyn Repo>,
     pub store: Arc<dyn Store>,
+    /// The server's state, to run its jobs (the reaper) by hand.
+    pub state: AppState,
     pub dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
 }
@@ -39,13 +43,29 @@ pub fn read_shared(rel: &str) -> Vec<u8> {
     std::fs::read(shared(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-/// Starts a server with test settings (generous rate limits), changed by `edit`.
+/// Starts a server with test settings (generous rate limits), changed by `edit`, on
+/// the embedded default (SQLite and a folder).
 pub async fn start(edit: impl FnOnce(&mut Config)) -> TestApp {
     start_with(edit, None).await
 }
 
 /// [`start`], with `fetcher` for uploads by URL instead of the production one.
 pub async fn start_with(
+    edit: impl FnOnce(&mut Config),
+    fetcher: Option<Arc<dyn imago_server::UrlFetcher>>,
+) -> TestApp {
+    start_at(&Backend::SqliteFolder.place("api").await, edit, fetcher).await
+}
+
+/// [`start`] on `backend`, in a fresh database schema and bucket prefix.
+pub async fn start_on(backend: Backend, edit: impl FnOnce(&mut Config)) -> TestApp {
+    start_at(&backend.place("api").await, edit, None).await
+}
+
+/// A server (a node) on `place`, with its own data folder: two nodes on one place
+/// share the database and the bucket, as a deployment of several nodes does.
+pub async fn start_at(
+    place: &Place,
     edit: impl FnOnce(&mut Config),
     fetcher: Option<Arc<dyn imago_server::UrlFetcher>>,
 ) -> TestApp {
@@ -65,16 +85,14 @@ pub async fn start_with(
         ..Config::default()
     };
     edit(&mut config);
-    // The embedded default: SQLite and a local folder, both in the data folder.
-    let (repo, store) = imago_server::embedded_storage(&config.data_dir)
-        .await
-        .unwrap();
+    let (repo, store) = place.open(&config.data_dir).await;
     let mut server = Server::bind(config, repo.clone(), store.clone())
         .await
         .unwrap();
     if let Some(f) = fetcher {
         server = server.with_fetcher(f);
     }
+    let state = server.state().clone();
     let base = format!("http://{}", server.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(server.run(async {
@@ -90,6 +108,7 @@ pub async fn start_with(
         client,
         repo,
         store,
+        state,
         dir,
         stop: Some(stop),
     }
