@@ -17,6 +17,8 @@
 
 mod support {
     pub mod app;
+    pub mod backend;
+    pub mod services;
     pub mod video;
 }
 

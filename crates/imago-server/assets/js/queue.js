@@ -34,7 +34,7 @@ export function linkRow(labelKey, text) {
 }
 
 export class Queue {
-  /** config: {max_bytes, accepted, guest_uploads}; expiry(): the chosen ISO duration. */
+  /** config: {max_bytes, max_video_bytes, videos, accepted, guest_uploads}; expiry(): the chosen ISO duration. */
   constructor(list, config, { expiry, onChange }) {
     this.list = list;
     this.config = config;
@@ -72,20 +72,26 @@ export class Queue {
     const accepted = this.config.accepted || [];
     const types = accepted.map((a) => a.toUpperCase()).join(', ');
     if (!file.size) return this.fail(item, 'reason.empty');
-    if (file.size > this.config.max_bytes) {
-      let size = bytes(file.size);
-      let limit = bytes(this.config.max_bytes);
-      // Just over the limit rounds to the same text: then say it to the byte.
-      if (size === limit) [size, limit] = [exact(file.size), exact(this.config.max_bytes)];
-      return this.fail(item, 'reason.too_large', { size, limit });
-    }
     let format;
     try { format = await sniff(file); } catch { return this.fail(item, 'reason.read'); }
     if (!format || !accepted.includes(format)) {
       const found = format ? format.toUpperCase() : t('reason.unknown_type');
       return this.fail(item, 'reason.wrong_type', { found, types });
     }
+    // Videos have their own, larger limit on the server.
+    const video = (this.config.videos || []).includes(format);
+    const max = video ? this.config.max_video_bytes : this.config.max_bytes;
+    if (file.size > max) {
+      let size = bytes(file.size);
+      let limit = bytes(max);
+      // Just over the limit rounds to the same text: then say it to the byte.
+      if (size === limit) [size, limit] = [exact(file.size), exact(max)];
+      return this.fail(item, 'reason.too_large', { size, limit });
+    }
+    item.video = video;
     if (!key.get() && !this.config.guest_uploads) return this.fail(item, 'reason.need_key');
+    // A video has no picture to preview until the server made its poster.
+    if (item.video) return undefined;
     const img = item.el.querySelector('.thumb img');
     item.preview = URL.createObjectURL(file);
     img.src = item.preview;

@@ -4,7 +4,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join, basename } from 'node:path';
 import {
@@ -93,7 +94,7 @@ test('real files upload with progress and links; bad ones say why while the othe
     };
     assert.equal(await reason(REAL_TOO_LARGE), 'Too large: 1.1 MB; this server accepts up to 1 MB.');
     assert.equal(await reason(files.big), 'Too large: 1,048,577 B; this server accepts up to 1,048,576 B.');
-    assert.equal(await reason(files.svg), 'Wrong type: SVG. This server accepts JPEG, PNG, GIF, BMP, WEBP, AVIF.');
+    assert.equal(await reason(files.svg), 'Wrong type: SVG. This server accepts JPEG, PNG, GIF, BMP, WEBP, AVIF, MP4, MOV, WEBM.');
     // The server's own reason, as the API gives it for the same bytes.
     const refused = await apiUpload(server, BAD_PNG);
     assert.ok(refused.status >= 400 && refused.status < 500, `${refused.status}`);
@@ -177,7 +178,7 @@ test('Simplified Chinese from the browser language, with reasons and the chosen 
     await waitForQueue(page, 3);
     assert.equal(await item(page, fresh).locator('.state').textContent(), '已上传');
     assert.equal(await item(page, files.big).locator('.reason').textContent(), '文件太大：1,048,577 B；本服务器最多接受 1,048,576 B。');
-    assert.equal(await item(page, files.svg).locator('.reason').textContent(), '类型不对：SVG。本服务器接受 JPEG, PNG, GIF, BMP, WEBP, AVIF。');
+    assert.equal(await item(page, files.svg).locator('.reason').textContent(), '类型不对：SVG。本服务器接受 JPEG, PNG, GIF, BMP, WEBP, AVIF, MP4, MOV, WEBM。');
     const labels = await item(page, fresh).locator('.link-label').allTextContents();
     assert.deepEqual(labels.slice(0, 2), ['直链', '图片页']);
     assert.equal(await page.locator('#overall-text').textContent(), '3 个文件中已完成 3 个，100%');
@@ -317,6 +318,40 @@ test('on a phone the camera is offered and the page fits the screen', { timeout:
     // Nothing wider than the screen.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${overflow}px wider than the screen`);
+    assert.deepEqual(foreignRequests(requests), []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a video larger than the image limit uploads under the video limit and gets a poster', { timeout: 120000 }, async () => {
+  // 2 s of ffmpeg's test pattern with noise (so it does not compress away): over the 1 MiB image limit of the test
+  // server, far under its video limit (50 MB by default).
+  const clip = join(files.dir, 'clip.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25,noise=alls=60:allf=t', '-t', '2',
+    '-b:v', '6M', '-maxrate', '6M', '-bufsize', '1M', '-pix_fmt', 'yuv420p', clip]);
+  assert.ok(statSync(clip).size > 1024 * 1024, `the clip is ${statSync(clip).size} B, not over the image limit`);
+  const { context, page, requests, problems } = await openPage(server, 'en-US');
+  try {
+    await signIn(page, server);
+    await page.setInputFiles('#picker', [clip]);
+    await waitForQueue(page, 1);
+    const li = item(page, clip);
+    assert.equal(await li.getAttribute('data-state'), 'done', await li.locator('.reason').textContent());
+    const direct = await li.locator('.link-value').first().inputValue();
+    assert.match(direct, /\.mp4$/);
+    const served = await fetch(direct);
+    assert.equal(served.headers.get('content-type'), 'video/mp4');
+    assert.ok((await served.arrayBuffer()).byteLength > 100000, 'the video is served');
+    const listed = await apiGet(server, '/api/v2/images?limit=100');
+    const record = listed.body.images.find((i) => i.url === direct);
+    assert.ok(record, 'the API lists the uploaded video');
+    assert.deepEqual([record.mime, record.width, record.height], ['video/mp4', 640, 360]);
+    assert.notEqual(record.thumb_url, direct, 'the thumbnail is a poster picture, not the video');
+    const thumb = await fetch(record.thumb_url);
+    assert.equal(thumb.status, 200, 'the poster thumbnail is served');
+    assert.match(thumb.headers.get('content-type') ?? '', /^image\//);
     assert.deepEqual(foreignRequests(requests), []);
     assert.deepEqual(problems, []);
   } finally {

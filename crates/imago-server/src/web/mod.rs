@@ -31,6 +31,9 @@ object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 /// listed: the page then says "wrong type" before sending.
 pub const ACCEPTED: &[&str] = &["jpeg", "png", "gif", "bmp", "webp", "avif"];
 
+/// The video formats the page sends when the server takes videos (as its sniffer names them).
+pub const VIDEOS: &[&str] = &["mp4", "mov", "webm"];
+
 /// The page's routes, to be merged into the application router.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -60,11 +63,18 @@ async fn serve_asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
 
 /// `GET /api/v2/config`: the limits the page checks before it sends a file.
 async fn config(State(state): State<AppState>) -> Response {
+    // Videos have their own size limit (see `video::VideoConfig`): the page checks a file
+    // against the limit of the kind its bytes say it is.
+    let video = &state.config.video;
+    let videos: &[&str] = if video.enabled { VIDEOS } else { &[] };
+    let accepted: Vec<&str> = ACCEPTED.iter().chain(videos).copied().collect();
     (
         [(header::CACHE_CONTROL, "no-cache")],
         Json(json!({
             "max_bytes": state.config.body_limit,
-            "accepted": ACCEPTED,
+            "max_video_bytes": if video.enabled { video.max_bytes } else { 0 },
+            "videos": videos,
+            "accepted": accepted,
             "guest_uploads": state.config.guest_uploads,
             "max_pixels": state.config.max_pixels,
         })),
