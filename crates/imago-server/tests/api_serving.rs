@@ -210,7 +210,10 @@ async fn private_albums_show_to_their_owner_only(backend: Backend) {
     let image = app.upload_ok(&ann, &jpg, &[("album_id", album_id)]).await;
     let url = image["url"].as_str().unwrap();
 
-    assert_eq!(app.get(url, Some(&ann)).await.status(), 200);
+    let owner = app.get(url, Some(&ann)).await;
+    assert_eq!(owner.status(), 200);
+    // Seen through the owner's key: no shared cache may keep it for others.
+    assert_eq!(owner.headers()["cache-control"], "private, no-cache");
     assert_eq!(app.get(url, Some(&bob)).await.status(), 404);
     assert_eq!(app.get(url, None).await.status(), 404);
     assert_eq!(
@@ -239,7 +242,12 @@ async fn private_albums_show_to_their_owner_only(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(app.get(url, None).await.status(), 200);
+    let by_link = app.get(url, None).await;
+    assert_eq!(by_link.status(), 200);
+    assert_eq!(
+        by_link.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
     let listed: Value = app.get(&album_url, Some(&bob)).await.json().await.unwrap();
     assert_eq!(listed["images"].as_array().unwrap().len(), 1);
     assert!(listed["images"][0].get("delete_url").is_none(), "{listed}");

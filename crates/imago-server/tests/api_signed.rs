@@ -61,6 +61,8 @@ async fn signed_links_serve_a_private_image_without_a_key_until_they_expire() {
     assert!(!url.contains(&ann), "the key never goes into a URL");
     let got = app.get(url, None).await;
     assert_eq!(got.status(), 200);
+    // A shared cache must not keep a private image past its link (or hand it to others).
+    assert_eq!(got.headers()["cache-control"], "private, no-cache");
     assert_eq!(
         got.bytes().await.unwrap().as_ref(),
         read_shared("formats/sample.jpg").as_slice()

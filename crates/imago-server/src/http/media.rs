@@ -38,15 +38,32 @@ fn parse_file(file: &str) -> Option<(&str, Variant, &str)> {
     (is_public_id(id) && ext_ok).then_some((id, variant, ext))
 }
 
-/// The image `id` if `headers`' key (if any) may see it; 404 otherwise, so that a
-/// private image and a missing one look the same.
-async fn visible(state: &AppState, id: &str, headers: &HeaderMap) -> Result<ImageRecord, ApiError> {
+/// Who may see an image that was found visible: it decides what caches may keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    /// Anyone with the link: shared caches may keep it.
+    Anyone,
+    /// Only its owner's key or a signed link: only the asking browser may keep it, and
+    /// must ask again (a revoked key, a link past its time or a changed album must bite).
+    Restricted,
+}
+
+/// The image `id` if `headers`' key or signed link (if any) may see it, and how; 404
+/// otherwise, so that a private image and a missing one look the same.
+async fn visible(
+    state: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+) -> Result<(ImageRecord, Access), ApiError> {
     if !is_public_id(id) {
         return Err(ApiError::NotFound);
     }
     let record = state.repo.image(id).await?.ok_or(ApiError::NotFound)?;
+    if may_see(state, &record, None).await? {
+        return Ok((record, Access::Anyone));
+    }
     if super::signed::grants(state, &record, headers) {
-        return Ok(record);
+        return Ok((record, Access::Restricted));
     }
     let needs_viewer = record.album_id.is_some();
     let viewer = if needs_viewer {
@@ -54,8 +71,8 @@ async fn visible(state: &AppState, id: &str, headers: &HeaderMap) -> Result<Imag
     } else {
         None
     };
-    if may_see(state, &record, viewer.as_ref()).await? {
-        Ok(record)
+    if viewer.is_some() && may_see(state, &record, viewer.as_ref()).await? {
+        Ok((record, Access::Restricted))
     } else {
         Err(ApiError::NotFound)
     }
@@ -67,7 +84,7 @@ pub(super) async fn serve_file(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (id, variant, ext) = parse_file(&file).ok_or(ApiError::NotFound)?;
-    let record = visible(&state, id, &headers).await?;
+    let (record, access) = visible(&state, id, &headers).await?;
     let (key, mime) = match variant {
         Variant::Original => (record.original_key.clone(), record.mime.clone()),
         Variant::Thumb | Variant::Medium => {
@@ -105,12 +122,13 @@ pub(super) async fn serve_file(
     put(&mut out, header::ETAG, &etag);
     put(&mut out, header::LAST_MODIFIED, &last_modified);
     // An image that expires must not outlive its expiry in caches.
-    let cache = match record.expires_at {
-        Some(at) => format!(
+    let cache = match (access, record.expires_at) {
+        (Access::Restricted, _) => "private, no-cache".to_string(),
+        (Access::Anyone, Some(at)) => format!(
             "public, max-age={}",
             at.saturating_sub(crate::time::now()).max(0)
         ),
-        None => "public, max-age=31536000, immutable".to_string(),
+        (Access::Anyone, None) => "public, max-age=31536000, immutable".to_string(),
     };
     put(&mut out, header::CACHE_CONTROL, &cache);
     out.insert(
@@ -232,7 +250,7 @@ pub(super) async fn viewer(
     Param(id): Param<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let record = visible(&state, &id, &headers).await?;
+    let (record, _) = visible(&state, &id, &headers).await?;
     let urls = chevereto::urls(&state, &record);
     let title = record.title.clone().unwrap_or_else(|| record.id.clone());
     let description = record
