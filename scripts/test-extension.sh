@@ -17,6 +17,8 @@ fi
 
 # The upload e2e (grid-actions, shell-image-menu, shell-screenshot) talk to a real imago serve.
 (cd .. && cargo build --quiet -p imago-server --example serve_for_e2e)
+# The grid saves through the real desktop helper, target/debug/imago native-host (e2e/grid-native).
+(cd .. && cargo build --quiet -p imago-cli)
 npm run --silent build
 npm test
 npm run --silent e2e

@@ -40,6 +40,7 @@ test('version 0 (flat, no version field) migrates to version 1', () => {
     ],
     autoScroll: true,
     toolbarButton: 'grid',
+    nativeFolder: '',
   });
 });
 

@@ -14,6 +14,9 @@ import { controlsOf, specOf, type FilterControls } from './filters.ts';
 import { frameCandidates, invertSelection, items, selectRange, versions } from './model.ts';
 import { VirtualGrid } from './virtual.ts';
 import { searchEngineChoices } from './search.ts';
+import { nativeAllowed, nativeSave } from '../shared/native.ts';
+import { saveSettings } from '../shared/settings.ts';
+import { today } from '../shared/download.ts';
 import '../background/api.ts';
 
 type Core = Awaited<ReturnType<typeof loadCore>>;
@@ -298,6 +301,36 @@ function wireSearch(): void {
   );
 }
 
+/** "Save with imago": the desktop helper (`imago native-host`) saves the selection into any
+ * folder with grab's downloader, skipping what that folder's archive already holds. Shown
+ * only once the user allowed the helper in the options. */
+async function wireNative(): Promise<void> {
+  if (!(await nativeAllowed())) return;
+  const folder = $('native-folder') as HTMLInputElement;
+  folder.value = state.settings.nativeFolder;
+  folder.placeholder = '~/Pictures/imago';
+  $('native').hidden = false;
+  $('native-save').addEventListener('click', () =>
+    act(async (images) => {
+      const where = folder.value.trim();
+      if (!where) return t('gridNativeNoFolder');
+      const names = state.core.renderNames(state.settings.nameTemplate, '', nameItems(images), today());
+      const results = await nativeSave(
+        images.map((image, i) => ({ url: image.url, filename: names[i] ?? '' })),
+        where,
+      );
+      if (where !== state.settings.nativeFolder) {
+        state.settings = { ...state.settings, nativeFolder: where };
+        await saveSettings(state.settings);
+      }
+      showResults(results.filter((r) => !r.ok).map((r) => ({ text: `${r.url}: ${r.error ?? ''}` })));
+      const saved = results.filter((r) => r.ok && !r.skipped).length;
+      const skipped = results.filter((r) => r.ok && r.skipped).length;
+      return t('gridNativeSaved', String(saved), String(skipped), String(results.length - saved - skipped));
+    }),
+  );
+}
+
 function chip(label: string, pressed: boolean, onToggle: (on: boolean) => void): HTMLButtonElement {
   const b = document.createElement('button');
   b.type = 'button';
@@ -440,6 +473,7 @@ async function main(): Promise<void> {
   wireFilters();
   wireActions();
   wireSearch();
+  await wireNative();
   const started = performance.now();
   await collect(settings.autoScroll);
   // The e2e reads how long the first render took (collect + merge + first cards).

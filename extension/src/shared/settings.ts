@@ -37,6 +37,8 @@ export interface Settings {
   engines: EngineState[];
   autoScroll: boolean;
   toolbarButton: ToolbarButton;
+  /** The folder on disk the desktop helper saves into (`~/` allowed); empty until set. */
+  nativeFolder: string;
 }
 
 /** The version `migrate` produces. */
@@ -56,6 +58,7 @@ export const DEFAULT_SETTINGS: Settings = {
   engines: [],
   autoScroll: false,
   toolbarButton: 'grid',
+  nativeFolder: '',
 };
 
 type Raw = Record<string, unknown>;
@@ -121,6 +124,7 @@ function normalize(r: Raw): Settings {
     engines: Array.isArray(r.engines) ? uniqueEngines(r.engines) : d.engines,
     autoScroll: typeof r.autoScroll === 'boolean' ? r.autoScroll : d.autoScroll,
     toolbarButton: r.toolbarButton === 'popup' || r.toolbarButton === 'grid' ? r.toolbarButton : d.toolbarButton,
+    nativeFolder: typeof r.nativeFolder === 'string' ? r.nativeFolder : d.nativeFolder,
   };
 }
 
