@@ -37,32 +37,55 @@ export async function serveStatic(dir = pages, routes = () => false) {
 
 /** Chromium with the unpacked extension; returns the context, the extension's id and a
  * `downloads` folder the browser saves into without asking. */
-export async function launch({ locale = 'en-US' } = {}) {
-  if (!fs.existsSync(path.join(dist, 'manifest.json'))) {
-    throw new Error(`${dist} is not built: run \`npm run build\` in extension/`);
+export function launch({ locale = 'en-US' } = {}) {
+  return start({ locale, keepNames: false });
+}
+
+/** One Chromium with an unpacked extension (`extensionDir`, dist/ by default) and a fresh
+ * profile (or `profile`). With `keepNames`, downloads keep the relative paths the extension
+ * gives them under `downloads`: Playwright's own download handling saves every file under a
+ * random id, so the profile's download folder is set in its Preferences and downloads are
+ * handed back to the browser's default behaviour. */
+async function start({ locale, keepNames, extensionDir = dist, profile: given }) {
+  if (!fs.existsSync(path.join(extensionDir, 'manifest.json'))) {
+    throw new Error(`${extensionDir} is not built: run \`npm run build\` in extension/`);
   }
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'imago-ext-profile-'));
+  const profile = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'imago-ext-profile-'));
   const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'imago-ext-downloads-'));
+  if (keepNames) {
+    fs.mkdirSync(path.join(profile, 'Default'), { recursive: true });
+    fs.writeFileSync(
+      path.join(profile, 'Default', 'Preferences'),
+      JSON.stringify({ download: { default_directory: downloads, prompt_for_download: false, directory_upgrade: true } }),
+    );
+  }
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     locale,
-    acceptDownloads: true,
-    downloadsPath: downloads,
+    acceptDownloads: !keepNames,
+    ...(keepNames ? {} : { downloadsPath: downloads }),
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       `--lang=${locale}`,
-      `--disable-extensions-except=${dist}`,
-      `--load-extension=${dist}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
     ],
   });
   let [worker] = context.serviceWorkers();
   worker ??= await context.waitForEvent('serviceworker', { timeout: 15000 });
   const extensionId = new URL(worker.url()).host;
+  if (keepNames) {
+    const first = context.pages()[0] ?? (await context.newPage());
+    const cdp = await context.newCDPSession(first);
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'default' });
+    await cdp.detach();
+  }
   const close = async () => {
     await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    if (!given) fs.rmSync(profile, { recursive: true, force: true });
+    fs.rmSync(downloads, { recursive: true, force: true });
   };
   return { context, worker, extensionId, downloads, close };
 }
@@ -77,45 +100,9 @@ export async function tabIdOf(worker, page) {
 }
 
 /** Like `launch`, but downloads keep the names the extension gives them (folders
- * included) under `downloads`: Playwright's own download handling saves every file under
- * a random id, so this profile sets Chromium's download folder in its Preferences and
- * hands downloads back to the browser's default behavior. */
-export async function launchKeepingNames({ locale = 'en-US' } = {}) {
-  if (!fs.existsSync(path.join(dist, 'manifest.json'))) {
-    throw new Error(`${dist} is not built: run \`npm run build\` in extension/`);
-  }
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'imago-ext-profile-'));
-  const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'imago-ext-downloads-'));
-  fs.mkdirSync(path.join(profile, 'Default'));
-  fs.writeFileSync(
-    path.join(profile, 'Default', 'Preferences'),
-    JSON.stringify({ download: { default_directory: downloads, prompt_for_download: false, directory_upgrade: true } }),
-  );
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    locale,
-    acceptDownloads: false,
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--lang=${locale}`,
-      `--disable-extensions-except=${dist}`,
-      `--load-extension=${dist}`,
-    ],
-  });
-  let [worker] = context.serviceWorkers();
-  worker ??= await context.waitForEvent('serviceworker', { timeout: 15000 });
-  const extensionId = new URL(worker.url()).host;
-  const [page] = context.pages();
-  const cdp = await context.newCDPSession(page ?? (await context.newPage()));
-  await cdp.send('Browser.setDownloadBehavior', { behavior: 'default' });
-  const close = async () => {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-    fs.rmSync(downloads, { recursive: true, force: true });
-  };
-  return { context, worker, extensionId, downloads, close };
+ * included) under `downloads`; `extensionDir` and `profile` as for `start`. */
+export function launchKeepingNames({ locale = 'en-US', extensionDir, profile } = {}) {
+  return start({ locale, keepNames: true, extensionDir, profile });
 }
 
 /** Waits until every download the extension started is complete (or failed); answers

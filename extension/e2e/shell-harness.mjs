@@ -1,52 +1,12 @@
 // What the shell's end-to-end tests (shell-*.test.mjs) add to harness.mjs: a browser that
 // saves chrome.downloads files under the names the extension gives them, and small waits.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { dist } from './harness.mjs';
+import { dist, launchKeepingNames } from './harness.mjs';
 
-/** Like harness.mjs `launch`, but downloads keep their relative paths (`imago/host/a.png`)
- * under `downloads`: Playwright's own download handling renames every file to a GUID, so
- * the profile's download folder is set instead and Chrome's default behaviour restored. */
-export async function launchSaving({ locale = 'en-US', extensionDir = dist, profile: given } = {}) {
-  if (!fs.existsSync(path.join(dist, 'manifest.json'))) {
-    throw new Error(`${dist} is not built: run \`npm run build\` in extension/`);
-  }
-  const profile = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'imago-ext-profile-'));
-  const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'imago-ext-downloads-'));
-  fs.mkdirSync(path.join(profile, 'Default'));
-  fs.writeFileSync(
-    path.join(profile, 'Default', 'Preferences'),
-    JSON.stringify({ download: { default_directory: downloads, prompt_for_download: false, directory_upgrade: true } }),
-  );
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    locale,
-    acceptDownloads: true,
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--lang=${locale}`,
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-    ],
-  });
-  let [worker] = context.serviceWorkers();
-  worker ??= await context.waitForEvent('serviceworker', { timeout: 15000 });
-  const extensionId = new URL(worker.url()).host;
-  const first = context.pages()[0] ?? (await context.newPage());
-  const cdp = await context.newCDPSession(first);
-  await cdp.send('Browser.setDownloadBehavior', { behavior: 'default' });
-  await cdp.detach();
-  const close = async () => {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-    fs.rmSync(downloads, { recursive: true, force: true });
-  };
-  return { context, worker, extensionId, downloads, close };
-}
+/** The browser of the shell's tests: downloads keep their relative paths
+ * (`imago/host/a.png`) under `downloads` (harness.mjs `launchKeepingNames`). */
+export const launchSaving = launchKeepingNames;
 
 /** Every file under `dir`, as relative paths with `/`, sorted. */
 export function filesUnder(dir) {
