@@ -3,7 +3,9 @@
 # from one local nginx, prints the tables and ratios, and writes bench/results.md.
 #
 #   bench/run.sh                      everything (about 10-15 minutes on 2 cores)
-#   BENCH_PARTS=download bench/run.sh one part: discovery, throughput, download, probe
+#   BENCH_PARTS=download bench/run.sh one part: discovery, throughput, download, probe, serve
+#                                     (serve: `imago serve` uploads and thumbnails vs
+#                                     vipsthumbnail, bench/serve/run.sh; its own knobs there)
 #
 # Environment:
 #   IMAGO_BENCH_DIR  work folder: served files, image cache, logs (default /tmp/imago-bench)
@@ -22,7 +24,7 @@ state=$dir/state
 count=${BENCH_COUNT:-5000}
 big=${BENCH_BIG:-20000}
 repeat=${BENCH_REPEAT:-1}
-parts=${BENCH_PARTS:-discovery,throughput,download,probe}
+parts=${BENCH_PARTS:-discovery,throughput,download,probe,serve}
 corpus=${IMAGO_CORPUS:-$root/../shared/corpus}
 [ -d "$corpus/pages" ] || corpus=/work/shared/corpus
 started=$(date -u +%s)
@@ -49,23 +51,26 @@ fi
 imago_args=()
 [ -n "$imago" ] && imago_args=(--imago "$imago")
 
-say "inputs"
-mkdir -p "$www/corpus"
-n_pages=$(ls "$corpus"/pages/*.html.gz | wc -l)
-if [ "$(ls "$www/corpus" | wc -l)" -ne "$n_pages" ]; then
-  for f in "$corpus"/pages/*.html.gz; do
-    b=$(basename "$f" .gz)
-    gzip -dc "$f" >"$www/corpus/$b"
-  done
-fi
-echo "bench: $n_pages corpus pages in $www/corpus" >&2
-counts=(--count "$count")
-[ "$big" -gt 0 ] && counts+=(--count "$big")
-python3 "$here/gen_images.py" "$www" "${counts[@]}"
+# The serve part uploads its own JPEGs to imago itself: no nginx, no page corpus.
+if [ "$parts" != serve ]; then
+  say "inputs"
+  mkdir -p "$www/corpus"
+  n_pages=$(ls "$corpus"/pages/*.html.gz | wc -l)
+  if [ "$(ls "$www/corpus" | wc -l)" -ne "$n_pages" ]; then
+    for f in "$corpus"/pages/*.html.gz; do
+      b=$(basename "$f" .gz)
+      gzip -dc "$f" >"$www/corpus/$b"
+    done
+  fi
+  echo "bench: $n_pages corpus pages in $www/corpus" >&2
+  counts=(--count "$count")
+  [ "$big" -gt 0 ] && counts+=(--count "$big")
+  python3 "$here/gen_images.py" "$www" "${counts[@]}"
 
-source "$here/lib/nginx.sh"
-nginx_start "$www" "$state/nginx"
-trap 'nginx_stop "$state/nginx"' EXIT
+  source "$here/lib/nginx.sh"
+  nginx_start "$www" "$state/nginx"
+  trap 'nginx_stop "$state/nginx"' EXIT
+fi
 
 # Each part writes its own section; results.md is assembled from all of them, so running
 # one part keeps the others' last figures (each section says when it was measured).
@@ -111,6 +116,12 @@ if want download; then
   fi
 fi
 
+if want serve && [ -n "$imago" ]; then
+  say "(4) imago serve: uploads of 1 MB JPEGs, and thumbnails vs vipsthumbnail"
+  IMAGO_BIN=$imago IMAGO_BENCH_DIR=$dir "$here/serve/run.sh" "$state/serve.md"
+  section 4-serve "(4) imago serve: uploads and thumbnails" <"$state/serve.md"
+fi
+
 if want probe && [ -n "$imago" ]; then
   say "(3) probe: bytes read of 20 large JPEGs"
   python3 "$here/probe.py" --www "$www" --state "$state" --imago "$imago"
@@ -136,7 +147,8 @@ elapsed=$(( $(date -u +%s) - started ))
   echo "| gallery-dl | $(gallery-dl --version) |"
   echo "| aria2c | $(aria2c --version | head -1 | sed 's/aria2 version //') |"
   echo "| wget | $(wget --version | head -1 | awk '{print $3}') |"
-  for part in 1-discovery 1b-throughput 2-download 2b-big 3-probe; do
+  echo "| vipsthumbnail | $(vips --version 2>/dev/null || echo 'not installed') |"
+  for part in 1-discovery 1b-throughput 2-download 2b-big 3-probe 4-serve; do
     [ -f "$state/sections/$part.md" ] && cat "$state/sections/$part.md"
   done
 } >"$here/results.md"

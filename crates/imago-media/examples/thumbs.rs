@@ -118,7 +118,8 @@ fn main() {
         }
     });
     let wall = started.elapsed().as_secs_f64();
-    let (thumb_bytes, medium_bytes, errors) = totals.into_inner().unwrap_or_else(|p| p.into_inner());
+    let (thumb_bytes, medium_bytes, errors) =
+        totals.into_inner().unwrap_or_else(|p| p.into_inner());
     for e in &errors {
         eprintln!("thumbs: {e}");
     }

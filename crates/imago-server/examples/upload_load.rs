@@ -204,7 +204,10 @@ async fn run(args: Args) -> Result<bool, String> {
         .iter()
         .filter_map(|a| a.result.as_ref().err().cloned())
         .collect();
-    let ok: Vec<&(String, String)> = answers.iter().filter_map(|a| a.result.as_ref().ok()).collect();
+    let ok: Vec<&(String, String)> = answers
+        .iter()
+        .filter_map(|a| a.result.as_ref().ok())
+        .collect();
     // Variants spread over the run, not only the first uploads.
     let step = (ok.len() / args.verify.max(1)).max(1);
     let mut verified = 0;

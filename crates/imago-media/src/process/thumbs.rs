@@ -1,14 +1,18 @@
 //! Thumbnail and medium variants: fit inside a square box, aspect kept, never enlarged,
-//! resized with `fast_image_resize` (Lanczos3), written as JPEG (quality 85) when the
-//! picture is opaque and PNG when it has transparency (JPEG has no alpha, and the
-//! `image` crate's WebP encoder is lossless only, so PNG is as small and more widely
-//! read).
+//! resized with `fast_image_resize` (Lanczos3), written as JPEG (quality 85, 4:2:0
+//! chroma, as libjpeg writes by default) when the picture is opaque and PNG when it has
+//! transparency (JPEG has no alpha, and the `image` crate's WebP encoder is lossless
+//! only, so PNG is as small and more widely read).
+//!
+//! The JPEGs come from `jpeg-encoder` rather than the `image` crate's encoder: that one
+//! writes full-resolution chroma and has no SIMD, and it took a fifth of the time of a
+//! server upload's pixel work; `jpeg-encoder` (AVX2 DCT) with averaged 4:2:0 chroma
+//! makes files a quarter smaller in less time (bench/serve measures both).
 
 use super::Variant;
 use crate::MediaError;
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::{DynamicImage, ExtendedColorType, ImageEncoder};
 use imago_core::Format;
@@ -92,12 +96,7 @@ impl Source {
                 .map_err(fail)?;
             Format::Png
         } else {
-            let mut enc = JpegEncoder::new_with_quality(&mut bytes, THUMB_QUALITY);
-            if let Some(icc) = icc {
-                let _ = enc.set_icc_profile(icc.to_vec());
-            }
-            enc.write_image(&self.pixels, width, height, ExtendedColorType::Rgb8)
-                .map_err(fail)?;
+            write_jpeg(&mut bytes, &self.pixels, (width, height), icc)?;
             Format::Jpeg
         };
         Ok(Variant {
@@ -107,6 +106,35 @@ impl Source {
             height,
         })
     }
+}
+
+/// Opaque RGB pixels as a baseline JPEG at [`THUMB_QUALITY`], 4:2:0 with each chroma
+/// sample the mean of its 2x2 block (libjpeg's way; the encoder's default takes the
+/// top-left pixel, which shows as colour fringes on thin edges).
+fn write_jpeg(
+    out: &mut Vec<u8>,
+    rgb: &[u8],
+    (width, height): (u32, u32),
+    icc: Option<&[u8]>,
+) -> Result<(), MediaError> {
+    use jpeg_encoder::{ChromaSubsamplingMethod, ColorType, Encoder, SamplingFactor};
+    let side = |n: u32| {
+        u16::try_from(n).map_err(|_| {
+            MediaError::Encode(format!(
+                "a {width}x{height} variant is larger than JPEG allows (65535)"
+            ))
+        })
+    };
+    let (w, h) = (side(width)?, side(height)?);
+    let mut enc = Encoder::new(out, THUMB_QUALITY);
+    enc.set_sampling_factor(SamplingFactor::R_4_2_0);
+    enc.set_chroma_subsampling_method(ChromaSubsamplingMethod::Average);
+    if let Some(icc) = icc {
+        // A profile the encoder refuses only costs colour accuracy.
+        let _ = enc.add_icc_profile(icc);
+    }
+    enc.encode(rgb, w, h, ColorType::Rgb)
+        .map_err(|e| MediaError::Encode(e.to_string()))
 }
 
 /// The size that fits `(width, height)` inside a `side` x `side` box, aspect kept, never
