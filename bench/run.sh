@@ -116,16 +116,16 @@ if want download; then
   fi
 fi
 
-if want serve && [ -n "$imago" ]; then
-  say "(4) imago serve: uploads of 1 MB JPEGs, and thumbnails vs vipsthumbnail"
-  IMAGO_BIN=$imago IMAGO_BENCH_DIR=$dir "$here/serve/run.sh" "$state/serve.md"
-  section 4-serve "(4) imago serve: uploads and thumbnails" <"$state/serve.md"
-fi
-
 if want probe && [ -n "$imago" ]; then
   say "(3) probe: bytes read of 20 large JPEGs"
   python3 "$here/probe.py" --www "$www" --state "$state" --imago "$imago"
   section 3-probe "(3) Probe: bytes read per 1-5 MB JPEG" <"$state/probe.md"
+fi
+
+if want serve && [ -n "$imago" ]; then
+  say "(4) imago serve: uploads of 1 MB JPEGs, and thumbnails vs vipsthumbnail"
+  IMAGO_BIN=$imago IMAGO_BENCH_DIR=$dir "$here/serve/run.sh" "$state/serve.md"
+  section 4-serve "(4) imago serve: uploads and thumbnails" <"$state/serve.md"
 fi
 
 elapsed=$(( $(date -u +%s) - started ))
@@ -135,7 +135,7 @@ elapsed=$(( $(date -u +%s) - started ))
   echo "Written by \`bench/run.sh\` (parts: $parts) on $(date -u '+%Y-%m-%d %H:%M UTC'), in ${elapsed} s."
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
   echo "load average at the end $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared: expect noise)."
-  echo "Every input was served by nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') on 127.0.0.1:80."
+  echo "Every input of (1)-(3) was served by nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') on 127.0.0.1:80; (4) uploads to imago itself on 127.0.0.1."
   echo
   echo "| tool | version |"
   echo "|---|---|"

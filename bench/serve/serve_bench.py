@@ -139,17 +139,28 @@ def upload_level(a, files, concurrency):
 
 def uploads(a, files):
     load_before = load()
-    rows = [upload_level(a, files, c) for c in a.concurrency]
+    # Round after round over the levels, as for the thumbnails; each level keeps its
+    # fastest run, and the highest server peak RSS of all its runs.
+    best, peaks = {}, {}
+    for _ in range(a.repeat):
+        for c in a.concurrency:
+            r = upload_level(a, files, c)
+            peaks[c] = max(peaks.get(c, 0), r["peak_rss_mb"])
+            if c not in best or r["uploads_per_s"] > best[c]["uploads_per_s"]:
+                best[c] = r
+    rows = [dict(best[c], peak_rss_mb=peaks[c]) for c in a.concurrency]
     total_mb = sum(os.path.getsize(f) for f in files) / 1e6
     lines = [
-        f"{len(files)} JPEGs, {total_mb:.0f} MB in all, uploaded once each per row through "
+        f"{len(files)} JPEGs, {total_mb:.0f} MB in all, uploaded once each per run through "
         "`POST /api/1/upload` (multipart `source`, `X-API-Key`) by the Rust load client "
         "`crates/imago-server/examples/upload_load.rs` (one thread, bodies built in memory "
         "before the clock starts). A fresh `imago serve --listen 127.0.0.1:0 --data DIR` "
         "(release build, SQLite + folder, metadata stripped, 160 px thumbnail and 640 px "
-        "medium per upload, fsync before the answer) for each row. Every answer was checked "
+        "medium per upload, fsync before the answer) for each run. Every answer was checked "
         "to be 200 with `.th.` and `.md.` URLs; then 10 thumbnails and 10 media spread over "
         "the run were fetched back and read as JPEGs of 160 and 640 px. "
+        f"Best of {a.repeat} runs per row (rounds over all rows); the peak RSS is the "
+        "highest of the row's runs. "
         f"Load average before: {load_before}.",
         "",
         "| concurrency | uploads ok | wall s | uploads/s | MB/s | p50 ms | p95 ms | server CPU s per upload | server peak RSS (VmHWM) | variants fetched |",
