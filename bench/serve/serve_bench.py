@@ -23,6 +23,7 @@ import argparse
 import glob
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -108,6 +109,8 @@ def upload_level(a, files, concurrency):
     try:
         idle_rss = proc_status(proc.pid, "VmRSS")
         cpu_before = cpu_seconds(proc.pid)
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        client_before = ru.ru_utime + ru.ru_stime
         client = subprocess.run(
             [a.load, "--url", url, "--key", key, "--concurrency", str(concurrency),
              "--verify", "10", *files],
@@ -115,6 +118,8 @@ def upload_level(a, files, concurrency):
             text=True,
         )
         cpu = cpu_seconds(proc.pid) - cpu_before
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        client_cpu = ru.ru_utime + ru.ru_stime - client_before
         peak = proc_status(proc.pid, "VmHWM")
     finally:
         proc.send_signal(signal.SIGINT)
@@ -127,11 +132,12 @@ def upload_level(a, files, concurrency):
         raise RuntimeError(f"load client failed at concurrency {concurrency}: {client.stderr[-500:]}")
     r = json.loads(client.stdout.strip().splitlines()[-1])
     stored = sum(1 for _ in glob.glob(os.path.join(data, "store", "**", "*.th.*"), recursive=True))
-    r.update(idle_rss_mb=idle_rss, peak_rss_mb=peak, server_cpu_s=cpu)
+    r.update(idle_rss_mb=idle_rss, peak_rss_mb=peak, server_cpu_s=cpu, client_cpu_s=client_cpu)
     log(
         f"c={concurrency}: {r['ok']}/{r['uploads']} ok, {r['uploads_per_s']:.1f} uploads/s, "
         f"{r['mb_per_s']:.1f} MB/s, p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, "
-        f"server peak RSS {peak:.0f} MB, CPU {cpu:.1f} s, {r['variants_checked']} variants fetched"
+        f"server peak RSS {peak:.0f} MB, CPU {cpu:.1f} s (client {client_cpu:.1f} s), "
+        f"{r['variants_checked']} variants fetched"
     )
     shutil.rmtree(data, ignore_errors=True)
     return r
@@ -163,14 +169,15 @@ def uploads(a, files):
         "highest of the row's runs. "
         f"Load average before: {load_before}.",
         "",
-        "| concurrency | uploads ok | wall s | uploads/s | MB/s | p50 ms | p95 ms | server CPU s per upload | server peak RSS (VmHWM) | variants fetched |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| concurrency | uploads ok | wall s | uploads/s | MB/s | p50 ms | p95 ms | server CPU per upload | client CPU per upload | server peak RSS (VmHWM) | variants fetched |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['concurrency']} | {r['ok']}/{r['uploads']} | {r['wall_s']:.2f} | "
             f"**{r['uploads_per_s']:.1f}** | {r['mb_per_s']:.1f} | {r['p50_ms']:.0f} | "
             f"{r['p95_ms']:.0f} | {r['server_cpu_s'] / max(r['uploads'], 1) * 1000:.0f} ms | "
+            f"{r['client_cpu_s'] / max(r['uploads'], 1) * 1000:.1f} ms | "
             f"**{r['peak_rss_mb']:.0f} MB** (idle {r['idle_rss_mb']:.0f} MB) | {r['variants_checked']} |"
         )
     return "\n".join(lines), rows
