@@ -192,3 +192,72 @@ pub(super) fn variants(
     let medium = medium.map(|m| m.write(icc)).transpose()?;
     Ok((thumb, medium))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sampling factors of each component, from the baseline frame header (SOF0).
+    fn sampling(jpeg: &[u8]) -> Vec<(u8, u8)> {
+        let at = jpeg
+            .windows(2)
+            .position(|w| w == [0xFF, 0xC0])
+            .expect("a baseline frame header");
+        // FFC0, length (2), precision, height (2), width (2), count, then 3 bytes each.
+        let count = usize::from(jpeg[at + 9]);
+        (0..count)
+            .map(|i| {
+                let hv = jpeg[at + 10 + 3 * i + 1];
+                (hv >> 4, hv & 0x0F)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn opaque_variant_is_a_420_jpeg_that_keeps_its_colours() {
+        // Left half red, right half blue: 4:2:0 averaging must not smear one into the
+        // other away from the edge.
+        let (w, h) = (64u32, 48u32);
+        let mut pixels = Vec::new();
+        for _ in 0..h {
+            for x in 0..w {
+                pixels.extend_from_slice(if x < w / 2 {
+                    &[220, 20, 20]
+                } else {
+                    &[20, 20, 220]
+                });
+            }
+        }
+        let src = Source {
+            pixels,
+            width: w,
+            height: h,
+            alpha: false,
+        };
+        let v = src.write(None).unwrap();
+        assert_eq!((v.format, v.width, v.height), (Format::Jpeg, w, h));
+        // Luma 2x2, both chroma components 1x1: 4:2:0, as libjpeg and libvips write.
+        assert_eq!(sampling(&v.bytes), vec![(2, 2), (1, 1), (1, 1)]);
+        let back = image::load_from_memory(&v.bytes).unwrap().to_rgb8();
+        assert_eq!(back.dimensions(), (w, h));
+        let near = |p: &image::Rgb<u8>, want: [u8; 3]| {
+            p.0.iter().zip(want).all(|(a, b)| a.abs_diff(b) < 24)
+        };
+        assert!(
+            near(back.get_pixel(8, 24), [220, 20, 20]),
+            "{:?}",
+            back.get_pixel(8, 24)
+        );
+        assert!(
+            near(back.get_pixel(56, 24), [20, 20, 220]),
+            "{:?}",
+            back.get_pixel(56, 24)
+        );
+    }
+
+    #[test]
+    fn a_variant_wider_than_jpeg_allows_is_an_error_not_a_panic() {
+        let err = write_jpeg(&mut Vec::new(), &[0; 3], (70_000, 1), None).unwrap_err();
+        assert!(matches!(err, MediaError::Encode(_)), "{err:?}");
+    }
+}
