@@ -3,7 +3,9 @@
 # from one local nginx, prints the tables and ratios, and writes bench/results.md.
 #
 #   bench/run.sh                      everything (about 10-15 minutes on 2 cores)
-#   BENCH_PARTS=download bench/run.sh one part: discovery, throughput, download, probe
+#   BENCH_PARTS=download bench/run.sh one part: discovery, throughput, download, probe, serve
+#                                     (serve: `imago serve` uploads and thumbnails vs
+#                                     vipsthumbnail, bench/serve/run.sh; its own knobs there)
 #
 # Environment:
 #   IMAGO_BENCH_DIR  work folder: served files, image cache, logs (default /tmp/imago-bench)
@@ -22,7 +24,7 @@ state=$dir/state
 count=${BENCH_COUNT:-5000}
 big=${BENCH_BIG:-20000}
 repeat=${BENCH_REPEAT:-1}
-parts=${BENCH_PARTS:-discovery,throughput,download,probe}
+parts=${BENCH_PARTS:-discovery,throughput,download,probe,serve}
 corpus=${IMAGO_CORPUS:-$root/../shared/corpus}
 [ -d "$corpus/pages" ] || corpus=/work/shared/corpus
 started=$(date -u +%s)
@@ -49,23 +51,26 @@ fi
 imago_args=()
 [ -n "$imago" ] && imago_args=(--imago "$imago")
 
-say "inputs"
-mkdir -p "$www/corpus"
-n_pages=$(ls "$corpus"/pages/*.html.gz | wc -l)
-if [ "$(ls "$www/corpus" | wc -l)" -ne "$n_pages" ]; then
-  for f in "$corpus"/pages/*.html.gz; do
-    b=$(basename "$f" .gz)
-    gzip -dc "$f" >"$www/corpus/$b"
-  done
-fi
-echo "bench: $n_pages corpus pages in $www/corpus" >&2
-counts=(--count "$count")
-[ "$big" -gt 0 ] && counts+=(--count "$big")
-python3 "$here/gen_images.py" "$www" "${counts[@]}"
+# The serve part uploads its own JPEGs to imago itself: no nginx, no page corpus.
+if [ "$parts" != serve ]; then
+  say "inputs"
+  mkdir -p "$www/corpus"
+  n_pages=$(ls "$corpus"/pages/*.html.gz | wc -l)
+  if [ "$(ls "$www/corpus" | wc -l)" -ne "$n_pages" ]; then
+    for f in "$corpus"/pages/*.html.gz; do
+      b=$(basename "$f" .gz)
+      gzip -dc "$f" >"$www/corpus/$b"
+    done
+  fi
+  echo "bench: $n_pages corpus pages in $www/corpus" >&2
+  counts=(--count "$count")
+  [ "$big" -gt 0 ] && counts+=(--count "$big")
+  python3 "$here/gen_images.py" "$www" "${counts[@]}"
 
-source "$here/lib/nginx.sh"
-nginx_start "$www" "$state/nginx"
-trap 'nginx_stop "$state/nginx"' EXIT
+  source "$here/lib/nginx.sh"
+  nginx_start "$www" "$state/nginx"
+  trap 'nginx_stop "$state/nginx"' EXIT
+fi
 
 # Each part writes its own section; results.md is assembled from all of them, so running
 # one part keeps the others' last figures (each section says when it was measured).
@@ -117,6 +122,12 @@ if want probe && [ -n "$imago" ]; then
   section 3-probe "(3) Probe: bytes read per 1-5 MB JPEG" <"$state/probe.md"
 fi
 
+if want serve && [ -n "$imago" ]; then
+  say "(4) imago serve: uploads of 1 MB JPEGs, and thumbnails vs vipsthumbnail"
+  IMAGO_BIN=$imago IMAGO_BENCH_DIR=$dir "$here/serve/run.sh" "$state/serve.md"
+  section 4-serve "(4) imago serve: uploads and thumbnails" <"$state/serve.md"
+fi
+
 elapsed=$(( $(date -u +%s) - started ))
 {
   echo "# imago benchmark results"
@@ -124,7 +135,7 @@ elapsed=$(( $(date -u +%s) - started ))
   echo "Written by \`bench/run.sh\` (parts: $parts) on $(date -u '+%Y-%m-%d %H:%M UTC'), in ${elapsed} s."
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
   echo "load average at the end $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared: expect noise)."
-  echo "Every input was served by nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') on 127.0.0.1:80."
+  echo "Every input of (1)-(3) was served by nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') on 127.0.0.1:80; (4) uploads to imago itself on 127.0.0.1."
   echo
   echo "| tool | version |"
   echo "|---|---|"
@@ -136,7 +147,8 @@ elapsed=$(( $(date -u +%s) - started ))
   echo "| gallery-dl | $(gallery-dl --version) |"
   echo "| aria2c | $(aria2c --version | head -1 | sed 's/aria2 version //') |"
   echo "| wget | $(wget --version | head -1 | awk '{print $3}') |"
-  for part in 1-discovery 1b-throughput 2-download 2b-big 3-probe; do
+  echo "| vipsthumbnail | $(vips --version 2>/dev/null || echo 'not installed') |"
+  for part in 1-discovery 1b-throughput 2-download 2b-big 3-probe 4-serve; do
     [ -f "$state/sections/$part.md" ] && cat "$state/sections/$part.md"
   done
 } >"$here/results.md"

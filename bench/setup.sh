@@ -16,6 +16,8 @@ command -v wget >/dev/null 2>&1 || need_apt+=(wget)
 [ -x /usr/bin/time ] || need_apt+=(time)
 # eatmydata: only to show what imago's fsyncs cost (a diagnostic row of the download race).
 command -v eatmydata >/dev/null 2>&1 || need_apt+=(eatmydata)
+# libvips-tools: vipsthumbnail, the peer of imago's thumbnailer (bench/serve).
+command -v vipsthumbnail >/dev/null 2>&1 || need_apt+=(libvips-tools)
 # /usr/local/bin/convert may be a stand-in on these machines: look for the real one.
 [ -x /usr/bin/convert ] || need_apt+=(imagemagick)
 

@@ -71,6 +71,13 @@ pub(super) fn from_image(e: ImageError) -> MediaError {
 /// still covers `side`: shrink-on-load, as libvips does for thumbnails. The full-size
 /// pixels are never held, which matters more for memory than for time.
 ///
+/// The decode runs on one thread of its own. Left to itself, jpeg-decoder starts a
+/// thread per colour component for every image and hands each one every MCU row through
+/// a channel: a fifth of a thumbnail's CPU time went to those hand-offs (futex wake-ups),
+/// and a server that runs one decode per core had three times as many threads busy. With
+/// its `rayon` feature the rows are rayon jobs instead, and inside a pool of one thread
+/// they run on that thread, one after another.
+///
 /// `None` when this decoder does not do it (CMYK, 16-bit, arithmetic coding, or an
 /// error): the caller then decodes in full, and that decoder's error is the one a user
 /// reads.
@@ -82,7 +89,15 @@ pub(super) fn jpeg_shrunk(bytes: &[u8], limits: &Limits, side: u32) -> Option<De
         usize::try_from(limits.decode_budget()).unwrap_or(usize::MAX),
     );
     let (width, height) = decoder.scale(side, side).ok()?;
-    let pixels = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decoder.decode()))
+    // No pool (no thread to be had): decoding outside one would start rayon's global
+    // pool, so the full decoder takes this file instead.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "imago-jpeg".into())
+        .build()
+        .ok()?;
+    let pixels = pool
+        .install(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decoder.decode())))
         .ok()?
         .ok()?;
     let (width, height) = (u32::from(width), u32::from(height));
