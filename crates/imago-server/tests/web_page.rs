@@ -103,6 +103,7 @@ async fn nothing_but_the_assets_is_reachable() {
 async fn config_tells_the_page_the_limits() {
     let app = start(|c| {
         c.body_limit = 1234567;
+        c.video.max_bytes = 7654321;
         c.guest_uploads = true;
     })
     .await;
@@ -117,7 +118,29 @@ async fn config_tells_the_page_the_limits() {
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    assert_eq!(accepted, ["jpeg", "png", "gif", "bmp", "webp", "avif"]);
+    assert_eq!(
+        accepted,
+        ["jpeg", "png", "gif", "bmp", "webp", "avif", "mp4", "mov", "webm"]
+    );
+    assert_eq!(c["videos"], serde_json::json!(["mp4", "mov", "webm"]));
+    assert_eq!(c["max_video_bytes"], 7654321);
+}
+
+#[tokio::test]
+async fn with_videos_off_the_page_is_told_images_only() {
+    let app = start(|c| c.video.enabled = false).await;
+    let c: Value = app
+        .get(&app.url("/api/v2/config"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        c["accepted"],
+        serde_json::json!(["jpeg", "png", "gif", "bmp", "webp", "avif"])
+    );
+    assert_eq!(c["videos"], serde_json::json!([]));
+    assert_eq!(c["max_video_bytes"], 0);
 }
 
 #[tokio::test]
