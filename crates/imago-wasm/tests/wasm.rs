@@ -123,10 +123,10 @@ fn merge_says_which_candidate_is_malformed() {
         "{err}"
     );
     let err = thrown(merge_js(js(
-        json!([{"url": "https://a.example/1.jpg", "kind": "canvas", "order": 0}]),
+        json!([{"url": "https://a.example/1.jpg", "kind": "hologram", "order": 0}]),
     )));
     assert!(
-        err.starts_with("candidates[0]: unknown variant `canvas`"),
+        err.starts_with("candidates[0]: unknown variant `hologram`"),
         "{err}"
     );
 }
