@@ -11,13 +11,23 @@ use std::sync::Arc;
 
 use imago_server::repo::{Repo, SqliteRepo};
 use imago_server::store::{LocalStore, Store};
-use imago_server::{Config, Server};
+use imago_server::{Config, RateLimit, Server};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut data: Option<PathBuf> = None;
     let mut config = Config {
         listen: "127.0.0.1:0".parse()?,
+        // Every browser test shares this one server and address: the default limits would
+        // answer 429 part way through the run. The limits have their own API tests.
+        rate_per_key: RateLimit {
+            per_minute: 60_000,
+            burst: 10_000,
+        },
+        rate_per_ip: RateLimit {
+            per_minute: 60_000,
+            burst: 10_000,
+        },
         ..Config::default()
     };
     let mut args = std::env::args().skip(1);
