@@ -80,6 +80,19 @@ test('auto-scroll reveals the image a lazy loader sets only in view, and scrolls
   assert.equal(await page.evaluate(() => window.scrollY), 0, 'the page is back where it was');
 });
 
+test('"canvases as PNG" adds the drawn canvas as a PNG card of its size', async (t) => {
+  const { grid } = await setup(t);
+  assert.equal(await grid.locator('[data-url^="data:image/png"]').count(), 0, 'no canvas until asked');
+  await grid.check('#canvas');
+  const card = grid.locator('[data-url^="data:image/png"]');
+  await card.waitFor({ timeout: 20000 });
+  assert.equal(await card.count(), 1);
+  await gridMeasured(grid);
+  // all-sources.html draws into <canvas width="40" height="20">.
+  assert.equal(await card.locator('.size').textContent(), '40 × 20');
+  assert.match(await card.locator('.info').textContent(), /canvas$/);
+});
+
 async function setSlider(grid, id, value) {
   await grid.$eval(`#${id}`, (el, v) => {
     el.value = String(v);

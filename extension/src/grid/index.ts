@@ -408,16 +408,18 @@ function wireFilters(): void {
   const auto = $<HTMLInputElement>('auto-scroll');
   auto.checked = state.settings.autoScroll;
   auto.addEventListener('change', () => void collect(auto.checked));
+  // Canvases are exported as PNG only on request: it costs time on pages full of them.
+  $<HTMLInputElement>('canvas').addEventListener('change', () => void collect(auto.checked));
 }
 
 /** Auto-scroll in a tab the user does not see does nothing: a hidden page is not
  * rendered, so lazy loaders' IntersectionObservers never fire. Bring the tab to the
  * front while it scrolls, then come back to the grid. */
-async function collectInFront(tabId: number): Promise<CollectResult[]> {
+async function collectInFront(tabId: number, canvas: boolean): Promise<CollectResult[]> {
   const me = await chrome.tabs.getCurrent();
   await chrome.tabs.update(tabId, { active: true });
   try {
-    return await call('collect', { tabId, options: { autoScroll: true } });
+    return await call('collect', { tabId, options: { autoScroll: true, canvas } });
   } finally {
     if (me?.id !== undefined) await chrome.tabs.update(me.id, { active: true });
   }
@@ -428,7 +430,10 @@ async function collect(autoScroll: boolean): Promise<void> {
   setStatus(t('gridCollecting'));
   document.body.dataset.collecting = 'true';
   try {
-    const frames = autoScroll ? await collectInFront(state.tabId) : await call('collect', { tabId: state.tabId, options: { autoScroll } });
+    const canvas = $<HTMLInputElement>('canvas').checked;
+    const frames = autoScroll
+      ? await collectInFront(state.tabId, canvas)
+      : await call('collect', { tabId: state.tabId, options: { autoScroll, canvas } });
     state.frames = frames;
     state.images = state.core.merge(frameCandidates(frames));
     const stopped = frames.find((f) => f.stopped);
