@@ -62,7 +62,19 @@ test('the grid saves a selection into a folder through imago native-host, then s
   await grid.waitForFunction(() => /already there/.test(document.getElementById('status')?.textContent ?? '') &&
     !/^Desktop helper: 2 saved/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 30000 });
   assert.equal(await grid.textContent('#status'), 'Desktop helper: 0 saved, 2 already there, 0 failed.');
+  // Converted: the JPEG is saved as a PNG of the same size, named with .png.
+  const converted = path.join(work, 'as-png');
+  await grid.fill('#native-folder', converted);
+  await grid.selectOption('#native-convert', 'png');
+  await grid.click('#native-save');
+  await grid.waitForFunction(() => /Desktop helper: 2 saved/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 30000 });
+  const png = fs.readFileSync(path.join(converted, 'w800-800x400.png'));
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG signature');
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [800, 400]);
+  assert.deepEqual(fs.readFileSync(path.join(converted, 'plain-200x100.png')), imgFile('plain.png'), 'a PNG stays as it was');
+  assert.ok(!fs.existsSync(path.join(converted, 'w800-800x400.jpg')));
+
   // The folder is remembered for next time.
   const stored = await browser.worker.evaluate(() => chrome.storage.local.get('settings'));
-  assert.equal(stored.settings.nativeFolder, folder);
+  assert.equal(stored.settings.nativeFolder, converted);
 });

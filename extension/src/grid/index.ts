@@ -14,7 +14,7 @@ import { controlsOf, specOf, type FilterControls } from './filters.ts';
 import { frameCandidates, invertSelection, items, selectRange, versions } from './model.ts';
 import { VirtualGrid } from './virtual.ts';
 import { searchEngineChoices } from './search.ts';
-import { nativeAllowed, nativeSave } from '../shared/native.ts';
+import { nativeAllowed, nativeSave, type NativeConvert } from '../shared/native.ts';
 import { saveSettings } from '../shared/settings.ts';
 import { today } from '../shared/download.ts';
 import '../background/api.ts';
@@ -315,9 +315,11 @@ async function wireNative(): Promise<void> {
       const where = folder.value.trim();
       if (!where) return t('gridNativeNoFolder');
       const names = state.core.renderNames(state.settings.nameTemplate, '', nameItems(images), today());
+      const convert = ($('native-convert') as HTMLSelectElement).value as NativeConvert | '';
       const results = await nativeSave(
         images.map((image, i) => ({ url: image.url, filename: names[i] ?? '' })),
         where,
+        convert || undefined,
       );
       if (where !== state.settings.nativeFolder) {
         state.settings = { ...state.settings, nativeFolder: where };

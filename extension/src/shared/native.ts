@@ -12,7 +12,12 @@ export interface NativeItem {
   filename: string;
 }
 
-export type NativeRequest = { type: 'ping' } | { type: 'save'; items: NativeItem[]; folder: string };
+/** What the helper can re-encode a selection as (`imago native-host`'s `convert`). */
+export type NativeConvert = 'png' | 'jpeg' | 'webp';
+
+export type NativeRequest =
+  | { type: 'ping' }
+  | { type: 'save'; items: NativeItem[]; folder: string; convert?: NativeConvert };
 
 /** Per-item outcome of a `save`. `skipped`: the download archive already held it. */
 export interface NativeResult {
@@ -103,9 +108,10 @@ export function nativeCall(req: NativeRequest, timeoutMs = 120_000): Promise<Nat
   });
 }
 
-/** Saves `items` into `folder` (any folder on disk) through the desktop helper: one
+/** Saves `items` into `folder` (any folder on disk) through the desktop helper, re-encoded
+ * as `convert` when given: one
  * outcome per item, in order; when the helper is missing, every item fails with why. */
-export async function nativeSave(items: NativeItem[], folder: string): Promise<NativeResult[]> {
+export async function nativeSave(items: NativeItem[], folder: string, convert?: NativeConvert): Promise<NativeResult[]> {
   if (!(await nativeAllowed())) return outcomes(items, { type: 'error', message: 'the desktop helper is not allowed (options page)' });
-  return outcomes(items, await nativeCall({ type: 'save', items, folder }));
+  return outcomes(items, await nativeCall({ type: 'save', items, folder, ...(convert ? { convert } : {}) }));
 }

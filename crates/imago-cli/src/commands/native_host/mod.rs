@@ -8,6 +8,7 @@
 //! over 64 MiB cannot be skipped in step with the sender: it gets an error, and the
 //! host exits 2. Nothing but frames is ever written to stdout.
 
+mod convert;
 mod frame;
 mod install;
 mod save;
@@ -116,12 +117,15 @@ async fn save_message(value: Value, client: &mut Option<Client>) -> String {
     struct Save {
         items: Vec<save::SaveItem>,
         folder: String,
+        /// Re-encode every saved image as `png`, `jpeg` or `webp`.
+        #[serde(default)]
+        convert: Option<convert::Convert>,
     }
     let req: Save = match serde_json::from_value(value) {
         Ok(r) => r,
         Err(e) => {
             return error(&format!(
-                "save: {e} (expected {{type:'save', items:[{{url, filename}}], folder}})"
+                "save: {e} (expected {{type:'save', items:[{{url, filename}}], folder, convert?: 'png'|'jpeg'|'webp'}})"
             ))
         }
     };
@@ -143,7 +147,7 @@ async fn save_message(value: Value, client: &mut Option<Client>) -> String {
             Err(e) => return error(&format!("save: cannot start the HTTP client: {e}")),
         },
     };
-    let results = save::save(client, &root, req.items).await;
+    let results = save::save(client, &root, req.items, req.convert).await;
     json!({"type": "saved", "results": results}).to_string()
 }
 

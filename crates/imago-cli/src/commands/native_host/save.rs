@@ -10,6 +10,8 @@ use imago_engine::archive::{unix_now, Archive, Saved};
 use imago_engine::place::place;
 use imago_engine::{Client, DownloadRequest, StoreError};
 use serde::{Deserialize, Serialize};
+
+use super::convert::{convert, Convert};
 use url::Url;
 
 /// Items in one save message: their answers must fit in the 1 MiB a host may send.
@@ -91,12 +93,19 @@ pub fn target_folder(folder: &str) -> Result<PathBuf, String> {
 /// What every item of one message shares.
 struct Target {
     root: PathBuf,
+    convert: Option<Convert>,
     /// Names given in this message, and the archive, under one lock: both are quick.
     names: Mutex<(UniqueNames, Archive)>,
 }
 
 /// Saves `items` into `root`; one result per item, in order.
-pub async fn save(client: &Client, root: &Path, items: Vec<SaveItem>) -> Vec<SaveResult> {
+/// With `to`, every image is re-encoded in that format before it is named.
+pub async fn save(
+    client: &Client,
+    root: &Path,
+    items: Vec<SaveItem>,
+    to: Option<Convert>,
+) -> Vec<SaveResult> {
     let opened = std::fs::create_dir_all(root)
         .map_err(|e| format!("cannot create {}: {e}", root.display()))
         .and_then(|()| {
@@ -113,6 +122,7 @@ pub async fn save(client: &Client, root: &Path, items: Vec<SaveItem>) -> Vec<Sav
     };
     let target = Target {
         root: root.to_path_buf(),
+        convert: to,
         names: Mutex::new((UniqueNames::new(), archive)),
     };
     stream::iter(items)
@@ -154,9 +164,8 @@ async fn save_one(client: &Client, t: &Target, item: SaveItem) -> SaveResult {
         Ok(d) => d,
         Err(e) => return SaveResult::failed(&item.url, e.to_string()),
     };
-    let mut guard = lock(t);
-    let (names, archive) = &mut *guard;
-    if let Some(earlier) = archive.seen_hash(&done.sha256).ok().flatten() {
+    let earlier = lock(t).1.seen_hash(&done.sha256).ok().flatten();
+    if let Some(earlier) = earlier {
         let _ = std::fs::remove_file(&done.temp_path);
         return SaveResult {
             url: echo(&item.url),
@@ -166,17 +175,38 @@ async fn save_one(client: &Client, t: &Target, item: SaveItem) -> SaveResult {
             error: None,
         };
     }
-    let ext = done
+    let mut ext = done
         .info
         .map(|i| i.format.extension().to_string())
         .or_else(|| url_extension(url.as_str()))
         .unwrap_or_else(|| "bin".into());
-    let rel = relative_name(item.filename.as_deref(), url.as_str(), &ext);
-    let placed = place_unique(&t.root, names, rel, &done.temp_path);
+    let mut temp = done.temp_path.clone();
+    let mut filename = item.filename.clone();
+    if let Some(to) = t.convert.filter(|to| !to.is(&ext)) {
+        // Decoding is CPU work: off the runtime's threads.
+        let from = done.temp_path.clone();
+        let out = from.with_extension(format!("convert.{}", to.extension()));
+        let target = out.clone();
+        let converted = tokio::task::spawn_blocking(move || convert(&from, &target, to))
+            .await
+            .unwrap_or_else(|e| Err(format!("not converted: {e}")));
+        let _ = std::fs::remove_file(&done.temp_path);
+        if let Err(e) = converted {
+            let _ = std::fs::remove_file(&out);
+            return SaveResult::failed(&item.url, e);
+        }
+        temp = out;
+        ext = to.extension().to_string();
+        filename = filename.map(|f| swap_extension(&f, &ext));
+    }
+    let mut guard = lock(t);
+    let (names, archive) = &mut *guard;
+    let rel = relative_name(filename.as_deref(), url.as_str(), &ext);
+    let placed = place_unique(&t.root, names, rel, &temp);
     let path = match placed {
         Ok(p) => p.display().to_string(),
         Err(e) => {
-            let _ = std::fs::remove_file(&done.temp_path);
+            let _ = std::fs::remove_file(&temp);
             return SaveResult::failed(&item.url, e.to_string());
         }
     };
@@ -216,6 +246,15 @@ fn relative_name(filename: Option<&str>, url: &str, ext: &str) -> RelPath {
     }
 }
 
+/// `name` (which may hold folders) with its file's extension replaced by `ext`.
+fn swap_extension(name: &str, ext: &str) -> String {
+    let file_start = name.rfind(['/', '\\']).map_or(0, |i| i + 1);
+    match name[file_start..].rfind('.') {
+        Some(dot) if dot > 0 => format!("{}.{ext}", &name[..file_start + dot]),
+        _ => format!("{name}.{ext}"),
+    }
+}
+
 /// Places the file under a free name: never over a file that is already there.
 fn place_unique(
     root: &Path,
@@ -238,6 +277,16 @@ fn place_unique(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_converted_file_gets_the_new_extension() {
+        assert_eq!(
+            swap_extension("shop/a-800x400.jpg", "png"),
+            "shop/a-800x400.png"
+        );
+        assert_eq!(swap_extension("a.b/noext", "webp"), "a.b/noext.webp");
+        assert_eq!(swap_extension(".hidden", "png"), ".hidden.png");
+    }
 
     #[test]
     fn names_stay_inside_the_folder() {
