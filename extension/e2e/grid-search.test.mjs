@@ -15,7 +15,7 @@ test('the grid searches one selected image on the chosen engine', async (t) => {
   });
   const settings = {
     version: 1,
-    server: { url: site.origin, key: 'k' },
+    server: { url: site.origin, key: 'k', features: ['search'] },
     engines: [
       { id: 'tineye', enabled: true },
       { id: 'google-lens', enabled: false },

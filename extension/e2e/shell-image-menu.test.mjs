@@ -58,7 +58,7 @@ test('image menu: download, original size, upload, hand-over', async (t) => {
   const refused = await menuClick(browser, tabId, 'upload', `${site.origin}/img/red.png`, pageUrl);
   assert.equal(refused.ok, false);
   assert.match(refused.error, /No imago server/);
-  await setSettings(browser.worker, { server: { url: serve.url, key: serve.key } });
+  await setSettings(browser.worker, { server: { url: serve.url, key: serve.key, features: ['search'] } });
   const up = await menuClick(browser, tabId, 'upload', `${site.origin}/img/red.png`, pageUrl);
   assert.equal(up.ok, true, JSON.stringify(up));
   assert.ok(up.url.startsWith(serve.url), up.url);

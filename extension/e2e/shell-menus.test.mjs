@@ -29,14 +29,14 @@ test('context menu entries follow the settings', async (t) => {
   const searches = first.filter((m) => m.parentId === 'search').map((m) => m.title);
   assert.deepEqual(searches, ['Google Lens', 'Bing', 'Yandex', 'TinEye']);
 
-  // A server, and the user's engine order: TinEye first, Bing off, Taobao on.
+  // A server that offers search, and the user's engine order: TinEye first, Bing off, Taobao on.
   await worker.evaluate(async () => {
     const got = await chrome.storage.local.get('settings');
     await chrome.storage.local.set({
       settings: {
         ...(got.settings ?? { version: 1 }),
         version: 1,
-        server: { url: 'http://127.0.0.1:9', key: 'k' },
+        server: { url: 'http://127.0.0.1:9', key: 'k', features: ['search'] },
         engines: [
           { id: 'tineye', enabled: true },
           { id: 'bing', enabled: false },

@@ -13,6 +13,11 @@ const stored = (worker) => worker.evaluate(() => chrome.storage.local.get('setti
 test('options: server, templates and a rule error with its line', async (t) => {
   let healthz = 0;
   const server = await serveStatic(undefined, (req, res) => {
+    // Saving asks what the server offers: this one says it searches by image.
+    if (req.url === '/api/v2/config') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"features":["search"],"max_bytes":1}');
+      return true;
+    }
     if (req.url !== '/healthz') return false;
     healthz += 1;
     res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -41,7 +46,11 @@ test('options: server, templates and a rule error with its line', async (t) => {
   await page.click('#save');
   await page.waitForSelector('#status.ok');
   const saved = await stored(browser.worker);
-  assert.deepEqual(saved.server, { url: server.origin, key: 'secret-key' }, 'stored without the trailing slash');
+  assert.deepEqual(
+    saved.server,
+    { url: server.origin, key: 'secret-key', features: ['search'] },
+    'stored without the trailing slash, with what the server offers',
+  );
   assert.equal(saved.folderTemplate, 'pics/{host}');
   assert.equal(saved.version, 1);
   assert.deepEqual(saved.engines.slice(0, 4), [

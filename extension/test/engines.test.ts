@@ -73,7 +73,14 @@ test('search targets: enabled engines in order, page engines hand over, server l
       ['c', 'https://c.test/', true],
     ],
   );
-  const withServer = searchTargets({ server: { url: 'http://127.0.0.1:8080', key: 'k' }, engines: states }, 'http://x/1.png', table);
+  // A server that does not offer search (today's imago serve) adds nothing: no dead link.
+  const plain = searchTargets({ server: { url: 'http://127.0.0.1:8080', key: 'k' }, engines: states }, 'http://x/1.png', table);
+  assert.deepEqual(plain.map((t) => t.id), ['d', 'c']);
+  const withServer = searchTargets(
+    { server: { url: 'http://127.0.0.1:8080', key: 'k', features: ['search'] }, engines: states },
+    'http://x/1.png',
+    table,
+  );
   assert.deepEqual(withServer.at(-1), {
     id: 'imago-server',
     name: 'imago',

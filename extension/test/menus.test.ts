@@ -14,8 +14,14 @@ test('without a server: no upload, no server search', () => {
   assert.equal(m[0]?.title, '<menuDownload>');
 });
 
-test('with a server: upload after the downloads, server search last in the submenu', () => {
-  const m = menuEntries({ server: { url: 'http://h', key: 'k' }, engines: [{ id: 'yandex', enabled: true }] }, t);
+test('with a server that searches: upload after the downloads, server search last in the submenu', () => {
+  const plain = menuEntries({ server: { url: 'http://h', key: 'k' }, engines: [{ id: 'yandex', enabled: true }] }, t);
+  assert.ok(plain.some((e) => e.id === 'upload'), 'upload needs only a server');
+  assert.ok(!plain.some((e) => e.id === 'search:imago-server'), 'no search entry when the server offers none');
+  const m = menuEntries(
+    { server: { url: 'http://h', key: 'k', features: ['search'] }, engines: [{ id: 'yandex', enabled: true }] },
+    t,
+  );
   assert.deepEqual(m.slice(0, 3).map((e) => e.id), ['download', 'download-original', 'upload']);
   const sub = m.filter((e) => e.parentId === 'search').map((e) => e.id);
   assert.equal(sub[0], 'search:yandex', 'the user order');

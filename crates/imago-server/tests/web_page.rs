@@ -124,6 +124,8 @@ async fn config_tells_the_page_the_limits() {
     );
     assert_eq!(c["videos"], serde_json::json!(["mp4", "mov", "webm"]));
     assert_eq!(c["max_video_bytes"], 7654321);
+    // No search by image yet: the extension offers no "search on my server" entry.
+    assert_eq!(c["features"], serde_json::json!([]));
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 // The context menus, as data built from the settings: the image menu (download, original
 // size, upload when a server is set, search by image with the enabled engines) and the
 // page/toolbar-button menu (all tabs, screenshots, click-to-download).
-import { orderedEngines, SERVER_ENGINE_ID } from '../shared/engines.ts';
+import { orderedEngines, serverSearches, SERVER_ENGINE_ID } from '../shared/engines.ts';
 import type { Settings } from '../shared/settings.ts';
 
 /** A context of chrome.contextMenus ('image', 'page', 'action'...). */
@@ -27,12 +27,12 @@ export function menuEntries(s: Pick<Settings, 'server' | 'engines'>, t: (key: st
   ];
   if (s.server) out.push({ id: 'upload', title: t('menuUpload'), contexts: image });
   const engines = orderedEngines(s.engines).filter((e) => e.enabled);
-  if (engines.length > 0 || s.server) {
+  if (engines.length > 0 || serverSearches(s)) {
     out.push({ id: 'search', title: t('menuSearch'), contexts: image });
     for (const { engine } of engines) {
       out.push({ id: SEARCH_PREFIX + engine.id, title: engine.name, contexts: image, parentId: 'search' });
     }
-    if (s.server) {
+    if (serverSearches(s)) {
       out.push({ id: SEARCH_PREFIX + SERVER_ENGINE_ID, title: t('menuSearchServer'), contexts: image, parentId: 'search' });
     }
   }

@@ -1,6 +1,6 @@
 // The grid's "search by image" choices: the enabled engines of the user's settings, in
-// their order, then "my imago server" when one is configured.
-import { SERVER_ENGINE_ID, orderedEngines } from '../shared/engines.ts';
+// their order, then "my imago server" when it offers search.
+import { SERVER_ENGINE_ID, orderedEngines, serverSearches } from '../shared/engines.ts';
 import type { Settings } from '../shared/settings.ts';
 
 export interface EngineChoice {
@@ -12,6 +12,6 @@ export function searchEngineChoices(settings: Pick<Settings, 'engines' | 'server
   const out: EngineChoice[] = orderedEngines(settings.engines)
     .filter((e) => e.enabled)
     .map(({ engine }) => ({ id: engine.id, name: engine.name }));
-  if (settings.server) out.push({ id: SERVER_ENGINE_ID, name: 'imago' });
+  if (serverSearches(settings)) out.push({ id: SERVER_ENGINE_ID, name: 'imago' });
   return out;
 }

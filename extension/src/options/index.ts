@@ -116,6 +116,18 @@ async function main(): Promise<void> {
   });
 }
 
+/** What the server offers beyond uploads (`GET /api/v2/config` `features`); none when it
+ * cannot be asked now: saving never fails for that, the next save asks again. */
+async function serverFeatures(url: string): Promise<string[]> {
+  try {
+    const res = await fetch(`${url}/api/v2/config`, { cache: 'no-store' });
+    const body = (await res.json()) as { features?: unknown };
+    return Array.isArray(body.features) ? body.features.filter((f): f is string => typeof f === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 async function testServer(): Promise<void> {
   const url = serverUrl($('server-url').value);
   if (typeof url !== 'string') return say('server-result', url.error, 'error');
@@ -135,7 +147,7 @@ async function save(s: Settings, state: { engines: Settings['engines'] }, rulesO
   let server: Settings['server'] = null;
   if ($('server-url').value.trim() !== '') {
     const url = serverUrl($('server-url').value);
-    if (typeof url === 'string') server = { url, key: $('server-key').value.trim() };
+    if (typeof url === 'string') server = { url, key: $('server-key').value.trim(), features: await serverFeatures(url) };
     else problems.push(url.error);
   }
   const filters = filtersFromFields(

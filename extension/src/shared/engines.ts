@@ -38,6 +38,12 @@ export const ENGINES: Engine[] = [
 /** The pseudo-engine id of "Search on my imago server". */
 export const SERVER_ENGINE_ID = 'imago-server';
 
+/** Whether the user's server offers search by image (it said so in its config when the
+ * options were saved): only then is "search on my imago server" offered. */
+export function serverSearches(settings: Pick<Settings, 'server'>): boolean {
+  return settings.server?.features?.includes('search') ?? false;
+}
+
 /** The server's search page: `GET {server}/search?url=<image URL>`. */
 export const SERVER_SEARCH_TEMPLATE = '/search?url={url}';
 
@@ -103,7 +109,7 @@ export function searchTarget(
   table: Engine[] = ENGINES,
 ): SearchTarget | null {
   if (id === SERVER_ENGINE_ID) {
-    if (!settings.server) return null;
+    if (!settings.server || !serverSearches(settings)) return null;
     return { id, name: 'imago', open: settings.server.url + fillTemplate(SERVER_SEARCH_TEMPLATE, imageUrl), handoff: false };
   }
   const engine = table.find((e) => e.id === id);

@@ -9,6 +9,9 @@ export interface ServerSettings {
   url: string;
   /** API key; sent as the `X-API-Key` header only. */
   key: string;
+  /** What the server said it offers in `GET /api/v2/config` `features` when the options
+   * were saved (`search`: its search-by-image page). Absent: nothing beyond uploads. */
+  features?: string[];
 }
 
 /** One search engine as the user arranged it. */
@@ -111,7 +114,13 @@ function normalize(r: Raw): Settings {
     version: 1,
     server:
       server && typeof server === 'object' && typeof server.url === 'string' && typeof server.key === 'string'
-        ? { url: server.url.trim().replace(/\/+$/, ''), key: server.key }
+        ? {
+            url: server.url.trim().replace(/\/+$/, ''),
+            key: server.key,
+            ...(Array.isArray(server.features)
+              ? { features: server.features.filter((f): f is string => typeof f === 'string') }
+              : {}),
+          }
         : null,
     folderTemplate: str(r.folderTemplate, d.folderTemplate),
     nameTemplate: str(r.nameTemplate, d.nameTemplate),

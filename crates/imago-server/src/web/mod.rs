@@ -77,6 +77,9 @@ async fn config(State(state): State<AppState>) -> Response {
             "accepted": accepted,
             "guest_uploads": state.config.guest_uploads,
             "max_pixels": state.config.max_pixels,
+            // What clients may offer on top of uploads (the extension's "search on my
+            // imago server" waits for "search"): nothing yet.
+            "features": [],
         })),
     )
         .into_response()
