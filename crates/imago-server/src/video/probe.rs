@@ -49,21 +49,12 @@ pub(super) async fn ffprobe(
     format: VideoFormat,
     timeout: Duration,
 ) -> Result<VideoFacts, VideoError> {
-    let mut args: Vec<OsString> = ["-v", "error", "-hide_banner"]
-        .iter()
-        .map(OsString::from)
-        .collect();
-    args.extend(input_args(file, format));
-    for a in [
-        "-select_streams",
-        "v:0",
-        "-show_entries",
+    let args = probe_args(
+        file,
+        format,
         "stream=width,height:stream_side_data=rotation:format=duration",
-        "-of",
         "json",
-    ] {
-        args.push(a.into());
-    }
+    );
     let out = run(program, &args, timeout, MAX_JSON)
         .await
         .map_err(tool_error)?;
@@ -88,6 +79,27 @@ pub(super) async fn ffprobe(
     })
 }
 
+/// ffprobe's arguments for `entries` of the first video stream of `file`, printed as
+/// `output`.
+fn probe_args(file: &Path, format: VideoFormat, entries: &str, output: &str) -> Vec<OsString> {
+    let mut args: Vec<OsString> = ["-v", "error", "-hide_banner"]
+        .iter()
+        .map(OsString::from)
+        .collect();
+    args.extend(input_args(file, format));
+    for a in [
+        "-select_streams",
+        "v:0",
+        "-show_entries",
+        entries,
+        "-of",
+        output,
+    ] {
+        args.push(a.into());
+    }
+    args
+}
+
 fn tool_error(e: RunError) -> VideoError {
     match e {
         RunError::NotInstalled(_) => VideoError::ToolMissing,
@@ -105,21 +117,7 @@ async fn packets_end(
     format: VideoFormat,
     timeout: Duration,
 ) -> Result<f64, VideoError> {
-    let mut args: Vec<OsString> = ["-v", "error", "-hide_banner"]
-        .iter()
-        .map(OsString::from)
-        .collect();
-    args.extend(input_args(file, format));
-    for a in [
-        "-select_streams",
-        "v:0",
-        "-show_entries",
-        "packet=pts_time,duration_time",
-        "-of",
-        "csv=p=0",
-    ] {
-        args.push(a.into());
-    }
+    let args = probe_args(file, format, "packet=pts_time,duration_time", "csv=p=0");
     let out = run(program, &args, timeout, MAX_PACKET_LINES)
         .await
         .map_err(tool_error)?;
