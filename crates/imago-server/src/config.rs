@@ -371,10 +371,11 @@ fn parse_rate(v: &str) -> Result<RateLimit, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+    /// Environment pairs as `Config::load` takes them (also used by video/config.rs).
+    pub(crate) fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
         pairs
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))

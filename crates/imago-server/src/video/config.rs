@@ -119,15 +119,8 @@ pub fn largest_upload(config: &crate::Config) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use crate::config::tests::env;
     use crate::{Config, ConfigError, Overrides};
-
-    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
-        pairs
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect::<Vec<_>>()
-            .into_iter()
-    }
 
     #[test]
     fn the_video_table_and_variables_layer_like_the_rest() {
