@@ -492,3 +492,38 @@ fn review_extensionless() {
         }
     }
 }
+
+/// paris.cl: `data-lgimg` holds JSON whose `srcset` field is a srcset string (each entry
+/// a version, never the whole text as one URL), and the zoom links were written
+/// `href="href=https://...jpg?sw=1480&amp;sh=2000&amp;sm=fit%20target=_blank"` (the
+/// full-size URL meant is the one after `href=`). URLs read from the page source.
+#[test]
+fn paris_srcset_json_and_pasted_zoom_links() {
+    let p = page("product-0bf9a333844e");
+    let (_, images) = run(&p, false);
+    let base = "https://www.paris.cl/dw/image/v2/BCHW_PRD/on/demandware.static/-/Sites-paris-marketplace/default/dwc7da0470/images/imagenes-productos/800/MKI6/MKI6IKW1N4-002.jpg";
+    let every: Vec<&str> = images
+        .iter()
+        .flat_map(|i| {
+            std::iter::once(i.url.as_str()).chain(i.alternates.iter().map(String::as_str))
+        })
+        .collect();
+    assert!(
+        every
+            .iter()
+            .all(|u| !u.contains("%20513w") && !u.contains("/href=")),
+        "srcset text or a pasted attribute taken as a URL: {:?}",
+        every
+            .iter()
+            .filter(|u| u.contains("%20") || u.contains("href="))
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        find(&images, &format!("{base}?sw=1480&sh=2000&sm=fit")).is_some(),
+        "the zoom link's full size"
+    );
+    assert!(
+        find(&images, &format!("{base}?sw=376&sh=479&sm=fit")).is_some(),
+        "an entry of the JSON srcset"
+    );
+}

@@ -4,6 +4,8 @@
 
 use regex::Regex;
 use serde_json::Value;
+
+use crate::model::Descriptor;
 use std::sync::OnceLock;
 
 /// Keys whose value names an image (a URL, a list of them, or an `ImageObject`).
@@ -130,30 +132,71 @@ fn image_value(v: &Value, out: &mut Vec<String>, depth: u32) {
     }
 }
 
-/// Image URLs in JSON held by an attribute: strings that look like image URLs, as
-/// values or as keys (`{"https://.../a.jpg":[679,679]}` gives the size too).
-pub fn json_attr_urls(text: &str) -> Vec<(String, Option<(u32, u32)>)> {
+/// One image URL found in JSON held by a `data-*` attribute.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsonImage {
+    pub url: String,
+    /// `[width, height]` given beside it (Amazon's `{"url": [w, h]}`).
+    pub size: Option<(u32, u32)>,
+    /// Its descriptor when it came from a srcset string inside the JSON.
+    pub descriptor: Option<Descriptor>,
+    /// URLs of one srcset string share a set number: versions of one picture.
+    pub set: Option<u32>,
+}
+
+/// The image URLs of JSON in a `data-*` attribute: string values and object keys that
+/// look like image URLs (Amazon's `data-a-dynamic-image` keys its sizes by URL), and
+/// every entry of a string value that is a srcset (`"srcset": "a.jpg 513w, b.jpg 376w"`,
+/// as Salesforce Commerce shops write it) rather than that whole string as one URL.
+pub fn json_attr_urls(text: &str) -> Vec<JsonImage> {
     let mut out = Vec::new();
     let Ok(v) = serde_json::from_str::<Value>(text) else {
         return out;
     };
-    collect_strings(&v, &mut out, 0);
+    let mut sets = 0;
+    collect_strings(&v, &mut out, &mut sets, 0);
     out
 }
 
-fn collect_strings(v: &Value, out: &mut Vec<(String, Option<(u32, u32)>)>, depth: u32) {
+fn collect_strings(v: &Value, out: &mut Vec<JsonImage>, sets: &mut u32, depth: u32) {
     if depth > 32 {
         return;
     }
     match v {
-        Value::String(s) if crate::urls::looks_like_image(s) => out.push((s.clone(), None)),
-        Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out, depth + 1)),
+        Value::String(s) if crate::srcset::has_descriptors(s) => {
+            let set = *sets;
+            *sets += 1;
+            for e in crate::srcset::parse(s) {
+                if crate::urls::looks_like_image(e.url) {
+                    out.push(JsonImage {
+                        url: e.url.to_string(),
+                        size: None,
+                        descriptor: e.descriptor,
+                        set: Some(set),
+                    });
+                }
+            }
+        }
+        Value::String(s) if crate::urls::looks_like_image(s) => out.push(JsonImage {
+            url: s.clone(),
+            size: None,
+            descriptor: None,
+            set: None,
+        }),
+        Value::Array(a) => a
+            .iter()
+            .for_each(|x| collect_strings(x, out, sets, depth + 1)),
         Value::Object(o) => {
             for (k, x) in o {
                 if crate::urls::looks_like_image(k) {
-                    out.push((k.clone(), size_pair(x)));
+                    out.push(JsonImage {
+                        url: k.clone(),
+                        size: size_pair(x),
+                        descriptor: None,
+                        set: None,
+                    });
                 } else {
-                    collect_strings(x, out, depth + 1);
+                    collect_strings(x, out, sets, depth + 1);
                 }
             }
         }
@@ -204,12 +247,37 @@ mod tests {
             r#"{"https://m.media-amazon.com/images/I/a._SX300_.jpg":[300,300],"https://m.media-amazon.com/images/I/a._SX679_.jpg":[679,679]}"#,
         );
         assert_eq!(
-            got[1],
-            (
-                "https://m.media-amazon.com/images/I/a._SX679_.jpg".to_string(),
-                Some((679, 679))
-            )
+            got[1].url,
+            "https://m.media-amazon.com/images/I/a._SX679_.jpg"
         );
+        assert_eq!(got[1].size, Some((679, 679)));
         assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn a_srcset_string_in_json_gives_its_entries_as_one_set() {
+        // The shape of paris.cl's data-lgimg (corpus page product-0bf9a333844e).
+        let got = json_attr_urls(
+            r#"{"url":"https://s.example/p/1.jpg?sw=513", "title":"Consola", "srcset":"https://s.example/p/1.jpg?sw=513 513w, https://s.example/p/1.jpg?sw=376 376w"}"#,
+        );
+        let mut urls: Vec<_> = got.iter().map(|j| j.url.as_str()).collect();
+        urls.sort_unstable();
+        assert_eq!(
+            urls,
+            [
+                "https://s.example/p/1.jpg?sw=376",
+                "https://s.example/p/1.jpg?sw=513",
+                "https://s.example/p/1.jpg?sw=513",
+            ]
+        );
+        assert!(
+            urls.iter().all(|u| !u.contains(' ')),
+            "no srcset text as a URL: {urls:?}"
+        );
+        let set: Vec<_> = got.iter().filter(|j| j.set.is_some()).collect();
+        assert_eq!(set.len(), 2);
+        assert_eq!(set[0].descriptor, Some(Descriptor::Width(513)));
+        assert_eq!(set[1].descriptor, Some(Descriptor::Width(376)));
+        assert_eq!(set[0].set, set[1].set);
     }
 }

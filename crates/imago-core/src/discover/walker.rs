@@ -298,7 +298,7 @@ impl<'p, 'r> Walker<'p, 'r> {
         let mut link_href: Option<Cow<'_, str>> = None;
         if tag == "a" {
             if let Some(h) = attr(attrs, "href") {
-                let h = decode(h);
+                let h = repair_pasted_attribute(decode(h));
                 if link_is_image(&h, &self.base) {
                     let g = self.group(&mut own);
                     child = ChildGroup::Once(g);
@@ -600,18 +600,21 @@ impl<'p, 'r> Walker<'p, 'r> {
                 }
                 Lazy::Json => {
                     let g = self.group(own);
-                    for (url, size) in jsonld::json_attr_urls(value) {
+                    for found in jsonld::json_attr_urls(value) {
                         let mut i = info_ref.clone();
-                        if let Some((w, h)) = size {
+                        if let Some((w, h)) = found.size {
                             i.width = Some(w);
                             i.height = Some(h);
                         }
                         self.emit(
-                            &url,
+                            &found.url,
                             Emit {
                                 kind: SourceKind::Lazy,
                                 group: Some(g),
-                                descriptor: size.map(|(w, _)| Descriptor::Width(w)),
+                                descriptor: found
+                                    .size
+                                    .map(|(w, _)| Descriptor::Width(w))
+                                    .or(found.descriptor),
                                 info: &i,
                                 full_size: false,
                                 order,
@@ -621,9 +624,31 @@ impl<'p, 'r> Walker<'p, 'r> {
                 }
                 Lazy::Unknown => {
                     if value.starts_with('{') || value.starts_with('[') {
-                        // A list of pictures: each one its own image.
-                        for (url, _) in jsonld::json_attr_urls(value) {
-                            emit_one(self, &url, false, None);
+                        // A list of pictures: each one its own image, except the
+                        // entries of one srcset string, which are versions of one.
+                        let mut set_groups: Vec<(u32, u32)> = Vec::new();
+                        for found in jsonld::json_attr_urls(value) {
+                            let group = found.set.map(|set| {
+                                match set_groups.iter().find(|(s, _)| *s == set) {
+                                    Some(&(_, g)) => g,
+                                    None => {
+                                        let g = self.new_group();
+                                        set_groups.push((set, g));
+                                        g
+                                    }
+                                }
+                            });
+                            self.emit(
+                                &found.url,
+                                Emit {
+                                    kind: SourceKind::Lazy,
+                                    group,
+                                    descriptor: found.descriptor,
+                                    info: &info_ref,
+                                    full_size: false,
+                                    order,
+                                },
+                            );
                         }
                     } else if crate::srcset::has_descriptors(value) {
                         let looks = crate::srcset::parse(value)
@@ -964,6 +989,39 @@ fn plausible_url(v: &str) -> bool {
         && !v.starts_with('[')
 }
 
+/// A template bug seen on shop pages (paris.cl): attribute text pasted into a value,
+/// `href="href=https://x/full.jpg target=_blank"`. A browser resolves that as a relative
+/// path and gets a 404; the URL the page meant is the one after `href=`, up to the space.
+/// Only that exact shape is repaired.
+fn repair_pasted_attribute(v: Cow<'_, str>) -> Cow<'_, str> {
+    let t = v.trim_start();
+    let Some(rest) = t
+        .get(..5)
+        .filter(|p| p.eq_ignore_ascii_case("href="))
+        .and_then(|_| t.get(5..))
+    else {
+        return v;
+    };
+    let rest = rest.trim_matches(|c| c == '"' || c == '\'');
+    let lower = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return v;
+    }
+    // The pasted text goes on after a space, written as is or as `%20`
+    // (`...jpg%20target=_blank`): the URL ends before the next `name=`.
+    let end = rest
+        .find(char::is_whitespace)
+        .or_else(|| {
+            rest.match_indices("%20").map(|(i, _)| i).find(|&i| {
+                let after = &rest[i + 3..];
+                let name = after.find('=').map(|eq| &after[..eq]).unwrap_or_default();
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-')
+            })
+        })
+        .unwrap_or(rest.len());
+    Cow::Owned(rest[..end].trim_end_matches(['"', '\'']).to_string())
+}
+
 /// `<a href>` that points at an image file rather than a page: an image extension on
 /// the path (but not a wiki's `File:Photo.jpg` page) or a known image host.
 fn link_is_image(href: &str, base: &Url) -> bool {
@@ -976,4 +1034,46 @@ fn link_is_image(href: &str, base: &Url) -> bool {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let last = path.rsplit('/').next().unwrap_or("");
     !(last.contains(':') || last.contains("%3A") || path.contains("/wiki/"))
+}
+
+#[cfg(test)]
+mod repair_tests {
+    use super::repair_pasted_attribute;
+    use std::borrow::Cow;
+
+    fn r(v: &str) -> String {
+        repair_pasted_attribute(Cow::Borrowed(v)).into_owned()
+    }
+
+    #[test]
+    fn a_pasted_href_gives_the_url_it_meant() {
+        assert_eq!(
+            r("href=https://s.example/p/1.jpg?sw=1480&sh=2000 target=_blank"),
+            "https://s.example/p/1.jpg?sw=1480&sh=2000"
+        );
+        assert_eq!(r("HREF='http://s.example/a.png'"), "http://s.example/a.png");
+        // paris.cl writes the space encoded.
+        assert_eq!(
+            r("href=https://s.example/p/1.jpg?sm=fit%20target=_blank"),
+            "https://s.example/p/1.jpg?sm=fit"
+        );
+        // An encoded space inside the file name stays.
+        assert_eq!(
+            r("href=https://s.example/my%20photo.jpg"),
+            "https://s.example/my%20photo.jpg"
+        );
+    }
+
+    #[test]
+    fn anything_else_is_left_as_the_page_wrote_it() {
+        for v in [
+            "big.jpg",
+            "href=big.jpg",
+            "/href=https://x/a.jpg",
+            "https://x/a.jpg?href=1",
+            "",
+        ] {
+            assert_eq!(r(v), v);
+        }
+    }
 }
