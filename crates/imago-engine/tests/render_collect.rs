@@ -181,7 +181,11 @@ async fn rendered_page_shows_the_images_its_scripts_made_and_leaves_no_browser()
     );
     assert!(err.to_string().contains("ERR_CONNECTION_REFUSED"), "{err}");
     drop(renderer);
-    assert!(processes_with_tmpdir(tmp.path()).is_empty());
+    let left = processes_with_tmpdir(tmp.path());
+    assert!(
+        left.is_empty(),
+        "Chromium processes left after a failed page: {left:#?}"
+    );
 
     // A missing binary is refused before anything starts, with the install hint.
     let err = Renderer::new(RenderOptions {

@@ -255,7 +255,7 @@ impl Browser {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         if let Some(child) = child {
-            kill_tree(child);
+            kill_tree(child, Some(self._profile.path()));
         }
     }
 }
@@ -281,7 +281,7 @@ impl Launching {
 impl Drop for Launching {
     fn drop(&mut self) {
         if let Some(child) = self.child.take() {
-            kill_tree(child);
+            kill_tree(child, self.profile.as_ref().map(|p| p.path()));
         }
     }
 }
@@ -356,7 +356,7 @@ fn own_process_group(cmd: &mut Command) {
 /// zombies where init does not reap); after [`TERM_GRACE`] the whole process group is
 /// killed. Reaps `child`, and waits (briefly) until no live member of the group is left,
 /// so the profile folder is removed after them.
-fn kill_tree(mut child: Child) {
+fn kill_tree(mut child: Child, profile: Option<&Path>) {
     #[cfg(target_os = "linux")]
     {
         let pid = child.id() as libc::pid_t;
@@ -379,12 +379,55 @@ fn kill_tree(mut child: Child) {
         while group_alive(pid) && Instant::now() < until {
             std::thread::sleep(Duration::from_millis(20));
         }
+        // Chromium's crash handler runs in a process group of its own and outlives the
+        // browser for a moment; it is ours when its command line names our profile.
+        if let Some(profile) = profile {
+            let until = Instant::now() + Duration::from_secs(3);
+            loop {
+                let strays = processes_naming(profile);
+                if strays.is_empty() || Instant::now() >= until {
+                    break;
+                }
+                for stray in strays {
+                    // SAFETY: a signal to a process whose command line names the
+                    // profile folder this run created; no memory involved.
+                    unsafe {
+                        libc::kill(stray, libc::SIGKILL);
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
     }
     #[cfg(not(target_os = "linux"))]
     {
         let _ = child.kill();
         let _ = child.wait();
     }
+}
+
+/// Live (not zombie) processes whose command line holds `profile`'s path.
+#[cfg(target_os = "linux")]
+fn processes_naming(profile: &Path) -> Vec<libc::pid_t> {
+    let needle = profile.as_os_str().as_encoded_bytes();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<libc::pid_t>().ok())
+        .filter(|pid| {
+            let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|st| {
+                    st.rsplit_once(')')
+                        .map(|(_, r)| r.trim_start().starts_with('Z'))
+                })
+                .unwrap_or(true);
+            !zombie
+                && std::fs::read(format!("/proc/{pid}/cmdline"))
+                    .is_ok_and(|cmd| cmd.windows(needle.len()).any(|w| w == needle))
+        })
+        .collect()
 }
 
 /// Whether a process of group `pgid` is still running (zombies do not count: they hold
