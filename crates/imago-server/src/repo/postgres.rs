@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
-use super::schema::{self, db_err, now_secs};
+use super::schema::{self, db_err};
 use super::shared::impl_repo;
 use super::RepoError;
 
@@ -59,34 +59,14 @@ impl PostgresRepo {
             .execute(&mut *tx)
             .await
             .map_err(|e| db_err("migrate", e))?;
-        sqlx::raw_sql(
+        schema::apply_migrations::<sqlx::Postgres>(
+            &mut tx,
             "CREATE TABLE IF NOT EXISTS imago_schema \
              (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+            "SELECT COALESCE(MAX(version), 0)::BIGINT FROM imago_schema",
+            schema::POSTGRES_MIGRATIONS,
         )
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| db_err("migrate", e))?;
-        let current: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0)::BIGINT FROM imago_schema")
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| db_err("migrate", e))?;
-        schema::check_not_newer(current, schema::POSTGRES_MIGRATIONS)?;
-        for m in schema::POSTGRES_MIGRATIONS
-            .iter()
-            .filter(|m| m.version > current)
-        {
-            sqlx::raw_sql(m.sql)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| db_err("migrate", e))?;
-            sqlx::query("INSERT INTO imago_schema (version, applied_at) VALUES ($1, $2)")
-                .bind(m.version)
-                .bind(now_secs())
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| db_err("migrate", e))?;
-        }
+        .await?;
         tx.commit().await.map_err(|e| db_err("migrate", e))
     }
 }

@@ -268,3 +268,45 @@ where
         attempts: to_u32(row.col("attempts")?, "attempts")?,
     })
 }
+
+/// Applies, in `conn` (a transaction the backend opened and locked so that two nodes
+/// starting at once do not both apply a step), every step of `migrations` newer than what
+/// the `imago_schema` table records. `create_table` and `current_version` are the two
+/// statements whose SQL differs between the dialects; the rest is shared.
+pub(crate) async fn apply_migrations<DB>(
+    conn: &mut DB::Connection,
+    create_table: &'static str,
+    current_version: &'static str,
+    migrations: &[Migration],
+) -> Result<(), RepoError>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + Type<DB>,
+    (i64,): for<'r> sqlx::FromRow<'r, DB::Row>,
+{
+    sqlx::raw_sql(create_table)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| db_err("migrate", e))?;
+    let current: i64 = sqlx::query_scalar(current_version)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| db_err("migrate", e))?;
+    check_not_newer(current, migrations)?;
+    for m in migrations.iter().filter(|m| m.version > current) {
+        sqlx::raw_sql(m.sql)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| db_err("migrate", e))?;
+        // sqlx binds `$N` by number on SQLite too.
+        sqlx::query("INSERT INTO imago_schema (version, applied_at) VALUES ($1, $2)")
+            .bind(m.version)
+            .bind(now_secs())
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| db_err("migrate", e))?;
+    }
+    Ok(())
+}

@@ -11,7 +11,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::schema::{self, db_err, now_secs};
+use super::schema::{self, db_err};
 use super::shared::impl_repo;
 use super::RepoError;
 
@@ -79,33 +79,14 @@ impl SqliteRepo {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(|e| db_err("migrate", e))?;
-        sqlx::raw_sql(
+        schema::apply_migrations::<sqlx::Sqlite>(
+            &mut tx,
             "CREATE TABLE IF NOT EXISTS imago_schema \
              (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+            "SELECT COALESCE(MAX(version), 0) FROM imago_schema",
+            schema::SQLITE_MIGRATIONS,
         )
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| db_err("migrate", e))?;
-        let current: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM imago_schema")
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| db_err("migrate", e))?;
-        schema::check_not_newer(current, schema::SQLITE_MIGRATIONS)?;
-        for m in schema::SQLITE_MIGRATIONS
-            .iter()
-            .filter(|m| m.version > current)
-        {
-            sqlx::raw_sql(m.sql)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| db_err("migrate", e))?;
-            sqlx::query("INSERT INTO imago_schema (version, applied_at) VALUES (?1, ?2)")
-                .bind(m.version)
-                .bind(now_secs())
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| db_err("migrate", e))?;
-        }
+        .await?;
         tx.commit().await.map_err(|e| db_err("migrate", e))
     }
 }
