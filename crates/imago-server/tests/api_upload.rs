@@ -125,16 +125,9 @@ async fn base64_and_form_encoded_uploads_work(backend: Backend) {
         "data:image/png;base64,{}",
         base64::engine::general_purpose::STANDARD.encode(&png)
     );
-    let (ct, body) = support::app::multipart(&[("source", None, data_url.as_bytes())]);
     let res = app
-        .client
-        .post(app.url("/api/1/upload"))
-        .header("x-api-key", &key)
-        .header("content-type", ct)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+        .upload_parts(Some(&key), &[("source", None, data_url.as_bytes())])
+        .await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["image"]["extension"], "png");
@@ -152,16 +145,9 @@ async fn base64_and_form_encoded_uploads_work(backend: Backend) {
     assert!(res.text().await.unwrap().ends_with(".gif"));
 
     // Raw bytes in a plain field (`curl -F "source=<cogs.gif"`): told by their magic.
-    let (ct, body) = support::app::multipart(&[("source", None, &gif)]);
     let res = app
-        .client
-        .post(app.url("/api/1/upload"))
-        .header("x-api-key", &key)
-        .header("content-type", ct)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+        .upload_parts(Some(&key), &[("source", None, &gif)])
+        .await;
     assert_eq!(res.status(), 200);
 
     let res = app.upload(Some(&key), b"", &[]).await;

@@ -198,16 +198,9 @@ async fn a_video_sent_as_a_plain_field_or_as_base64_is_a_video_too() {
     let work = tempfile::tempdir().unwrap();
     let bytes = std::fs::read(clip(work.path(), "webm", 1)).unwrap();
     // Raw bytes in a part without a file name, as some clients send them.
-    let (ct, body) = support::app::multipart(&[("source", None, &bytes)]);
     let res = app
-        .client
-        .post(app.url("/api/1/upload"))
-        .header("content-type", ct)
-        .header("x-api-key", &key)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+        .upload_parts(Some(&key), &[("source", None, &bytes)])
+        .await;
     assert_eq!(res.status(), 200);
     let image: Value = res.json().await.unwrap();
     assert_eq!(image["image"]["mime"], "video/webm", "{image}");

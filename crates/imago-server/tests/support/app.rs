@@ -158,7 +158,16 @@ impl TestApp {
         for (k, v) in fields {
             parts.push((k, None, v.as_bytes()));
         }
-        let (ct, body) = multipart(&parts);
+        self.upload_parts(key, &parts).await
+    }
+
+    /// `POST /api/1/upload` of a multipart body made of `parts` (name, file name, bytes).
+    pub async fn upload_parts(
+        &self,
+        key: Option<&str>,
+        parts: &[(&str, Option<&str>, &[u8])],
+    ) -> reqwest::Response {
+        let (ct, body) = multipart(parts);
         let mut req = self
             .client
             .post(self.url("/api/1/upload"))
