@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
+# What the tree looked like before: the run must leave it so (in CI, a clean clone, that
+# is "nothing changed"). A build that rewrites a committed file, or a test that writes
+# into the source tree, fails the run at the end.
+tree_before=$(git status --porcelain 2>/dev/null || true)
+
 step "install what the tests need (only what is missing)"
 scripts/install-test-deps.sh
 
@@ -18,8 +23,13 @@ step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "start the real backends of the storage suites (PostgreSQL, Garage)"
-eval "$(scripts/services/up.sh)"
 trap 'scripts/services/down.sh >/dev/null 2>&1 || true' EXIT
+# Not `eval "$(up.sh)"`: a failing command substitution inside eval is silently ignored.
+if ! services_env=$(scripts/services/up.sh); then
+  echo "test-all: scripts/services/up.sh failed: PostgreSQL or Garage did not start (its messages are above); the storage suites cannot run" >&2
+  exit 1
+fi
+eval "$services_env"
 
 step "cargo test"
 cargo test --workspace --quiet --no-fail-fast 2>&1 | tee target/test.log
@@ -42,3 +52,17 @@ scripts/e2e-web.sh
 
 step "the browser extension: build, unit tests, Chromium e2e"
 scripts/test-extension.sh
+
+step "the run left the tree as it found it"
+tree_after=$(git status --porcelain 2>/dev/null || true)
+if [ "$tree_after" != "$tree_before" ]; then
+  echo "test-all: the test run changed the tree (a build or a test writes into tracked files):" >&2
+  diff <(printf '%s\n' "$tree_before") <(printf '%s\n' "$tree_after") >&2 || true
+  exit 1
+fi
+if [ "${CI:-}" = true ] && [ -n "$tree_after" ]; then
+  echo "test-all: CI runs on a clean clone, yet the tree is not clean:" >&2
+  printf '%s\n' "$tree_after" >&2
+  exit 1
+fi
+echo "tree: unchanged"

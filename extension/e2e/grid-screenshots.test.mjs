@@ -1,13 +1,19 @@
-// Screenshots of the grid on all-sources.html in English and Chinese, saved to
-// e2e/screenshots/ (committed; the README links them). Each also checks the page speaks
-// the browser's language.
+// Screenshots of the grid on all-sources.html in English and Chinese. Each also checks the
+// page speaks the browser's language. They go to target/screenshots/extension/ so a test
+// run leaves the tree as committed; IMAGO_SAVE_SCREENSHOTS=1 writes them over the copies
+// in e2e/screenshots/ that the README links, to refresh those on purpose.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, openGridFor, serveStatic } from './harness.mjs';
 
-const shots = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const shots = process.env.IMAGO_SAVE_SCREENSHOTS === '1'
+  ? path.join(here, 'screenshots')
+  : path.join(here, '..', '..', 'target', 'screenshots', 'extension');
+fs.mkdirSync(shots, { recursive: true });
 
 for (const [locale, count, download] of [
   ['en', '19 images', 'Download'],

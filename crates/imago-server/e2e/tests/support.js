@@ -12,7 +12,12 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '..', '..', '..', '..');
 export const SHARED = process.env.IMAGO_SHARED_IMAGES || join(ROOT, '..', 'shared', 'images');
-export const SCREENSHOTS = join(here, '..', 'screenshots');
+// Screenshots go to target/ so a test run leaves the tree as committed;
+// IMAGO_SAVE_SCREENSHOTS=1 refreshes the committed ones in e2e/screenshots/ on purpose.
+export const SCREENSHOTS = process.env.IMAGO_SAVE_SCREENSHOTS === '1'
+  ? join(here, '..', 'screenshots')
+  : join(ROOT, 'target', 'screenshots', 'serve');
+mkdirSync(SCREENSHOTS, { recursive: true });
 export const LIMIT = 1024 * 1024;
 
 /**
