@@ -75,8 +75,17 @@ fi
 # Each part writes its own section; results.md is assembled from all of them, so running
 # one part keeps the others' last figures (each section says when it was measured).
 mkdir -p "$state/sections"
+# Each section is stamped with the commit it ran on (and says so when the tree had
+# uncommitted changes), so a part kept from an older run never carries a newer commit.
+commit_stamp() {
+  local rev dirty=""
+  rev=$(cd "$root" && git rev-parse --short HEAD 2>/dev/null) || { echo "no git checkout"; return; }
+  [ -n "$(cd "$root" && git status --porcelain --untracked-files=no 2>/dev/null)" ] &&
+    dirty=" with uncommitted changes"
+  echo "commit $rev ($(cd "$root" && git log -1 --format=%cs))$dirty"
+}
 section() { # section FILE TITLE < body
-  { printf '\n## %s\n\n_Measured %s._\n\n' "$2" "$(date -u '+%Y-%m-%d %H:%M UTC')"; cat; } \
+  { printf '\n## %s\n\n_Measured %s on %s._\n\n' "$2" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(commit_stamp)"; cat; } \
     >"$state/sections/$1.md"
 }
 
@@ -140,7 +149,7 @@ elapsed=$(( $(date -u +%s) - started ))
   echo "| tool | version |"
   echo "|---|---|"
   if [ -n "$imago" ]; then
-    echo "| imago | $(cd "$root" && git rev-parse --short HEAD) ($(cd "$root" && git log -1 --format=%cs)) |"
+    echo "| imago | this run: $(commit_stamp); each part below says the commit it was measured on |"
   else
     echo "| imago | not run: no working CLI on this checkout |"
   fi
