@@ -78,3 +78,110 @@ fn serve_answers_on_the_address_it_prints() {
     let _ = child.wait();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
+
+/// Starts `imago serve` on a free port in `dir` with `args` and `env`, reads
+/// `/api/v2/config` and stops the server.
+fn served_config(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imago"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.join("data"))
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let addr = loop {
+        line.clear();
+        if err.read_line(&mut line).unwrap() == 0 {
+            let _ = child.kill();
+            panic!("imago serve {args:?} {env:?} printed no address: {line}");
+        }
+        if let Some(rest) = line.trim().strip_prefix("imago: serving on http://") {
+            break rest.to_string();
+        }
+    };
+    let mut s = TcpStream::connect(&addr).unwrap();
+    s.write_all(b"GET /api/v2/config HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let body = answer.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer}"))
+}
+
+#[test]
+fn a_size_means_the_same_from_a_flag_the_environment_and_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let by_flag = served_config(tmp.path(), &["--body-limit", "5MB"], &[]);
+    let by_env = served_config(tmp.path(), &[], &[("IMAGO_BODY_LIMIT", "5MB")]);
+    std::fs::write(
+        tmp.path().join("imago.toml"),
+        "body_limit = \"5MB\"\n[video]\nmax_bytes = \"40MiB\"\n",
+    )
+    .unwrap();
+    let by_file = served_config(tmp.path(), &[], &[]);
+    // MB is SI (10^6 bytes), MiB is IEC (2^20 bytes), whichever way the value comes in.
+    assert_eq!(by_flag["max_bytes"], 5_000_000, "--body-limit 5MB");
+    assert_eq!(by_env["max_bytes"], 5_000_000, "IMAGO_BODY_LIMIT=5MB");
+    assert_eq!(by_file["max_bytes"], 5_000_000, "body_limit = \"5MB\"");
+    assert_eq!(by_file["max_video_bytes"], 40 * 1024 * 1024);
+}
+
+#[test]
+fn a_port_in_use_is_a_runtime_failure_not_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let data = tmp.path().join("data");
+    let out = imago(
+        tmp.path(),
+        &["serve", "--listen", &addr, "--data", data.to_str().unwrap()],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains(&addr), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert_eq!(err.matches("in use").count(), 1, "said once: {err}");
+}
+
+#[test]
+fn an_unreachable_database_is_a_runtime_failure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let out = imago(
+        tmp.path(),
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            "postgres://127.0.0.1:1/x",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("postgres"), "{err}");
+    assert_eq!(err.matches("pool timed out").count(), 1, "said once: {err}");
+    // sqlx retries a refused connection until its pool's acquire timeout.
+    eprintln!("failed after {:?}", started.elapsed());
+}
+
+#[test]
+fn a_bad_server_setting_is_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = imago(tmp.path(), &["serve", "--body-limit", "5 parsecs"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--body-limit"), "{err}");
+    std::fs::write(tmp.path().join("imago.toml"), "body_limit = \"lots\"\n").unwrap();
+    let out = imago(tmp.path(), &["serve"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("imago.toml (body_limit)"), "{err}");
+}
