@@ -4,7 +4,7 @@ mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::imago;
@@ -45,44 +45,23 @@ fn users_and_keys_are_managed_from_the_command_line() {
     assert!(String::from_utf8_lossy(&twice.stderr).contains("no active key"));
 }
 
-#[test]
-fn serve_answers_on_the_address_it_prints() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_imago"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(tmp.path().join("data"))
-        .current_dir(tmp.path())
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let addr = loop {
-        line.clear();
-        if err.read_line(&mut line).unwrap() == 0 || Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("imago serve printed no address");
-        }
-        if let Some(rest) = line.trim().strip_prefix("imago: serving on http://") {
-            break rest.to_string();
-        }
-    };
-    let mut s = TcpStream::connect(&addr).unwrap();
-    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut answer = String::new();
-    s.read_to_string(&mut answer).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+/// A running `imago serve`, killed and reaped when dropped (also when a test fails).
+struct Serving {
+    child: Child,
+    addr: String,
 }
 
-/// Starts `imago serve` on a free port in `dir` with `args` and `env`, reads
-/// `/api/v2/config` and stops the server.
-fn served_config(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_imago"))
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `imago serve` on a free port in `dir` (data in `dir/data`) with `args` and
+/// `env`, and waits for the address it prints.
+fn start_serve(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Serving {
+    let child = Command::new(env!("CARGO_BIN_EXE_imago"))
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(dir.join("data"))
         .args(args)
@@ -92,25 +71,49 @@ fn served_config(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> 
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut serving = Serving {
+        child,
+        addr: String::new(),
+    };
+    let mut err = BufReader::new(serving.child.stderr.take().unwrap());
     let mut line = String::new();
-    let addr = loop {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
         line.clear();
-        if err.read_line(&mut line).unwrap() == 0 {
-            let _ = child.kill();
+        if err.read_line(&mut line).unwrap() == 0 || Instant::now() > deadline {
             panic!("imago serve {args:?} {env:?} printed no address: {line}");
         }
         if let Some(rest) = line.trim().strip_prefix("imago: serving on http://") {
-            break rest.to_string();
+            serving.addr = rest.to_string();
+            return serving;
         }
-    };
-    let mut s = TcpStream::connect(&addr).unwrap();
-    s.write_all(b"GET /api/v2/config HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .unwrap();
+    }
+}
+
+/// Answer of `GET path` on `addr`, headers and body.
+fn get(addr: &str, path: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut answer = String::new();
     s.read_to_string(&mut answer).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    answer
+}
+
+#[test]
+fn serve_answers_on_the_address_it_prints() {
+    let tmp = tempfile::tempdir().unwrap();
+    let serving = start_serve(tmp.path(), &[], &[]);
+    let answer = get(&serving.addr, "/healthz");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+/// `/api/v2/config` of `imago serve` started with `args` and `env` in `dir`.
+fn served_config(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
+    let answer = get(&start_serve(dir, args, env).addr, "/api/v2/config");
     let body = answer.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer}"))
 }
