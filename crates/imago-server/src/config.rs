@@ -243,7 +243,6 @@ impl Config {
             "IMAGO_DATA" => self.data_dir = PathBuf::from(value),
             "IMAGO_PUBLIC_URL" => self.public_url = Some(parse_public_url(value).map_err(err)?),
             "IMAGO_BODY_LIMIT" => self.body_limit = parse_size(value).map_err(err)?,
-            _ if self.storage.apply_env(name, value) => {}
             "IMAGO_GUEST_UPLOADS" => self.guest_uploads = parse_bool(value).map_err(err)?,
             "IMAGO_DEFAULT_EXPIRY" => {
                 self.default_expiry_secs = parse_expiry(value).map_err(err)?
@@ -258,6 +257,8 @@ impl Config {
             "IMAGO_RATE_PER_KEY" => self.rate_per_key = parse_rate(value).map_err(err)?,
             "IMAGO_RATE_PER_IP" => self.rate_per_ip = parse_rate(value).map_err(err)?,
             "IMAGO_TRUSTED_PROXIES" => self.trusted_proxies = parse_ips(value).map_err(err)?,
+            // IMAGO_DATABASE_URL, IMAGO_STORE, IMAGO_S3_*: the [storage] table's.
+            _ if self.storage.apply_env(name, value) => {}
             // Other IMAGO_* variables belong to videos or to other commands (the grab
             // client).
             _ => {
