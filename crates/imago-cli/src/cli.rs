@@ -38,8 +38,10 @@ pub enum Command {
     NativeHost(NativeHostArgs),
 }
 
-/// Where the image host keeps its data: flags, else `IMAGO_*` variables, else
-/// `imago.toml`, else the defaults (SQLite and a folder under `--data`).
+/// Where the image host keeps its data: flags, else `IMAGO_*` variables, else the
+/// `[storage]` table of `imago.toml`, else the defaults (SQLite and a folder under
+/// `--data`). The S3 key and secret are never flags (`ps` would show them): set
+/// `IMAGO_S3_ACCESS_KEY_ID` and `IMAGO_S3_SECRET_ACCESS_KEY`, or put them in the file.
 #[derive(Args, Debug, Clone)]
 pub struct StorageArgs {
     /// Settings file (TOML); default `imago.toml` in the current folder when it exists.
@@ -48,20 +50,19 @@ pub struct StorageArgs {
     /// Data folder (SQLite database, stored files, temporary files).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// PostgreSQL instead of SQLite (several nodes share one database).
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "IMAGO_DATABASE_URL",
-        hide_env_values = true
-    )]
+    /// PostgreSQL instead of SQLite (several nodes share one database)
+    /// [env: IMAGO_DATABASE_URL].
+    #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
-    /// An S3-compatible bucket instead of the data folder: s3://bucket[/prefix].
-    #[arg(long, value_name = "S3_URL", env = "IMAGO_STORE")]
+    /// An S3-compatible bucket instead of the data folder: s3://bucket[/prefix]
+    /// [env: IMAGO_STORE].
+    #[arg(long, value_name = "S3_URL")]
     pub store: Option<String>,
-    #[arg(long, value_name = "URL", env = "IMAGO_S3_ENDPOINT")]
+    /// The S3 endpoint, e.g. http://127.0.0.1:3900 [env: IMAGO_S3_ENDPOINT].
+    #[arg(long, value_name = "URL")]
     pub s3_endpoint: Option<String>,
-    #[arg(long, value_name = "REGION", env = "IMAGO_S3_REGION")]
+    /// The S3 region (default garage, Garage's) [env: IMAGO_S3_REGION].
+    #[arg(long, value_name = "REGION")]
     pub s3_region: Option<String>,
 }
 
@@ -75,13 +76,13 @@ pub struct ServeArgs {
     /// The URL people reach the server at, for the links it hands out.
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
-    /// Largest upload (e.g. 5MB).
+    /// Largest image upload (e.g. 5MB = 5,000,000 bytes, 5MiB = 5,242,880; default 5MiB).
     #[arg(long, value_name = "SIZE")]
     pub body_limit: Option<String>,
     /// Accept uploads without an API key.
     #[arg(long)]
     pub guest_uploads: bool,
-    /// Expiry of uploads that ask for none (ISO 8601 duration like P7D, or never).
+    /// Expiry of uploads that ask for none (a duration like 7d, 12h or P7D, or never).
     #[arg(long, value_name = "DURATION")]
     pub default_expiry: Option<String>,
     /// Keep EXIF/XMP/GPS in stored originals (stripped by default).
@@ -196,7 +197,7 @@ pub struct NetArgs {
     pub read_timeout: String,
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub max_redirects: usize,
-    /// Refuse images larger than this (e.g. 50MB).
+    /// Refuse images larger than this (e.g. 50MB; MB = 1000^2 bytes, MiB = 1024^2).
     #[arg(long, default_value = "200MB", value_name = "SIZE")]
     pub max_size: String,
     #[arg(long, short = 'A', value_name = "STRING")]
@@ -223,7 +224,7 @@ pub struct FilterArgs {
     pub min_height: Option<u32>,
     #[arg(long, value_name = "PX")]
     pub max_height: Option<u32>,
-    /// e.g. 20k, 1.5MB.
+    /// e.g. 20kB, 1.5MB (powers of 1000) or 300KiB, 2MiB (powers of 1024).
     #[arg(long, value_name = "SIZE")]
     pub min_bytes: Option<String>,
     #[arg(long, value_name = "SIZE")]

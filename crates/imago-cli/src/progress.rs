@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+use imago_core::units::format_size;
 use imago_engine::grab::{Event, Reporter, Summary};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -62,7 +63,7 @@ impl Progress {
                 s.pages,
                 s.found,
                 s.saved,
-                human_bytes(s.bytes),
+                format_size(s.bytes),
                 s.skipped,
                 s.failed,
                 if s.pages_failed > 0 {
@@ -104,7 +105,7 @@ impl Reporter for Progress {
             Event::Saved { bytes, .. } => {
                 let total = self.saved_bytes.fetch_add(*bytes, Ordering::Relaxed) + bytes;
                 if let Some(bar) = &self.bar {
-                    bar.set_message(human_bytes(total));
+                    bar.set_message(format_size(total));
                 }
                 self.tick();
             }
@@ -118,20 +119,5 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.inc(1);
         }
-    }
-}
-
-fn human_bytes(b: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = b as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{b} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
     }
 }

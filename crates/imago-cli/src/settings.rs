@@ -1,22 +1,27 @@
 //! Flags to plain settings: the library crates never see clap. Every error here is bad
-//! usage (exit code 2) and names the flag and what to write instead.
+//! usage (a [`BadInput`], exit code 2) and names the flag and what to write instead.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{anyhow, bail, Context, Result};
-use imago_core::filter::{parse_size, Filter};
+use anyhow::{anyhow, Context};
+use imago_core::dates::DateTime;
+use imago_core::filter::Filter;
 use imago_core::filter_spec::FilterText;
 use imago_core::naming::Template;
 use imago_core::rewrite::RulePack;
 use imago_core::siterules::SiteRules;
 use imago_core::sort::SortKey;
+use imago_core::units::{parse_duration, parse_size};
 use imago_engine::grab::{read_url_list, Discovery, PageInput};
 use imago_engine::ClientConfig;
 use url::Url;
 
 use crate::cli::{FilterArgs, NetArgs, PageArgs};
+use crate::{BadInput, ResultExt};
+
+type Result<T> = std::result::Result<T, BadInput>;
 
 /// The pages named on the command line and in `-i FILE`, checked.
 pub fn pages(args: &PageArgs) -> Result<Vec<PageInput>> {
@@ -41,20 +46,23 @@ pub fn pages(args: &PageArgs) -> Result<Vec<PageInput>> {
         raw.extend(read_url_list(&text));
     }
     if raw.is_empty() {
-        bail!("no page given: name a URL or a saved HTML file (or -i FILE with one per line)");
+        return Err(anyhow!(
+            "no page given: name a URL or a saved HTML file (or -i FILE with one per line)"
+        )
+        .into());
     }
     raw.iter()
-        .map(|a| PageInput::parse(a, base.as_ref()).map_err(|e| anyhow!(e)))
+        .map(|a| PageInput::parse(a, base.as_ref()).bad_input())
         .collect()
 }
 
 pub fn discovery(args: &PageArgs) -> Result<Discovery> {
     let mut rules = SiteRules::builtin();
     if let Some(path) = &args.site_rules {
-        rules.extend(SiteRules::from_toml(
-            &read_rule_file(path)?,
-            &path.display().to_string(),
-        )?);
+        rules.extend(
+            SiteRules::from_toml(&read_rule_file(path)?, &path.display().to_string())
+                .bad_input()?,
+        );
     }
     let defaults = Discovery::default();
     Ok(Discovery {
@@ -74,7 +82,7 @@ pub fn hd_rules(user: Option<&Path>) -> Result<RulePack> {
     let mut pack = RulePack::builtin();
     if let Some(path) = user {
         let text = read_rule_file(path)?;
-        pack.extend_front(RulePack::from_toml(&text, &path.display().to_string())?);
+        pack.extend_front(RulePack::from_toml(&text, &path.display().to_string()).bad_input()?);
     }
     Ok(pack)
 }
@@ -82,6 +90,7 @@ pub fn hd_rules(user: Option<&Path>) -> Result<RulePack> {
 fn read_rule_file(path: &Path) -> Result<String> {
     std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read the rule file", path.display()))
+        .bad_input()
 }
 
 pub fn filter(args: &FilterArgs) -> Result<Filter> {
@@ -102,22 +111,22 @@ pub fn filter(args: &FilterArgs) -> Result<Filter> {
         sources: args.sources.clone(),
     };
     // SpecError names the flag as typed here: "--min-bytes lots: ...".
-    text.build().map_err(|e| anyhow!(e))
+    text.build().bad_input()
 }
 
 pub fn sort(args: &FilterArgs) -> Result<Option<(SortKey, bool)>> {
     args.sort
         .as_deref()
         .map(|s| {
-            SortKey::parse(s)
-                .map(|k| (k, args.reverse))
-                .ok_or_else(|| anyhow!("--sort {s}: use page, area, width, height, bytes or url"))
+            SortKey::parse(s).map(|k| (k, args.reverse)).ok_or_else(|| {
+                anyhow!("--sort {s}: use page, area, width, height, bytes or url").into()
+            })
         })
         .transpose()
 }
 
 pub fn template(flag: &str, t: &str) -> Result<Template> {
-    Template::parse(t).map_err(|e| anyhow!("{flag} {t:?}: {e}"))
+    Template::parse(t).map_err(|e| anyhow!("{flag} {t:?}: {e}").into())
 }
 
 pub fn client(args: &NetArgs) -> Result<ClientConfig> {
@@ -151,46 +160,23 @@ pub fn client(args: &NetArgs) -> Result<ClientConfig> {
     Ok(cfg)
 }
 
-/// `500ms`, `2s`, `1.5m`, `1h`, or plain seconds.
+/// A network or browser wait: a duration as [`parse_duration`] reads it (`500ms`, `2s`,
+/// `1.5m`, plain seconds), at most a week.
 pub fn duration(flag: &str, s: &str) -> Result<Duration> {
-    let t = s.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| anyhow!("{flag} {s}: write a duration like 500ms, 30s, 2m"))?;
-    let secs = match unit.trim() {
-        "ms" => n / 1000.0,
-        "" | "s" => n,
-        "m" | "min" => n * 60.0,
-        "h" => n * 3600.0,
-        other => bail!("{flag} {s}: unknown unit {other:?} (ms, s, m, h)"),
-    };
-    if !secs.is_finite() || !(0.0..=7.0 * 86400.0).contains(&secs) {
-        bail!("{flag} {s}: out of range");
+    let d = parse_duration(s).map_err(|e| anyhow!("{flag}: {e}"))?;
+    if d > Duration::from_secs(7 * 86_400) {
+        return Err(anyhow!("{flag} {s}: at most a week (7d)").into());
     }
-    Ok(Duration::from_secs_f64(secs))
+    Ok(d)
 }
 
 /// Today as YYYY-MM-DD (UTC) for `{date}`: the core has no clock, so it is given here.
 pub fn today() -> String {
-    let days = std::time::SystemTime::now()
+    let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86400)
-        .unwrap_or(0) as i64;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    DateTime::from_unix(now).date()
 }
 
 #[cfg(test)]
@@ -206,7 +192,9 @@ mod tests {
         assert_eq!(duration("--x", "2m").unwrap(), Duration::from_secs(120));
         assert_eq!(duration("--x", "3").unwrap(), Duration::from_secs(3));
         let e = duration("--delay", "fast").unwrap_err().to_string();
-        assert!(e.starts_with("--delay fast:"), "{e}");
+        assert!(e.starts_with("--delay: bad duration \"fast\""), "{e}");
+        let e = duration("--timeout", "8d").unwrap_err().to_string();
+        assert!(e.starts_with("--timeout 8d: at most a week"), "{e}");
     }
 
     #[test]

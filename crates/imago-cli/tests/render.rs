@@ -267,7 +267,11 @@ fn ctrl_c_during_a_render_closes_the_browser_and_removes_its_profile() {
         .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "128 + SIGINT, as shells report Ctrl-C"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
     assert_nothing_left(tmp.path());
 }

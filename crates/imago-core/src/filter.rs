@@ -9,7 +9,8 @@
 //! can see, never what it cannot.
 //!
 //! ```
-//! use imago_core::filter::{Filter, parse_size};
+//! use imago_core::filter::Filter;
+//! use imago_core::units::parse_size;
 //! use imago_core::Measured;
 //!
 //! let filter = Filter { min_width: Some(300), min_bytes: Some(parse_size("20k").unwrap()), ..Filter::default() };
@@ -22,8 +23,10 @@ use std::fmt;
 use regex::{Regex, RegexBuilder};
 
 use crate::model::{Format, Image, Measured, SourceKind};
+use crate::units::format_size;
 
-/// A pattern that cannot be used, a size or an aspect ratio that cannot be read.
+/// A pattern that cannot be used, or an aspect ratio that cannot be read (sizes are
+/// [`crate::units`]'s).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FilterError {
@@ -36,9 +39,6 @@ pub enum FilterError {
     /// A glob with an unclosed `[`.
     #[error("bad glob {pattern:?}: {reason}")]
     BadGlob { pattern: String, reason: String },
-    /// A byte size such as `20q` or `-5k`.
-    #[error("bad size {input:?}: {reason} (examples: 512, 20k, 300KiB, 1.5MB)")]
-    BadSize { input: String, reason: String },
     /// An aspect ratio such as `16:0` or `wide`.
     #[error("bad aspect ratio {input:?}: {reason} (examples: 16:9, 1.5, square)")]
     BadAspect { input: String, reason: String },
@@ -287,77 +287,8 @@ fn domain_list_matches(list: &[String], host: &str, is_name: bool) -> Option<Str
 }
 
 // ---------------------------------------------------------------------------------------
-// Sizes and aspect ratios
+// Aspect ratios
 // ---------------------------------------------------------------------------------------
-
-/// Reads a byte size: `512`, `512b`, `20k`, `1.5MB`, `300KiB`, `2 GiB`.
-///
-/// Units follow GNU coreutils: a single letter (`k`, `m`, `g`, `t`) and the IEC names
-/// (`KiB`, `MiB`, ...) are powers of 1024; the SI names (`kB`, `MB`, ...) powers of
-/// 1000. Case does not matter. A fraction is rounded to the nearest byte.
-pub fn parse_size(s: &str) -> Result<u64, FilterError> {
-    let bad = |reason: &str| FilterError::BadSize {
-        input: s.to_string(),
-        reason: reason.to_string(),
-    };
-    let t = s.trim();
-    if t.is_empty() {
-        return Err(bad("empty"));
-    }
-    if t.starts_with('-') {
-        return Err(bad("a size cannot be negative"));
-    }
-    let t = t.strip_prefix('+').unwrap_or(t);
-    let num_end = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(num_end);
-    let unit = unit.trim();
-    let multiplier: u128 = match unit.to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kib" => 1 << 10,
-        "m" | "mib" => 1 << 20,
-        "g" | "gib" => 1 << 30,
-        "t" | "tib" => 1 << 40,
-        "kb" => 1_000,
-        "mb" => 1_000_000,
-        "gb" => 1_000_000_000,
-        "tb" => 1_000_000_000_000,
-        _ => return Err(bad(&format!("unknown unit {unit:?}"))),
-    };
-    let (int_part, frac_part) = match num.split_once('.') {
-        Some((i, f)) => (i, f),
-        None => (num, ""),
-    };
-    if int_part.is_empty() && frac_part.is_empty() {
-        return Err(bad("no number"));
-    }
-    if frac_part.contains('.') {
-        return Err(bad("more than one decimal point"));
-    }
-    let too_large = || bad("too large");
-    let mut value: u128 = 0;
-    for d in int_part.bytes() {
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u128::from(d - b'0')))
-            .ok_or_else(too_large)?;
-    }
-    value = value.checked_mul(multiplier).ok_or_else(too_large)?;
-    // Digits past 18 cannot change the rounded result of any unit up to TiB.
-    let frac_digits = &frac_part[..frac_part.len().min(18)];
-    if !frac_digits.is_empty() {
-        let mut frac: u128 = 0;
-        let mut scale: u128 = 1;
-        for d in frac_digits.bytes() {
-            frac = frac * 10 + u128::from(d - b'0');
-            scale *= 10;
-        }
-        let part = (frac * multiplier + scale / 2) / scale;
-        value = value.checked_add(part).ok_or_else(too_large)?;
-    }
-    u64::try_from(value).map_err(|_| too_large())
-}
 
 /// Reads an aspect ratio (width / height): `16:9`, `16/9`, `4x3`, `1.5`, or `square`
 /// (1.0).
@@ -408,23 +339,6 @@ pub fn parse_aspect(s: &str) -> Result<f64, FilterError> {
     } else {
         Err(bad("out of range"))
     }
-}
-
-/// A byte count as a person reads it: `512 B`, `19.5 KiB`, `1.5 MiB`.
-pub fn format_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    let mut v = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while v >= 1024.0 && unit < UNITS.len() - 1 {
-        v /= 1024.0;
-        unit += 1;
-    }
-    let s = format!("{v:.1}");
-    let s = s.strip_suffix(".0").unwrap_or(&s);
-    format!("{s} {}", UNITS[unit])
 }
 
 fn format_ratio(r: f64) -> String {

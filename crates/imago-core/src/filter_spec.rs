@@ -2,7 +2,8 @@
 //! extension — with every value still text. [`FilterText::build`] checks it once, with
 //! the same parsers and messages for both, and names the field the way the user wrote it.
 
-use crate::filter::{normalize_domain, parse_aspect, parse_size, Filter, UrlPattern};
+use crate::filter::{normalize_domain, parse_aspect, Filter, UrlPattern};
+use crate::units::parse_size;
 use crate::{Format, SourceKind};
 
 /// The filter fields whose values are text to parse.
@@ -167,7 +168,7 @@ mod tests {
             ..FilterText::default()
         };
         let f = text.build().unwrap();
-        assert_eq!(f.min_bytes, Some(20 * 1024));
+        assert_eq!(f.min_bytes, Some(20_000));
         assert_eq!(f.formats, vec![Format::Jpeg, Format::Png]);
         assert_eq!(f.kinds, vec![SourceKind::Lazy]);
 

@@ -5,10 +5,13 @@
 //! The pipeline (see `ARCHITECTURE.md`): [`discover`] finds raw [`Candidate`]s in HTML and
 //! CSS, [`merge`] makes one [`Image`] per picture, [`rewrite`] proposes original-size
 //! URLs, [`probe`] reads format and size from the first bytes of a file, [`filter`] and
-//! [`sort`] narrow and order, [`naming`] renders safe, unique file names.
+//! [`sort`] narrow and order, [`naming`] renders safe, unique file names. Beside the
+//! pipeline: [`units`] reads sizes and durations the one way every setting is written,
+//! [`dates`] turns unix seconds into calendar dates.
 
 pub mod css;
 pub mod datauri;
+pub mod dates;
 pub mod discover;
 pub mod filter;
 pub mod filter_spec;
@@ -21,6 +24,7 @@ pub mod rewrite;
 pub mod siterules;
 pub mod sort;
 pub mod srcset;
+pub mod units;
 pub mod urls;
 
 pub use model::{Candidate, Descriptor, Format, Image, ImageInfo, Measured, SourceKind};

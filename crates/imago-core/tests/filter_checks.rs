@@ -1,9 +1,8 @@
 //! Filter behaviour: what each rule keeps and rejects, the reason a user reads, and
 //! unknown values passing.
 
-use imago_core::filter::{
-    normalize_domain, parse_aspect, parse_size, Filter, RejectKind, UrlPattern,
-};
+use imago_core::filter::{normalize_domain, parse_aspect, Filter, RejectKind, UrlPattern};
+use imago_core::units::parse_size;
 use imago_core::{Format, Image, Measured, SourceKind};
 
 fn image(url: &str) -> Image {
@@ -103,17 +102,17 @@ fn byte_bounds_read_as_sizes() {
         max_bytes: Some(parse_size("2MiB").unwrap()),
         ..Filter::default()
     };
-    // 12000 bytes is 11.71875 KiB.
     assert_eq!(
-        reason(f.check_measured(&measured(None, None, None, Some(12_000)))),
-        "size 11.7 KiB below --min-bytes 20 KiB"
+        reason(f.check_measured(&measured(None, None, None, Some(12_345)))),
+        "size 12.3 kB below --min-bytes 20 kB"
     );
+    // 2 MiB is 2,097,152 bytes: one byte more is too many.
     assert_eq!(
-        reason(f.check_measured(&measured(None, None, None, Some(3 * 1024 * 1024)))),
-        "size 3 MiB above --max-bytes 2 MiB"
+        reason(f.check_measured(&measured(None, None, None, Some(2_097_153)))),
+        "size 2.1 MB above --max-bytes 2.1 MB"
     );
     assert!(f
-        .check_measured(&measured(None, None, None, Some(20_480)))
+        .check_measured(&measured(None, None, None, Some(20_000)))
         .is_ok());
 }
 

@@ -33,6 +33,14 @@ pub enum EngineError {
     Client(String),
 }
 
+impl EngineError {
+    /// The user's to fix (a cookies file, a header, a setting), as opposed to the HTTP
+    /// stack failing to start.
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, EngineError::Client(_))
+    }
+}
+
 /// Which clock ran out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeoutKind {

@@ -392,49 +392,18 @@ fn zip_time(t: SystemTime) -> DateTime {
     let Ok(since) = t.duration_since(UNIX_EPOCH) else {
         return DateTime::default();
     };
-    let secs = since.as_secs();
-    let days = i64::try_from(secs / 86_400).unwrap_or(i64::MAX);
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    let (Ok(y), Ok(m), Ok(d)) = (u16::try_from(y), u8::try_from(m), u8::try_from(d)) else {
+    let t =
+        imago_core::dates::DateTime::from_unix(i64::try_from(since.as_secs()).unwrap_or(i64::MAX));
+    let Ok(year) = u16::try_from(t.year) else {
         return DateTime::default();
     };
-    // rem < 86_400, so each part fits a u8.
-    let (hh, mm, ss) = (
-        (rem / 3600) as u8,
-        ((rem / 60) % 60) as u8,
-        (rem % 60) as u8,
-    );
-    DateTime::from_date_and_time(y, m, d, hh, mm, ss).unwrap_or_default()
-}
-
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
-/// (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days.saturating_add(719_468);
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era.saturating_mul(400) + i64::from(m <= 2);
-    (y, m, d)
+    DateTime::from_date_and_time(year, t.month, t.day, t.hour, t.minute, t.second)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn civil_dates_match_known_days() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        // 2000-03-01 is day 11_017 (30 years incl. 7 leap days, plus Jan+Feb of a leap year).
-        assert_eq!(civil_from_days(11_017), (2000, 3, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
-    }
 
     #[test]
     fn zip_time_keeps_the_clock() {

@@ -1,10 +1,14 @@
 //! Settings, layered: defaults, then `imago.toml`, then `IMAGO_*` environment variables,
 //! then command-line flags (the CLI fills an [`Overrides`]). Library code never sees clap.
+//! Sizes and durations read the same in all three places ([`imago_core::units`]).
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
+use imago_core::units;
 use serde::Deserialize;
+
+use crate::backends::{FileStorage, StorageConfig};
 
 /// A token bucket: `per_minute` requests on average, bursts of up to `burst`.
 /// `per_minute = 0` turns the limit off.
@@ -25,7 +29,7 @@ pub struct Config {
     /// Base of every URL the server hands out (`https://img.example.com`), without a
     /// trailing slash; `None`: `http://` + the bound address.
     pub public_url: Option<String>,
-    /// Largest upload, in bytes, after base64 decoding (default 5 MB).
+    /// Largest upload, in bytes, after base64 decoding (default 5 MiB).
     pub body_limit: usize,
     /// Keyless uploads (off by default).
     pub guest_uploads: bool,
@@ -44,6 +48,8 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     /// Videos: on or off, their limits, ffmpeg (the `[video]` table).
     pub video: crate::video::VideoConfig,
+    /// Where metadata and bytes live (the `[storage]` table).
+    pub storage: StorageConfig,
 }
 
 impl Default for Config {
@@ -68,6 +74,7 @@ impl Default for Config {
             reaper_interval_secs: 30,
             trusted_proxies: Vec::new(),
             video: crate::video::VideoConfig::default(),
+            storage: StorageConfig::default(),
         }
     }
 }
@@ -78,11 +85,16 @@ pub struct Overrides {
     pub listen: Option<SocketAddr>,
     pub data_dir: Option<PathBuf>,
     pub public_url: Option<String>,
-    pub body_limit: Option<usize>,
+    /// A size as typed (`5MB`), read like the file's and the environment's.
+    pub body_limit: Option<String>,
     pub guest_uploads: Option<bool>,
-    /// An ISO 8601 duration, or `never`.
+    /// A duration (`7d`, `P7D`), or `never`.
     pub default_expiry: Option<String>,
     pub strip_metadata: Option<bool>,
+    pub database_url: Option<String>,
+    pub store: Option<String>,
+    pub s3_endpoint: Option<String>,
+    pub s3_region: Option<String>,
 }
 
 /// Why the settings could not be read.
@@ -122,10 +134,11 @@ struct FileConfig {
     default_expiry: Option<String>,
     max_pixels: Option<u64>,
     strip_metadata: Option<bool>,
-    reaper_interval_secs: Option<u64>,
+    reaper_interval_secs: Option<toml::Value>,
     trusted_proxies: Option<Vec<String>>,
     rate_limit: Option<FileRates>,
     video: Option<crate::video::FileVideo>,
+    storage: Option<FileStorage>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -155,6 +168,10 @@ impl Config {
             config.apply_env(&name, &value)?;
         }
         config.apply_overrides(overrides)?;
+        config
+            .storage
+            .check()
+            .map_err(|m| value_error("[storage]".into(), m))?;
         Ok(config)
     }
 
@@ -176,14 +193,7 @@ impl Config {
                 Some(parse_public_url(&v).map_err(|m| value_error(name("public_url"), m))?);
         }
         if let Some(v) = file.body_limit {
-            let parsed = match v {
-                toml::Value::Integer(n) => {
-                    usize::try_from(n).map_err(|_| "must not be negative".to_string())
-                }
-                toml::Value::String(s) => parse_size(&s),
-                _ => Err("a number of bytes or a size such as \"5MB\"".to_string()),
-            };
-            self.body_limit = parsed.map_err(|m| value_error(name("body_limit"), m))?;
+            self.body_limit = size_value(v).map_err(|m| value_error(name("body_limit"), m))?;
         }
         if let Some(v) = file.guest_uploads {
             self.guest_uploads = v;
@@ -199,11 +209,16 @@ impl Config {
             self.strip_metadata = v;
         }
         if let Some(v) = file.reaper_interval_secs {
-            self.reaper_interval_secs = v.max(1);
+            self.reaper_interval_secs = secs_value(v)
+                .map_err(|m| value_error(name("reaper_interval_secs"), m))?
+                .max(1);
         }
         if let Some(list) = file.trusted_proxies {
             self.trusted_proxies =
                 parse_ips(&list.join(",")).map_err(|m| value_error(name("trusted_proxies"), m))?;
+        }
+        if let Some(v) = file.storage {
+            self.storage.apply_file(v);
         }
         if let Some(v) = file.video {
             self.video
@@ -242,6 +257,8 @@ impl Config {
             "IMAGO_RATE_PER_KEY" => self.rate_per_key = parse_rate(value).map_err(err)?,
             "IMAGO_RATE_PER_IP" => self.rate_per_ip = parse_rate(value).map_err(err)?,
             "IMAGO_TRUSTED_PROXIES" => self.trusted_proxies = parse_ips(value).map_err(err)?,
+            // IMAGO_DATABASE_URL, IMAGO_STORE, IMAGO_S3_*: the [storage] table's.
+            _ if self.storage.apply_env(name, value) => {}
             // Other IMAGO_* variables belong to videos or to other commands (the grab
             // client).
             _ => {
@@ -263,7 +280,7 @@ impl Config {
                 Some(parse_public_url(&v).map_err(|m| value_error("--public-url".into(), m))?);
         }
         if let Some(v) = o.body_limit {
-            self.body_limit = v;
+            self.body_limit = parse_size(&v).map_err(|m| value_error("--body-limit".into(), m))?;
         }
         if let Some(v) = o.guest_uploads {
             self.guest_uploads = v;
@@ -274,6 +291,17 @@ impl Config {
         }
         if let Some(v) = o.strip_metadata {
             self.strip_metadata = v;
+        }
+        let storage = [
+            (&mut self.storage.database_url, o.database_url),
+            (&mut self.storage.store, o.store),
+            (&mut self.storage.s3_endpoint, o.s3_endpoint),
+            (&mut self.storage.s3_region, o.s3_region),
+        ];
+        for (slot, value) in storage {
+            if value.is_some() {
+                *slot = value;
+            }
         }
         Ok(())
     }
@@ -327,31 +355,49 @@ fn parse_bool(v: &str) -> Result<bool, String> {
     }
 }
 
-/// `5MB`, `512k`, `1048576`: decimal units are powers of 1024, as people mean them here.
-pub fn parse_size(v: &str) -> Result<usize, String> {
-    let t = v.trim().to_ascii_lowercase();
-    let digits_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (num, unit) = t.split_at(digits_end);
-    let n: usize = num.parse().map_err(|_| format!("{v:?} is not a size"))?;
-    let mult: usize = match unit.trim() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        _ => return Err(format!("{v:?}: unknown unit (use B, KB, MB or GB)")),
-    };
-    n.checked_mul(mult)
-        .ok_or_else(|| format!("{v:?} is too large"))
+/// A size: `5MB` (SI, 5,000,000 bytes), `5MiB` (IEC, 5,242,880), `1048576`.
+pub(crate) fn parse_size(v: &str) -> Result<usize, String> {
+    units::parse_size_usize(v).map_err(|e| e.to_string())
 }
 
+/// A size in the file: a number of bytes, or a string read by [`parse_size`].
+pub(crate) fn size_value(v: toml::Value) -> Result<usize, String> {
+    match v {
+        toml::Value::Integer(n) => {
+            usize::try_from(n).map_err(|_| "must not be negative".to_string())
+        }
+        toml::Value::String(s) => parse_size(&s),
+        _ => Err("a number of bytes or a size such as \"5MB\" or \"5MiB\"".to_string()),
+    }
+}
+
+/// Whole seconds: a number in the file, or a duration string (`"10m"`) read like the
+/// environment's and the flags'.
+pub(crate) fn secs_value(v: toml::Value) -> Result<u64, String> {
+    match v {
+        toml::Value::Integer(n) => u64::try_from(n).map_err(|_| "must not be negative".to_string()),
+        toml::Value::String(s) => parse_secs(&s),
+        _ => Err("a number of seconds or a duration such as \"10m\"".to_string()),
+    }
+}
+
+/// Whole seconds from a duration (`90`, `10m`, `PT10M`).
+pub(crate) fn parse_secs(v: &str) -> Result<u64, String> {
+    units::parse_duration(v)
+        .map(|d| d.as_secs())
+        .map_err(|e| e.to_string())
+}
+
+/// An expiry: a duration (`7d`, `P7D`, `12h`) in seconds, or `never` (`None`).
 fn parse_expiry(v: &str) -> Result<Option<i64>, String> {
     let t = v.trim();
     if t.is_empty() || t.eq_ignore_ascii_case("never") {
         return Ok(None);
     }
-    crate::time::parse_iso_duration(t)
+    let d = units::parse_duration(t).map_err(|e| e.to_string())?;
+    i64::try_from(d.as_secs())
         .map(Some)
-        .ok_or_else(|| format!("{v:?} is not an ISO 8601 duration such as P30D or PT1H"))
+        .map_err(|_| format!("{v:?} is too long"))
 }
 
 /// `60/30`: 60 per minute, bursts of 30; `0` turns the limit off.
@@ -387,6 +433,7 @@ pub(crate) mod tests {
     fn defaults_are_the_documented_ones() {
         let c = Config::load(None, env(&[]), Overrides::default()).unwrap();
         assert_eq!(c.body_limit, 5 * 1024 * 1024);
+        assert_eq!(c.storage, StorageConfig::default());
         assert!(!c.guest_uploads);
         assert!(c.strip_metadata);
         assert_eq!(c.default_expiry_secs, None);
@@ -410,7 +457,7 @@ pub(crate) mod tests {
                 ("HOME", "/x"),
             ]),
             Overrides {
-                body_limit: Some(3),
+                body_limit: Some("3".into()),
                 ..Overrides::default()
             },
         )
@@ -451,13 +498,29 @@ pub(crate) mod tests {
     fn bad_values_are_refused_with_their_source() {
         let e = Config::load(
             None,
-            env(&[("IMAGO_DEFAULT_EXPIRY", "5 minutes")]),
+            env(&[("IMAGO_DEFAULT_EXPIRY", "soon")]),
             Overrides::default(),
         )
         .unwrap_err();
-        assert!(e.to_string().starts_with("IMAGO_DEFAULT_EXPIRY"), "{e}");
-        assert_eq!(parse_size("5MB"), Ok(5 << 20));
-        assert!(parse_size("5 parsecs").is_err());
+        assert!(
+            e.to_string()
+                .starts_with("IMAGO_DEFAULT_EXPIRY: bad duration \"soon\""),
+            "{e}"
+        );
+        let e = Config::load(
+            None,
+            env(&[]),
+            Overrides {
+                body_limit: Some("5 parsecs".into()),
+                ..Overrides::default()
+            },
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("--body-limit: bad size \"5 parsecs\""),
+            "{e}"
+        );
         let c = Config::load(
             None,
             env(&[("IMAGO_TRUSTED_PROXIES", "127.0.0.1, ::1")]),
@@ -471,5 +534,148 @@ pub(crate) mod tests {
             Overrides::default()
         )
         .is_err());
+    }
+
+    /// The bug this guards: `--body-limit 5MB` was 5,000,000 bytes while
+    /// `IMAGO_BODY_LIMIT=5MB` and `body_limit = "5MB"` were 5,242,880.
+    #[test]
+    fn a_size_reads_the_same_from_the_file_the_environment_and_a_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("imago.toml");
+        std::fs::write(&path, "body_limit = \"5MB\"\n").unwrap();
+        let file = Config::load(Some(&path), env(&[]), Overrides::default()).unwrap();
+        let var = Config::load(
+            None,
+            env(&[("IMAGO_BODY_LIMIT", "5MB")]),
+            Overrides::default(),
+        )
+        .unwrap();
+        let flag = Config::load(
+            None,
+            env(&[]),
+            Overrides {
+                body_limit: Some("5MB".into()),
+                ..Overrides::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (file.body_limit, var.body_limit, flag.body_limit),
+            (5_000_000, 5_000_000, 5_000_000)
+        );
+        let var = Config::load(
+            None,
+            env(&[("IMAGO_BODY_LIMIT", "5MiB")]),
+            Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(var.body_limit, 5 * 1024 * 1024);
+    }
+
+    #[test]
+    fn expiry_reads_like_every_other_duration() {
+        for (text, secs) in [
+            ("P7D", Some(604_800)),
+            ("7d", Some(604_800)),
+            ("12h", Some(43_200)),
+            ("never", None),
+        ] {
+            let c = Config::load(
+                None,
+                env(&[("IMAGO_DEFAULT_EXPIRY", text)]),
+                Overrides::default(),
+            )
+            .unwrap();
+            assert_eq!(c.default_expiry_secs, secs, "{text}");
+        }
+    }
+
+    #[test]
+    fn storage_layers_file_then_environment_then_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("imago.toml");
+        std::fs::write(
+            &path,
+            "[storage]\ndatabase_url = \"postgres://file/db\"\nstore = \"s3://file-bucket\"\n\
+             s3_endpoint = \"http://127.0.0.1:3900\"\ns3_region = \"file-region\"\n\
+             s3_access_key_id = \"GKfile\"\ns3_secret_access_key = \"file-secret\"\n",
+        )
+        .unwrap();
+        let from_file = Config::load(Some(&path), env(&[]), Overrides::default()).unwrap();
+        assert_eq!(
+            from_file.storage,
+            StorageConfig {
+                database_url: Some("postgres://file/db".into()),
+                store: Some("s3://file-bucket".into()),
+                s3_endpoint: Some("http://127.0.0.1:3900".into()),
+                s3_region: Some("file-region".into()),
+                s3_access_key_id: Some("GKfile".into()),
+                s3_secret_access_key: Some("file-secret".into()),
+            }
+        );
+        let vars = [
+            ("IMAGO_DATABASE_URL", "postgres://env/db"),
+            ("IMAGO_STORE", "s3://env-bucket"),
+            ("IMAGO_S3_SECRET_ACCESS_KEY", "env-secret"),
+        ];
+        let from_env = Config::load(Some(&path), env(&vars), Overrides::default()).unwrap();
+        assert_eq!(
+            from_env.storage.database_url.as_deref(),
+            Some("postgres://env/db")
+        );
+        assert_eq!(from_env.storage.store.as_deref(), Some("s3://env-bucket"));
+        assert_eq!(
+            from_env.storage.s3_secret_access_key.as_deref(),
+            Some("env-secret")
+        );
+        assert_eq!(
+            from_env.storage.s3_region.as_deref(),
+            Some("file-region"),
+            "the file fills what the environment leaves"
+        );
+        let from_flags = Config::load(
+            Some(&path),
+            env(&vars),
+            Overrides {
+                database_url: Some("postgres://flag/db".into()),
+                store: Some("s3://flag-bucket/prefix".into()),
+                ..Overrides::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            from_flags.storage.database_url.as_deref(),
+            Some("postgres://flag/db")
+        );
+        assert_eq!(
+            from_flags.storage.store.as_deref(),
+            Some("s3://flag-bucket/prefix")
+        );
+        let shown = format!("{from_flags:?}");
+        assert!(
+            !shown.contains("env-secret") && !shown.contains("flag/db"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_bad_storage_setting_is_refused_before_connecting() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("imago.toml");
+        std::fs::write(&path, "[storage]\nstore = \"s3://pics\"\n").unwrap();
+        let e = Config::load(Some(&path), env(&[]), Overrides::default()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("[storage]: store s3://pics: needs an endpoint"),
+            "{e}"
+        );
+        std::fs::write(&path, "[storage]\nbucket = \"pics\"\n").unwrap();
+        match Config::load(Some(&path), env(&[]), Overrides::default()) {
+            Err(ConfigError::Toml { line, message, .. }) => {
+                assert_eq!(line, 2);
+                assert!(message.contains("bucket"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

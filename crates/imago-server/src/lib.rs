@@ -25,6 +25,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod backends;
 pub mod config;
 pub mod error;
 pub mod fetch;
@@ -37,12 +38,12 @@ pub mod ratelimit;
 pub mod repo;
 pub mod server;
 pub mod state;
-pub mod storage;
 pub mod store;
 pub mod time;
 pub mod video;
 pub mod web;
 
+pub use backends::{open_backends, StorageConfig};
 pub use config::{Config, ConfigError, Overrides, RateLimit};
 pub use error::ApiError;
 pub use fetch::{FetchError, GuardedUrlFetcher, UnavailableFetcher, UrlFetcher};
@@ -50,4 +51,3 @@ pub use http::{route_table, router};
 pub use keys::{create_key, create_user, list_keys, revoke_key, KeyError};
 pub use server::{embedded_storage, serve, ServeError, Server};
 pub use state::AppState;
-pub use storage::{open_storage, StorageSpec};

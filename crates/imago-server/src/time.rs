@@ -1,5 +1,6 @@
-//! Clock and calendar helpers: unix seconds, Chevereto's `YYYY-MM-DD HH:MM:SS` dates,
-//! HTTP dates and ISO 8601 durations (`PT5M`, `P1D`).
+//! The server's clock and its two date forms on the wire: unix seconds now, HTTP dates
+//! (`Last-Modified`), and upload expiries read as durations. Calendar dates are
+//! [`imago_core::dates`]'s, durations [`imago_core::units`]'.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -13,15 +14,7 @@ pub fn now() -> i64 {
 
 /// `YYYY-MM-DD HH:MM:SS` in UTC, the way Chevereto writes `date_gmt`.
 pub fn gmt_string(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        secs / 3600,
-        (secs / 60) % 60,
-        secs % 60
-    )
+    imago_core::dates::DateTime::from_unix(unix).gmt()
 }
 
 /// An HTTP date (`Last-Modified`).
@@ -37,56 +30,12 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
     i64::try_from(secs).ok()
 }
 
-// Howard Hinnant's days-to-civil algorithm: exact for the proleptic Gregorian calendar.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// Parses an ISO 8601 duration (`PT5M`, `P1D`, `P1Y2M3DT4H5M6S`, `P2W`) into seconds.
-/// Years count 365 days and months 30, as date-less durations must; fractions are refused.
-pub fn parse_iso_duration(text: &str) -> Option<i64> {
-    let rest = text.trim().strip_prefix(['P', 'p'])?;
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total: i64 = 0;
-    let mut in_time = false;
-    let mut number: Option<i64> = None;
-    let mut any = false;
-    for c in rest.chars() {
-        match c {
-            'T' | 't' if !in_time && number.is_none() => in_time = true,
-            '0'..='9' => {
-                let digit = i64::from(c.to_digit(10)?);
-                number = Some(number.unwrap_or(0).checked_mul(10)?.checked_add(digit)?);
-            }
-            _ => {
-                let n = number.take()?;
-                let unit = match (in_time, c.to_ascii_uppercase()) {
-                    (false, 'Y') => 365 * 86_400,
-                    (false, 'M') => 30 * 86_400,
-                    (false, 'W') => 7 * 86_400,
-                    (false, 'D') => 86_400,
-                    (true, 'H') => 3600,
-                    (true, 'M') => 60,
-                    (true, 'S') => 1,
-                    _ => return None,
-                };
-                total = total.checked_add(n.checked_mul(unit)?)?;
-                any = true;
-            }
-        }
-    }
-    (number.is_none() && any).then_some(total)
+/// An upload's expiry in whole seconds: a duration as [`imago_core::units::parse_duration`]
+/// reads it, so Chevereto's ISO 8601 (`PT5M`, `P3D`) and the short forms (`5m`, `3d`)
+/// both work. `None` for anything else, zero included.
+pub fn expiry_secs(text: &str) -> Option<i64> {
+    let d = imago_core::units::parse_duration(text).ok()?;
+    i64::try_from(d.as_secs()).ok().filter(|s| *s > 0)
 }
 
 #[cfg(test)]
@@ -94,31 +43,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations_from_chevereto_docs() {
-        assert_eq!(parse_iso_duration("PT5M"), Some(300));
-        assert_eq!(parse_iso_duration("P3D"), Some(3 * 86_400));
-        assert_eq!(parse_iso_duration("P1DT1H1S"), Some(86_400 + 3600 + 1));
-        assert_eq!(parse_iso_duration("PT1S"), Some(1));
-        for bad in [
-            "",
-            "P",
-            "PT",
-            "5M",
-            "P5",
-            "PT5X",
-            "P1H",
-            "PT1.5S",
-            "P99999999999999999999D",
-        ] {
-            assert_eq!(parse_iso_duration(bad), None, "{bad}");
+    fn expiries_from_chevereto_docs_and_short_forms() {
+        assert_eq!(expiry_secs("PT5M"), Some(300));
+        assert_eq!(expiry_secs("P3D"), Some(3 * 86_400));
+        assert_eq!(expiry_secs("3d"), Some(3 * 86_400));
+        for bad in ["", "P", "PT0S", "0", "soon", "P99999999999999999999D"] {
+            assert_eq!(expiry_secs(bad), None, "{bad}");
         }
     }
 
     #[test]
-    fn gmt_dates() {
-        assert_eq!(gmt_string(0), "1970-01-01 00:00:00");
-        // 2014-06-04 19:32:33 UTC, the date in Chevereto's documented example answer.
-        assert_eq!(gmt_string(1_401_910_353), "2014-06-04 19:32:33");
-        assert_eq!(gmt_string(951_782_400), "2000-02-29 00:00:00");
+    fn http_dates_read_back() {
+        let t = 1_401_910_353;
+        assert_eq!(http_date(t), "Wed, 04 Jun 2014 19:32:33 GMT");
+        assert_eq!(parse_http_date(&http_date(t)), Some(t));
     }
 }

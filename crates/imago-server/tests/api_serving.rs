@@ -134,7 +134,7 @@ async fn expired_images_are_gone_before_the_reaper_runs(backend: Backend) {
     assert_eq!(r.status(), 200, "{again} {:?}", r.text().await);
 
     let bad = app
-        .upload(Some(&key), &jpg, &[("expiration", "5 minutes")])
+        .upload(Some(&key), &jpg, &[("expiration", "soon")])
         .await;
     support::app::chevereto_error(bad, 400).await;
 }

@@ -106,7 +106,8 @@ export type Validation = { ok: true } | { error: RuleError };
 
 /**
  * The filter flags of `imago list` / `imago grab` in camelCase. Sizes take a number of
- * bytes or text (`"20k"`, `"1.5MB"`); ratios a number or text (`"16:9"`, `"square"`);
+ * bytes or text (`"20k"`, `"1.5MB"`: powers of 1000; `"300KiB"`, `"2MiB"`: of 1024);
+ * ratios a number or text (`"16:9"`, `"square"`);
  * patterns are substrings, globs (`*`, `?`) or `re:REGEX`.
  */
 export interface FilterSpec {

@@ -298,7 +298,11 @@ fn filter_spec_reads_sizes_ratios_patterns_and_kinds_like_the_flags() {
     }))
     .to_filter()
     .unwrap();
-    assert_eq!(f.min_bytes, Some(20 * 1024));
+    assert_eq!(
+        f.min_bytes,
+        Some(20_000),
+        "k is a power of 1000, as on the command line"
+    );
     assert_eq!(f.max_bytes, Some(5_000_000));
     assert_eq!(f.min_aspect, Some(16.0 / 9.0));
     assert_eq!(f.max_aspect, Some(2.0));

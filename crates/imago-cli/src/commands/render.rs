@@ -48,7 +48,7 @@ pub async fn until_interrupted<T>(
     }
     tokio::select! {
         done = work => Ok(done),
-        _ = tokio::signal::ctrl_c() => Err(anyhow!("interrupted; the browser was closed")),
+        _ = tokio::signal::ctrl_c() => Err(crate::Interrupted("the browser was closed").into()),
     }
 }
 

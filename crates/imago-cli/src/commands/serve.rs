@@ -1,65 +1,69 @@
 //! `imago serve`, `imago users`, `imago keys`: the image host and its accounts.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
-use imago_core::filter::parse_size;
 use imago_server::repo::Repo;
 use imago_server::store::Store;
-use imago_server::{open_storage, Config, Overrides, StorageSpec};
+use imago_server::{open_backends, Config, KeyError, Overrides};
 
 use crate::cli::{KeysCommand, PasswordInput, ServeArgs, StorageArgs, UsersCommand};
-use crate::Outcome;
+use crate::{BadInput, Outcome, ResultExt};
 
 /// Settings in layers: defaults, `imago.toml`, `IMAGO_*`, then the flags in `overrides`.
+/// A value that does not parse is bad input (exit code 2).
 fn config(storage: &StorageArgs, mut overrides: Overrides) -> Result<Config> {
     overrides.data_dir = storage.data.clone();
+    overrides.database_url = storage.database_url.clone();
+    overrides.store = storage.store.clone();
+    overrides.s3_endpoint = storage.s3_endpoint.clone();
+    overrides.s3_region = storage.s3_region.clone();
     let file = storage
         .config
         .clone()
         .or_else(|| Some(PathBuf::from("imago.toml")).filter(|p| p.exists()));
-    Config::load(file.as_deref(), std::env::vars(), overrides).map_err(|e| anyhow!(e))
+    Ok(Config::load(file.as_deref(), std::env::vars(), overrides).bad_input()?)
 }
 
-async fn storage(
-    storage: &StorageArgs,
-    data_dir: &Path,
-) -> Result<(Arc<dyn Repo>, Arc<dyn Store>)> {
-    let spec = StorageSpec {
-        database_url: storage.database_url.clone(),
-        store: storage.store.clone(),
-        s3_endpoint: storage.s3_endpoint.clone(),
-        s3_region: storage.s3_region.clone(),
-        s3_access_key_id: std::env::var("IMAGO_S3_ACCESS_KEY_ID").ok(),
-        s3_secret_access_key: std::env::var("IMAGO_S3_SECRET_ACCESS_KEY").ok(),
-    };
-    open_storage(data_dir, &spec)
+/// The database and the byte store the settings name; failing to reach them is a runtime
+/// failure (exit code 3), not bad input.
+async fn backends(cfg: &Config) -> Result<(Arc<dyn Repo>, Arc<dyn Store>)> {
+    open_backends(&cfg.data_dir, &cfg.storage)
         .await
-        .with_context(|| format!("cannot open the storage of {}", data_dir.display()))
+        .with_context(|| format!("cannot open the storage of {}", cfg.data_dir.display()))
+}
+
+/// Account errors the user fixes (a taken or unknown name, a short password) are bad
+/// input; the database's are runtime failures.
+fn key_error(what: String, e: KeyError) -> anyhow::Error {
+    let user_fixes = matches!(
+        e,
+        KeyError::NoSuchUser(_)
+            | KeyError::UserExists(_)
+            | KeyError::BadName
+            | KeyError::BadPassword
+    );
+    let e = anyhow!(e).context(what);
+    if user_fixes {
+        BadInput(e).into()
+    } else {
+        e
+    }
 }
 
 pub async fn serve(args: ServeArgs) -> Result<Outcome> {
-    let body_limit = args
-        .body_limit
-        .as_deref()
-        .map(|s| {
-            parse_size(s)
-                .map(|n| n as usize)
-                .map_err(|e| anyhow!("--body-limit {s}: {e}"))
-        })
-        .transpose()?;
     let overrides = Overrides {
         listen: args.listen,
         public_url: args.public_url.clone(),
-        body_limit,
+        body_limit: args.body_limit.clone(),
         guest_uploads: args.guest_uploads.then_some(true),
         default_expiry: args.default_expiry.clone(),
         strip_metadata: args.keep_metadata.then_some(false),
         ..Overrides::default()
     };
     let cfg = config(&args.storage, overrides)?;
-    let (repo, store) = storage(&args.storage, &cfg.data_dir).await?;
+    let (repo, store) = backends(&cfg).await?;
     let server = imago_server::Server::bind(cfg, repo, store).await?;
     eprintln!("imago: serving on http://{}", server.local_addr());
     server
@@ -85,17 +89,17 @@ pub async fn users(cmd: UsersCommand) -> Result<Outcome> {
                 .transpose()?;
             if let Some(p) = &password {
                 imago_server::keys::check_password(p)
-                    .map_err(|e| anyhow!("users add {name}: {e}"))?;
+                    .map_err(|e| key_error(format!("users add {name}"), e))?;
             }
             let cfg = config(&s, Overrides::default())?;
-            let (repo, _) = storage(&s, &cfg.data_dir).await?;
+            let (repo, _) = backends(&cfg).await?;
             let (user, key) = imago_server::create_user(repo.as_ref(), &name, admin)
                 .await
-                .map_err(|e| anyhow!("users add {name}: {e}"))?;
+                .map_err(|e| key_error(format!("users add {name}"), e))?;
             if let Some(p) = &password {
                 imago_server::keys::set_password(repo.as_ref(), &name, p)
                     .await
-                    .map_err(|e| anyhow!("users add {name}: setting the password: {e}"))?;
+                    .map_err(|e| key_error(format!("users add {name}: setting the password"), e))?;
             }
             eprintln!(
                 "imago: created {}{}{}; its API key (shown once):",
@@ -116,10 +120,10 @@ pub async fn users(cmd: UsersCommand) -> Result<Outcome> {
         } => {
             let password = read_password(&input, &name)?;
             let cfg = config(&s, Overrides::default())?;
-            let (repo, _) = storage(&s, &cfg.data_dir).await?;
+            let (repo, _) = backends(&cfg).await?;
             imago_server::keys::set_password(repo.as_ref(), &name, &password)
                 .await
-                .map_err(|e| anyhow!("users passwd {name}: {e}"))?;
+                .map_err(|e| key_error(format!("users passwd {name}"), e))?;
             eprintln!("imago: the password of {name} is set; sign in with it on the web page");
         }
     }
@@ -137,15 +141,17 @@ fn read_password(input: &PasswordInput, name: &str) -> Result<String> {
             .context("reading the password from standard input")?;
         let password = line.trim_end_matches(['\r', '\n']).to_string();
         if password.is_empty() {
-            return Err(anyhow!(
+            return Err(BadInput(anyhow!(
                 "--password-stdin: standard input was empty; pipe the password in, e.g. `printf '%s\\n' \"$PW\" | imago users passwd {name} --password-stdin`"
-            ));
+            )).into());
         }
         return Ok(password);
     }
     let ask = |prompt: &str| {
         rpassword::prompt_password(prompt).map_err(|e| {
-            anyhow!("no terminal to ask for the password on ({e}); pipe it with --password-stdin")
+            anyhow::Error::from(BadInput(anyhow!(
+                "no terminal to ask for the password on ({e}); pipe it with --password-stdin"
+            )))
         })
     };
     let first = ask(&format!(
@@ -153,7 +159,7 @@ fn read_password(input: &PasswordInput, name: &str) -> Result<String> {
     ))?;
     let second = ask("The same password again: ")?;
     if first != second {
-        return Err(anyhow!("the two passwords differ; nothing was changed"));
+        return Err(BadInput(anyhow!("the two passwords differ; nothing was changed")).into());
     }
     Ok(first)
 }
@@ -166,19 +172,19 @@ pub async fn keys(cmd: KeysCommand) -> Result<Outcome> {
             storage: s,
         } => {
             let cfg = config(&s, Overrides::default())?;
-            let (repo, _) = storage(&s, &cfg.data_dir).await?;
+            let (repo, _) = backends(&cfg).await?;
             let (_, key) = imago_server::create_key(repo.as_ref(), &user, label.as_deref())
                 .await
-                .map_err(|e| anyhow!("keys create {user}: {e}"))?;
+                .map_err(|e| key_error(format!("keys create {user}"), e))?;
             eprintln!("imago: new API key for {user} (shown once):");
             crate::out::line(&key);
         }
         KeysCommand::List { user, storage: s } => {
             let cfg = config(&s, Overrides::default())?;
-            let (repo, _) = storage(&s, &cfg.data_dir).await?;
+            let (repo, _) = backends(&cfg).await?;
             let keys = imago_server::list_keys(repo.as_ref(), &user)
                 .await
-                .map_err(|e| anyhow!("keys list {user}: {e}"))?;
+                .map_err(|e| key_error(format!("keys list {user}"), e))?;
             for k in keys {
                 let state = if k.revoked_at.is_some() {
                     "revoked"
@@ -194,12 +200,15 @@ pub async fn keys(cmd: KeysCommand) -> Result<Outcome> {
         }
         KeysCommand::Revoke { prefix, storage: s } => {
             let cfg = config(&s, Overrides::default())?;
-            let (repo, _) = storage(&s, &cfg.data_dir).await?;
+            let (repo, _) = backends(&cfg).await?;
             let done = imago_server::revoke_key(repo.as_ref(), &prefix)
                 .await
-                .map_err(|e| anyhow!("keys revoke {prefix}: {e}"))?;
+                .map_err(|e| key_error(format!("keys revoke {prefix}"), e))?;
             if !done {
-                return Err(anyhow!("keys revoke {prefix}: no active key has this prefix (see imago keys list USER)"));
+                return Err(BadInput(anyhow!(
+                    "keys revoke {prefix}: no active key has this prefix (see imago keys list USER)"
+                ))
+                .into());
             }
             eprintln!("imago: revoked {prefix}");
         }

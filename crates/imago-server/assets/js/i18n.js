@@ -69,12 +69,13 @@ export function apply(root) {
   if (title && !document.body.dataset.customTitle) title.textContent = t('app.title');
 }
 
-/** Sizes in the page's language (1.5 MB, 320 KB). */
+/** Sizes in the page's language (1.5 MB, 320 KB), in powers of 1000 as the server reads
+ * `5MB` (imago-core's units) and the extension's grid shows sizes. */
 export function bytes(n) {
   const units = ['B', 'KB', 'MB', 'GB'];
   let v = Number(n) || 0;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i += 1; }
+  while (v >= 1000 && i < units.length - 1) { v /= 1000; i += 1; }
   const digits = i === 0 || v >= 10 ? 0 : 1;
   return `${new Intl.NumberFormat(current, { maximumFractionDigits: digits }).format(v)} ${units[i]}`;
 }

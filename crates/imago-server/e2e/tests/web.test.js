@@ -92,7 +92,7 @@ test('real files upload with progress and links; bad ones say why while the othe
       assert.equal(await li.locator('.state').textContent(), 'Not uploaded');
       return li.locator('.reason').textContent();
     };
-    assert.equal(await reason(REAL_TOO_LARGE), 'Too large: 1.1 MB; this server accepts up to 1 MB.');
+    assert.equal(await reason(REAL_TOO_LARGE), 'Too large: 1.2 MB; this server accepts up to 1 MB.');
     assert.equal(await reason(files.big), 'Too large: 1,048,577 B; this server accepts up to 1,048,576 B.');
     assert.equal(await reason(files.svg), 'Wrong type: SVG. This server accepts JPEG, PNG, GIF, BMP, WEBP, AVIF, MP4, MOV, WEBM.');
     // The server's own reason, as the API gives it for the same bytes.

@@ -198,7 +198,7 @@ fn album_json(a: &Album) -> Value {
 pub(super) struct NewAlbum {
     name: String,
     visibility: Option<String>,
-    /// An ISO 8601 duration.
+    /// A duration: ISO 8601 (`P7D`) or short (`7d`).
     default_expiry: Option<String>,
 }
 
@@ -223,11 +223,8 @@ fn visibility(v: &str) -> Result<Visibility, ApiError> {
 }
 
 fn expiry(v: &str) -> Result<i64, ApiError> {
-    crate::time::parse_iso_duration(v)
-        .filter(|s| *s > 0)
-        .ok_or_else(|| {
-            ApiError::bad_request("invalid_expiration", "an ISO 8601 duration such as P7D")
-        })
+    crate::time::expiry_secs(v)
+        .ok_or_else(|| ApiError::bad_request("invalid_expiration", "a duration such as P7D or 7d"))
 }
 
 pub(super) async fn create_album(

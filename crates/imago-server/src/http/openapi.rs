@@ -312,7 +312,7 @@ fn api_schemas() -> Value {
         "AlbumList": {"type": "object", "properties": {"albums": {"type": "array", "items": {"$ref": "#/components/schemas/Album"}}}},
         "NewAlbum": {"type": "object", "required": ["name"], "additionalProperties": false, "properties": {
             "name": s, "visibility": {"enum": ["public", "unlisted", "private"]},
-            "default_expiry": {"type": "string", "description": "ISO 8601 duration"}
+            "default_expiry": {"type": "string", "description": "a duration: ISO 8601 (P7D) or short (7d, 12h)"}
         }},
         "AlbumPatch": {"type": "object", "additionalProperties": false, "properties": {
             "name": s, "visibility": {"enum": ["public", "unlisted", "private"]}, "default_expiry": ns
@@ -322,7 +322,7 @@ fn api_schemas() -> Value {
             "source": {"description": "A file, a base64 string or an http(s) URL"},
             "key": s, "title": s, "description": s, "album_id": s,
             "nsfw": {"enum": ["0", "1"]},
-            "expiration": {"type": "string", "description": "ISO 8601 duration, e.g. PT5M"},
+            "expiration": {"type": "string", "description": "a duration: ISO 8601 (PT5M) or short (5m, 7d)"},
             "format": {"enum": ["json", "txt", "redirect"]}
         }},
         "V1Upload": {"type": "object", "properties": {

@@ -76,12 +76,12 @@ async fn run(state: &AppState, req: Request) -> Result<Response, ApiError> {
 
     let expires_in = match fields.text.get("expiration").map(|s| s.trim()) {
         None | Some("") => None,
-        Some(text) => match crate::time::parse_iso_duration(text) {
-            Some(secs) if secs > 0 => Some(secs),
-            _ => {
+        Some(text) => match crate::time::expiry_secs(text) {
+            Some(secs) => Some(secs),
+            None => {
                 return Err(ApiError::bad_request(
                     "invalid_expiration",
-                    "expiration must be an ISO 8601 duration such as PT5M or P3D",
+                    "expiration must be a duration such as PT5M or P3D (or 5m, 3d)",
                 ))
             }
         },

@@ -6,14 +6,17 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use crate::config::{parse_secs, parse_size, secs_value, size_value};
+
 /// How the server takes videos (MP4, MOV, WebM).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VideoConfig {
     /// Accept videos at all (default on); off, they answer 415.
     pub enabled: bool,
-    /// Largest video, in bytes (default 50 MB; images keep `body_limit`).
+    /// Largest video, in bytes (default 50 MiB; images keep `body_limit`).
     pub max_bytes: usize,
-    /// Longest video, in seconds (default 10 minutes).
+    /// Longest video, in seconds (default 10 minutes; the file and the environment also
+    /// take a duration such as `10m`).
     pub max_duration_secs: u64,
     /// The ffmpeg program (a name looked up on `PATH`, or a path). When it cannot be
     /// started, videos get a placeholder poster and are stored with their metadata.
@@ -44,10 +47,10 @@ impl Default for VideoConfig {
 pub(crate) struct FileVideo {
     enabled: Option<bool>,
     max_bytes: Option<toml::Value>,
-    max_duration_secs: Option<u64>,
+    max_duration_secs: Option<toml::Value>,
     ffmpeg: Option<PathBuf>,
     ffprobe: Option<PathBuf>,
-    timeout_secs: Option<u64>,
+    timeout_secs: Option<toml::Value>,
 }
 
 impl VideoConfig {
@@ -57,17 +60,11 @@ impl VideoConfig {
             self.enabled = v;
         }
         if let Some(v) = file.max_bytes {
-            let parsed = match v {
-                toml::Value::Integer(n) => {
-                    usize::try_from(n).map_err(|_| "must not be negative".to_string())
-                }
-                toml::Value::String(s) => crate::config::parse_size(&s),
-                _ => Err("a number of bytes or a size such as \"50MB\"".to_string()),
-            };
-            self.max_bytes = parsed.map_err(|m| ("video.max_bytes".to_string(), m))?;
+            self.max_bytes = size_value(v).map_err(|m| ("video.max_bytes".to_string(), m))?;
         }
         if let Some(v) = file.max_duration_secs {
-            self.max_duration_secs = v;
+            self.max_duration_secs =
+                secs_value(v).map_err(|m| ("video.max_duration_secs".to_string(), m))?;
         }
         if let Some(v) = file.ffmpeg {
             self.ffmpeg = v;
@@ -76,18 +73,15 @@ impl VideoConfig {
             self.ffprobe = v;
         }
         if let Some(v) = file.timeout_secs {
-            self.timeout_secs = v.max(1);
+            self.timeout_secs = secs_value(v)
+                .map_err(|m| ("video.timeout_secs".to_string(), m))?
+                .max(1);
         }
         Ok(())
     }
 
     /// Applies one environment variable; `Ok(false)` when it is not a video setting.
     pub(crate) fn apply_env(&mut self, name: &str, value: &str) -> Result<bool, String> {
-        let whole = |v: &str| {
-            v.trim()
-                .parse::<u64>()
-                .map_err(|_| format!("{v:?} is not a whole number"))
-        };
         match name {
             "IMAGO_VIDEO" => {
                 self.enabled = match value.trim().to_ascii_lowercase().as_str() {
@@ -96,9 +90,9 @@ impl VideoConfig {
                     _ => return Err(format!("{value:?} is not true or false")),
                 }
             }
-            "IMAGO_VIDEO_MAX_BYTES" => self.max_bytes = crate::config::parse_size(value)?,
-            "IMAGO_VIDEO_MAX_DURATION_SECS" => self.max_duration_secs = whole(value)?,
-            "IMAGO_VIDEO_TIMEOUT_SECS" => self.timeout_secs = whole(value)?.max(1),
+            "IMAGO_VIDEO_MAX_BYTES" => self.max_bytes = parse_size(value)?,
+            "IMAGO_VIDEO_MAX_DURATION_SECS" => self.max_duration_secs = parse_secs(value)?,
+            "IMAGO_VIDEO_TIMEOUT_SECS" => self.timeout_secs = parse_secs(value)?.max(1),
             "IMAGO_FFMPEG" => self.ffmpeg = PathBuf::from(value),
             "IMAGO_FFPROBE" => self.ffprobe = PathBuf::from(value),
             _ => return Ok(false),
@@ -128,17 +122,22 @@ mod tests {
         let path = dir.path().join("imago.toml");
         std::fs::write(
             &path,
-            "[video]\nmax_bytes = \"20MB\"\nmax_duration_secs = 90\nffmpeg = \"/opt/ff/ffmpeg\"\n",
+            "[video]\nmax_bytes = \"20MiB\"\nmax_duration_secs = \"1m 30s\"\nffmpeg = \"/opt/ff/ffmpeg\"\n",
         )
         .unwrap();
         let c = Config::load(
             Some(&path),
-            env(&[("IMAGO_FFPROBE", "/opt/ff/ffprobe"), ("IMAGO_VIDEO", "off")]),
+            env(&[
+                ("IMAGO_FFPROBE", "/opt/ff/ffprobe"),
+                ("IMAGO_VIDEO", "off"),
+                ("IMAGO_VIDEO_TIMEOUT_SECS", "2m"),
+            ]),
             Overrides::default(),
         )
         .unwrap();
         assert_eq!(c.video.max_bytes, 20 << 20);
         assert_eq!(c.video.max_duration_secs, 90);
+        assert_eq!(c.video.timeout_secs, 120);
         assert_eq!(c.video.ffmpeg, std::path::Path::new("/opt/ff/ffmpeg"));
         assert_eq!(c.video.ffprobe, std::path::Path::new("/opt/ff/ffprobe"));
         assert!(!c.video.enabled);

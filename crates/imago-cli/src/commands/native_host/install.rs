@@ -3,8 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, Context, Result};
 use serde_json::json;
+
+use crate::BadInput;
 
 /// The name the extension connects to (`chrome.runtime.connectNative`).
 pub const HOST_NAME: &str = "dev.imago.host";
@@ -27,7 +29,9 @@ fn config_home() -> Result<PathBuf> {
     let home = std::env::var_os("HOME")
         .filter(|h| !h.is_empty())
         .ok_or_else(|| {
-            anyhow!("native-host: HOME is not set, so the browsers' folders cannot be found")
+            BadInput(anyhow!(
+                "native-host: HOME is not set, so the browsers' folders cannot be found"
+            ))
         })?;
     Ok(Path::new(&home).join(".config"))
 }
@@ -37,10 +41,11 @@ fn check_extension_id(id: &str) -> Result<()> {
     if id.len() == 32 && id.bytes().all(|b| (b'a'..=b'p').contains(&b)) {
         Ok(())
     } else {
-        bail!(
+        Err(BadInput(anyhow!(
             "--extension-id {id}: not an extension id (32 letters a-p; copy it from \
              chrome://extensions with Developer mode on)"
-        )
+        ))
+        .into())
     }
 }
 
@@ -60,7 +65,9 @@ pub fn manifest(binary: &Path, extension_id: &str) -> serde_json::Value {
 fn targets(user_data_dir: Option<&Path>) -> Result<Vec<(String, PathBuf)>> {
     if let Some(dir) = user_data_dir {
         if !dir.is_dir() {
-            bail!("--user-data-dir {}: no such folder", dir.display());
+            return Err(
+                BadInput(anyhow!("--user-data-dir {}: no such folder", dir.display())).into(),
+            );
         }
         return Ok(vec![(dir.display().to_string(), dir.to_path_buf())]);
     }
@@ -95,11 +102,12 @@ pub fn install(extension_id: &str, user_data_dir: Option<&Path>) -> Result<()> {
     }
     if wrote == 0 {
         let base = config_home()?;
-        bail!(
+        return Err(BadInput(anyhow!(
             "native-host --install: no Chromium, Chrome, Brave or Edge settings folder under {}; \
              start the browser once, then run this again",
             base.display()
-        );
+        ))
+        .into());
     }
     Ok(())
 }
