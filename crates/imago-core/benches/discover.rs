@@ -12,61 +12,15 @@
 //! ```
 
 use std::hint::black_box;
-use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use imago_core::discover::{discover_html, DiscoverOptions};
 use imago_core::merge::merge;
 use imago_core::siterules::SiteRules;
-use url::Url;
 
-struct Page {
-    name: String,
-    url: Url,
-    html: String,
-}
-
-fn corpus_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("IMAGO_CORPUS") {
-        return PathBuf::from(dir);
-    }
-    // The repository's checkout sits beside `shared/` (see the issue), on the developers'
-    // machines and in CI alike.
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
-}
-
-fn load(dir: &Path) -> Result<Vec<Page>, String> {
-    let manifest = dir.join("manifest.jsonl");
-    let text = std::fs::read_to_string(&manifest)
-        .map_err(|e| format!("{}: {e} (set IMAGO_CORPUS)", manifest.display()))?;
-    let mut pages = Vec::new();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let rec: serde_json::Value = serde_json::from_str(line)
-            .map_err(|e| format!("{}:{}: {e}", manifest.display(), n + 1))?;
-        let (Some(file), Some(url)) = (rec["file"].as_str(), rec["url"].as_str()) else {
-            return Err(format!("{}:{}: no file or url", manifest.display(), n + 1));
-        };
-        let url = Url::parse(url).map_err(|e| format!("{url}: {e}"))?;
-        let gz = std::fs::File::open(dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
-        let mut bytes = Vec::new();
-        flate2::read::GzDecoder::new(gz)
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("{file}: {e}"))?;
-        // A stray invalid byte must not drop a page from the measure.
-        let html = String::from_utf8_lossy(&bytes).into_owned();
-        pages.push(Page {
-            name: file.to_string(),
-            url,
-            html,
-        });
-    }
-    Ok(pages)
-}
+#[path = "../tests/support/corpus.rs"]
+mod corpus;
+use corpus::Page;
 
 /// One pass over every page; returns the images found and the time of each page.
 fn pass(pages: &[Page], opts: &DiscoverOptions, rules: &SiteRules) -> (usize, Vec<Duration>) {
@@ -87,8 +41,8 @@ fn mb_per_s(bytes: usize, d: Duration) -> f64 {
 }
 
 fn main() {
-    let dir = corpus_dir();
-    let pages = match load(&dir) {
+    let dir = corpus::dir();
+    let pages = match corpus::load_all(&dir) {
         Ok(p) if !p.is_empty() => p,
         Ok(_) => {
             eprintln!("discover bench: no pages in {}", dir.display());
@@ -141,7 +95,7 @@ fn main() {
             let p = &pages[*i];
             println!(
                 "  slowest: {} ({:.0} KB) {:.2} ms = {:.0} MB/s",
-                p.name,
+                p.file,
                 p.html.len() as f64 / 1e3,
                 t.as_secs_f64() * 1e3,
                 mb_per_s(p.html.len(), *t)
