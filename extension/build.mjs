@@ -2,13 +2,17 @@
 // pages, the locales, the manifest and the WebAssembly core (crates/imago-wasm/pkg/web, made
 // by scripts/build-wasm-pkg.sh), and refreshes generated/collector.js.
 //
-// Usage: node build.mjs            (npm run build)
+// Usage: node build.mjs            (npm run build)      the extension users load
+//        node build.mjs --e2e      (npm run build:e2e)  dist-e2e/: the same, plus the hooks
+//                                                       the browser tests drive (statements
+//                                                       labelled `E2E:`, dropped from dist/)
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { root, wasmPkg, collector, modules } from './build-config.mjs';
 
-const dist = path.join(root, 'dist');
+const e2e = process.argv.includes('--e2e');
+const dist = path.join(root, e2e ? 'dist-e2e' : 'dist');
 const wasmFile = path.join(wasmPkg, 'imago_wasm_bg.wasm');
 if (!fs.existsSync(wasmFile)) {
   console.error(`build: ${wasmFile} is missing; build the core first: scripts/build-wasm-pkg.sh`);
@@ -19,11 +23,11 @@ fs.rmSync(dist, { recursive: true, force: true });
 fs.mkdirSync(path.join(dist, 'wasm'), { recursive: true });
 
 await esbuild.build({ ...collector, outfile: path.join(dist, 'collector.js') });
-await esbuild.build({ ...modules, outdir: dist });
+await esbuild.build({ ...modules, outdir: dist, dropLabels: e2e ? [] : ['E2E'] });
 
 // `imago grab --render` embeds this copy (Rust's include_str! cannot run npm); the unit
 // test generated.test.ts fails when it differs from a fresh build.
-fs.copyFileSync(path.join(dist, 'collector.js'), path.join(root, 'generated/collector.js'));
+if (!e2e) fs.copyFileSync(path.join(dist, 'collector.js'), path.join(root, 'generated/collector.js'));
 
 for (const f of fs.readdirSync(path.join(root, 'static'))) {
   fs.copyFileSync(path.join(root, 'static', f), path.join(dist, f));
@@ -50,6 +54,6 @@ fs.copyFileSync(wasmFile, path.join(dist, 'wasm/imago_wasm_bg.wasm'));
 
 const size = (f) => fs.statSync(path.join(dist, f)).size;
 console.log(
-  `build: dist/ (collector.js ${size('collector.js')} B, grid.js ${size('grid.js')} B, ` +
+  `build: ${path.basename(dist)}/ (collector.js ${size('collector.js')} B, grid.js ${size('grid.js')} B, ` +
     `wasm ${size('wasm/imago_wasm_bg.wasm')} B)`,
 );

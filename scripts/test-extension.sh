@@ -19,6 +19,15 @@ fi
 (cd .. && cargo build --quiet -p imago-server --example serve_for_e2e)
 # The grid saves through the real desktop helper, target/debug/imago native-host (e2e/grid-native).
 (cd .. && cargo build --quiet -p imago-cli)
-npm run --silent build
+# Unit tests first: one of them checks that the committed generated/collector.js is what
+# src/collector builds to, and the build below rewrites that file, so after it the check
+# would compare the build with itself.
 npm test
+npm run --silent build
+npm run --silent build:e2e
+# The store build must not carry the tests' hooks (they are only in dist-e2e/).
+if grep -q 'imagoShell\|imagoMenus' dist/background.js; then
+  echo "test-extension: dist/background.js carries the end-to-end hooks (imagoShell/imagoMenus)" >&2
+  exit 1
+fi
 npm run --silent e2e

@@ -1,6 +1,6 @@
 // Starts what an end-to-end test needs: a static server on 127.0.0.1 for the test pages
-// (e2e/pages/) and Debian's Chromium with the built extension (dist/) loaded, through
-// playwright-core (no browser download). Every test gets a fresh profile.
+// (e2e/pages/) and Debian's Chromium with the built extension (dist/, the build users load)
+// loaded, through playwright-core (no browser download). Every test gets a fresh profile.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const dist = path.resolve(here, '../dist');
+/** The build with the hooks only tests use (`npm run build:e2e`): the menu tests need it,
+ * since a headless browser cannot open a context menu. */
+export const distE2e = path.resolve(here, '../dist-e2e');
 export const pages = path.join(here, 'pages');
 
 const types = {
@@ -37,8 +40,8 @@ export async function serveStatic(dir = pages, routes = () => false) {
 
 /** Chromium with the unpacked extension; returns the context, the extension's id and a
  * `downloads` folder the browser saves into without asking. */
-export function launch({ locale = 'en-US' } = {}) {
-  return start({ locale, keepNames: false });
+export function launch({ locale = 'en-US', extensionDir } = {}) {
+  return start({ locale, keepNames: false, extensionDir });
 }
 
 /** One Chromium with an unpacked extension (`extensionDir`, dist/ by default) and a fresh

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serveStatic, tabIdOf } from './harness.mjs';
+import { distE2e, serveStatic, tabIdOf } from './harness.mjs';
 import { filesUnder, launchSaving, pngSize, startServe, until } from './shell-harness.mjs';
 
 const red = fs.readFileSync(path.join(import.meta.dirname, 'pages/img/red.png'));
@@ -31,7 +31,7 @@ async function setSettings(worker, patch) {
 test('image menu: download, original size, upload, hand-over', async (t) => {
   const site = await serveStatic();
   const serve = await startServe();
-  const browser = await launchSaving();
+  const browser = await launchSaving({ extensionDir: distE2e });
   t.after(async () => { await browser.close(); await site.close(); await serve.close(); });
 
   const page = await browser.context.newPage();

@@ -3,7 +3,7 @@
 // server is configured, and the search submenu follows the enabled engines' order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch } from './harness.mjs';
+import { distE2e, launch } from './harness.mjs';
 import { until } from './shell-harness.mjs';
 
 /** Whether Chrome has a menu item with this id. */
@@ -11,7 +11,7 @@ const exists = (worker, id) =>
   worker.evaluate((i) => chrome.contextMenus.update(i, {}).then(() => true, () => false), id);
 
 test('context menu entries follow the settings', async (t) => {
-  const browser = await launch();
+  const browser = await launch({ extensionDir: distE2e });
   t.after(() => browser.close());
   const { worker } = browser;
 
@@ -62,7 +62,7 @@ test('context menu entries follow the settings', async (t) => {
 });
 
 test('the toolbar button opens the grid, or the popup when the user chose it', async (t) => {
-  const browser = await launch();
+  const browser = await launch({ extensionDir: distE2e });
   t.after(() => browser.close());
   const { worker } = browser;
   await until(() => worker.evaluate(() => globalThis.imagoMenus), 'the background to start');
