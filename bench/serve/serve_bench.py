@@ -5,13 +5,23 @@ thumbnail generation against vipsthumbnail on the same files. Not a test.
 Called by bench/serve/run.sh, which builds the binaries and makes the inputs:
 
   serve_bench.py --imago BIN --thumbs BIN --load BIN --jpegs DIR --work DIR --out FILE.md
-                 [--concurrency 1,8,64] [--repeat 3] [--parts uploads,thumbs]
+                 [--concurrency 1,8,64] [--repeat 3] [--parts uploads,thumbs,big,reads]
+                 [--big-jpegs DIR] [--big-file FILE.png]
 
 Uploads: for each concurrency a fresh `imago serve` (SQLite + folder, the defaults) on
 127.0.0.1, one user made with `imago users add`, every file uploaded once by the Rust
 load client (crates/imago-server/examples/upload_load.rs). A fresh server per level, so
 that no upload is a duplicate of an earlier one and VmHWM (the server's peak resident
 memory, from /proc/PID/status) belongs to that level alone.
+
+Big uploads (--parts big): the same with 64 photo-like JPEGs of about 4.7 MB
+(--big-jpegs), all 64 in flight at once: the server's peak RSS is the figure.
+
+Reads (--parts reads): one file of 40-50 MB (--big-file, a PNG of noise) uploaded to a
+server with a body limit that takes it, the server restarted (so that the upload's peak
+is not counted), then 16 curl clients read it at once, whole, and then each 4 ranges of
+8 MB at spread offsets; VmHWM minus the idle VmRSS is the figure. Every answer's status
+and length are checked, and one whole read and one range are compared with the file.
 
 Thumbnails: imago's thumbnailer (crates/imago-media/examples/thumbs.rs: inspect +
 process, the server's code path) and vipsthumbnail make the same sizes at JPEG quality 85
@@ -21,6 +31,7 @@ seconds and peak RSS. Output pixels are compared (PSNR) so that both did the sam
 
 import argparse
 import glob
+import hashlib
 import json
 import os
 import resource
@@ -91,20 +102,34 @@ def start_server(imago, data, config, logfile):
     raise RuntimeError(f"imago serve did not say where it listens within 30 s: see {logfile}")
 
 
-def upload_level(a, files, concurrency):
-    base = os.path.join(a.work, f"serve-c{concurrency}")
+def fresh_server_dir(a, name, config_text=CONFIG):
+    """A new data folder and config with one user: (data, config, key)."""
+    base = os.path.join(a.work, name)
     shutil.rmtree(base, ignore_errors=True)
     data = os.path.join(base, "data")
     os.makedirs(data)
     config = os.path.join(base, "imago.toml")
     with open(config, "w") as f:
-        f.write(CONFIG)
+        f.write(config_text)
     key = subprocess.run(
         [a.imago, "users", "add", "bench", "--data", data, "--config", config],
         check=True,
         capture_output=True,
         text=True,
     ).stdout.strip()
+    return base, data, config, key
+
+
+def stop_server(proc):
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def upload_level(a, files, concurrency, name=None):
+    base, data, config, key = fresh_server_dir(a, name or f"serve-c{concurrency}")
     proc, url = start_server(a.imago, data, config, os.path.join(base, "server.log"))
     try:
         idle_rss = proc_status(proc.pid, "VmRSS")
@@ -122,11 +147,7 @@ def upload_level(a, files, concurrency):
         client_cpu = ru.ru_utime + ru.ru_stime - client_before
         peak = proc_status(proc.pid, "VmHWM")
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     sys.stderr.write(client.stderr)
     if client.returncode != 0 or not client.stdout.strip():
         raise RuntimeError(f"load client failed at concurrency {concurrency}: {client.stderr[-500:]}")
@@ -179,6 +200,147 @@ def uploads(a, files):
             f"{r['p95_ms']:.0f} | {r['server_cpu_s'] / max(r['uploads'], 1) * 1000:.0f} ms | "
             f"{r['client_cpu_s'] / max(r['uploads'], 1) * 1000:.1f} ms | "
             f"**{r['peak_rss_mb']:.0f} MB** (idle {r['idle_rss_mb']:.0f} MB) | {r['variants_checked']} |"
+        )
+    return "\n".join(lines), rows
+
+
+def big_uploads(a):
+    """64 uploads of ~4.7 MB photos in flight at once: the server's peak RSS."""
+    files = sorted(glob.glob(os.path.join(a.big_jpegs, "*.jpg")))[:64]
+    if len(files) < 64:
+        sys.exit(f"serve-bench: --big-jpegs {a.big_jpegs} holds {len(files)} JPEGs, 64 needed")
+    load_before = load()
+    runs = [upload_level(a, files, 64, name="serve-big") for _ in range(a.repeat)]
+    sizes = [os.path.getsize(f) for f in files]
+    lines = [
+        f"{len(files)} photo-like JPEGs of {min(sizes) / 1e6:.1f}-{max(sizes) / 1e6:.1f} MB "
+        f"({sum(sizes) / 1e6:.0f} MB in all; 4000x3000, every fourth 3000x4000, made by "
+        "`gen_jpegs.py --count 64 --distinct 16 --size 4000x3000 --target 4700000`: 16 "
+        "pictures and 48 copies made different by a comment segment), all 64 in flight at once through "
+        "the same load client, a fresh server each run (defaults: 5 MiB body limit, "
+        "metadata stripped, two variants). Peak RSS = the server's VmHWM at the end of the "
+        f"run. {a.repeat} runs. Load average before: {load_before}.",
+        "",
+        "| run | uploads ok | wall s | uploads/s | server peak RSS (VmHWM) | idle RSS |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for i, r in enumerate(runs, 1):
+        lines.append(
+            f"| {i} | {r['ok']}/{r['uploads']} | {r['wall_s']:.2f} | {r['uploads_per_s']:.1f} | "
+            f"**{r['peak_rss_mb']:.0f} MB** | {r['idle_rss_mb']:.0f} MB |"
+        )
+    return "\n".join(lines), runs
+
+
+READ_CLIENTS = 16
+RANGE_BYTES = 8 * 1024 * 1024
+RANGES_PER_CLIENT = 4
+
+
+def curl_all(cmds):
+    """Runs the curl commands at once; each prints 'STATUS BYTES'. Returns those."""
+    procs = [subprocess.Popen(c, stdout=subprocess.PIPE, text=True) for c in cmds]
+    out = []
+    for p in procs:
+        text, _ = p.communicate()
+        if p.returncode != 0:
+            raise RuntimeError(f"curl exited with {p.returncode}")
+        out.extend(line.split() for line in text.split("\n") if line.strip())
+    return out
+
+
+def reads(a):
+    """16 clients read one 40-50 MB file at once, whole and in ranges: peak RSS above
+    idle."""
+    size = os.path.getsize(a.big_file)
+    with open(a.big_file, "rb") as f:
+        original = f.read()
+    # The body limit is a top-level key: it goes before the tables.
+    config = 'body_limit = "64MiB"\n' + CONFIG
+    base, data, config_path, key = fresh_server_dir(a, "serve-reads", config)
+    log_path = os.path.join(base, "server.log")
+    proc, url = start_server(a.imago, data, config_path, log_path)
+    try:
+        up = subprocess.run(
+            ["curl", "-sS", "-H", f"X-API-Key: {key}", "-F", f"source=@{a.big_file}",
+             f"{url}/api/1/upload"],
+            check=True, capture_output=True, text=True,
+        )
+    finally:
+        stop_server(proc)
+    answer = json.loads(up.stdout)
+    if answer.get("status_code") != 200:
+        raise RuntimeError(f"upload of {a.big_file} failed: {up.stdout[:500]}")
+    image = answer["image"]["url"]
+    load_before = load()
+    rows = []
+    for _ in range(a.repeat):
+        proc, url = start_server(a.imago, data, config_path, log_path)
+        try:
+            # The URL's host and port are those of the first server.
+            path = image.split("/", 3)[3]
+            target = f"{url}/{path}"
+            time.sleep(0.5)
+            idle = proc_status(proc.pid, "VmRSS")
+            fmt = ["-w", "%{http_code} %{size_download}\n"]
+            started = time.perf_counter()
+            whole = curl_all(
+                [["curl", "-sS", "-o", "/dev/null", *fmt, target] for _ in range(READ_CLIENTS)]
+            )
+            whole_s = time.perf_counter() - started
+            peak_whole = proc_status(proc.pid, "VmHWM")
+            # Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+): the
+            # range reads then get a peak of their own.
+            with open(f"/proc/{proc.pid}/clear_refs", "w") as f:
+                f.write("5")
+            ranges = []
+            for c in range(READ_CLIENTS):
+                cmd = ["curl", "-sS"]
+                for r in range(RANGES_PER_CLIENT):
+                    start = ((c * RANGES_PER_CLIENT + r) * 2_654_435) % (size - RANGE_BYTES)
+                    cmd += ["-r", f"{start}-{start + RANGE_BYTES - 1}", "-o", "/dev/null", *fmt, target]
+                ranges.append(cmd)
+            started = time.perf_counter()
+            parts = curl_all(ranges)
+            ranges_s = time.perf_counter() - started
+            peak = proc_status(proc.pid, "VmHWM")
+            # Check what was served: statuses and lengths, then the bytes of one of each.
+            bad = [w for w in whole if w != ["200", str(size)]]
+            bad += [p for p in parts if p != ["206", str(RANGE_BYTES)]]
+            if bad:
+                raise RuntimeError(f"unexpected answers: {bad[:5]}")
+            got = subprocess.run(["curl", "-sS", target], check=True, capture_output=True).stdout
+            if hashlib.sha256(got).digest() != hashlib.sha256(original).digest():
+                raise RuntimeError("the whole read differs from the file")
+            got = subprocess.run(["curl", "-sS", "-r", "1000000-9388607", target],
+                                 check=True, capture_output=True).stdout
+            if got != original[1_000_000:9_388_608]:
+                raise RuntimeError("the range read differs from the file")
+        finally:
+            stop_server(proc)
+        r = dict(idle=idle, peak_whole=peak_whole, peak=peak, whole_s=whole_s, ranges_s=ranges_s)
+        log(f"reads: idle {idle:.0f} MB, peak during whole reads {peak_whole:.0f} MB, "
+            f"during range reads {peak:.0f} MB ({whole_s:.1f} s, {ranges_s:.1f} s)")
+        rows.append(r)
+    lines = [
+        f"One {size / 1e6:.1f} MB PNG (`{os.path.basename(a.big_file)}`) uploaded to a server "
+        "with `body_limit = \"64MiB\"`; the server restarted before the reads (its VmHWM "
+        f"then starts near idle); {READ_CLIENTS} `curl` clients at once read it whole, then "
+        f"{READ_CLIENTS} clients at once each read {RANGES_PER_CLIENT} ranges of 8 MiB at "
+        "spread offsets (one connection each). Every answer's status and length were checked "
+        "(200 and the file size; 206 and 8 MiB), and one whole read and one range were "
+        "compared with the file byte for byte. VmHWM is reset (`/proc/PID/clear_refs`) between "
+        "the whole and the range reads, so each has its own peak; above idle = the higher peak "
+        "minus VmRSS before the reads. "
+        f"{a.repeat} runs, each with a fresh process. Load average before: {load_before}.",
+        "",
+        "| run | idle RSS | peak, whole reads | peak, range reads | above idle | whole reads s | range reads s |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for i, r in enumerate(rows, 1):
+        lines.append(
+            f"| {i} | {r['idle']:.0f} MB | {r['peak_whole']:.0f} MB | {r['peak']:.0f} MB | "
+            f"**{max(r['peak'], r['peak_whole']) - r['idle']:.0f} MB** | {r['whole_s']:.1f} | {r['ranges_s']:.1f} |"
         )
     return "\n".join(lines), rows
 
@@ -384,6 +546,9 @@ def main():
     p.add_argument("--concurrency", default="1,8,64")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--parts", default="uploads,thumbs")
+    p.add_argument("--big-jpegs", help="64 JPEGs of ~5 MB (--parts big)")
+    p.add_argument("--big-file", help="one file of 40-50 MB the server accepts (--parts reads)")
+    p.add_argument("--commit", default="unknown", help="the commit the imago binary was built from")
     a = p.parse_args()
     a.concurrency = [int(c) for c in a.concurrency.split(",")]
     files = sorted(glob.glob(os.path.join(a.jpegs, "*.jpg")))
@@ -391,12 +556,19 @@ def main():
         sys.exit(f"serve-bench: no JPEGs in {a.jpegs}")
     os.makedirs(a.work, exist_ok=True)
     parts = a.parts.split(",")
-    body = []
-    vips = subprocess.run(["vips", "--version"], capture_output=True, text=True).stdout.strip()
-    body.append(f"Peers: {vips} (vipsthumbnail, Debian `libvips-tools`).\n")
+    body = [f"imago: `{a.imago}`, built from commit {a.commit}; parts: {a.parts}.\n"]
+    if "thumbs" in parts:
+        vips = subprocess.run(["vips", "--version"], capture_output=True, text=True).stdout.strip()
+        body.append(f"Peers: {vips} (vipsthumbnail, Debian `libvips-tools`).\n")
     if "uploads" in parts:
         text, _ = uploads(a, files)
         body.append("### Uploads through `imago serve`\n\n" + text + "\n")
+    if "big" in parts:
+        text, _ = big_uploads(a)
+        body.append("### Memory: 64 uploads of ~4.7 MB photos in flight\n\n" + text + "\n")
+    if "reads" in parts:
+        text, _ = reads(a)
+        body.append("### Memory: 16 clients reading one large file at once\n\n" + text + "\n")
     if "thumbs" in parts:
         text, _ = thumbs(a, files)
         body.append("### Thumbnails: imago vs vipsthumbnail on the same files\n\n" + text)

@@ -10,7 +10,9 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use imago_server::store::{LocalStore, S3Config, S3Store, Store, StoreError};
+use futures_util::{stream, StreamExt, TryStreamExt};
+use imago_server::store::{ByteStream, LocalStore, S3Config, S3Store, Store, StoreError};
+use sha2::{Digest, Sha256};
 
 struct Fixture {
     store: Arc<dyn Store>,
@@ -86,6 +88,10 @@ conformance!(
     empty_object_round_trip,
     large_object_round_trip,
     concurrent_puts_of_different_keys,
+    streamed_large_object_round_trips,
+    streamed_ranges_read_part_of_an_object,
+    streams_of_missing_keys_are_none,
+    a_failing_stream_stores_nothing,
 );
 
 fn b(s: &str) -> Bytes {
@@ -282,6 +288,169 @@ async fn concurrent_puts_of_different_keys(f: &Fixture) {
     }
     let listed: BTreeSet<String> = f.store.list("o").await.unwrap().into_iter().collect();
     assert_eq!(listed, keys);
+}
+
+/// The largest chunk a read may yield: a reader holds about this much, not the object.
+const MAX_CHUNK: usize = 1024 * 1024;
+
+/// `len` bytes of noise as a stream of `chunk`-sized pieces, made as they are asked for
+/// (the test holds no more of it than the store does).
+fn noise_stream(len: usize, chunk: usize, seed: u64) -> ByteStream {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut left = len;
+    stream::iter(std::iter::from_fn(move || {
+        let n = left.min(chunk);
+        left -= n;
+        (n > 0).then(|| {
+            let mut v = vec![0u8; n];
+            rng.fill(&mut v);
+            Ok(Bytes::from(v))
+        })
+    }))
+    .boxed()
+}
+
+/// The length, SHA-256 and largest chunk of what a stream yields.
+async fn digest(s: ByteStream) -> (usize, String, usize) {
+    let mut hasher = Sha256::new();
+    let (len, largest) = s
+        .try_fold((0usize, 0usize), |(len, largest), chunk| {
+            hasher.update(&chunk);
+            async move { Ok((len + chunk.len(), largest.max(chunk.len()))) }
+        })
+        .await
+        .expect("stream read");
+    (len, hex(hasher.finalize().as_slice()), largest)
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// 21 MB put from a stream of odd-sized chunks (S3: a multipart upload) comes back
+/// byte-exact, and a read gives it in chunks of at most [`MAX_CHUNK`].
+async fn streamed_large_object_round_trips(f: &Fixture) {
+    let s = &f.store;
+    let len = 21 * 1024 * 1024 + 5;
+    let stored = s
+        .put_stream("o/big.bin", noise_stream(len, 300_007, 11))
+        .await
+        .unwrap();
+    assert_eq!(stored, len as u64);
+    assert_eq!(s.size("o/big.bin").await.unwrap(), Some(len as u64));
+    // The same chunking: the noise depends on it.
+    let (want_len, want_sha, _) = digest(noise_stream(len, 300_007, 11)).await;
+    let got = s
+        .get_stream("o/big.bin", None)
+        .await
+        .unwrap()
+        .expect("stored");
+    let (got_len, got_sha, largest) = digest(got).await;
+    assert_eq!((got_len, got_sha), (want_len, want_sha));
+    assert!(
+        largest <= MAX_CHUNK,
+        "a read yielded a chunk of {largest} bytes: the object was held whole"
+    );
+    assert_eq!(s.list("o").await.unwrap(), vec!["o/big.bin".to_string()]);
+}
+
+async fn streamed_ranges_read_part_of_an_object(f: &Fixture) {
+    let s = &f.store;
+    let data = noise(6 * 1024 * 1024 + 3, 5);
+    s.put_stream(
+        "o/ranged.bin",
+        stream::iter(
+            (0..data.len())
+                .step_by(1 << 20)
+                .map(|a| Ok(data.slice(a..(a + (1 << 20)).min(data.len()))))
+                .collect::<Vec<_>>(),
+        )
+        .boxed(),
+    )
+    .await
+    .unwrap();
+    let len = data.len() as u64;
+    for (a, z) in [
+        (0, 1),
+        (0, len),
+        (1_000_000, 5_500_000),
+        (len - 10, len),
+        (len - 10, len + 100),
+        (len, len + 5),
+        (7, 7),
+    ] {
+        let got = s
+            .get_stream("o/ranged.bin", Some(a..z))
+            .await
+            .unwrap()
+            .expect("stored");
+        let (n, sha, largest) = digest(got).await;
+        let (a, z) = (a.min(len) as usize, z.min(len) as usize);
+        let want = &data[a..z];
+        assert_eq!(
+            (n, sha),
+            (want.len(), hex(&Sha256::digest(want))),
+            "{a}..{z}"
+        );
+        assert!(largest <= MAX_CHUNK, "{a}..{z}: a chunk of {largest} bytes");
+    }
+}
+
+async fn streams_of_missing_keys_are_none(f: &Fixture) {
+    let s = &f.store;
+    assert!(s.get_stream("o/missing.bin", None).await.unwrap().is_none());
+    assert!(s
+        .get_stream("o/missing.bin", Some(0..10))
+        .await
+        .unwrap()
+        .is_none());
+    let bad = s.get_stream("../x", None).await.map(|_| ());
+    assert!(matches!(bad, Err(StoreError::BadKey(_))));
+}
+
+/// A source that fails half-way (a client gone mid-upload) stores nothing, even past
+/// the size where S3 switches to a multipart upload.
+async fn a_failing_stream_stores_nothing(f: &Fixture) {
+    let s = &f.store;
+    for len in [1000, 12 * 1024 * 1024] {
+        let failing = noise_stream(len, 1 << 20, 3)
+            .chain(stream::once(async {
+                Err(StoreError::Source("client went away".into()))
+            }))
+            .boxed();
+        let r = s.put_stream("o/half.bin", failing).await;
+        assert!(matches!(r, Err(StoreError::Source(_))), "{len}: {r:?}");
+        assert_eq!(s.size("o/half.bin").await.unwrap(), None, "{len}");
+        assert!(s.list("").await.unwrap().is_empty(), "{len}");
+    }
+    if let Some(dir) = &f.dir {
+        // No temp file left beside where the object would have gone.
+        let left = std::fs::read_dir(dir.path().join("store/o")).map_or(0, |d| d.count());
+        assert_eq!(left, 0, "temp files left in the store folder");
+    }
+}
+
+/// A put cancelled half-way (its future dropped: the client went away and the request
+/// was dropped) leaves no temp file.
+#[tokio::test]
+async fn local_cancelled_put_leaves_no_temp_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = LocalStore::open(dir.path()).await.unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Result<Bytes, StoreError>>();
+    tx.send(Ok(noise(100_000, 1))).unwrap();
+    let put = store.put_stream(
+        "o/ef/x.bin",
+        stream::poll_fn(move |cx| rx.poll_recv(cx)).boxed(),
+    );
+    // The stream never ends: the put waits for more until the timeout drops it.
+    let r = tokio::time::timeout(std::time::Duration::from_millis(300), put).await;
+    assert!(r.is_err(), "the put should still be waiting");
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("o/ef"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    drop(tx);
 }
 
 /// A crash between writing a temp file and renaming it leaves the temp file; opening

@@ -1,6 +1,7 @@
 //! Serving: `/i/{id}.{ext}` (and `.th.`/`.md.` variants) with validators and ranges, the
 //! viewer page `/v/{id}`, and the delete-by-token URL.
 
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -161,27 +162,28 @@ pub(super) async fn serve_file(
         .and_then(|v| v.to_str().ok())
         .filter(|_| if_range_ok(&headers, &etag))
         .map(|v| parse_range(v, size));
-    match range {
-        Some(Err(())) => Err(ApiError::RangeNotSatisfiable { size }),
+    // The body is streamed from the store chunk by chunk: a reader of a 50 MB video
+    // holds a chunk, not the file, however many read at once.
+    let (status, start, end) = match range {
+        Some(Err(())) => return Err(ApiError::RangeNotSatisfiable { size }),
         Some(Ok(Some((start, end)))) => {
-            let bytes = state
-                .store
-                .get_range(&key, start..end)
-                .await?
-                .ok_or(ApiError::NotFound)?;
             put(
                 &mut out,
                 header::CONTENT_RANGE,
                 &format!("bytes {start}-{}/{size}", end - 1),
             );
-            Ok((StatusCode::PARTIAL_CONTENT, out, bytes).into_response())
+            (StatusCode::PARTIAL_CONTENT, start, end)
         }
         // No Range, or one we serve whole (several ranges).
-        None | Some(Ok(None)) => {
-            let bytes = state.store.get(&key).await?.ok_or(ApiError::NotFound)?;
-            Ok((StatusCode::OK, out, bytes).into_response())
-        }
-    }
+        None | Some(Ok(None)) => (StatusCode::OK, 0, size),
+    };
+    let chunks = state
+        .store
+        .get_stream(&key, Some(start..end))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    put(&mut out, header::CONTENT_LENGTH, &(end - start).to_string());
+    Ok((status, out, Body::from_stream(chunks)).into_response())
 }
 
 fn not_modified(headers: &HeaderMap, etag: &str, modified: i64) -> bool {

@@ -13,13 +13,13 @@ use std::collections::HashMap;
 use super::{chevereto, header_key, signed_in};
 use crate::error::ApiError;
 use crate::fetch::FetchError;
-use crate::ingest::{ingest, Upload};
+use crate::ingest::{ingest, Spool, Spooled, Upload};
 use crate::state::AppState;
 use crate::video::largest_upload;
 
 /// The `source` as sent.
 enum Source {
-    File { bytes: Bytes, name: Option<String> },
+    File { body: Spooled, name: Option<String> },
     Text(String),
 }
 
@@ -90,19 +90,22 @@ async fn run(state: &AppState, req: Request) -> Result<Response, ApiError> {
         fields.text.get("nsfw").map(|s| s.trim()),
         Some("1") | Some("true")
     );
-    let (bytes, original_name) = match fields.source.take() {
+    let (body, original_name) = match fields.source.take() {
         None => {
             return Err(ApiError::bad_request(
                 "missing_source",
                 "no source: send a file, a base64 string or a URL",
             ))
         }
-        Some(Source::File { bytes, name }) => (bytes, name),
-        Some(Source::Text(text)) => source_text(state, &text).await?,
+        Some(Source::File { body, name }) => (body, name),
+        Some(Source::Text(text)) => {
+            let (bytes, name) = source_text(state, &text).await?;
+            (Spooled::from_bytes(bytes), name)
+        }
     };
     let non_empty = |k: &str| fields.text.get(k).filter(|v| !v.trim().is_empty()).cloned();
     let upload = Upload {
-        bytes,
+        body,
         user,
         title: non_empty("title").map(|t| clip(&t, 200)),
         description: non_empty("description").map(|t| clip(&t, 5000)),
@@ -159,26 +162,46 @@ async fn read_body(
             .await
             .map_err(|e| ApiError::bad_request("bad_multipart", e.body_text()))?;
         loop {
-            let field = match multipart.next_field().await {
+            let mut field = match multipart.next_field().await {
                 Ok(Some(f)) => f,
                 Ok(None) => break,
                 Err(e) => return Err(multipart_error(e.status(), e.body_text())),
             };
             let name = field.name().unwrap_or("").to_string();
             let file_name = field.file_name().map(|s| s.to_string());
-            let data = field
-                .bytes()
-                .await
-                .map_err(|e| multipart_error(e.status(), e.body_text()))?;
+            if name != "source" {
+                let data = field
+                    .bytes()
+                    .await
+                    .map_err(|e| multipart_error(e.status(), e.body_text()))?;
+                let value = String::from_utf8(data.to_vec()).map_err(|_| {
+                    ApiError::bad_request("bad_field", format!("field {name:?} is not UTF-8 text"))
+                })?;
+                fields.set(name, value);
+                continue;
+            }
+            // The file is read chunk by chunk into a spool (a temp file past a small
+            // size), never whole into memory; the body limit still ends it with a 413.
+            let mut spool = Spool::new(&state.config.data_dir.join("tmp"));
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) => spool.push(&chunk).await.map_err(spool_error)?,
+                    Ok(None) => break,
+                    Err(e) => return Err(multipart_error(e.status(), e.body_text())),
+                }
+            }
+            let body = spool.finish().await.map_err(spool_error)?;
             // A file part usually has a file name; some clients send the raw bytes as a
             // plain field, told apart from base64 or a URL by their magic bytes.
-            let raw_image = imago_core::probe::sniff(&data).is_some() || is_video(&data);
-            if name == "source" && (file_name.is_some() || raw_image) {
+            let head = body.head();
+            let raw_image = imago_core::probe::sniff(head).is_some() || is_video(head);
+            if file_name.is_some() || raw_image {
                 fields.source = Some(Source::File {
-                    bytes: data,
+                    body,
                     name: file_name,
                 });
             } else {
+                let data = body.bytes().await.map_err(spool_error)?;
                 let value = String::from_utf8(data.to_vec()).map_err(|_| {
                     ApiError::bad_request("bad_field", format!("field {name:?} is not UTF-8 text"))
                 })?;
@@ -194,6 +217,10 @@ async fn read_body(
         }
     }
     Ok(())
+}
+
+fn spool_error(e: std::io::Error) -> ApiError {
+    ApiError::Internal(format!("spooling the upload: {e}"))
 }
 
 fn multipart_error(status: StatusCode, text: String) -> ApiError {

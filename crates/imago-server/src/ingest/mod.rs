@@ -1,11 +1,13 @@
-//! The upload pipeline, top to bottom: size limit; format by magic bytes with sides,
-//! pixel area and frames read from headers (`imago_media::inspect`, before any decode;
-//! a video is held to the video size limit, an image to `body_limit`); album and
-//! expiry; SHA-256 of the upload and the duplicate check (same user, same bytes: the
-//! existing image); pixel work one per core (an image: `imago_media::process`, bounded
-//! decode, orientation, metadata stripping, thumbnail and medium; a video: `video.rs`,
-//! duration and size, poster frame, metadata, see [`crate::video`]); blobs stored under
-//! keys named by their own SHA-256; the record.
+//! The upload pipeline, top to bottom: size limit; album and expiry; the duplicate check
+//! (same user, same bytes: the existing image; the SHA-256 was taken while the body was
+//! received); then, one upload per core under the decoder permit, the body read back
+//! from its spool (`spool.rs`: memory while small, a temp file past 256 KiB, so waiting
+//! uploads hold no bodies in RAM), its format by magic bytes with sides, pixel area and
+//! frames read from headers (`imago_media::inspect`, before any decode; a video is held
+//! to the video size limit, an image to `body_limit`) and the pixel work (an image:
+//! `imago_media::process`, bounded decode, orientation, metadata stripping, thumbnail
+//! and medium; a video: `video.rs`, duration and size, poster frame, metadata, see
+//! [`crate::video`]); blobs stored under keys named by their own SHA-256; the record.
 //!
 //! A [`BlobGuard`] removes the blobs this upload stored if a later step fails, so a
 //! failed upload leaves nothing behind. The answer is built only after every `put`
@@ -23,12 +25,15 @@ use crate::repo::{ImageRecord, RepoError, User};
 use crate::state::AppState;
 use crate::video::{largest_upload, VideoReport};
 
+mod spool;
 mod video;
+
+pub use spool::{Spool, Spooled, MEMORY_LIMIT};
 
 /// One upload, as the handlers hand it over.
 #[derive(Debug, Default)]
 pub struct Upload {
-    pub bytes: Bytes,
+    pub body: Spooled,
     /// `None`: a guest upload.
     pub user: Option<User>,
     pub title: Option<String>,
@@ -68,35 +73,26 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
     let config = &state.config;
     // 1. Size: the transport limit already bounded the body; base64 decoding or a URL
     //    fetch may have produced the bytes, so check again. Images and videos have
-    //    limits of their own, checked with the magic in step 2.
+    //    limits of their own, checked with the magic in step 4.
     let largest = largest_upload(config);
-    if upload.bytes.len() > largest {
+    if upload.body.len() > largest as u64 {
         return Err(ApiError::TooLarge(format!(
             "the file is {} bytes, more than the {} this server accepts",
-            upload.bytes.len(),
+            upload.body.len(),
             largest
         )));
     }
-
-    // 2-3. Format by magic bytes (never name or Content-Type), then sides, pixel area
-    //    and frames from the headers, all checked before any pixel is decoded.
-    let media_limits = Limits {
-        max_bytes: config.body_limit as u64,
-        max_pixels: config.max_pixels,
-        max_video_bytes: config.video.max_bytes as u64,
-        ..Limits::default()
-    };
-    let inspected = inspect(&upload.bytes, &media_limits)?;
-    if let MediaKind::Video(v) = inspected.kind {
-        if !config.video.enabled {
-            return Err(ApiError::UnsupportedType(format!(
-                "{} videos are not accepted by this server (videos are turned off)",
-                v.extension().to_uppercase()
-            )));
-        }
+    // An image (its magic bytes say so) is held to the image limit now, rather than
+    // refused only after waiting for a decoder in step 5.
+    let image_limit = config.body_limit as u64;
+    if upload.body.len() > image_limit && imago_core::probe::sniff(upload.body.head()).is_some() {
+        return Err(ApiError::TooLarge(format!(
+            "the image is {} bytes, more than the {image_limit} this server accepts",
+            upload.body.len()
+        )));
     }
 
-    // 4. Owner's album and expiry.
+    // 2. Owner's album and expiry.
     let now = crate::time::now();
     let owner = upload.user.as_ref().map(|u| u.id);
     let mut album_expiry = None;
@@ -121,9 +117,9 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
         .or(config.default_expiry_secs)
         .map(|secs| now.saturating_add(secs));
 
-    // 5. Same bytes from the same user: the existing image. Guests never share records:
+    // 3. Same bytes from the same user: the existing image. Guests never share records:
     //    the delete URL would go to whoever uploaded the bytes next.
-    let sha256 = hex::encode(Sha256::digest(&upload.bytes));
+    let sha256 = upload.body.sha256().to_string();
     if owner.is_some() {
         if let Some(record) = state.repo.image_by_sha256(owner, &sha256, now).await? {
             state.metrics.duplicate();
@@ -135,29 +131,57 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
         }
     }
 
-    // 6. Pixels: decode with limits, orientation, metadata, variants; for a video its
-    //    duration, poster frame and metadata through ffmpeg. CPU-bound, so off the
-    //    async workers and one per core.
-    let strip = upload.user.as_ref().map_or(config.strip_metadata, |u| {
-        u.strip_metadata && config.strip_metadata
-    });
+    // 4. One upload per core from here: the body comes into memory (from its spool) only
+    //    now, so uploads waiting for their turn hold none.
     let permit = state
         .decoders
         .acquire()
         .await
         .map_err(|e| ApiError::Internal(format!("decoder queue closed: {e}")))?;
+    let bytes = upload
+        .body
+        .bytes()
+        .await
+        .map_err(|e| ApiError::Internal(format!("reading the spooled upload: {e}")))?;
+
+    // 5. Format by magic bytes (never name or Content-Type), then sides, pixel area
+    //    and frames from the headers, all checked before any pixel is decoded.
+    let media_limits = Limits {
+        max_bytes: config.body_limit as u64,
+        max_pixels: config.max_pixels,
+        max_video_bytes: config.video.max_bytes as u64,
+        ..Limits::default()
+    };
+    let inspected = inspect(&bytes, &media_limits)?;
+    if let MediaKind::Video(v) = inspected.kind {
+        if !config.video.enabled {
+            return Err(ApiError::UnsupportedType(format!(
+                "{} videos are not accepted by this server (videos are turned off)",
+                v.extension().to_uppercase()
+            )));
+        }
+    }
+
+    // 6. Pixels: decode with limits, orientation, metadata, variants; for a video its
+    //    duration, poster frame and metadata through ffmpeg. CPU-bound, so off the
+    //    async workers, still under the permit.
+    let strip = upload.user.as_ref().map_or(config.strip_metadata, |u| {
+        u.strip_metadata && config.strip_metadata
+    });
     let (files, video) = match inspected.kind {
         MediaKind::Image(_) => (
-            image_files(&upload.bytes, inspected, strip, media_limits).await?,
+            image_files(bytes, inspected, strip, media_limits).await?,
             None,
         ),
         MediaKind::Video(format) => {
             let (files, report) =
-                video::video_files(state, &upload.bytes, format, strip, media_limits).await?;
+                video::video_files(state, &bytes, format, strip, media_limits).await?;
             (files, Some(report))
         }
     };
     drop(permit);
+    // The spooled body (and its temp file) is done with.
+    drop(upload.body);
 
     // 7. Store under content-addressed keys (named by the stored bytes' hash); the
     //    guard drops what this upload added if a later step fails.
@@ -228,7 +252,7 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
 
 /// An image's files: decoded with limits, turned, stripped, thumbnailed.
 async fn image_files(
-    bytes: &Bytes,
+    bytes: Bytes,
     inspected: imago_media::Inspected,
     strip: bool,
     limits: Limits,
@@ -237,9 +261,8 @@ async fn image_files(
         strip_metadata: strip,
         ..ProcessOptions::default()
     };
-    let input = bytes.clone();
     let processed =
-        tokio::task::spawn_blocking(move || process(&input, &inspected, &options, &limits))
+        tokio::task::spawn_blocking(move || process(&bytes, &inspected, &options, &limits))
             .await
             .map_err(|e| ApiError::Internal(format!("image processing task: {e}")))??;
     let original = processed.original;

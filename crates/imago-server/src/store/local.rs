@@ -5,17 +5,22 @@
 //! of one. Temp files left by a crash are removed when the store is opened.
 
 use std::fs::{self, File};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, SeekFrom};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use bytes::Bytes;
+use futures_util::{StreamExt, TryStreamExt};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio_util::io::ReaderStream;
 
 use super::key::{clamp_range, validate_key, validate_prefix, TEMP_MARK};
-use super::{Store, StoreError};
+use super::{ByteStream, Store, StoreError};
+
+/// The size of the chunks a read yields: the most one reader holds at a time.
+const READ_CHUNK: usize = 64 * 1024;
 
 /// Objects as files under a root folder; keys map to relative paths.
 #[derive(Clone, Debug)]
@@ -105,7 +110,27 @@ fn is_absent(e: &io::Error) -> bool {
     )
 }
 
-fn put_blocking(inner: &Inner, path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// A temp file being written beside its target; removed unless renamed over it, also
+/// when the put is cancelled half-way (its future dropped).
+struct TempFile {
+    path: PathBuf,
+    /// The object's folder.
+    dir: PathBuf,
+    /// The first folder made for this object, if any (see [`finish_blocking`]).
+    first_new: Option<PathBuf>,
+    renamed: bool,
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.renamed {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Makes the object's folders and creates its temp file.
+fn start_blocking(inner: &Inner, path: &Path) -> io::Result<(File, TempFile)> {
     let dir = path
         .parent()
         .ok_or_else(|| io::Error::other("object path has no folder"))?;
@@ -128,18 +153,25 @@ fn put_blocking(inner: &Inner, path: &Path, bytes: &[u8]) -> io::Result<()> {
         std::process::id(),
         fastrand::u64(..)
     ));
-    let written = (|| {
-        let mut file = File::create_new(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(e);
-    }
+    let file = File::create_new(&tmp)?;
+    Ok((
+        file,
+        TempFile {
+            path: tmp,
+            dir: dir.to_path_buf(),
+            first_new,
+            renamed: false,
+        },
+    ))
+}
+
+/// Renames the written and synced temp file over `path`, then syncs the folders.
+fn finish_blocking(tmp: &mut TempFile, path: &Path) -> io::Result<()> {
+    fs::rename(&tmp.path, path)?;
+    tmp.renamed = true;
+    let dir = tmp.dir.as_path();
     sync_dir(dir)?;
-    if let Some(new) = first_new {
+    if let Some(new) = &tmp.first_new {
         // Sync every folder from the object's up to the root's entry for the first
         // new one.
         let mut d = dir;
@@ -154,22 +186,22 @@ fn put_blocking(inner: &Inner, path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-fn get_range_blocking(path: &Path, range: Range<u64>) -> io::Result<Option<Bytes>> {
-    let mut file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if is_absent(&e) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Ok(None);
+/// Writes `body` to `file`, chunk by chunk, and syncs it; the byte count.
+async fn write_synced(file: File, mut body: ByteStream) -> Result<u64, WriteError> {
+    let mut file = tokio::fs::File::from_std(file);
+    let mut written = 0u64;
+    while let Some(chunk) = body.try_next().await.map_err(WriteError::Source)? {
+        file.write_all(&chunk).await.map_err(WriteError::Io)?;
+        written += chunk.len() as u64;
     }
-    let r = clamp_range(range, meta.len());
-    let len = usize::try_from(r.end - r.start).map_err(io::Error::other)?;
-    let mut buf = vec![0u8; len];
-    file.seek(SeekFrom::Start(r.start))?;
-    file.read_exact(&mut buf)?;
-    Ok(Some(Bytes::from(buf)))
+    file.flush().await.map_err(WriteError::Io)?;
+    file.sync_all().await.map_err(WriteError::Io)?;
+    Ok(written)
+}
+
+enum WriteError {
+    Source(StoreError),
+    Io(io::Error),
 }
 
 fn list_blocking(root: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()> {
@@ -198,32 +230,54 @@ fn list_blocking(root: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<(
 
 #[async_trait]
 impl Store for LocalStore {
-    async fn put(&self, key: &str, bytes: Bytes) -> Result<(), StoreError> {
+    async fn put_stream(&self, key: &str, body: ByteStream) -> Result<u64, StoreError> {
         let path = self.path_of(key)?;
+        let what = format!("put {key}");
         let inner = self.inner.clone();
-        let key = key.to_string();
+        let (target, start) = (path.clone(), what.clone());
+        let (file, mut tmp) =
+            blocking(move || start_blocking(&inner, &target).map_err(|e| backend(&start, e)))
+                .await?;
+        let written = match write_synced(file, body).await {
+            Ok(n) => n,
+            Err(WriteError::Source(e)) => return Err(e),
+            Err(WriteError::Io(e)) => return Err(backend(&what, e)),
+        };
         blocking(move || {
-            put_blocking(&inner, &path, &bytes).map_err(|e| backend(&format!("put {key}"), e))
+            finish_blocking(&mut tmp, &path).map_err(|e| backend(&what, e))
+            // `tmp` drops here: after a failed rename it removes the temp file.
         })
-        .await
+        .await?;
+        Ok(written)
     }
 
-    async fn get(&self, key: &str) -> Result<Option<Bytes>, StoreError> {
+    async fn get_stream(
+        &self,
+        key: &str,
+        range: Option<Range<u64>>,
+    ) -> Result<Option<ByteStream>, StoreError> {
         let path = self.path_of(key)?;
-        match tokio::fs::read(&path).await {
-            Ok(v) => Ok(Some(Bytes::from(v))),
-            Err(e) if is_absent(&e) => Ok(None),
-            Err(e) => Err(backend(&format!("get {key}"), e)),
+        let what = format!("get {key}");
+        let mut file = match tokio::fs::File::open(&path).await {
+            Ok(f) => f,
+            Err(e) if is_absent(&e) => return Ok(None),
+            Err(e) => return Err(backend(&what, e)),
+        };
+        let meta = file.metadata().await.map_err(|e| backend(&what, e))?;
+        if !meta.is_file() {
+            return Ok(None);
         }
-    }
-
-    async fn get_range(&self, key: &str, range: Range<u64>) -> Result<Option<Bytes>, StoreError> {
-        let path = self.path_of(key)?;
-        let key = key.to_string();
-        blocking(move || {
-            get_range_blocking(&path, range).map_err(|e| backend(&format!("get {key}"), e))
-        })
-        .await
+        let r = clamp_range(range.unwrap_or(0..u64::MAX), meta.len());
+        if r.start > 0 {
+            file.seek(SeekFrom::Start(r.start))
+                .await
+                .map_err(|e| backend(&what, e))?;
+        }
+        // The open file is the object even if a put replaces it meanwhile (the rename
+        // swaps the name, not these bytes).
+        let chunks = ReaderStream::with_capacity(file.take(r.end - r.start), READ_CHUNK)
+            .map_err(move |e| backend(&what, e));
+        Ok(Some(chunks.boxed()))
     }
 
     async fn size(&self, key: &str) -> Result<Option<u64>, StoreError> {

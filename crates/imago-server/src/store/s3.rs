@@ -4,16 +4,25 @@
 //! the server acknowledged it, which is what [`Store::put`] promises.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use bytes::Bytes;
-use futures_util::TryStreamExt;
-use object_store::aws::{AmazonS3, AmazonS3Builder};
+use futures_util::{StreamExt, TryStreamExt};
+use object_store::aws::AmazonS3Builder;
+use object_store::buffered::BufWriter;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt};
+use tokio::io::AsyncWriteExt;
 
 use super::key::{clamp_range, validate_key, validate_prefix};
-use super::{Store, StoreError};
+use super::{ByteStream, Store, StoreError};
+
+/// Up to this size a put is one PUT; past it, a multipart upload of parts this large
+/// (S3 wants at least 5 MiB per part but the last).
+const PART_SIZE: usize = 8 * 1024 * 1024;
+/// Parts in flight at once in a multipart upload: with [`PART_SIZE`], what one large
+/// put may hold in memory.
+const PARTS_IN_FLIGHT: usize = 2;
 
 /// Where and how to reach the bucket.
 #[derive(Clone, PartialEq, Eq)]
@@ -83,7 +92,7 @@ fn is_loopback_http(endpoint: &str) -> bool {
 /// Objects in an S3-compatible bucket.
 #[derive(Debug)]
 pub struct S3Store {
-    inner: AmazonS3,
+    inner: Arc<dyn ObjectStore>,
     prefix: Option<String>,
 }
 
@@ -108,7 +117,10 @@ impl S3Store {
             .with_allow_http(config.allow_http)
             .build()
             .map_err(|e| backend("s3 configuration", e))?;
-        Ok(S3Store { inner, prefix })
+        Ok(S3Store {
+            inner: Arc::new(inner),
+            prefix,
+        })
     }
 
     fn path_of(&self, key: &str) -> Result<ObjectPath, StoreError> {
@@ -127,43 +139,65 @@ fn is_not_found(e: &object_store::Error) -> bool {
 
 #[async_trait]
 impl Store for S3Store {
-    async fn put(&self, key: &str, bytes: Bytes) -> Result<(), StoreError> {
+    async fn put_stream(&self, key: &str, mut body: ByteStream) -> Result<u64, StoreError> {
         let path = self.path_of(key)?;
-        self.inner
-            .put(&path, PutPayload::from_bytes(bytes))
-            .await
-            .map_err(|e| backend(&format!("put {key}"), e))?;
-        Ok(())
-    }
-
-    async fn get(&self, key: &str) -> Result<Option<Bytes>, StoreError> {
-        let path = self.path_of(key)?;
-        let got = match self.inner.get(&path).await {
-            Ok(g) => g,
-            Err(e) if is_not_found(&e) => return Ok(None),
-            Err(e) => return Err(backend(&format!("get {key}"), e)),
-        };
-        got.bytes()
-            .await
-            .map(Some)
-            .map_err(|e| backend(&format!("get {key}"), e))
-    }
-
-    async fn get_range(&self, key: &str, range: Range<u64>) -> Result<Option<Bytes>, StoreError> {
-        // The size first: S3 refuses a range that starts past the end, where the local
-        // store reads nothing; clamping here keeps both backends the same.
-        let Some(size) = self.size(key).await? else {
-            return Ok(None);
-        };
-        let r = clamp_range(range, size);
-        if r.is_empty() {
-            return Ok(Some(Bytes::new()));
+        let what = format!("put {key}");
+        let mut writer = BufWriter::with_capacity(self.inner.clone(), path, PART_SIZE)
+            .with_max_concurrency(PARTS_IN_FLIGHT);
+        let mut written = 0u64;
+        let sent = async {
+            while let Some(chunk) = body.try_next().await? {
+                written += chunk.len() as u64;
+                writer.put(chunk).await.map_err(|e| backend(&what, e))?;
+            }
+            // Sends the one PUT, or completes the multipart upload.
+            writer.shutdown().await.map_err(|e| backend(&what, e))
         }
+        .await;
+        if let Err(e) = sent {
+            // A multipart upload begun is taken back, so its parts do not linger.
+            if let Err(abort) = writer.abort().await {
+                tracing::warn!(%key, error = %abort, "could not abort a multipart upload");
+            }
+            return Err(e);
+        }
+        Ok(written)
+    }
+
+    async fn get_stream(
+        &self,
+        key: &str,
+        range: Option<Range<u64>>,
+    ) -> Result<Option<ByteStream>, StoreError> {
         let path = self.path_of(key)?;
-        match self.inner.get_range(&path, r).await {
-            Ok(b) => Ok(Some(b)),
+        let what = format!("get {key}");
+        let range = match range {
+            None => None,
+            Some(range) => {
+                // The size first: S3 refuses a range that starts past the end, where the
+                // local store reads nothing; clamping here keeps both backends the same.
+                let Some(size) = self.size(key).await? else {
+                    return Ok(None);
+                };
+                let r = clamp_range(range, size);
+                if r.is_empty() {
+                    return Ok(Some(futures_util::stream::empty().boxed()));
+                }
+                Some(GetRange::Bounded(r))
+            }
+        };
+        let options = GetOptions {
+            range,
+            ..GetOptions::default()
+        };
+        match self.inner.get_opts(&path, options).await {
+            Ok(got) => Ok(Some(
+                got.into_stream()
+                    .map_err(move |e| backend(&what, e))
+                    .boxed(),
+            )),
             Err(e) if is_not_found(&e) => Ok(None),
-            Err(e) => Err(backend(&format!("get {key}"), e)),
+            Err(e) => Err(backend(&what, e)),
         }
     }
 

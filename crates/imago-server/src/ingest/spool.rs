@@ -1,0 +1,221 @@
+//! An upload body on its way in: kept in memory while small, written to a temp file past
+//! [`MEMORY_LIMIT`], hashed as it arrives. Sixty-four uploads in flight then hold
+//! sixty-four files on disk, not sixty-four bodies in RAM; the pipeline reads a body back
+//! only when its turn to be decoded comes (under the decoder permit).
+//!
+//! The temp file lives in the data folder's `tmp/` (emptied when the server starts, for
+//! what a crash left) and is removed when the [`Spooled`] body is dropped, whether the
+//! upload succeeded or failed.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use bytes::{Bytes, BytesMut};
+use sha2::{Digest, Sha256};
+use tempfile::TempPath;
+use tokio::io::AsyncWriteExt;
+
+/// Bodies up to this size stay in memory; a larger one goes to a temp file.
+pub const MEMORY_LIMIT: usize = 256 * 1024;
+
+/// How much of the start of a body is kept in memory to tell what it is (magic bytes).
+const HEAD: usize = 4096;
+
+/// A body being received.
+pub struct Spool {
+    dir: PathBuf,
+    memory: BytesMut,
+    file: Option<(tokio::fs::File, TempPath)>,
+    head: BytesMut,
+    len: u64,
+    hasher: Sha256,
+}
+
+impl Spool {
+    /// A spool whose temp file, if it needs one, goes into `dir`.
+    pub fn new(dir: &Path) -> Spool {
+        Spool {
+            dir: dir.to_path_buf(),
+            memory: BytesMut::new(),
+            file: None,
+            head: BytesMut::new(),
+            len: 0,
+            hasher: Sha256::new(),
+        }
+    }
+
+    /// Adds the next chunk of the body.
+    pub async fn push(&mut self, chunk: &[u8]) -> io::Result<()> {
+        self.hasher.update(chunk);
+        self.len += chunk.len() as u64;
+        if self.head.len() < HEAD {
+            let take = (HEAD - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+        }
+        if self.file.is_none() && self.memory.len() + chunk.len() > MEMORY_LIMIT {
+            let dir = self.dir.clone();
+            let (file, path) = tokio::task::spawn_blocking(move || {
+                std::fs::create_dir_all(&dir)?;
+                tempfile::Builder::new()
+                    .prefix("upload-")
+                    .tempfile_in(&dir)
+                    .map(tempfile::NamedTempFile::into_parts)
+            })
+            .await
+            .map_err(io::Error::other)??;
+            let mut file = tokio::fs::File::from_std(file);
+            file.write_all(&std::mem::take(&mut self.memory)).await?;
+            self.file = Some((file, path));
+        }
+        match &mut self.file {
+            Some((file, _)) => file.write_all(chunk).await,
+            None => {
+                self.memory.extend_from_slice(chunk);
+                Ok(())
+            }
+        }
+    }
+
+    /// The whole body received.
+    pub async fn finish(self) -> io::Result<Spooled> {
+        let body = match self.file {
+            Some((mut file, path)) => {
+                file.flush().await?;
+                Held::File(path)
+            }
+            None => Held::Memory(self.memory.freeze()),
+        };
+        Ok(Spooled {
+            len: self.len,
+            sha256: hex::encode(self.hasher.finalize()),
+            head: self.head.freeze(),
+            body,
+        })
+    }
+}
+
+enum Held {
+    Memory(Bytes),
+    /// Removed from disk when dropped.
+    File(TempPath),
+}
+
+/// A body received whole: in memory or in a temp file, with its length and SHA-256.
+pub struct Spooled {
+    len: u64,
+    sha256: String,
+    head: Bytes,
+    body: Held,
+}
+
+impl std::fmt::Debug for Spooled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Spooled")
+            .field("len", &self.len)
+            .field("file", &self.path())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Spooled {
+    fn default() -> Self {
+        Spooled::from_bytes(Bytes::new())
+    }
+}
+
+impl Spooled {
+    /// Bytes that are in memory already (a base64 `source`, a fetched URL).
+    pub fn from_bytes(bytes: Bytes) -> Spooled {
+        Spooled {
+            len: bytes.len() as u64,
+            sha256: hex::encode(Sha256::digest(&bytes)),
+            head: bytes.slice(..bytes.len().min(HEAD)),
+            body: Held::Memory(bytes),
+        }
+    }
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The SHA-256 of the whole body, hex.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// The first few KB: enough for magic bytes, not for a header probe.
+    pub fn head(&self) -> &[u8] {
+        &self.head
+    }
+
+    /// The temp file holding the body, if it was large enough to need one.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.body {
+            Held::File(path) => Some(path),
+            Held::Memory(_) => None,
+        }
+    }
+
+    /// The whole body in memory: for decoding, under the decoder permit.
+    pub async fn bytes(&self) -> io::Result<Bytes> {
+        match &self.body {
+            Held::Memory(b) => Ok(b.clone()),
+            Held::File(path) => tokio::fs::read(path).await.map(Bytes::from),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn spooled(dir: &Path, sizes: &[usize]) -> (Spooled, Vec<u8>) {
+        let mut spool = Spool::new(dir);
+        let mut all = Vec::new();
+        for (i, n) in sizes.iter().enumerate() {
+            let chunk: Vec<u8> = (0..*n).map(|j| (i * 31 + j) as u8).collect();
+            spool.push(&chunk).await.unwrap();
+            all.extend_from_slice(&chunk);
+        }
+        (spool.finish().await.unwrap(), all)
+    }
+
+    #[tokio::test]
+    async fn a_small_body_stays_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let (body, all) = spooled(dir.path(), &[1000, 2000]).await;
+        assert_eq!(body.path(), None);
+        assert_eq!(body.bytes().await.unwrap(), all);
+        assert_eq!(body.sha256(), hex::encode(Sha256::digest(&all)));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_large_body_goes_to_a_file_removed_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let (body, all) = spooled(dir.path(), &[100_000, 100_000, 100_000, 5]).await;
+        let path = body.path().expect("spooled to a file").to_path_buf();
+        assert!(path.starts_with(dir.path()));
+        assert_eq!(std::fs::read(&path).unwrap(), all);
+        assert_eq!(body.len(), all.len() as u64);
+        assert_eq!(body.head(), &all[..HEAD]);
+        assert_eq!(body.sha256(), hex::encode(Sha256::digest(&all)));
+        assert_eq!(body.bytes().await.unwrap(), all);
+        drop(body);
+        assert!(!path.exists());
+    }
+
+    #[tokio::test]
+    async fn a_body_dropped_half_way_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spool = Spool::new(dir.path());
+        spool.push(&vec![7u8; MEMORY_LIMIT + 1]).await.unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        drop(spool);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}
