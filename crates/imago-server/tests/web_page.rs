@@ -126,6 +126,20 @@ async fn config_tells_the_page_the_limits() {
     assert_eq!(c["max_video_bytes"], 7654321);
     // No search by image yet: the extension offers no "search on my server" entry.
     assert_eq!(c["features"], serde_json::json!([]));
+    // The OpenAPI document describes this route and every field of its answer.
+    let doc: Value = app
+        .get(&app.url("/api/v2/openapi.json"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["paths"]["/api/v2/config"]["get"].is_object());
+    let described = doc["components"]["schemas"]["ServerConfig"]["properties"]
+        .as_object()
+        .expect("a ServerConfig schema");
+    for field in c.as_object().unwrap().keys() {
+        assert!(described.contains_key(field), "{field} is not documented");
+    }
 }
 
 #[tokio::test]

@@ -89,6 +89,7 @@ fn routes() -> Vec<Route> {
             axum::routing::post(native::create_session).delete(native::delete_session),
         ),
         r("/api/v2/openapi.json", &["get"], get(openapi::document)),
+        r("/api/v2/config", &["get"], get(crate::web::config)),
         r(
             "/delete/{id}/{token}",
             &["get", "post"],

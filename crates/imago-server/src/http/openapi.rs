@@ -209,6 +209,13 @@ pub fn build(base_url: &str) -> Value {
         }),
     );
     add(
+        "/api/v2/config",
+        json!({"get": op(
+            "What this server takes: size limits, accepted formats, features clients may offer",
+            "operations", false, &[], ok("ServerConfig")
+        )}),
+    );
+    add(
         "/api/v2/openapi.json",
         json!({"get": op("This document", "operations", false, &[], ok_type("application/json"))}),
     );
@@ -273,6 +280,15 @@ fn account_schemas() -> Value {
         "SignedLinks": {"type": "object", "properties": {
             "id": s, "url": s, "thumb_url": {"type": ["string", "null"]},
             "medium_url": {"type": ["string", "null"]}, "expires_at": {"type": "integer"}
+        }},
+        "ServerConfig": {"type": "object", "properties": {
+            "max_bytes": {"type": "integer", "description": "Largest image upload, in bytes"},
+            "max_video_bytes": {"type": "integer", "description": "Largest video upload, in bytes (0: videos are off)"},
+            "videos": {"type": "array", "items": s, "description": "Video formats taken (mp4, mov, webm)"},
+            "accepted": {"type": "array", "items": s, "description": "Every format taken, images then videos"},
+            "guest_uploads": {"type": "boolean"},
+            "max_pixels": {"type": "integer", "description": "Largest image, in pixels"},
+            "features": {"type": "array", "items": s, "description": "What clients may offer beyond uploads (e.g. search)"}
         }},
         "Session": {"type": "object", "properties": {
             "key": {"type": "string", "description": "prefix.secret: send it as X-API-Key"},

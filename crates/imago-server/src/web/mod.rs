@@ -3,8 +3,9 @@
 //! elsewhere), served with its type, a strict Content-Security-Policy and an ETag.
 //!
 //! Routes: `GET /` and `/upload` (the upload page), `/album/{id}` (an album, drawn by
-//! the page from API v2), `/assets/{*path}`, and `/api/v2/config` (the limits the page
-//! checks before sending). The image page is the HTTP layer's viewer `/v/{id}`.
+//! the page from API v2) and `/assets/{*path}`. The limits the page checks before sending
+//! come from `/api/v2/config` ([`config`], in the API's route table). The image page is
+//! the HTTP layer's viewer `/v/{id}`.
 
 mod assets;
 
@@ -41,7 +42,6 @@ pub fn routes() -> Router<AppState> {
         .route("/upload", get(page))
         .route("/album/{id}", get(album_page))
         .route("/assets/{*path}", get(serve_asset))
-        .route("/api/v2/config", get(config))
 }
 
 async fn page(headers: HeaderMap) -> Response {
@@ -61,8 +61,10 @@ async fn serve_asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
     send(asset(&path), &headers)
 }
 
-/// `GET /api/v2/config`: the limits the page checks before it sends a file.
-async fn config(State(state): State<AppState>) -> Response {
+/// `GET /api/v2/config`: the limits the page checks before it sends a file, and the
+/// features clients may offer. Routed from the API's table (`http::routes`), so the
+/// OpenAPI test checks that it is documented.
+pub(crate) async fn config(State(state): State<AppState>) -> Response {
     // Videos have their own size limit (see `video::VideoConfig`): the page checks a file
     // against the limit of the kind its bytes say it is.
     let video = &state.config.video;
