@@ -11,10 +11,11 @@ mod sql;
 
 pub use sql::SqlRepo;
 
-/// The name `storage.rs` opens the embedded SQLite database by
-/// ([`SqlRepo::open_in`]).
+/// The older name of [`SqlRepo`] on SQLite ([`SqlRepo::open_in`]), still used by the
+/// storage setup; new code names `SqlRepo`.
 pub type SqliteRepo = SqlRepo;
-/// The name `storage.rs` connects to PostgreSQL by ([`SqlRepo::connect`]).
+/// The older name of [`SqlRepo`] on PostgreSQL ([`SqlRepo::connect`]), still used by the
+/// storage setup; new code names `SqlRepo`.
 pub type PostgresRepo = SqlRepo;
 
 use async_trait::async_trait;
