@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use imago_server::repo::{Repo, SqliteRepo};
+use imago_server::repo::{Repo, SqlRepo};
 
 /// Runs `imago ARGS` with `stdin` piped in.
 fn imago_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> Output {
@@ -31,7 +31,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 async fn signs_in(data: &Path, name: &str, password: &str) -> bool {
-    let repo = SqliteRepo::open_in(data).await.unwrap();
+    let repo = SqlRepo::open_in(data).await.unwrap();
     let ok = imago_server::keys::sign_in(&repo, name, password)
         .await
         .unwrap()
@@ -58,7 +58,7 @@ async fn passwords_are_set_from_stdin_and_changed() {
     assert!(!text(&out.stdout).contains("first password"));
     assert!(!text(&out.stderr).contains("first password"));
 
-    let repo = SqliteRepo::open_in(&data).await.unwrap();
+    let repo = SqlRepo::open_in(&data).await.unwrap();
     let hash = repo
         .user_by_name("ann")
         .await
@@ -99,7 +99,7 @@ async fn bad_passwords_and_unknown_users_are_bad_input() {
         text(&out.stderr)
     );
     assert!(text(&out.stdout).is_empty());
-    let repo = SqliteRepo::open_in(&data).await.unwrap();
+    let repo = SqlRepo::open_in(&data).await.unwrap();
     repo.migrate().await.unwrap();
     assert!(repo.user_by_name("bob").await.unwrap().is_none());
     repo.close().await;

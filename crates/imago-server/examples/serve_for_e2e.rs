@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use imago_server::repo::{Repo, SqliteRepo};
+use imago_server::repo::{Repo, SqlRepo};
 use imago_server::store::{LocalStore, Store};
 use imago_server::{Config, RateLimit, Server};
 
@@ -42,7 +42,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The folder lives as long as the process; a temporary one is removed at the end.
     let temp = tempfile::tempdir()?;
     config.data_dir = data.unwrap_or_else(|| temp.path().to_path_buf());
-    let repo: Arc<dyn Repo> = Arc::new(SqliteRepo::open_in(&config.data_dir).await?);
+    let repo: Arc<dyn Repo> = Arc::new(SqlRepo::open_in(&config.data_dir).await?);
     let store: Arc<dyn Store> = Arc::new(LocalStore::open(config.data_dir.join("store")).await?);
     let server = Server::bind(config, repo.clone(), store).await?;
     let (_, api_key) = imago_server::create_user(repo.as_ref(), "e2e", false).await?;

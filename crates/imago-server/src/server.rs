@@ -130,7 +130,7 @@ impl Server {
 pub async fn embedded_storage(
     data_dir: &Path,
 ) -> Result<(Arc<dyn Repo>, Arc<dyn Store>), ServeError> {
-    let repo = crate::repo::SqliteRepo::open_in(data_dir).await?;
+    let repo = crate::repo::SqlRepo::open_in(data_dir).await?;
     repo.migrate().await?;
     let store = crate::store::LocalStore::open(data_dir.join("store")).await?;
     Ok((Arc::new(repo), Arc::new(store)))

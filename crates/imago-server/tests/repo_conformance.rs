@@ -11,7 +11,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use imago_server::repo::{
-    Album, ImageRecord, KeyKind, PostgresRepo, Repo, RepoError, SqliteRepo, Usage, Visibility,
+    Album, ImageRecord, KeyKind, Repo, RepoError, SqlRepo, Usage, Visibility,
 };
 use sqlx::postgres::PgConnectOptions;
 
@@ -24,9 +24,9 @@ struct Fixture {
 
 async fn sqlite_fixture(_test: &str) -> Option<Fixture> {
     let dir = tempfile::tempdir().expect("temp dir");
-    let a = SqliteRepo::open_in(dir.path()).await.expect("open sqlite");
+    let a = SqlRepo::open_in(dir.path()).await.expect("open sqlite");
     a.migrate().await.expect("migrate");
-    let b = SqliteRepo::open_in(dir.path())
+    let b = SqlRepo::open_in(dir.path())
         .await
         .expect("open sqlite again");
     // A second node migrating an up-to-date database changes nothing.
@@ -53,11 +53,11 @@ async fn postgres_fixture(test: &str) -> Option<Fixture> {
     let options = PgConnectOptions::from_str(url)
         .expect("postgres url")
         .options([("search_path", schema.as_str())]);
-    let a = PostgresRepo::connect_with(options.clone(), 4)
+    let a = SqlRepo::connect_with(options.clone(), 4)
         .await
         .expect("connect");
     a.migrate().await.expect("migrate");
-    let b = PostgresRepo::connect_with(options, 4)
+    let b = SqlRepo::connect_with(options, 4)
         .await
         .expect("connect again");
     b.migrate().await.expect("migrate again");
@@ -111,8 +111,6 @@ conformance!(
     albums_are_created_listed_updated,
     deleting_an_album_keeps_its_images,
     usage_counts_images_bytes_and_albums,
-    jobs_are_claimed_leased_and_completed,
-    concurrent_job_claimers_get_disjoint_sets,
     expired_images_are_claimed_once_per_lease,
     concurrent_expiry_claimers_get_disjoint_sets,
     migrating_again_keeps_the_data,
@@ -671,100 +669,6 @@ async fn usage_counts_images_bytes_and_albums(f: &Fixture) {
     assert_eq!(r.usage(carol.id).await.unwrap(), Usage::default());
 }
 
-async fn jobs_are_claimed_leased_and_completed(f: &Fixture) {
-    let r = &f.repo;
-    let t1 = r.enqueue_job("thumbnail", "img1", 100).await.unwrap();
-    let t2 = r.enqueue_job("thumbnail", "img2", 200).await.unwrap();
-    let i1 = r.enqueue_job("index", "img1", 100).await.unwrap();
-    assert!(t1 != t2 && t2 != i1);
-
-    assert!(r
-        .claim_jobs("thumbnail", 99, 10, 60)
-        .await
-        .unwrap()
-        .is_empty());
-    let got = r.claim_jobs("thumbnail", 150, 10, 60).await.unwrap();
-    assert_eq!(got.len(), 1);
-    assert_eq!(got[0].id, t1);
-    assert_eq!(got[0].kind, "thumbnail");
-    assert_eq!(got[0].payload, "img1");
-    assert_eq!(got[0].run_at, 100);
-    assert_eq!(got[0].attempts, 1);
-
-    // Leased: no one else gets it, from either node, until the lease ends.
-    assert!(r
-        .claim_jobs("thumbnail", 150, 10, 60)
-        .await
-        .unwrap()
-        .is_empty());
-    let other = f.second.claim_jobs("thumbnail", 209, 10, 60).await.unwrap();
-    assert_eq!(other.iter().map(|j| j.id).collect::<Vec<_>>(), [t2]);
-    // The claimer died: after the lease the job is due again, one attempt more.
-    let again = f.second.claim_jobs("thumbnail", 210, 10, 60).await.unwrap();
-    assert_eq!(again.iter().map(|j| j.id).collect::<Vec<_>>(), [t1]);
-    assert_eq!(again[0].attempts, 2);
-
-    r.complete_job(t1).await.unwrap();
-    r.complete_job(t2).await.unwrap();
-    // Completing twice is harmless (a late node finishing after its lease ended).
-    r.complete_job(t1).await.unwrap();
-    assert!(r
-        .claim_jobs("thumbnail", 10_000, 10, 60)
-        .await
-        .unwrap()
-        .is_empty());
-
-    // Other kinds are untouched; the limit is honoured.
-    for n in 0..5 {
-        r.enqueue_job("index", &format!("more{n}"), 100 + n)
-            .await
-            .unwrap();
-    }
-    let idx = r.claim_jobs("index", 1_000, 4, 60).await.unwrap();
-    assert_eq!(idx.len(), 4);
-    assert_eq!(idx[0].id, i1, "oldest due first");
-    assert_eq!(r.claim_jobs("index", 1_000, 10, 60).await.unwrap().len(), 2);
-}
-
-/// Claims with `repo` in a loop until nothing is due; returns every id it got.
-async fn drain_jobs(repo: Arc<dyn Repo>) -> Vec<i64> {
-    let mut got = Vec::new();
-    loop {
-        let jobs = repo.claim_jobs("reap", 1_000, 3, 600).await.unwrap();
-        if jobs.is_empty() {
-            return got;
-        }
-        got.extend(jobs.iter().map(|j| j.id));
-        tokio::task::yield_now().await;
-    }
-}
-
-async fn concurrent_job_claimers_get_disjoint_sets(f: &Fixture) {
-    let mut all = BTreeSet::new();
-    for n in 0..50 {
-        all.insert(
-            f.repo
-                .enqueue_job("reap", &format!("p{n}"), 500)
-                .await
-                .unwrap(),
-        );
-    }
-    let a = tokio::spawn(drain_jobs(f.repo.clone()));
-    let b = tokio::spawn(drain_jobs(f.second.clone()));
-    let (a, b) = (a.await.unwrap(), b.await.unwrap());
-    let sa: BTreeSet<i64> = a.iter().copied().collect();
-    let sb: BTreeSet<i64> = b.iter().copied().collect();
-    assert_eq!(sa.len(), a.len(), "claimer A got a job twice");
-    assert_eq!(sb.len(), b.len(), "claimer B got a job twice");
-    assert!(
-        sa.is_disjoint(&sb),
-        "both claimers ran {:?}",
-        sa.intersection(&sb)
-    );
-    let union: BTreeSet<i64> = sa.union(&sb).copied().collect();
-    assert_eq!(union, all);
-}
-
 async fn expired_images_are_claimed_once_per_lease(f: &Fixture) {
     let r = &f.repo;
     let alice = r.create_user("alice", false).await.unwrap();
@@ -857,12 +761,12 @@ async fn sqlite_is_a_wal_file_in_the_data_folder() {
     let dir = tempfile::tempdir().unwrap();
     // The data folder need not exist yet.
     let data = dir.path().join("data");
-    let repo = SqliteRepo::open_in(&data).await.unwrap();
+    let repo = SqlRepo::open_in(&data).await.unwrap();
     repo.migrate().await.unwrap();
     repo.create_user("alice", false).await.unwrap();
-    assert_eq!(repo.path(), data.join("imago.db"));
-    assert!(repo.path().is_file());
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", repo.path().display()))
+    let file = data.join("imago.db");
+    assert!(file.is_file());
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", file.display()))
         .await
         .unwrap();
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
@@ -882,9 +786,10 @@ async fn sqlite_is_a_wal_file_in_the_data_folder() {
 #[tokio::test]
 async fn sqlite_refuses_a_newer_schema() {
     let dir = tempfile::tempdir().unwrap();
-    let repo = SqliteRepo::open_in(dir.path()).await.unwrap();
+    let repo = SqlRepo::open_in(dir.path()).await.unwrap();
     repo.migrate().await.unwrap();
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", repo.path().display()))
+    let file = dir.path().join("imago.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", file.display()))
         .await
         .unwrap();
     sqlx::query("INSERT INTO imago_schema (version, applied_at) VALUES (999, 0)")

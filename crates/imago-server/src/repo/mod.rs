@@ -1,16 +1,22 @@
-//! The metadata seam: users, keys, images, albums and background jobs.
+//! The metadata seam: users, keys, images and albums.
 //!
-//! CONTRACT: the HTTP layer codes against this trait; the SQLite and PostgreSQL
-//! implementations live beside it (`sqlite.rs`, `postgres.rs`) and pass the same
-//! conformance suite (`tests/repo_conformance.rs`). Times are unix seconds (UTC).
+//! CONTRACT: the HTTP layer codes against this trait. Its one implementation,
+//! [`SqlRepo`] (`sql.rs`), runs on SQLite and on PostgreSQL (what differs between them is
+//! in `dialect.rs`) and passes the conformance suite (`tests/repo_conformance.rs`) on
+//! both. Times are unix seconds (UTC).
 
-pub mod postgres;
-mod schema;
-mod shared;
-pub mod sqlite;
+mod dialect;
+mod rows;
+mod sql;
 
-pub use postgres::PostgresRepo;
-pub use sqlite::SqliteRepo;
+pub use sql::SqlRepo;
+
+/// The older name of [`SqlRepo`] on SQLite ([`SqlRepo::open_in`]), still used by the
+/// storage setup; new code names `SqlRepo`.
+pub type SqliteRepo = SqlRepo;
+/// The older name of [`SqlRepo`] on PostgreSQL ([`SqlRepo::connect`]), still used by the
+/// storage setup; new code names `SqlRepo`.
+pub type PostgresRepo = SqlRepo;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -152,17 +158,6 @@ pub struct Usage {
     pub albums: u64,
 }
 
-/// A background job (expiry, thumbnails, indexing) claimed through the database so
-/// that, with several nodes, each runs once.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Job {
-    pub id: i64,
-    pub kind: String,
-    pub payload: String,
-    pub run_at: i64,
-    pub attempts: u32,
-}
-
 /// What can go wrong in the metadata seam.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -239,7 +234,7 @@ pub trait Repo: Send + Sync + 'static {
     /// How many records still use a store key (as original, thumb or medium).
     async fn blob_refs(&self, key: &str) -> Result<u64, RepoError>;
     /// Images whose expiry is at or before `now`, claimed for this caller (PostgreSQL:
-    /// `FOR UPDATE SKIP LOCKED`), at most `limit`.
+    /// `FOR UPDATE SKIP LOCKED`) for a few minutes, at most `limit`.
     async fn claim_expired(&self, now: i64, limit: u32) -> Result<Vec<ImageRecord>, RepoError>;
 
     async fn create_album(&self, album: &Album) -> Result<(), RepoError>;
@@ -250,16 +245,4 @@ pub trait Repo: Send + Sync + 'static {
     async fn delete_album(&self, id: &str) -> Result<bool, RepoError>;
 
     async fn usage(&self, user_id: i64) -> Result<Usage, RepoError>;
-
-    async fn enqueue_job(&self, kind: &str, payload: &str, run_at: i64) -> Result<i64, RepoError>;
-    /// Claims due jobs of a kind for `lease_secs`; a job not completed by then is due
-    /// again (its node died).
-    async fn claim_jobs(
-        &self,
-        kind: &str,
-        now: i64,
-        limit: u32,
-        lease_secs: i64,
-    ) -> Result<Vec<Job>, RepoError>;
-    async fn complete_job(&self, id: i64) -> Result<(), RepoError>;
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use imago_server::repo::{PostgresRepo, Repo, SqliteRepo};
+use imago_server::repo::{Repo, SqlRepo};
 use imago_server::store::{LocalStore, S3Config, S3Store, Store};
 use sqlx::postgres::PgConnectOptions;
 
@@ -115,12 +115,12 @@ impl Place {
                     .expect("postgres url")
                     .options([("search_path", schema.as_str())]);
                 Arc::new(
-                    PostgresRepo::connect_with(options, 8)
+                    SqlRepo::connect_with(options, 8)
                         .await
                         .expect("connect to postgres"),
                 )
             }
-            None => Arc::new(SqliteRepo::open_in(data_dir).await.expect("open sqlite")),
+            None => Arc::new(SqlRepo::open_in(data_dir).await.expect("open sqlite")),
         };
         repo.migrate().await.expect("migrate");
         let store: Arc<dyn Store> = match &self.s3 {
