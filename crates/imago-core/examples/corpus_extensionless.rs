@@ -22,12 +22,16 @@ fn main() {
     for p in pages {
         let c = discover_html(&p.html, &p.url, &DiscoverOptions::default(), &rules);
         for i in merge(c.candidates) {
-            if imago_core::urls::image_extension(&i.url).is_none() && !i.url.starts_with("data:")
-            {
+            if imago_core::urls::image_extension(&i.url).is_none() && !i.url.starts_with("data:") {
                 let mut u = i.url.clone();
                 u.truncate(150);
                 let name = p.file.trim_start_matches("pages/");
-                println!("{:<10} {} {}", i.source.as_str(), &name[..name.len().min(12)], u);
+                println!(
+                    "{:<10} {} {}",
+                    i.source.as_str(),
+                    &name[..name.len().min(12)],
+                    u
+                );
             }
         }
     }

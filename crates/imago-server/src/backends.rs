@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::repo::{PostgresRepo, Repo, SqliteRepo};
+use crate::repo::{Repo, SqlRepo};
 use crate::store::{LocalStore, S3Config, S3Store, Store, StoreError};
 use crate::ServeError;
 
@@ -154,8 +154,8 @@ pub async fn open_backends(
     storage: &StorageConfig,
 ) -> Result<(Arc<dyn Repo>, Arc<dyn Store>), ServeError> {
     let repo: Arc<dyn Repo> = match &storage.database_url {
-        Some(url) => Arc::new(PostgresRepo::connect(url).await?),
-        None => Arc::new(SqliteRepo::open_in(data_dir).await?),
+        Some(url) => Arc::new(SqlRepo::connect(url).await?),
+        None => Arc::new(SqlRepo::open_in(data_dir).await?),
     };
     repo.migrate().await?;
     let store: Arc<dyn Store> = match &storage.store {

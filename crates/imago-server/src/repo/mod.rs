@@ -11,13 +11,6 @@ mod sql;
 
 pub use sql::SqlRepo;
 
-/// The older name of [`SqlRepo`] on SQLite ([`SqlRepo::open_in`]), still used by the
-/// storage setup; new code names `SqlRepo`.
-pub type SqliteRepo = SqlRepo;
-/// The older name of [`SqlRepo`] on PostgreSQL ([`SqlRepo::connect`]), still used by the
-/// storage setup; new code names `SqlRepo`.
-pub type PostgresRepo = SqlRepo;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
