@@ -102,17 +102,25 @@ fn ends_with_ci(b: &[u8], p: &[u8]) -> bool {
     b.len() >= p.len() && b[b.len() - p.len()..].eq_ignore_ascii_case(p)
 }
 
-fn skip_string(b: &[u8], mut i: usize, q: u8) -> usize {
+fn skip_string(b: &[u8], i: usize, q: u8) -> usize {
+    string_at(b, i, q).1
+}
+
+/// A string whose text starts at `i`, after its quote `q`: where its text ends (the
+/// closing quote, the newline that ends a bad string, or the end of the input when it is
+/// not closed) and where reading goes on. Both are character boundaries: they sit on an
+/// ASCII byte or at the end.
+fn string_at(b: &[u8], mut i: usize, q: u8) -> (usize, usize) {
     while i < b.len() {
         match b[i] {
             b'\\' => i += 2,
-            c if c == q => return i + 1,
+            c if c == q => return (i, i + 1),
             // An unescaped newline ends a (bad) string.
-            b'\n' => return i + 1,
+            b'\n' => return (i, i + 1),
             _ => i += 1,
         }
     }
-    b.len()
+    (b.len(), b.len())
 }
 
 /// After `url(`: past the closing `)`. A quoted URL is skipped as a string.
@@ -123,14 +131,20 @@ fn skip_unquoted_url(b: &[u8], mut i: usize) -> usize {
     if matches!(b.get(i), Some(b'"') | Some(b'\'')) {
         return i;
     }
+    unquoted_at(b, i).1
+}
+
+/// An unquoted URL starting at `i`: where its text ends (the `)`, or the end of the
+/// input when it is not closed) and where reading goes on.
+fn unquoted_at(b: &[u8], mut i: usize) -> (usize, usize) {
     while i < b.len() {
         match b[i] {
             b'\\' => i += 2,
-            b')' => return i + 1,
+            b')' => return (i, i + 1),
             _ => i += 1,
         }
     }
-    b.len()
+    (b.len(), b.len())
 }
 
 /// One declaration or at-rule statement.
@@ -188,11 +202,16 @@ fn values<'a>(value: &'a str, custom: bool, sets: &mut u32, out: &mut Vec<CssRef
         }
         let boundary = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'-');
         if boundary && starts_with_ci(rest, "url(") {
-            if let Some((url, used)) = url_function(rest) {
-                push_image(out, url, None, None, custom);
-                i += used;
-                continue;
-            }
+            // Never read again: an unclosed `url(` runs to the end of the text, and
+            // rereading it from each later `url(` was quadratic.
+            i += match url_function(rest) {
+                Some((url, used)) => {
+                    push_image(out, url, None, None, custom);
+                    used
+                }
+                None => 4,
+            };
+            continue;
         }
         let set_prefix = if starts_with_ci(rest, "-webkit-image-set(") {
             Some(18)
@@ -243,14 +262,14 @@ fn url_function(s: &str) -> Option<(Cow<'_, str>, usize)> {
     }
     match b.get(i) {
         Some(&q @ (b'"' | b'\'')) => {
-            let end = skip_string(b, i + 1, q);
-            let inner = s.get(i + 1..end.saturating_sub(1))?;
+            let (text_end, end) = string_at(b, i + 1, q);
+            let inner = s.get(i + 1..text_end)?;
             let close = s[end..].find(')').map_or(s.len(), |j| end + j + 1);
             Some((unescape(inner), close))
         }
         _ => {
-            let end = skip_unquoted_url(b, i);
-            let inner = s.get(i..end.saturating_sub(1))?.trim_end();
+            let (text_end, end) = unquoted_at(b, i);
+            let inner = s.get(i..text_end)?.trim_end();
             Some((unescape(inner), end))
         }
     }
@@ -268,8 +287,8 @@ fn first_url_or_string(s: &str) -> Option<(Cow<'_, str>, usize)> {
     if q != b'"' && q != b'\'' {
         return None;
     }
-    let end = skip_string(b, 1, q);
-    Some((unescape(t.get(1..end.saturating_sub(1))?), end + off))
+    let (text_end, end) = string_at(b, 1, q);
+    Some((unescape(t.get(1..text_end)?), end + off))
 }
 
 /// The entries of an `image-set(` (from just after the parenthesis): each URL with its
@@ -297,8 +316,8 @@ fn image_set<'a>(s: &'a str, set: u32, custom: bool, out: &mut Vec<CssRef<'a>>) 
                 i += 1;
             }
             b'"' | b'\'' => {
-                let end = skip_string(b, i + 1, b[i]);
-                if let Some(inner) = s.get(i + 1..end.saturating_sub(1)) {
+                let (text_end, end) = string_at(b, i + 1, b[i]);
+                if let Some(inner) = s.get(i + 1..text_end) {
                     pending = Some(unescape(inner));
                 }
                 i = end;
@@ -440,6 +459,21 @@ mod tests {
                 ("d.jpg".into(), false, Some(1.0), Some(1)),
             ]
         );
+    }
+
+    /// Issue 8's hostile page: the last `url(` of a style that ends in a non-ASCII
+    /// character was given up (its text ended inside that character), so the scan
+    /// stepped on and each earlier `url(` read the rest of the style again.
+    #[test]
+    fn unclosed_url_ending_in_non_ascii_is_read_once_and_whole() {
+        assert_eq!(
+            urls("a{background:url(x.jpg\u{e9}", false)[0].0,
+            "x.jpg\u{e9}"
+        );
+        assert_eq!(urls("a{background:url('y\u{e9}", false)[0].0, "y\u{e9}");
+        assert_eq!(urls("background:url(\"z.png", true)[0].0, "z.png");
+        let css = format!("<style>{}caf\u{e9}", "a{background:url(".repeat(2_000));
+        assert_eq!(urls(&css, false).len(), 1);
     }
 
     #[test]

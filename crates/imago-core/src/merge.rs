@@ -176,18 +176,19 @@ fn build(
     members: &[usize],
     common: &std::collections::HashSet<&str>,
 ) -> Option<Image> {
-    let mut best: Option<&Candidate> = None;
-    for &i in members {
-        let c = &all[i];
-        let better = match best {
-            None => true,
-            Some(b) => rank(c, common) > rank(b, common),
-        };
-        if better {
-            best = Some(c);
+    // Ranks are computed once per candidate: a picture may have 100,000 (a hostile
+    // srcset), and comparing by recomputed ranks hashed each URL ~34 times.
+    let ranked: Vec<(&Candidate, (u8, u8, f64))> = members
+        .iter()
+        .map(|&i| (&all[i], rank(&all[i], common)))
+        .collect();
+    let mut best: Option<(&Candidate, (u8, u8, f64))> = None;
+    for &(c, r) in &ranked {
+        if best.is_none_or(|(_, b)| r > b) {
+            best = Some((c, r));
         }
     }
-    let best = best?;
+    let (best, _) = best?;
     if best.placeholder {
         return None;
     }
@@ -199,19 +200,14 @@ fn build(
         .collect();
     sources.sort();
     sources.dedup();
-    let mut others: Vec<&Candidate> = members
-        .iter()
-        .map(|&i| &all[i])
-        .filter(|c| !c.placeholder && c.url != best.url)
+    let mut others: Vec<(&Candidate, (u8, u8, f64))> = ranked
+        .into_iter()
+        .filter(|(c, _)| !c.placeholder && c.url != best.url)
         .collect();
-    others.sort_by(|a, b| {
-        rank(b, common)
-            .partial_cmp(&rank(a, common))
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
+    others.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
     let mut alternates: Vec<String> = Vec::new();
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for c in others {
+    for (c, _) in others {
         if seen.insert(c.url.as_str()) {
             alternates.push(c.url.clone());
         }

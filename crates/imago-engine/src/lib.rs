@@ -43,6 +43,7 @@ pub mod archive;
 pub mod grab;
 pub mod guard;
 pub mod metadata;
+pub mod native_frame;
 pub mod place;
 pub mod render;
 pub mod store_error;

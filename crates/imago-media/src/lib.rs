@@ -67,6 +67,20 @@ mod process;
 mod strip;
 
 pub use error::MediaError;
+
+/// The metadata strippers (and through them the container walkers) for the fuzz targets
+/// in `fuzz/`: they are crate-private, and `inspect` alone does not reach them all.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// `bytes` without metadata, as the ingest step strips a `format` file.
+    pub fn strip(
+        format: imago_core::Format,
+        bytes: &[u8],
+    ) -> Result<Option<Vec<u8>>, crate::MediaError> {
+        crate::strip::strip(format, bytes)
+    }
+}
 pub use inspect::{inspect, Inspected, MediaKind, VideoFormat, ACCEPTED_IMAGES};
 pub use limits::Limits;
 pub use process::{fit_inside, process, ProcessOptions, Processed, Variant};

@@ -203,6 +203,17 @@ impl<'p, 'r> Walker<'p, 'r> {
         {
             return;
         }
+        // Past this length only a `data:` URI is a real image: servers refuse longer
+        // URLs (414 beyond 8 KiB is common), and an unclosed `url(` or quote that ran to
+        // the end of the page would otherwise be resolved, copied and hashed whole.
+        if text.len() > MAX_URL
+            && !text
+                .trim_start()
+                .get(..5)
+                .is_some_and(|p| p.eq_ignore_ascii_case("data:"))
+        {
+            return;
+        }
         let Some(url) = urls::resolve(text, &self.base) else {
             return;
         };
@@ -238,7 +249,7 @@ impl<'p, 'r> Walker<'p, 'r> {
     }
 
     fn emit_srcset(&mut self, value: &str, e: Emit<'_>) {
-        for entry in crate::srcset::parse(value) {
+        for entry in largest(crate::srcset::parse(value)) {
             let mut info = e.info.clone();
             if let Some(Descriptor::Width(w)) = entry.descriptor {
                 // A `w` descriptor is the file's width; the attribute is the layout's.
@@ -951,6 +962,43 @@ impl<'p, 'r> Walker<'p, 'r> {
         dedupe(&mut self.out.iframes);
         self.out
     }
+}
+
+/// The longest URL (other than a `data:` URI) taken as a candidate.
+const MAX_URL: usize = 32 * 1024;
+
+/// The most candidates of one `srcset` kept: real ones have a dozen at most. A hostile
+/// one of 100,000 would otherwise cost 100,000 resolved URLs for one picture.
+const MAX_SRCSET: usize = 32;
+
+/// The [`MAX_SRCSET`] largest entries of a srcset (merge picks the largest; the others
+/// are its fallbacks), in the order written.
+fn largest(
+    mut entries: Vec<crate::srcset::SrcsetEntry<'_>>,
+) -> Vec<crate::srcset::SrcsetEntry<'_>> {
+    if entries.len() <= MAX_SRCSET {
+        return entries;
+    }
+    // A density counts as that many times a 1000px layout, as merge ranks it.
+    let size = |d: Option<Descriptor>| match d {
+        Some(Descriptor::Width(w)) => f64::from(w),
+        Some(Descriptor::Density(x)) => f64::from(x) * 1000.0,
+        None => 1000.0,
+    };
+    let mut by_size: Vec<usize> = (0..entries.len()).collect();
+    by_size.sort_by(|&a, &b| {
+        size(entries[b].descriptor)
+            .partial_cmp(&size(entries[a].descriptor))
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.cmp(&b))
+    });
+    let mut keep = vec![false; entries.len()];
+    for &i in &by_size[..MAX_SRCSET] {
+        keep[i] = true;
+    }
+    let mut k = keep.into_iter();
+    entries.retain(|_| k.next().unwrap_or(false));
+    entries
 }
 
 fn meta_emit(kind: SourceKind, info: &Info, order: u32) -> Emit<'_> {

@@ -1,7 +1,7 @@
 //! `imago native-host`: the browser extension's optional desktop helper.
 //!
 //! The browser starts it and talks over stdin/stdout in Chrome's native messaging
-//! framing ([`frame`]). Messages: `{type:'ping'}` -> `{type:'pong', version}`;
+//! framing ([`imago_engine::native_frame`]). Messages: `{type:'ping'}` -> `{type:'pong', version}`;
 //! `{type:'save', items:[{url, filename}], folder}` -> `{type:'saved', results:[{url,
 //! ok, path?, skipped?, error?}]}` ([`save`]). Anything else gets `{type:'error',
 //! message}` and the host keeps reading; the end of input ends it (exit 0). A length
@@ -9,7 +9,6 @@
 //! host exits 2. Nothing but frames is ever written to stdout.
 
 mod convert;
-mod frame;
 mod install;
 mod save;
 
@@ -21,7 +20,7 @@ use serde_json::{json, Value};
 
 use crate::cli::NativeHostArgs;
 use crate::Outcome;
-use frame::Incoming;
+use imago_engine::native_frame::{self as frame, Incoming};
 
 /// A browser starts a native host as `<path in the manifest> chrome-extension://ID/`,
 /// with no way to add a subcommand; the manifest names this binary, so that call is read

@@ -1,5 +1,6 @@
 //! Chrome's native messaging framing: a u32 length in native byte order, then that many
-//! bytes of UTF-8 JSON.
+//! bytes of UTF-8 JSON. Used by `imago native-host`; it lives in this library (not in the
+//! binary) so that the fuzz target `native_frame` can link it.
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 

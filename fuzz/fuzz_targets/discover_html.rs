@@ -1,0 +1,32 @@
+//! HTML discovery (`discover_html`, with and without `--deep`, then `merge`) on any
+//! bytes: no panic, and no input much slower per byte than an ordinary page.
+#![no_main]
+
+#[path = "common/linear.rs"]
+mod linear;
+
+use imago_core::discover::{discover_html, DiscoverOptions};
+use imago_core::siterules::SiteRules;
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+fn rules() -> &'static SiteRules {
+    static RULES: OnceLock<SiteRules> = OnceLock::new();
+    RULES.get_or_init(SiteRules::builtin)
+}
+
+fn run(html: &str) {
+    let page = url::Url::parse("https://www.example.com/news/story.html").unwrap();
+    for deep in [false, true] {
+        let found = discover_html(html, &page, &DiscoverOptions { deep }, rules());
+        for c in &found.candidates {
+            assert!(!c.url.is_empty(), "an empty candidate URL");
+        }
+        std::hint::black_box(imago_core::merge::merge(found.candidates));
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let html = String::from_utf8_lossy(data);
+    linear::check(&html, &run);
+});
