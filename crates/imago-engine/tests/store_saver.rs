@@ -53,7 +53,7 @@ fn folder() -> Vec<String> {
 }
 
 /// Saves `bytes` as `pics/<file>`; the saved file's name, or the event when not saved.
-fn save(s: &Saver, root: &Path, url: &str, bytes: &[u8], file: &str) -> Result<String, Event> {
+fn save(s: &Saver, root: &Path, url: &str, bytes: &[u8], file: &str) -> Result<String, Box<Event>> {
     let f = fetched(&root.join("pics"), url, bytes);
     match s.save("http://shop.test/", &image(url), f, &folder(), file) {
         Event::Saved { path, .. } => Ok(PathBuf::from(path)
@@ -61,7 +61,7 @@ fn save(s: &Saver, root: &Path, url: &str, bytes: &[u8], file: &str) -> Result<S
             .unwrap()
             .to_string_lossy()
             .into_owned()),
-        other => Err(other),
+        other => Err(Box::new(other)),
     }
 }
 
@@ -127,7 +127,7 @@ fn identical_content_is_saved_once_without_an_archive() {
     s.open_page(&folder());
     let first = save(&s, root.path(), "http://x/1", b"same", "one.png").unwrap();
     let second = save(&s, root.path(), "http://x/2", b"same", "two.png").unwrap_err();
-    match second {
+    match *second {
         Event::Skipped {
             reason, earlier, ..
         } => {
