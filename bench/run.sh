@@ -3,9 +3,12 @@
 # from one local nginx, prints the tables and ratios, and writes bench/results.md.
 #
 #   bench/run.sh                      everything (about 10-15 minutes on 2 cores)
-#   BENCH_PARTS=download bench/run.sh one part: discovery, throughput, download, probe, serve
+#   BENCH_PARTS=download bench/run.sh one part: discovery, throughput, download, probe, serve,
+#                                     grabscale
 #                                     (serve: `imago serve` uploads and thumbnails vs
-#                                     vipsthumbnail, bench/serve/run.sh; its own knobs there)
+#                                     vipsthumbnail, bench/serve/run.sh; grabscale: imago grab's
+#                                     peak RSS at 20,000 and 200,000 images, bench/grab_scale.sh;
+#                                     each has its own knobs there)
 #
 # Environment:
 #   IMAGO_BENCH_DIR  work folder: served files, image cache, logs (default /tmp/imago-bench)
@@ -24,16 +27,22 @@ state=$dir/state
 count=${BENCH_COUNT:-5000}
 big=${BENCH_BIG:-20000}
 repeat=${BENCH_REPEAT:-1}
-parts=${BENCH_PARTS:-discovery,throughput,download,probe,serve}
+parts=${BENCH_PARTS:-discovery,throughput,download,probe,grabscale,serve}
 corpus=${IMAGO_CORPUS:-$root/../shared/corpus}
 [ -d "$corpus/pages" ] || corpus=/work/shared/corpus
 started=$(date -u +%s)
 
 want() { [[ ",$parts," == *",$1,"* ]]; }
 say() { printf '\n== %s\n' "$*" >&2; }
+# The parts that race the peers on the corpus and the generated images; serve and
+# grabscale make their own inputs and need neither the peers nor those files.
+peers=false
+for p in discovery throughput download probe; do want "$p" && peers=true; done
 
-say "setup"
-"$here/setup.sh"
+if $peers; then
+  say "setup"
+  "$here/setup.sh"
+fi
 mkdir -p "$www" "$state"
 
 imago=${IMAGO_BIN:-}
@@ -52,7 +61,7 @@ imago_args=()
 [ -n "$imago" ] && imago_args=(--imago "$imago")
 
 # The serve part uploads its own JPEGs to imago itself: no nginx, no page corpus.
-if [ "$parts" != serve ]; then
+if $peers; then
   say "inputs"
   mkdir -p "$www/corpus"
   n_pages=$(ls "$corpus"/pages/*.html.gz | wc -l)
@@ -125,6 +134,14 @@ if want download; then
   fi
 fi
 
+if want grabscale && [ -n "$imago" ]; then
+  say "(2c) imago grab at 20,000 and 200,000 images: peak RSS against the count"
+  # It starts its own nginx unless this run's is up (same root, same port).
+  GRAB_SCALE_NGINX_UP=$($peers && echo 1 || true) IMAGO_BIN=$imago IMAGO_BENCH_DIR=$dir \
+    "$here/grab_scale.sh" "$state/grabscale.md"
+  section 2c-grabscale "(2c) imago grab's memory against the number of images" <"$state/grabscale.md"
+fi
+
 if want probe && [ -n "$imago" ]; then
   say "(3) probe: bytes read of 20 large JPEGs"
   python3 "$here/probe.py" --www "$www" --state "$state" --imago "$imago"
@@ -157,7 +174,7 @@ elapsed=$(( $(date -u +%s) - started ))
   echo "| aria2c | $(aria2c --version | head -1 | sed 's/aria2 version //') |"
   echo "| wget | $(wget --version | head -1 | awk '{print $3}') |"
   echo "| vipsthumbnail | $(vips --version 2>/dev/null || echo 'not installed') |"
-  for part in 1-discovery 1b-throughput 2-download 2b-big 3-probe 4-serve; do
+  for part in 1-discovery 1b-throughput 2-download 2b-big 2c-grabscale 3-probe 4-serve; do
     [ -f "$state/sections/$part.md" ] && cat "$state/sections/$part.md"
   done
 } >"$here/results.md"

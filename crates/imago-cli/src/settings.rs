@@ -25,16 +25,7 @@ type Result<T> = std::result::Result<T, BadInput>;
 
 /// The pages named on the command line and in `-i FILE`, checked.
 pub fn pages(args: &PageArgs) -> Result<Vec<PageInput>> {
-    let base = args
-        .base_url
-        .as_deref()
-        .map(|b| {
-            Url::parse(b)
-                .ok()
-                .filter(|u| matches!(u.scheme(), "http" | "https"))
-                .ok_or_else(|| anyhow!("--base-url {b}: not an http(s) URL"))
-        })
-        .transpose()?;
+    let base = base_url(args)?;
     let mut raw = args.inputs.clone();
     if let Some(file) = &args.input_file {
         let text = if file.as_os_str() == "-" {
@@ -54,6 +45,19 @@ pub fn pages(args: &PageArgs) -> Result<Vec<PageInput>> {
     raw.iter()
         .map(|a| PageInput::parse(a, base.as_ref()).bad_input())
         .collect()
+}
+
+/// `--base-url`, checked.
+pub fn base_url(args: &PageArgs) -> Result<Option<Url>> {
+    args.base_url
+        .as_deref()
+        .map(|b| {
+            Url::parse(b)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .ok_or_else(|| anyhow!("--base-url {b}: not an http(s) URL"))
+        })
+        .transpose()
 }
 
 pub fn discovery(args: &PageArgs) -> Result<Discovery> {

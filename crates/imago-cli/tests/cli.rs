@@ -315,6 +315,65 @@ fn grab_never_overwrites_a_file_the_user_had() {
 }
 
 #[test]
+fn a_name_on_disk_in_another_case_is_kept_and_equal_names_get_numbers() {
+    // Two different images both named a.png, into a folder where the user already has
+    // A.PNG: on a case-insensitive disk (macOS, Windows, or a copy of the folder there)
+    // a.png would be that file, so neither new image may take the name.
+    let mut routes: HashMap<String, Route> = HashMap::new();
+    routes.insert("/img/a.png".into(), Route::ok("image/png", png(40, 30, 1)));
+    routes.insert(
+        "/other/a.png".into(),
+        Route::ok("image/png", png(40, 30, 2)),
+    );
+    routes.insert(
+        "/two.html".into(),
+        Route::ok(
+            "text/html",
+            r#"<img src="/img/a.png"><img src="/other/a.png">"#,
+        ),
+    );
+    let server = Server::start(routes);
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("out").join("pics");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("A.PNG"), b"my own notes").unwrap();
+
+    let out = imago(
+        tmp.path(),
+        &[
+            "grab",
+            &server.url("/two.html"),
+            "-o",
+            tmp.path().join("out").to_str().unwrap(),
+            "--folder",
+            "pics",
+            "--json",
+            "--no-archive",
+            "--no-hd",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let lines = json_lines(&out);
+    let mut names: Vec<String> = by_event(&lines, "saved")
+        .iter()
+        .map(|s| {
+            Path::new(s["path"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a-2.png", "a-3.png"]);
+    assert_eq!(
+        std::fs::read(folder.join("A.PNG")).unwrap(),
+        b"my own notes"
+    );
+    assert!(!folder.join("a.png").exists());
+}
+
+#[test]
 fn grab_zip_holds_the_images_and_nothing_is_left_loose() {
     let server = shop(PAGE);
     let tmp = tempfile::tempdir().unwrap();

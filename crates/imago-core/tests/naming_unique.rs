@@ -157,3 +157,14 @@ fn names_equal_after_normalization_collide() {
         "e\u{301}te\u{301}-2.jpg"
     );
 }
+
+#[test]
+fn a_reserved_folder_takes_files_inside_but_no_file_of_its_name() {
+    // A folder found on disk: new files go inside it as they are, and a file that would
+    // take its name (in any case) gets a number instead.
+    let mut names = UniqueNames::new();
+    names.reserve_folder(&path("Shop"));
+    assert_eq!(claim(&mut names, "shop/a.jpg"), "shop/a.jpg");
+    assert_eq!(claim(&mut names, "shop"), "shop-2");
+    assert!(!names.is_taken(&path("Shop")));
+}

@@ -91,6 +91,27 @@ impl Archive {
         Archive::setup(conn, path)
     }
 
+    /// An archive in a private temporary file that SQLite deletes when it is closed: what
+    /// a `--no-archive` run saved, for "identical content saved once", held on disk (past
+    /// SQLite's page cache of about 2 MB) so a run's memory does not grow with its count.
+    pub fn open_temporary() -> Result<Archive, StoreError> {
+        let path = PathBuf::from("(temporary)");
+        // An empty file name is SQLite's private temporary database.
+        let conn = Connection::open("").map_err(|e| db_err(&path, e))?;
+        let archive = Archive::setup(conn, path)?;
+        // Nothing to recover after a crash (the file is gone with the process), so no
+        // journal and no flushes: a record costs microseconds, not a disk round trip.
+        let _mode: String = archive
+            .conn
+            .query_row("PRAGMA journal_mode = OFF", [], |r| r.get(0))
+            .map_err(|e| db_err(&archive.path, e))?;
+        archive
+            .conn
+            .execute_batch("PRAGMA synchronous = OFF")
+            .map_err(|e| db_err(&archive.path, e))?;
+        Ok(archive)
+    }
+
     fn setup(conn: Connection, path: PathBuf) -> Result<Archive, StoreError> {
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(|e| db_err(&path, e))?;

@@ -202,3 +202,28 @@ fn archive_can_move_to_a_blocking_thread() {
     is_send::<Archive>();
     is_send::<std::sync::Mutex<Archive>>();
 }
+
+#[test]
+fn a_temporary_archive_answers_like_a_file_and_many_records_stay_findable() {
+    // What a --no-archive run remembers for "identical content saved once": on disk
+    // past SQLite's page cache, so 20,000 records must still be found by hash and URL.
+    let a = Archive::open_temporary().unwrap();
+    for i in 0..20_000u32 {
+        let sha = format!("{i:064x}");
+        a.record(&saved(
+            &format!("https://img.example/{i}.png"),
+            &format!("/out/{i}.png"),
+            &sha,
+            i64::from(i),
+        ))
+        .unwrap();
+    }
+    assert_eq!(a.len().unwrap(), 20_000);
+    let found = a.seen_hash(&format!("{:064x}", 12_345)).unwrap().unwrap();
+    assert_eq!(found.path, "/out/12345.png");
+    assert!(a
+        .seen_url("https://img.example/19999.png")
+        .unwrap()
+        .is_some());
+    assert_eq!(a.seen_hash(SHA_B).unwrap(), None);
+}

@@ -1,17 +1,43 @@
 //! `imago grab`: download the images of pages.
 
+use std::io::{BufRead, BufReader};
 use std::sync::Arc;
 
-use anyhow::Result;
-use imago_engine::grab::{run as grab_run, GrabOptions};
+use anyhow::{bail, Context, Result};
+use imago_engine::grab::{run as grab_run, GrabOptions, UrlList};
 use imago_engine::Client;
 
 use crate::cli::GrabArgs;
 use crate::progress::Progress;
 use crate::{settings, Outcome};
 
-pub async fn run(args: GrabArgs) -> Result<Outcome> {
-    let pages = settings::pages(&args.pages)?;
+pub async fn run(mut args: GrabArgs) -> Result<Outcome> {
+    // `-i FILE` is read as the pages go, so a list of a million pages is never held whole;
+    // the pages named on the command line are checked before anything starts.
+    let list_file = args.pages.input_file.take();
+    let given = if args.pages.inputs.is_empty() && list_file.is_some() {
+        Vec::new()
+    } else {
+        settings::pages(&args.pages)?
+    };
+    let mut list = match &list_file {
+        Some(file) => {
+            let reader: Box<dyn BufRead + Send> = if file.as_os_str() == "-" {
+                Box::new(BufReader::new(std::io::stdin()))
+            } else {
+                let f = std::fs::File::open(file)
+                    .with_context(|| format!("-i {}: cannot read the URL list", file.display()))?;
+                Box::new(BufReader::new(f))
+            };
+            let name = format!("-i {}", file.display());
+            Some(UrlList::new(reader, name, settings::base_url(&args.pages)?).peekable())
+        }
+        None => None,
+    };
+    if given.is_empty() && list.as_mut().is_some_and(|l| l.peek().is_none()) {
+        bail!("no page given: the list of -i holds no URL or file (one per line)");
+    }
+    let pages = given.into_iter().map(Ok).chain(list.into_iter().flatten());
     let renderer = super::render::renderer(&args.render, &args.net)?;
     let mut discovery = settings::discovery(&args.pages)?;
     discovery.render = renderer.clone();

@@ -2,15 +2,13 @@
 
 use anyhow::Result;
 use futures_util::stream::{self, StreamExt};
-use imago_core::filter::Filter;
-use imago_core::sort::{sort_images, SortKey};
 use imago_core::{Image, Measured};
-use imago_engine::grab::{collect_page, probe_images, PageImages};
+use imago_engine::grab::{collect_page, select, NullReporter, Selected, Selection};
 use imago_engine::Client;
+use serde_json::{json, Map, Value};
 
 /// Pages read at the same time by `list`.
 const PAGES_AT_ONCE: usize = 4;
-use serde_json::{json, Map, Value};
 
 use crate::cli::ListArgs;
 use crate::{settings, Outcome};
@@ -33,7 +31,7 @@ pub async fn run(args: ListArgs) -> Result<Outcome> {
             .map(|input| collect_page(&client, input, &discovery))
             .buffered(PAGES_AT_ONCE);
         while let Some(loaded) = loaded.next().await {
-            let page = match loaded {
+            let mut page = match loaded {
                 Ok(p) => p,
                 Err(e) => {
                     eprintln!("imago: {e}");
@@ -51,9 +49,20 @@ pub async fn run(args: ListArgs) -> Result<Outcome> {
             for w in &page.warnings {
                 eprintln!("imago: warning: {w}");
             }
-            let rows = select(&client, &page, &filter, sort, args.probe).await;
-            for (image, measured, probe_error) in
-                rows.iter().take(args.filter.limit.unwrap_or(usize::MAX))
+            let selection = Selection {
+                filter: &filter,
+                sort,
+                limit: args.filter.limit,
+                probe: args.probe,
+            };
+            let images = std::mem::take(&mut page.images);
+            // `list` prints what it keeps; what it drops is not reported.
+            let rows = select(&client, &page.page, images, &selection, &NullReporter).await;
+            for Selected {
+                image,
+                measured,
+                probe_error,
+            } in &rows
             {
                 if args.json {
                     let mut obj = image_json(image, page.page.as_str(), measured);
@@ -79,56 +88,6 @@ pub async fn run(args: ListArgs) -> Result<Outcome> {
     super::render::finish(renderer).await;
     done?;
     Ok(outcome)
-}
-
-type Row = (Image, Measured, Option<String>);
-
-/// Filter, probe when asked or needed, filter again on the measured values, sort.
-async fn select(
-    client: &Client,
-    page: &PageImages,
-    filter: &Filter,
-    sort: Option<(SortKey, bool)>,
-    probe: bool,
-) -> Vec<Row> {
-    let kept: Vec<Image> = page
-        .images
-        .iter()
-        .filter(|i| filter.check_image(i).is_ok())
-        .cloned()
-        .collect();
-    let needs_sizes = sort.is_some_and(|(key, _)| key.needs_measure());
-    let mut rows: Vec<Row> = if probe || filter.needs_measure() || needs_sizes {
-        let referer = matches!(page.page.scheme(), "http" | "https").then_some(&page.page);
-        probe_images(client, kept, referer)
-            .await
-            .into_iter()
-            .map(|(image, r)| match r {
-                Some(Ok(p)) => {
-                    let m = Measured {
-                        width: Some(p.info.width),
-                        height: Some(p.info.height),
-                        format: Some(p.info.format),
-                        bytes: p.total_bytes,
-                    };
-                    (image, m, None)
-                }
-                Some(Err(e)) => (image, Measured::default(), Some(e)),
-                None => (image, Measured::default(), None),
-            })
-            .collect()
-    } else {
-        // Without a probe nothing is measured: the width/height attributes of a page are
-        // layout hints, often wrong for the file, so they are not reported as its size.
-        kept.into_iter()
-            .map(|i| (i, Measured::default(), None))
-            .collect()
-    };
-    rows.retain(|(_, m, _)| filter.check_measured(m).is_ok());
-    if let Some((key, desc)) = sort {
-        sort_images(&mut rows, key, desc, |r| (&r.0, &r.1));
-    }
-    rows
 }
 
 fn image_json(image: &Image, page: &str, m: &Measured) -> Map<String, Value> {

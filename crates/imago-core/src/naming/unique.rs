@@ -8,8 +8,16 @@
 //! Folders take part too: a file never takes the name of a folder already used, and a
 //! folder whose name an earlier file took gets a number, the same one for every image
 //! that goes there.
+//!
+//! The set keeps a 64-bit hash of each folded path, not the path: a run of 200,000 images
+//! holds 200,000 names, and 8 bytes each keeps that small (a grab's memory must not grow
+//! with the count). Two different names with the same hash (odds about 1 in 10^9 for
+//! 200,000 names) would only cost the second one a needless `-2`; whether a name is free
+//! on disk is decided by the file system (the caller's no-clobber move), not by this set.
 
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 use super::sanitize::{cut_to, fit_file_name, nfc, MAX_COMPONENT_BYTES};
 use super::RelPath;
@@ -17,14 +25,22 @@ use super::RelPath;
 /// Hands out unique paths within one run.
 #[derive(Debug, Clone, Default)]
 pub struct UniqueNames {
-    /// Folded paths of files handed out or reserved.
-    files: HashSet<String>,
+    /// Folded paths of files handed out or reserved (hashed, see the module doc).
+    files: HashSet<u64>,
     /// Folded paths of every folder in use.
-    folders: HashSet<String>,
+    folders: HashSet<u64>,
     /// Folded path a template asked for -> the folder component chosen for it.
-    folder_choice: HashMap<String, String>,
+    folder_choice: HashMap<u64, String>,
     /// Folded file path -> the next number to try, so many equal names cost O(1) each.
-    next_number: HashMap<String, u32>,
+    next_number: HashMap<u64, u32>,
+}
+
+/// What the sets hold for a folded path. `DefaultHasher::new` has fixed keys, so equal
+/// paths always give equal values within a build.
+fn key_hash(folded: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    folded.hash(&mut h);
+    h.finish()
 }
 
 /// The key two names share when a case- and normalization-insensitive file system
@@ -58,24 +74,27 @@ impl UniqueNames {
         let mut actual = Vec::with_capacity(components.len() + 1);
         for folder in components {
             asked_key = join_key(&asked_key, &folder);
-            let chosen = match self.folder_choice.get(&asked_key) {
+            let chosen = match self.folder_choice.get(&key_hash(&asked_key)) {
                 Some(chosen) => chosen.clone(),
                 None => {
-                    let chosen = self
-                        .free_name(&actual_key, &folder, false, |s, key| !s.files.contains(key));
-                    self.folder_choice.insert(asked_key.clone(), chosen.clone());
+                    let chosen = self.free_name(&actual_key, &folder, false, |s, key| {
+                        !s.files.contains(&key_hash(key))
+                    });
+                    self.folder_choice
+                        .insert(key_hash(&asked_key), chosen.clone());
                     chosen
                 }
             };
             actual_key = join_key(&actual_key, &chosen);
-            self.folders.insert(actual_key.clone());
+            self.folders.insert(key_hash(&actual_key));
             actual.push(chosen);
         }
 
         let name = self.free_name(&actual_key, &file, true, |s, key| {
-            !s.files.contains(key) && !s.folders.contains(key)
+            let key = key_hash(key);
+            !s.files.contains(&key) && !s.folders.contains(&key)
         });
-        self.files.insert(join_key(&actual_key, &name));
+        self.files.insert(key_hash(&join_key(&actual_key, &name)));
         actual.push(name);
         RelPath { components: actual }
     }
@@ -89,9 +108,19 @@ impl UniqueNames {
         let mut key = String::new();
         for folder in folders {
             key = join_key(&key, folder);
-            self.folders.insert(key.clone());
+            self.folders.insert(key_hash(&key));
         }
-        self.files.insert(join_key(&key, file));
+        self.files.insert(key_hash(&join_key(&key, file)));
+    }
+
+    /// Marks the folder `p` in use without changing it: a folder already on disk. A file
+    /// then never takes its name, and files may still go inside it.
+    pub fn reserve_folder(&mut self, p: &RelPath) {
+        let mut key = String::new();
+        for folder in &p.components {
+            key = join_key(&key, folder);
+            self.folders.insert(key_hash(&key));
+        }
     }
 
     /// Whether `p` is taken (as a file).
@@ -100,7 +129,7 @@ impl UniqueNames {
             .components
             .iter()
             .fold(String::new(), |key, c| join_key(&key, c));
-        self.files.contains(&key)
+        self.files.contains(&key_hash(&key))
     }
 
     /// `name` or the first `name-N` (N from 2, before the extension of a file) inside the folder `prefix` that `free`
@@ -116,6 +145,7 @@ impl UniqueNames {
         if free(self, &key) {
             return name.to_string();
         }
+        let key = key_hash(&key);
         let mut n = self.next_number.get(&key).copied().unwrap_or(2);
         loop {
             let suffix = format!("-{n}");

@@ -44,6 +44,11 @@ pub enum Event {
         page: String,
         url: String,
         reason: String,
+        /// The saved file this one is (in the archive, or the same content): for callers
+        /// that answer with a path, like the extension's helper. Not in the JSON line,
+        /// whose `reason` already names it.
+        #[serde(skip)]
+        earlier: Option<String>,
     },
     /// An image could not be downloaded.
     Failed {

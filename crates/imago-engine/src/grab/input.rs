@@ -95,10 +95,63 @@ impl PageInput {
 /// Reads `-i urls.txt`: one page per line; blank lines and `#` comments skipped.
 pub fn read_url_list(text: &str) -> Vec<String> {
     text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(list_entry)
         .map(str::to_string)
         .collect()
+}
+
+/// The page a line of a URL list names, if any (blank lines and `#` comments name none).
+fn list_entry(line: &str) -> Option<&str> {
+    let line = line.trim();
+    (!line.is_empty() && !line.starts_with('#')).then_some(line)
+}
+
+/// A URL list read a line at a time, as the pages are taken: a list of a million pages
+/// is never held whole. A line that names no readable page is an error item (the run
+/// reports it as bad input and goes on); a read error ends the list with one.
+pub struct UrlList<R> {
+    lines: std::io::Lines<R>,
+    /// What the list is, for messages (`-i FILE`).
+    name: String,
+    base: Option<Url>,
+    failed: bool,
+}
+
+impl<R: std::io::BufRead> UrlList<R> {
+    pub fn new(reader: R, name: impl Into<String>, base: Option<Url>) -> UrlList<R> {
+        UrlList {
+            lines: reader.lines(),
+            name: name.into(),
+            base,
+            failed: false,
+        }
+    }
+}
+
+impl<R: std::io::BufRead> Iterator for UrlList<R> {
+    type Item = Result<PageInput, GrabError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        loop {
+            match self.lines.next()? {
+                Ok(line) => {
+                    if let Some(entry) = list_entry(&line) {
+                        return Some(PageInput::parse(entry, self.base.as_ref()));
+                    }
+                }
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(GrabError::BadInput {
+                        input: self.name.clone(),
+                        reason: format!("cannot read the URL list: {e}"),
+                    }));
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -109,6 +162,20 @@ mod tests {
     fn url_list_skips_comments_and_blanks() {
         let list = read_url_list("# tabs\nhttp://a.test/1\n\n  http://b.test/2  \n#x\n");
         assert_eq!(list, vec!["http://a.test/1", "http://b.test/2"]);
+    }
+
+    #[test]
+    fn a_url_list_is_read_line_by_line_and_a_bad_line_is_one_error_item() {
+        let text = "# pages\nhttp://a.test/1\n\nftp://b.test/2\n  http://c.test/3  \n";
+        let items: Vec<_> = UrlList::new(text.as_bytes(), "-i urls.txt", None).collect();
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[0].as_ref().unwrap().url().as_str(), "http://a.test/1");
+        let bad = items[1].as_ref().unwrap_err();
+        assert!(
+            bad.is_bad_input() && bad.to_string().contains("not ftp:"),
+            "{bad}"
+        );
+        assert_eq!(items[2].as_ref().unwrap().url().as_str(), "http://c.test/3");
     }
 
     #[test]

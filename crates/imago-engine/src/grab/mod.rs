@@ -1,22 +1,26 @@
 //! The grab pipeline: pages in, named files (or a zip) out.
 //!
-//! `collect_page` turns a page into images (used by `imago list` too); `run` filters,
-//! probes, sorts, downloads, names and saves them, and tells a [`Reporter`] each step so
-//! the command line can draw bars or print JSON lines. Nothing here parses flags.
+//! `collect_page` turns a page into images and [`select`] picks and orders them (both
+//! used by `imago list` too); `run` downloads, names and saves the selection through a
+//! [`Saver`] (which the extension's helper uses too), and tells a [`Reporter`] each step
+//! so the command line can draw bars or print JSON lines. Nothing here parses flags.
 
 mod events;
 mod input;
 mod page;
 mod run;
 mod save;
+mod select;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use events::{Event, NullReporter, Reporter, Summary};
-pub use input::{read_url_list, PageInput};
+pub use input::{read_url_list, PageInput, UrlList};
 pub use page::{collect_page, Discovery, PageImages};
-pub use run::{probe_images, run};
+pub use run::run;
+pub use save::{Fetched, SaveTo, Saver};
+pub use select::{select, Selected, Selection};
 
 use imago_core::filter::Filter;
 use imago_core::naming::Template;

@@ -4,50 +4,64 @@
 
 use futures_util::stream::{self, StreamExt};
 use imago_core::naming::{safe_relative_path, NameVars};
-use imago_core::sort::sort_images;
 use imago_core::{Image, Measured};
 use url::Url;
 
 use super::events::{Counting, Event, Reporter, Summary};
 use super::input::PageInput;
 use super::page::{collect_page, PageImages};
-use super::save::{Fetched, Sink};
+use super::save::{Fetched, SaveTo, Saver};
+use super::select::{select, skipped, Selection};
 use super::{GrabError, GrabOptions};
-use crate::{Client, DownloadRequest, Probed};
+use crate::{Client, DownloadRequest};
 
-/// One image on its way through the pipeline.
-struct Item {
-    image: Image,
-    measured: Measured,
-}
-
-/// Runs `imago grab` over `inputs`. Failures of single images and pages are events, not
-/// errors: the error return is for what stops the whole run (the output cannot be
-/// written, the archive cannot be opened).
+/// Runs `imago grab` over `inputs`, taken one at a time as pages finish (a long list is
+/// read lazily, see [`super::UrlList`]); an input that is an error is reported as a page
+/// that failed. Failures of single images and pages are events, not errors: the error
+/// return is for what stops the whole run (the output cannot be written, the archive
+/// cannot be opened).
 pub async fn run(
     client: &Client,
-    inputs: Vec<PageInput>,
+    inputs: impl IntoIterator<Item = Result<PageInput, GrabError>>,
     opts: &GrabOptions,
     reporter: &dyn Reporter,
 ) -> Result<Summary, GrabError> {
     let counting = Counting::new(reporter);
-    let sink = Sink::open(opts)?;
+    let saver = Saver::open(&SaveTo::of(opts))?;
     let pages = stream::iter(inputs)
-        .map(|input| grab_page(client, input, opts, &sink, &counting))
+        .map(|input| grab_page(client, input, opts, &saver, &counting))
         .buffer_unordered(opts.page_concurrency.max(1))
         .collect::<Vec<()>>();
     pages.await;
-    sink.finish()?;
+    saver.finish()?;
     Ok(counting.summary())
 }
 
 async fn grab_page(
     client: &Client,
-    input: PageInput,
+    input: Result<PageInput, GrabError>,
     opts: &GrabOptions,
-    sink: &Sink,
+    saver: &Saver,
     report: &Counting<'_>,
 ) {
+    let input = match input {
+        Ok(input) => input,
+        Err(e) => {
+            let page = match &e {
+                GrabError::BadInput { input, .. } => input.clone(),
+                _ => String::new(),
+            };
+            let reason = match &e {
+                GrabError::BadInput { reason, .. } => reason.clone(),
+                other => other.to_string(),
+            };
+            return report.event(&Event::PageFailed {
+                page,
+                bad_input: e.is_bad_input(),
+                reason,
+            });
+        }
+    };
     let page = match collect_page(client, &input, &opts.discovery).await {
         Ok(p) => p,
         Err(e) => {
@@ -69,55 +83,13 @@ async fn grab_page(
     let found = images.len();
     let referer = matches!(page_url.scheme(), "http" | "https").then(|| page_url.clone());
 
-    let mut items = Vec::with_capacity(images.len());
-    for image in images {
-        match opts.filter.check_image(&image) {
-            // Nothing is measured yet: width/height attributes are layout hints (the
-            // sort falls back to them), not the file's size.
-            Ok(()) => items.push(Item {
-                measured: Measured::default(),
-                image,
-            }),
-            Err(why) => skipped(report, &page_str, &image.url, format!("filtered: {why}")),
-        }
-    }
-
-    let sort_needs_size = opts.sort.is_some_and(|(key, _)| key.needs_measure());
-    if opts.probe || opts.filter.needs_measure() || sort_needs_size {
-        let probed = probe_images(
-            client,
-            items.iter().map(|i| i.image.clone()).collect(),
-            referer.as_ref(),
-        )
-        .await;
-        for (item, (_, result)) in items.iter_mut().zip(probed) {
-            if let Some(Ok(p)) = result {
-                item.measured = measured_of(&p);
-            }
-        }
-        items.retain(|item| match opts.filter.check_measured(&item.measured) {
-            Ok(()) => true,
-            Err(why) => {
-                skipped(
-                    report,
-                    &page_str,
-                    &item.image.url,
-                    format!("filtered: {why}"),
-                );
-                false
-            }
-        });
-    }
-
-    if let Some((key, descending)) = opts.sort {
-        sort_images(&mut items, key, descending, |i| (&i.image, &i.measured));
-    }
-    if let Some(limit) = opts.limit {
-        for item in items.iter().skip(limit) {
-            skipped(report, &page_str, &item.image.url, "over --limit".into());
-        }
-        items.truncate(limit);
-    }
+    let selection = Selection {
+        filter: &opts.filter,
+        sort: opts.sort,
+        limit: opts.limit,
+        probe: opts.probe,
+    };
+    let items = select(client, &page_url, images, &selection, report).await;
 
     report.event(&Event::Page {
         page: page_str.clone(),
@@ -138,7 +110,8 @@ async fn grab_page(
         c.pop();
         c
     };
-    let dir = sink.work_dir(&dir_components);
+    let dir = saver.work_dir(&dir_components);
+    saver.open_page(&dir_components);
 
     let concurrency = client.config().concurrency.max(1);
     stream::iter(items.into_iter().enumerate())
@@ -148,8 +121,14 @@ async fn grab_page(
             async move {
                 let n = i + 1;
                 let url = item.image.url.clone();
-                if let Some(reason) = sink.already_saved(&url) {
-                    return skipped(report, page_str, &url, reason);
+                if let Some(saved) = saver.already_saved(&url) {
+                    let reason = format!("in the archive: saved as {}", saved.path);
+                    return report.event(&Event::Skipped {
+                        page: page_str.clone(),
+                        url,
+                        reason,
+                        earlier: Some(saved.path),
+                    });
                 }
                 let fetched =
                     match fetch_one(client, opts, &item.image, referer.as_ref(), dir).await {
@@ -181,14 +160,7 @@ async fn grab_page(
                 vars.ext = ext;
                 vars.hash8 = Some(&hash8);
                 let file = opts.name.render(&vars);
-                let event = sink.save(
-                    page_str,
-                    vars_page.title,
-                    &item.image,
-                    fetched,
-                    dir_components,
-                    &file,
-                );
+                let event = saver.save(page_str, &item.image, fetched, dir_components, &file);
                 report.event(&event);
             }
         })
@@ -196,21 +168,13 @@ async fn grab_page(
         .collect::<Vec<()>>()
         .await;
 
-    if let Err(e) = sink.finish_page(&page_str, title.as_deref(), &dir_components) {
+    if let Err(e) = saver.finish_page(&page_str, title.as_deref(), &dir_components) {
         report.event(&Event::PageFailed {
             page: page_str,
             bad_input: false,
             reason: format!("index.json: {e}"),
         });
     }
-}
-
-fn skipped(report: &Counting<'_>, page: &str, url: &str, reason: String) {
-    report.event(&Event::Skipped {
-        page: page.to_string(),
-        url: url.to_string(),
-        reason,
-    });
 }
 
 /// The page-level template variables; image-level ones are filled per image.
@@ -281,39 +245,4 @@ async fn fetch_one(
         .await
         .map(Fetched::from_download)
         .map_err(|e| e.to_string())
-}
-
-fn measured_of(p: &Probed) -> Measured {
-    Measured {
-        width: Some(p.info.width),
-        height: Some(p.info.height),
-        format: Some(p.info.format),
-        bytes: p.total_bytes,
-    }
-}
-
-/// Probes every image (at most the client's concurrency at once), keeping input order.
-/// `data:` URIs are read locally; other schemes are left unprobed.
-pub async fn probe_images(
-    client: &Client,
-    images: Vec<Image>,
-    referer: Option<&Url>,
-) -> Vec<(Image, Option<Result<Probed, String>>)> {
-    stream::iter(images)
-        .map(|image| async move {
-            let result = if image.url.starts_with("data:") {
-                Some(super::save::probe_data_uri(&image.url))
-            } else {
-                match Url::parse(&image.url) {
-                    Ok(u) if matches!(u.scheme(), "http" | "https") => {
-                        Some(client.probe(&u, referer).await.map_err(|e| e.to_string()))
-                    }
-                    _ => None,
-                }
-            };
-            (image, result)
-        })
-        .buffered(client.config().concurrency.max(1))
-        .collect()
-        .await
 }

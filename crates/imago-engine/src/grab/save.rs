@@ -1,9 +1,16 @@
-//! The end of the pipeline: a verified temp file becomes a named file (or a zip entry),
-//! once per content, recorded in the archive and the page's index.
+//! The end of the pipeline, shared by `imago grab` and the extension's helper: a
+//! verified temp file becomes a named file (or a zip entry), once per content, recorded in
+//! the archive and the page's index.
+//!
+//! Memory stays flat however many images a run saves: names are checked against the
+//! folder on disk (the move never replaces a file) and a compact set per folder in use
+//! (hashes, dropped when the folder's last page is done, read back from the folder if it
+//! is used again); content seen in this run is looked up in the archive, or with
+//! `--no-archive` in a temporary one on disk, not in a map in memory.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use imago_core::datauri;
 use imago_core::naming::{safe_relative_path, RelPath, UniqueNames};
@@ -15,22 +22,24 @@ use super::events::Event;
 use super::{GrabError, GrabOptions};
 use crate::archive::{unix_now, Archive, Saved};
 use crate::metadata::{index_json, write_index, IndexEntry, PageIndex, INDEX_FILE};
-use crate::place::{place_synced, sync_folder};
+use crate::place::{is_temp_name, place, place_synced, sync_folder};
 use crate::zipout::ZipOut;
 use crate::{Downloaded, Probed, StoreError};
 
 /// A complete, verified download waiting for its name.
-pub(crate) struct Fetched {
+pub struct Fetched {
     /// The URL that gave the bytes (an HD candidate, the original, or an alternate).
     pub url: String,
+    /// The finished file, flushed to disk, in the folder it will be named in.
     pub temp: PathBuf,
     pub bytes: u64,
+    /// Of the bytes downloaded: what duplicates are recognised by.
     pub sha256: String,
     pub info: Option<ImageInfo>,
 }
 
 impl Fetched {
-    pub(crate) fn from_download(d: Downloaded) -> Fetched {
+    pub fn from_download(d: Downloaded) -> Fetched {
         Fetched {
             url: d.url.to_string(),
             temp: d.temp_path,
@@ -67,7 +76,7 @@ impl Fetched {
     }
 
     /// Drops the temp file: the image was not wanted after all.
-    pub(crate) fn discard(self) {
+    pub fn discard(self) {
         let _ = std::fs::remove_file(&self.temp);
     }
 }
@@ -93,24 +102,71 @@ pub(crate) fn probe_data_uri(uri: &str) -> Result<Probed, String> {
     }
 }
 
-/// Where finished files go, and what was saved: shared by every page of a run.
-pub(crate) struct Sink {
+/// Where a [`Saver`] puts files and what it remembers.
+#[derive(Clone, Debug)]
+pub struct SaveTo {
+    /// The output folder; nothing is written outside it.
+    pub output: PathBuf,
+    /// Write one zip instead of loose files.
+    pub zip: Option<PathBuf>,
+    /// The download archive; `None` remembers content for this run only.
+    pub archive: Option<PathBuf>,
+    /// Write `index.json` per page folder.
+    pub metadata: bool,
+    /// `fetched_at` of `index.json`.
+    pub date: String,
+    /// Flush each file and its folder as it is placed. `grab` flushes each page folder
+    /// once when the page is done instead; the extension's helper answers per file, and a
+    /// converted file was never flushed by the downloader.
+    pub sync_each: bool,
+}
+
+impl SaveTo {
+    pub(crate) fn of(opts: &GrabOptions) -> SaveTo {
+        SaveTo {
+            output: opts.output.clone(),
+            zip: opts.zip.clone(),
+            archive: opts.archive.clone(),
+            metadata: opts.metadata,
+            date: opts.date.clone(),
+            sync_each: false,
+        }
+    }
+}
+
+/// The names given in one folder, and how many pages are writing there now.
+struct FolderNames {
+    names: UniqueNames,
+    pages: usize,
+}
+
+/// Where finished files go, and what was saved: shared by every page of a run (or every
+/// item of one message of the extension's helper).
+pub struct Saver {
     root: PathBuf,
     /// Temp files of zip mode live here (next to the zip), not in the output folder.
     zip_work: Option<PathBuf>,
     zip: Mutex<Option<ZipOut>>,
-    names: Mutex<UniqueNames>,
-    /// Content saved in this run: sha256 -> where it went.
-    by_hash: Mutex<HashMap<String, String>>,
-    archive: Option<Mutex<Archive>>,
+    /// Folder (below `root`) -> the names given in it. In zip mode one entry for the whole
+    /// zip, kept to the end: a zip has no folder to read names back from.
+    names: Mutex<HashMap<Vec<String>, FolderNames>>,
+    /// The user's archive, or a temporary one that only knows this run.
+    archive: Mutex<Archive>,
+    /// Whether `archive` is the user's: only then does a URL saved before skip.
+    user_archive: bool,
     metadata: bool,
     index: Mutex<HashMap<String, Vec<IndexEntry>>>,
     date: String,
+    sync_each: bool,
 }
 
-impl Sink {
-    pub(crate) fn open(opts: &GrabOptions) -> Result<Sink, GrabError> {
-        let (zip, zip_work) = match &opts.zip {
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Saver {
+    pub fn open(to: &SaveTo) -> Result<Saver, GrabError> {
+        let (zip, zip_work) = match &to.zip {
             Some(path) => {
                 let work = path.with_file_name(format!(
                     ".{}.imago-work",
@@ -121,57 +177,71 @@ impl Sink {
                 (Some(ZipOut::create(path)?), Some(work))
             }
             None => {
-                std::fs::create_dir_all(&opts.output)
-                    .map_err(|e| StoreError::io("create folder", &opts.output, e))?;
+                std::fs::create_dir_all(&to.output)
+                    .map_err(|e| StoreError::io("create folder", &to.output, e))?;
                 (None, None)
             }
         };
-        let archive = match &opts.archive {
-            Some(p) => Some(Mutex::new(Archive::open(p)?)),
-            None => None,
+        let (archive, user_archive) = match &to.archive {
+            Some(p) => (Archive::open(p)?, true),
+            None => (Archive::open_temporary()?, false),
         };
-        Ok(Sink {
-            root: opts.output.clone(),
+        Ok(Saver {
+            root: to.output.clone(),
             zip_work,
             zip: Mutex::new(zip),
-            names: Mutex::new(UniqueNames::new()),
-            by_hash: Mutex::new(HashMap::new()),
-            archive,
-            metadata: opts.metadata,
+            names: Mutex::new(HashMap::new()),
+            archive: Mutex::new(archive),
+            user_archive,
+            metadata: to.metadata,
             index: Mutex::new(HashMap::new()),
-            date: opts.date.clone(),
+            date: to.date.clone(),
+            sync_each: to.sync_each,
         })
     }
 
     /// The folder where downloads of a page are streamed before they get their names:
     /// the page's own folder, so the final rename never crosses file systems.
-    pub(crate) fn work_dir(&self, components: &[String]) -> PathBuf {
+    pub fn work_dir(&self, components: &[String]) -> PathBuf {
         match &self.zip_work {
             Some(w) => w.clone(),
             None => components.iter().fold(self.root.clone(), |p, c| p.join(c)),
         }
     }
 
-    /// Why a URL need not be fetched again, if the archive saw it before.
-    pub(crate) fn already_saved(&self, url: &str) -> Option<String> {
-        let archive = self.archive.as_ref()?.lock().ok()?;
-        match archive.seen_url(url) {
-            Ok(Some(saved)) => Some(format!("in the archive: saved as {}", saved.path)),
-            _ => None,
-        }
+    /// A page starts writing into `folder`: its names are kept until the last page
+    /// writing there calls [`Saver::finish_page`].
+    pub fn open_page(&self, folder: &[String]) {
+        let mut names = lock(&self.names);
+        self.folder_names(&mut names, folder).pages += 1;
     }
 
-    /// Names and saves one finished download; returns the event that says how it went.
-    pub(crate) fn save(
+    /// The record of a URL saved before, from the user's archive.
+    pub fn already_saved(&self, url: &str) -> Option<Saved> {
+        if !self.user_archive {
+            return None;
+        }
+        lock(&self.archive).seen_url(url).ok().flatten()
+    }
+
+    /// Where content with this hash was saved already (this run or, with the user's
+    /// archive, an earlier one).
+    pub fn duplicate_of(&self, sha256: &str) -> Option<String> {
+        let archive = lock(&self.archive);
+        archive.seen_hash(sha256).ok().flatten().map(|s| s.path)
+    }
+
+    /// Names and saves one finished download as `folder/file` (`file` may hold more
+    /// folders); returns the event that says how it went. A duplicate's event is
+    /// `Skipped` with `earlier` set.
+    pub fn save(
         &self,
         page: &str,
-        title: Option<&str>,
         image: &Image,
         fetched: Fetched,
         folder: &[String],
         file: &str,
     ) -> Event {
-        let _ = title;
         let failed = |reason: String| Event::Failed {
             page: page.to_string(),
             url: image.url.clone(),
@@ -185,6 +255,7 @@ impl Sink {
                 page: page.to_string(),
                 url: image.url.clone(),
                 reason: format!("same content as {earlier}"),
+                earlier: Some(earlier),
             };
         }
         let rel = safe_relative_path(&folder.join("/"), file);
@@ -209,14 +280,6 @@ impl Sink {
         }
     }
 
-    fn duplicate_of(&self, sha256: &str) -> Option<String> {
-        if let Some(p) = self.by_hash.lock().ok()?.get(sha256) {
-            return Some(p.clone());
-        }
-        let archive = self.archive.as_ref()?.lock().ok()?;
-        archive.seen_hash(sha256).ok().flatten().map(|s| s.path)
-    }
-
     /// Moves the temp file to a unique name (or into the zip); returns where it went, and
     /// its path below the page folder (for index.json).
     fn put(
@@ -226,8 +289,8 @@ impl Sink {
         fetched: &Fetched,
     ) -> Result<(String, String), StoreError> {
         let below = |rel: &RelPath| rel.components.get(folder_depth..).unwrap_or(&[]).join("/");
-        let mut rel = self.claim(rel);
-        let mut zip = self.zip.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut rel = self.claim(rel, folder_depth);
+        let mut zip = lock(&self.zip);
         if let Some(zip) = zip.as_mut() {
             let name = rel.to_string();
             zip.add_file(&name, &fetched.temp)?;
@@ -235,14 +298,20 @@ impl Sink {
             return Ok((name, below(&rel)));
         }
         drop(zip);
-        // A name can still be taken on disk by a file from before this run (the user's, or
-        // an earlier run without an archive): never overwrite it, take the next name.
+        // A name can still be taken on disk by a file the set does not know (one below a
+        // subfolder from before this run, one made by another program meanwhile): never
+        // overwrite it, take the next name.
         for _ in 0..1000 {
             // Every temp file here was fsynced when it was finished (downloads and
             // data: URIs alike); the folder is flushed once, in finish_page.
-            match place_synced(&self.root, &rel.components, &fetched.temp) {
+            let placed = if self.sync_each {
+                place(&self.root, &rel.components, &fetched.temp)
+            } else {
+                place_synced(&self.root, &rel.components, &fetched.temp)
+            };
+            match placed {
                 Ok(path) => return Ok((path.display().to_string(), below(&rel))),
-                Err(StoreError::Exists { .. }) => rel = self.claim(rel),
+                Err(StoreError::Exists { .. }) => rel = self.claim(rel, folder_depth),
                 Err(e) => return Err(e),
             }
         }
@@ -251,21 +320,72 @@ impl Sink {
         })
     }
 
-    fn claim(&self, rel: RelPath) -> RelPath {
-        match self.names.lock() {
-            Ok(mut names) => names.claim(rel),
-            Err(_) => rel,
-        }
+    /// A free name for `rel` in the set of its folder (its first `folder_depth`
+    /// components; the whole zip in zip mode).
+    fn claim(&self, rel: RelPath, folder_depth: usize) -> RelPath {
+        let depth = if self.zip_work.is_some() {
+            0
+        } else {
+            folder_depth.min(rel.components.len().saturating_sub(1))
+        };
+        let mut components = rel.components;
+        let below = components.split_off(depth);
+        let mut names = lock(&self.names);
+        let claimed = self
+            .folder_names(&mut names, &components)
+            .names
+            .claim(RelPath { components: below });
+        components.extend(claimed.components);
+        RelPath { components }
+    }
+
+    /// The names of `folder`, made when it is first used: from what the folder on disk
+    /// already holds, so that a file from before (or from an earlier page of this run)
+    /// keeps its name and a new one that differs only in case gets a number.
+    fn folder_names<'a>(
+        &self,
+        names: &'a mut HashMap<Vec<String>, FolderNames>,
+        folder: &[String],
+    ) -> &'a mut FolderNames {
+        let key = if self.zip_work.is_some() {
+            Vec::new()
+        } else {
+            folder.to_vec()
+        };
+        names.entry(key).or_insert_with_key(|key| {
+            let mut set = UniqueNames::new();
+            if self.zip_work.is_none() {
+                let dir = key.iter().fold(self.root.clone(), |p, c| p.join(c));
+                for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                    let Ok(name) = entry.file_name().into_string() else {
+                        continue;
+                    };
+                    if is_temp_name(&name) {
+                        continue;
+                    }
+                    let rel = RelPath {
+                        components: vec![name],
+                    };
+                    match entry.file_type() {
+                        Ok(t) if t.is_dir() => set.reserve_folder(&rel),
+                        _ => set.reserve(&rel),
+                    }
+                }
+            }
+            FolderNames {
+                names: set,
+                pages: 0,
+            }
+        })
     }
 
     fn remember(&self, page: &str, image: &Image, fetched: &Fetched, path: &str, in_folder: &str) {
-        if let Ok(mut h) = self.by_hash.lock() {
-            h.insert(fetched.sha256.clone(), path.to_string());
-        }
         self.record(page, image, fetched, path);
         if self.metadata {
-            if let Ok(mut idx) = self.index.lock() {
-                idx.entry(page.to_string()).or_default().push(IndexEntry {
+            lock(&self.index)
+                .entry(page.to_string())
+                .or_default()
+                .push(IndexEntry {
                     url: fetched.url.clone(),
                     source: image.source.to_string(),
                     alt: image.alt.clone(),
@@ -276,30 +396,45 @@ impl Sink {
                     height: fetched.info.map(|i| i.height),
                     format: fetched.info.map(|i| i.format.to_string()),
                 });
-            }
         }
     }
 
     fn record(&self, page: &str, image: &Image, fetched: &Fetched, path: &str) {
-        if let Some(archive) = &self.archive {
-            if let Ok(a) = archive.lock() {
-                let saved = Saved {
-                    url: image.url.clone(),
-                    page: page.to_string(),
-                    path: path.to_string(),
-                    sha256: fetched.sha256.clone(),
-                    bytes: fetched.bytes,
-                    saved_at: unix_now(),
-                };
-                // The archive only saves work on re-runs: a failure to record is not a
-                // failure of this download.
-                let _ = a.record(&saved);
-            }
-        }
+        let saved = Saved {
+            url: image.url.clone(),
+            page: page.to_string(),
+            path: path.to_string(),
+            sha256: fetched.sha256.clone(),
+            bytes: fetched.bytes,
+            saved_at: unix_now(),
+        };
+        // The archive only saves work on re-runs (and a temporary one, a second copy in
+        // this run): a failure to record is not a failure of this download.
+        let _ = lock(&self.archive).record(&saved);
     }
 
-    /// Writes the page's `index.json` (with `--metadata`).
-    pub(crate) fn finish_page(
+    /// The page is done: flushes its folder, writes its `index.json` (with `--metadata`)
+    /// and forgets the folder's names when no other page is writing there.
+    pub fn finish_page(
+        &self,
+        page: &str,
+        title: Option<&str>,
+        folder: &[String],
+    ) -> Result<(), StoreError> {
+        let result = self.finish_folder(page, title, folder);
+        if self.zip_work.is_none() {
+            let mut names = lock(&self.names);
+            if let Some(f) = names.get_mut(folder) {
+                f.pages = f.pages.saturating_sub(1);
+                if f.pages == 0 {
+                    names.remove(folder);
+                }
+            }
+        }
+        result
+    }
+
+    fn finish_folder(
         &self,
         page: &str,
         title: Option<&str>,
@@ -314,19 +449,14 @@ impl Sink {
         if !self.metadata {
             return Ok(());
         }
-        let images = self
-            .index
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(page)
-            .unwrap_or_default();
+        let images = lock(&self.index).remove(page).unwrap_or_default();
         let idx = PageIndex {
             page: page.to_string(),
             title: title.map(str::to_string),
             fetched_at: self.date.clone(),
             images,
         };
-        let mut zip = self.zip.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut zip = lock(&self.zip);
         match zip.as_mut() {
             None => {
                 let dir = self.work_dir(folder);
@@ -337,7 +467,7 @@ impl Sink {
             Some(zip) => {
                 let mut name = folder.to_vec();
                 name.push(INDEX_FILE.into());
-                let rel = self.claim(RelPath { components: name });
+                let rel = self.claim(RelPath { components: name }, 0);
                 let bytes = index_json(&idx, Path::new(&rel.to_string()))?;
                 zip.add_bytes(&rel.to_string(), &bytes)
             }
@@ -345,12 +475,8 @@ impl Sink {
     }
 
     /// Completes the zip (renamed into place only now) and removes the work folder.
-    pub(crate) fn finish(&self) -> Result<(), StoreError> {
-        let zip = self
-            .zip
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
+    pub fn finish(&self) -> Result<(), StoreError> {
+        let zip = lock(&self.zip).take();
         if let Some(zip) = zip {
             zip.finish()?;
         }

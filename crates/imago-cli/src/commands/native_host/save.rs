@@ -2,13 +2,12 @@
 //! skipping what the folder's download archive already holds.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use futures_util::stream::{self, StreamExt};
-use imago_core::naming::{safe_relative_path, url_extension, url_name, RelPath, UniqueNames};
-use imago_engine::archive::{unix_now, Archive, Saved};
-use imago_engine::place::place;
-use imago_engine::{Client, DownloadRequest, StoreError};
+use imago_core::naming::{safe_relative_path, url_extension, url_name, RelPath};
+use imago_core::{Image, SourceKind};
+use imago_engine::grab::{Event, Fetched, SaveTo, Saver};
+use imago_engine::{Client, DownloadRequest};
 use serde::{Deserialize, Serialize};
 
 use super::convert::{convert, Convert};
@@ -94,8 +93,9 @@ pub fn target_folder(folder: &str) -> Result<PathBuf, String> {
 struct Target {
     root: PathBuf,
     convert: Option<Convert>,
-    /// Names given in this message, and the archive, under one lock: both are quick.
-    names: Mutex<(UniqueNames, Archive)>,
+    /// The engine's save, as `imago grab` uses it: names unique against the folder, the
+    /// folder's archive, each file flushed before it is answered for.
+    saver: Saver,
 }
 
 /// Saves `items` into `root`; one result per item, in order.
@@ -109,10 +109,18 @@ pub async fn save(
     let opened = std::fs::create_dir_all(root)
         .map_err(|e| format!("cannot create {}: {e}", root.display()))
         .and_then(|()| {
-            Archive::open(&root.join(ARCHIVE_FILE)).map_err(|e| format!("archive: {e}"))
+            Saver::open(&SaveTo {
+                output: root.to_path_buf(),
+                zip: None,
+                archive: Some(root.join(ARCHIVE_FILE)),
+                metadata: false,
+                date: String::new(),
+                sync_each: true,
+            })
+            .map_err(|e| format!("archive: {e}"))
         });
-    let archive = match opened {
-        Ok(a) => a,
+    let saver = match opened {
+        Ok(s) => s,
         Err(e) => {
             return items
                 .iter()
@@ -123,13 +131,23 @@ pub async fn save(
     let target = Target {
         root: root.to_path_buf(),
         convert: to,
-        names: Mutex::new((UniqueNames::new(), archive)),
+        saver,
     };
     stream::iter(items)
         .map(|item| save_one(client, &target, item))
         .buffered(AT_ONCE)
         .collect()
         .await
+}
+
+fn skipped(url: &str, path: String) -> SaveResult {
+    SaveResult {
+        url: echo(url),
+        ok: true,
+        path: Some(path),
+        skipped: true,
+        error: None,
+    }
 }
 
 async fn save_one(client: &Client, t: &Target, item: SaveItem) -> SaveResult {
@@ -146,92 +164,77 @@ async fn save_one(client: &Client, t: &Target, item: SaveItem) -> SaveResult {
         }
         Err(e) => return SaveResult::failed(&item.url, format!("not a URL: {e}")),
     };
-    if let Some(saved) = lock(t).1.seen_url(url.as_str()).ok().flatten() {
-        return SaveResult {
-            url: echo(&item.url),
-            ok: true,
-            path: Some(saved.path),
-            skipped: true,
-            error: None,
-        };
+    if let Some(saved) = t.saver.already_saved(url.as_str()) {
+        return skipped(&item.url, saved.path);
     }
     let req = DownloadRequest {
         candidates: vec![url.clone()],
         referer: None,
         dir: t.root.clone(),
     };
-    let done = match client.download(req).await {
-        Ok(d) => d,
+    let mut fetched = match client.download(req).await {
+        Ok(d) => Fetched::from_download(d),
         Err(e) => return SaveResult::failed(&item.url, e.to_string()),
     };
-    let earlier = lock(t).1.seen_hash(&done.sha256).ok().flatten();
-    if let Some(earlier) = earlier {
-        let _ = std::fs::remove_file(&done.temp_path);
-        return SaveResult {
-            url: echo(&item.url),
-            ok: true,
-            path: Some(earlier.path),
-            skipped: true,
-            error: None,
-        };
+    // Checked before converting, so a duplicate costs no decode; the save checks again.
+    if let Some(earlier) = t.saver.duplicate_of(&fetched.sha256) {
+        fetched.discard();
+        return skipped(&item.url, earlier);
     }
-    let mut ext = done
+    let mut ext = fetched
         .info
         .map(|i| i.format.extension().to_string())
         .or_else(|| url_extension(url.as_str()))
         .unwrap_or_else(|| "bin".into());
-    let mut temp = done.temp_path.clone();
     let mut filename = item.filename.clone();
     if let Some(to) = t.convert.filter(|to| !to.is(&ext)) {
         // Decoding is CPU work: off the runtime's threads.
-        let from = done.temp_path.clone();
+        let from = fetched.temp.clone();
         let out = from.with_extension(format!("convert.{}", to.extension()));
         let target = out.clone();
         let converted = tokio::task::spawn_blocking(move || convert(&from, &target, to))
             .await
             .unwrap_or_else(|e| Err(format!("not converted: {e}")));
-        let _ = std::fs::remove_file(&done.temp_path);
+        let _ = std::fs::remove_file(&fetched.temp);
         if let Err(e) = converted {
             let _ = std::fs::remove_file(&out);
             return SaveResult::failed(&item.url, e);
         }
-        temp = out;
+        // The archive keeps the downloaded bytes' hash: that is what a re-download of
+        // the same URL or content is recognised by.
+        fetched.temp = out;
         ext = to.extension().to_string();
         filename = filename.map(|f| swap_extension(&f, &ext));
     }
-    let mut guard = lock(t);
-    let (names, archive) = &mut *guard;
-    let rel = relative_name(filename.as_deref(), url.as_str(), &ext);
-    let placed = place_unique(&t.root, names, rel, &temp);
-    let path = match placed {
-        Ok(p) => p.display().to_string(),
-        Err(e) => {
-            let _ = std::fs::remove_file(&temp);
-            return SaveResult::failed(&item.url, e.to_string());
-        }
-    };
-    // The archive only saves work next time: failing to record is not failing to save.
-    let _ = archive.record(&Saved {
+    let mut rel = relative_name(filename.as_deref(), url.as_str(), &ext);
+    let file = rel.components.pop().unwrap_or_else(|| "_".into());
+    let image = Image {
         url: url.to_string(),
-        page: String::new(),
-        path: path.clone(),
-        sha256: done.sha256.clone(),
-        bytes: done.bytes,
-        saved_at: unix_now(),
-    });
-    SaveResult {
-        url: echo(&item.url),
-        ok: true,
-        path: Some(path),
-        skipped: false,
-        error: None,
+        source: SourceKind::Img,
+        sources: Vec::new(),
+        alt: None,
+        alternates: Vec::new(),
+        width: None,
+        height: None,
+        order: 0,
+    };
+    match t.saver.save("", &image, fetched, &rel.components, &file) {
+        Event::Saved { path, .. } => SaveResult {
+            url: echo(&item.url),
+            ok: true,
+            path: Some(path),
+            skipped: false,
+            error: None,
+        },
+        Event::Skipped {
+            earlier: Some(path),
+            ..
+        } => skipped(&item.url, path),
+        Event::Failed { reason, .. } | Event::Skipped { reason, .. } => {
+            SaveResult::failed(&item.url, reason)
+        }
+        other => SaveResult::failed(&item.url, format!("unexpected: {other:?}")),
     }
-}
-
-fn lock(t: &Target) -> std::sync::MutexGuard<'_, (UniqueNames, Archive)> {
-    t.names
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The extension's name (`a/b/c.jpg`: folders, then the file), made safe; or
@@ -253,25 +256,6 @@ fn swap_extension(name: &str, ext: &str) -> String {
         Some(dot) if dot > 0 => format!("{}.{ext}", &name[..file_start + dot]),
         _ => format!("{name}.{ext}"),
     }
-}
-
-/// Places the file under a free name: never over a file that is already there.
-fn place_unique(
-    root: &Path,
-    names: &mut UniqueNames,
-    rel: RelPath,
-    temp: &Path,
-) -> Result<PathBuf, StoreError> {
-    let mut rel = names.claim(rel);
-    for _ in 0..1000 {
-        match place(root, &rel.components, temp) {
-            Err(StoreError::Exists { .. }) => rel = names.claim(rel),
-            other => return other,
-        }
-    }
-    Err(StoreError::Exists {
-        path: root.join(rel.to_path_buf()),
-    })
 }
 
 #[cfg(test)]
