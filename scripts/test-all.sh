@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the project, in the order that fails fastest: format, lints, the Rust
-# tests (with real PostgreSQL and Garage for the storage suites), the WebAssembly build
+# tests (with real PostgreSQL and Garage for the storage suites), a short run of every
+# fuzz target, the WebAssembly build
 # of the pure core (it must stay free of I/O) and of the extension's adapter with its
 # tests, then the upload page in a real Chromium.
 set -euo pipefail
@@ -36,6 +37,9 @@ cargo test --workspace --quiet --no-fail-fast 2>&1 | tee target/test.log
 # Reprint the totals so the last lines of the run say what passed.
 awk '/^test result:/ { split($0, a, /[ ;.]+/); for (i in a) { if (a[i] == "passed") p += a[i-1]; if (a[i] == "failed") f += a[i-1]; if (a[i] == "ignored") s += a[i-1] } }
      END { printf "rust: %d passed, %d failed, %d skipped\n", p, f, s }' target/test.log
+
+step "fuzz targets: a short run of each (scripts/fuzz.sh smoke)"
+scripts/fuzz.sh smoke
 
 step "imago-core builds for wasm32-unknown-unknown"
 scripts/build-wasm.sh imago-core --quiet
