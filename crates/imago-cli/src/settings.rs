@@ -55,7 +55,7 @@ pub fn base_url(args: &PageArgs) -> Result<Option<Url>> {
             Url::parse(b)
                 .ok()
                 .filter(|u| matches!(u.scheme(), "http" | "https"))
-                .ok_or_else(|| anyhow!("--base-url {b}: not an http(s) URL"))
+                .ok_or_else(|| anyhow!("--base-url {b}: not an http(s) URL").into())
         })
         .transpose()
 }
