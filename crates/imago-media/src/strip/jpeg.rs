@@ -17,12 +17,22 @@ fn is_metadata(marker: u8, data: &[u8]) -> bool {
 
 pub(super) fn strip(b: &[u8]) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(b.len());
+    // Where the bytes copied since the last kept segment begin. `FF` fill bytes at their
+    // end belong to the marker that follows: they go with a dropped segment, since left
+    // in place they would join the bytes after it into a marker that was never there.
+    let mut loose_from = 0;
     for piece in pieces(b)? {
         match piece? {
-            Piece::Segment { marker, data, .. } if is_metadata(marker, data) => {}
-            Piece::Segment { raw, .. } | Piece::Other(raw) | Piece::End(raw) => {
-                out.extend_from_slice(raw)
+            Piece::Segment { marker, data, .. } if is_metadata(marker, data) => {
+                while out.len() > loose_from && out.last() == Some(&0xFF) {
+                    out.pop();
+                }
             }
+            Piece::Segment { raw, .. } => {
+                out.extend_from_slice(raw);
+                loose_from = out.len();
+            }
+            Piece::Other(raw) | Piece::End(raw) => out.extend_from_slice(raw),
         }
     }
     Ok(out)
@@ -108,5 +118,29 @@ fn reset_orientation(tiff: &mut [u8]) {
             }
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip;
+
+    /// Found by the media_container fuzz target: fill bytes (`FF`) before a dropped
+    /// segment, left in place, joined the bytes after it into a marker that was never
+    /// there (`FF DB` with a length past the end), so the stripped file did not read
+    /// back.
+    #[test]
+    fn fill_bytes_before_a_dropped_segment_make_no_new_marker() {
+        let jpeg: &[u8] = &[
+            0xFF, 0xD8, // start of image
+            0x00, 0xFF, // junk ending in a fill byte
+            0xFF, 0xE1, 0x00, 0x04, b'A', b'A', // APP1: metadata, dropped
+            0xDB, 0xFF, 0xFF, 0x00, // junk that starts with DB
+            0xFF, 0xD9, // end of image
+        ];
+        let once = strip(jpeg).expect("the file reads");
+        let twice = strip(&once).expect("the stripped file reads back");
+        assert_eq!(once, twice);
+        assert_eq!(once, [0xFF, 0xD8, 0x00, 0xDB, 0xFF, 0xFF, 0x00, 0xFF, 0xD9]);
     }
 }
