@@ -19,6 +19,12 @@ pub(crate) enum Piece<'a> {
     End(&'a [u8]),
 }
 
+/// A byte that makes a marker after `FF`: `TEM` (`01`) and `C0`-`FE`. `00` is a stuffed
+/// byte inside image data and `02`-`BF` are reserved: neither starts a segment.
+fn is_marker(m: u8) -> bool {
+    matches!(m, 0x01 | 0xC0..=0xFE)
+}
+
 pub(crate) struct Pieces<'a> {
     b: &'a [u8],
     off: usize,
@@ -64,11 +70,19 @@ impl<'a> Pieces<'a> {
         if start >= b.len() {
             return Err("JPEG ends without an end-of-image marker".into());
         }
-        if self.in_scan || b[start] != 0xFF {
+        // `FF` then a byte that is no marker where a marker belongs: junk, skipped to the
+        // next marker as libjpeg skips it. Read as a segment with a length instead, its
+        // bytes would be copied whole, while the junk scan of a stripped copy would run
+        // through it and find different markers.
+        let junk_marker = !self.in_scan
+            && b[start] == 0xFF
+            && b.get(start + 1)
+                .is_some_and(|&m| !is_marker(m) && m != 0xFF);
+        if self.in_scan || b[start] != 0xFF || junk_marker {
             // Entropy-coded data (or junk before a marker): run to the next marker.
-            let mut i = start;
+            let mut i = if junk_marker { start + 2 } else { start };
             while i + 1 < b.len() {
-                if b[i] == 0xFF && !matches!(b[i + 1], 0x00 | 0xD0..=0xD7 | 0xFF) {
+                if b[i] == 0xFF && is_marker(b[i + 1]) && !matches!(b[i + 1], 0xD0..=0xD7) {
                     break;
                 }
                 i += 1;

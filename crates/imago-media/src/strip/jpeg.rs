@@ -143,4 +143,37 @@ mod tests {
         assert_eq!(once, twice);
         assert_eq!(once, [0xFF, 0xD8, 0x00, 0xDB, 0xFF, 0xFF, 0x00, 0xFF, 0xD9]);
     }
+
+    /// Found by the media_container fuzz target: junk, a dropped APP1, then `FF 00` where
+    /// a marker belongs. Read as a segment with a length, its bytes were copied whole; in
+    /// the stripped file the junk before it ran on through `FF 00` (a stuffed byte) and
+    /// found the `FF DB` inside it, whose length ran past the end. Either the file is
+    /// refused, or its stripped copy strips again to itself.
+    #[test]
+    fn a_non_marker_after_a_dropped_segment_reads_the_same_after_stripping() {
+        let jpeg: &[u8] = &[
+            0xFF, 0xD8, // start of image
+            0x00, // junk
+            0xFF, 0xE1, 0x00, 0x04, b'A', b'A', // APP1: metadata, dropped
+            0xFF, 0x00, 0x00, 0x04, 0xFF, 0xDB, // `FF 00`: no marker
+            0xFF, 0xD9, // end of image
+        ];
+        if let Ok(once) = strip(jpeg) {
+            let twice = strip(&once).expect("the stripped file reads back");
+            assert_eq!(once, twice);
+        }
+    }
+
+    /// `FF` then a byte that is no marker (`00`, `02`-`BF`) where a marker belongs is junk,
+    /// skipped to the next marker as libjpeg does, not a segment with a length.
+    #[test]
+    fn ff_then_a_non_marker_where_a_marker_belongs_is_junk() {
+        let jpeg: &[u8] = &[
+            0xFF, 0xD8, // start of image
+            0xFF, 0x00, 0x01, 0x02, // junk
+            0xFF, 0xDB, 0x00, 0x04, 0x01, 0x02, // a segment (DQT) that stays
+            0xFF, 0xD9, // end of image
+        ];
+        assert_eq!(strip(jpeg).expect("the file reads"), jpeg);
+    }
 }
