@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 
+import report
 import urlnorm
 
 BASE = "http://127.0.0.1/corpus/"
@@ -348,11 +349,7 @@ def main():
         lines.append(f"- speed, {label} vs gallery-dl: **{t['speedup_batch']:.0f}x** with one call "
                      f"for all pages, **{t['speedup_process']:.0f}x** with a process per page.")
     text = "\n".join(lines) + "\n"
-    print(text)
-    with open(os.path.join(args.state, "discovery.md"), "w") as f:
-        f.write(text)
-    with open(os.path.join(args.state, "discovery.json"), "w") as f:
-        json.dump(results, f, indent=1)
+    report.keep(args.state, "discovery", text, results)
 
 
 if __name__ == "__main__":

@@ -22,10 +22,7 @@
 # Needs root (apt-get for nginx and GNU time when missing; nginx on port 80).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-dir=${IMAGO_BENCH_DIR:-/tmp/imago-bench}
-www=$dir/www
-state=$dir/state
+. "$here/lib/dirs.sh"
 out_md=${1:-$state/grabscale.md}
 counts=${GRAB_SCALE_COUNTS:-20000 200000}
 repeat=${GRAB_SCALE_REPEAT:-2}

@@ -21,6 +21,8 @@ import subprocess
 import sys
 import time
 
+import report
+
 LOG = re.compile(r'^(?P<method>[A-Z]+) (?P<path>\S+) \S+ (?P<status>\d+) (?P<bytes>\d+) "(?P<range>[^"]*)"')
 
 
@@ -119,11 +121,7 @@ def main():
         if res["exit"] != 0:
             lines.append(f"imago exited {res['exit']} on /{res['sub']}/: {res['stderr'].strip()}")
     text = "\n".join(lines) + "\n"
-    print(text)
-    with open(os.path.join(args.state, "probe.md"), "w") as f:
-        f.write(text)
-    with open(os.path.join(args.state, "probe.json"), "w") as f:
-        json.dump(results, f, indent=1)
+    report.keep(args.state, "probe", text, results)
 
 
 if __name__ == "__main__":

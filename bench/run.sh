@@ -4,11 +4,12 @@
 #
 #   bench/run.sh                      everything (about 10-15 minutes on 2 cores)
 #   BENCH_PARTS=download bench/run.sh one part: discovery, throughput, download, probe, serve,
-#                                     grabscale
+#                                     grabscale, grid
 #                                     (serve: `imago serve` uploads and thumbnails vs
 #                                     vipsthumbnail, bench/serve/run.sh; grabscale: imago grab's
 #                                     peak RSS at 20,000 and 200,000 images, bench/grab_scale.sh;
-#                                     each has its own knobs there)
+#                                     grid: the extension's grid with 2,000 images,
+#                                     bench/grid.sh; each has its own knobs there)
 #
 # Environment:
 #   IMAGO_BENCH_DIR  work folder: served files, image cache, logs (default /tmp/imago-bench)
@@ -20,14 +21,11 @@
 # Needs root (apt-get, nginx on port 80). Stops the nginx it started on exit.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-dir=${IMAGO_BENCH_DIR:-/tmp/imago-bench}
-www=$dir/www
-state=$dir/state
+. "$here/lib/dirs.sh"
 count=${BENCH_COUNT:-5000}
 big=${BENCH_BIG:-20000}
 repeat=${BENCH_REPEAT:-1}
-parts=${BENCH_PARTS:-discovery,throughput,download,probe,grabscale,serve}
+parts=${BENCH_PARTS:-discovery,throughput,download,probe,grabscale,serve,grid}
 corpus=${IMAGO_CORPUS:-$root/../shared/corpus}
 [ -d "$corpus/pages" ] || corpus=/work/shared/corpus
 started=$(date -u +%s)
@@ -154,6 +152,12 @@ if want serve && [ -n "$imago" ]; then
   section 4-serve "(4) imago serve: uploads and thumbnails" <"$state/serve.md"
 fi
 
+if want grid; then
+  say "(5) the extension's grid with 2,000 images"
+  IMAGO_BENCH_DIR=$dir "$here/grid.sh" "$state/grid.md"
+  section 5-grid "(5) The extension's grid: 2,000 images" <"$state/grid.md"
+fi
+
 elapsed=$(( $(date -u +%s) - started ))
 {
   echo "# imago benchmark results"
@@ -174,7 +178,7 @@ elapsed=$(( $(date -u +%s) - started ))
   echo "| aria2c | $(aria2c --version | head -1 | sed 's/aria2 version //') |"
   echo "| wget | $(wget --version | head -1 | awk '{print $3}') |"
   echo "| vipsthumbnail | $(vips --version 2>/dev/null || echo 'not installed') |"
-  for part in 1-discovery 1b-throughput 2-download 2b-big 2c-grabscale 3-probe 4-serve; do
+  for part in 1-discovery 1b-throughput 2-download 2b-big 2c-grabscale 3-probe 4-serve 5-grid; do
     [ -f "$state/sections/$part.md" ] && cat "$state/sections/$part.md"
   done
 } >"$here/results.md"

@@ -177,7 +177,7 @@ def uploads(a, files):
                 best[c] = r
     rows = [dict(best[c], peak_rss_mb=peaks[c]) for c in a.concurrency]
     total_mb = sum(os.path.getsize(f) for f in files) / 1e6
-    lines = [
+    prose = (
         f"{len(files)} JPEGs, {total_mb:.0f} MB in all, uploaded once each per run through "
         "`POST /api/1/upload` (multipart `source`, `X-API-Key`) by the Rust load client "
         "`crates/imago-server/examples/upload_load.rs` (one thread, bodies built in memory "
@@ -188,20 +188,20 @@ def uploads(a, files):
         "the run were fetched back and read as JPEGs of 160 and 640 px. "
         f"Best of {a.repeat} runs per row (rounds over all rows); the peak RSS is the "
         "highest of the row's runs. "
-        f"Load average before: {load_before}.",
-        "",
-        "| concurrency | uploads ok | wall s | uploads/s | MB/s | p50 ms | p95 ms | server CPU per upload | client CPU per upload | server peak RSS (VmHWM) | variants fetched |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"Load average before: {load_before}."
+    )
+    columns = ["concurrency", "uploads ok", "wall s", "uploads/s", "MB/s", "p50 ms", "p95 ms",
+               "server CPU per upload", "client CPU per upload", "server peak RSS (VmHWM)",
+               "variants fetched"]
+    cells = [
+        [r["concurrency"], f"{r['ok']}/{r['uploads']}", f"{r['wall_s']:.2f}",
+         f"**{r['uploads_per_s']:.1f}**", f"{r['mb_per_s']:.1f}", f"{r['p50_ms']:.0f}",
+         f"{r['p95_ms']:.0f}", f"{r['server_cpu_s'] / max(r['uploads'], 1) * 1000:.0f} ms",
+         f"{r['client_cpu_s'] / max(r['uploads'], 1) * 1000:.1f} ms",
+         f"**{r['peak_rss_mb']:.0f} MB** (idle {r['idle_rss_mb']:.0f} MB)", r["variants_checked"]]
+        for r in rows
     ]
-    for r in rows:
-        lines.append(
-            f"| {r['concurrency']} | {r['ok']}/{r['uploads']} | {r['wall_s']:.2f} | "
-            f"**{r['uploads_per_s']:.1f}** | {r['mb_per_s']:.1f} | {r['p50_ms']:.0f} | "
-            f"{r['p95_ms']:.0f} | {r['server_cpu_s'] / max(r['uploads'], 1) * 1000:.0f} ms | "
-            f"{r['client_cpu_s'] / max(r['uploads'], 1) * 1000:.1f} ms | "
-            f"**{r['peak_rss_mb']:.0f} MB** (idle {r['idle_rss_mb']:.0f} MB) | {r['variants_checked']} |"
-        )
-    return "\n".join(lines), rows
+    return table(prose, columns, cells), rows
 
 
 def big_uploads(a):
@@ -212,24 +212,22 @@ def big_uploads(a):
     load_before = load()
     runs = [upload_level(a, files, 64, name="serve-big") for _ in range(a.repeat)]
     sizes = [os.path.getsize(f) for f in files]
-    lines = [
+    prose = (
         f"{len(files)} photo-like JPEGs of {min(sizes) / 1e6:.1f}-{max(sizes) / 1e6:.1f} MB "
         f"({sum(sizes) / 1e6:.0f} MB in all; 4000x3000, every fourth 3000x4000, made by "
         "`gen_jpegs.py --count 64 --distinct 16 --size 4000x3000 --target 4700000`: 16 "
         "pictures and 48 copies made different by a comment segment), all 64 in flight at once through "
         "the same load client, a fresh server each run (defaults: 5 MiB body limit, "
         "metadata stripped, two variants). Peak RSS = the server's VmHWM at the end of the "
-        f"run. {a.repeat} runs. Load average before: {load_before}.",
-        "",
-        "| run | uploads ok | wall s | uploads/s | server peak RSS (VmHWM) | idle RSS |",
-        "|---:|---:|---:|---:|---:|---:|",
+        f"run. {a.repeat} runs. Load average before: {load_before}."
+    )
+    columns = ["run", "uploads ok", "wall s", "uploads/s", "server peak RSS (VmHWM)", "idle RSS"]
+    cells = [
+        [i, f"{r['ok']}/{r['uploads']}", f"{r['wall_s']:.2f}", f"{r['uploads_per_s']:.1f}",
+         f"**{r['peak_rss_mb']:.0f} MB**", f"{r['idle_rss_mb']:.0f} MB"]
+        for i, r in enumerate(runs, 1)
     ]
-    for i, r in enumerate(runs, 1):
-        lines.append(
-            f"| {i} | {r['ok']}/{r['uploads']} | {r['wall_s']:.2f} | {r['uploads_per_s']:.1f} | "
-            f"**{r['peak_rss_mb']:.0f} MB** | {r['idle_rss_mb']:.0f} MB |"
-        )
-    return "\n".join(lines), runs
+    return table(prose, columns, cells), runs
 
 
 READ_CLIENTS = 16
@@ -322,7 +320,7 @@ def reads(a):
         log(f"reads: idle {idle:.0f} MB, peak during whole reads {peak_whole:.0f} MB, "
             f"during range reads {peak:.0f} MB ({whole_s:.1f} s, {ranges_s:.1f} s)")
         rows.append(r)
-    lines = [
+    prose = (
         f"One {size / 1e6:.1f} MB PNG (`{os.path.basename(a.big_file)}`) uploaded to a server "
         "with `body_limit = \"64MiB\"`; the server restarted before the reads (its VmHWM "
         f"then starts near idle); {READ_CLIENTS} `curl` clients at once read it whole, then "
@@ -332,17 +330,17 @@ def reads(a):
         "compared with the file byte for byte. VmHWM is reset (`/proc/PID/clear_refs`) between "
         "the whole and the range reads, so each has its own peak; above idle = the higher peak "
         "minus VmRSS before the reads. "
-        f"{a.repeat} runs, each with a fresh process. Load average before: {load_before}.",
-        "",
-        "| run | idle RSS | peak, whole reads | peak, range reads | above idle | whole reads s | range reads s |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"{a.repeat} runs, each with a fresh process. Load average before: {load_before}."
+    )
+    columns = ["run", "idle RSS", "peak, whole reads", "peak, range reads", "above idle",
+               "whole reads s", "range reads s"]
+    cells = [
+        [i, f"{r['idle']:.0f} MB", f"{r['peak_whole']:.0f} MB", f"{r['peak']:.0f} MB",
+         f"**{max(r['peak'], r['peak_whole']) - r['idle']:.0f} MB**", f"{r['whole_s']:.1f}",
+         f"{r['ranges_s']:.1f}"]
+        for i, r in enumerate(rows, 1)
     ]
-    for i, r in enumerate(rows, 1):
-        lines.append(
-            f"| {i} | {r['idle']:.0f} MB | {r['peak_whole']:.0f} MB | {r['peak']:.0f} MB | "
-            f"**{max(r['peak'], r['peak_whole']) - r['idle']:.0f} MB** | {r['whole_s']:.1f} | {r['ranges_s']:.1f} |"
-        )
-    return "\n".join(lines), rows
+    return table(prose, columns, cells), rows
 
 
 # ---------------------------------------------------------------- thumbnails
@@ -430,6 +428,14 @@ def compare(dir_a, dir_b, tag, files):
 def out_kb(d, tag):
     sizes = [os.path.getsize(p) for p in glob.glob(f"{d}/*.{tag}.jpg")]
     return sum(sizes) / len(sizes) / 1024 if sizes else 0
+
+
+def table(prose, columns, rows):
+    """PROSE, then a markdown table of COLUMNS (numbers, right-aligned) and ROWS (lists of
+    cells): the shape of every table this bench prints."""
+    lines = [prose, "", "| " + " | ".join(columns) + " |", "|" + "---:|" * len(columns)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def load():
