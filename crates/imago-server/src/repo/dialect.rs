@@ -9,7 +9,7 @@ use sqlx::any::{Any, AnyConnectOptions, AnyPoolOptions};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::AnyPool;
-use sqlx::{ConnectOptions, Transaction};
+use sqlx::{ConnectOptions, Connection, Transaction};
 
 /// Which database a [`SqlRepo`](super::SqlRepo) talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,9 +130,14 @@ pub(crate) async fn connect_postgres(
     if let Some(server_options) = options.get_options() {
         url.query_pairs_mut().append_pair("options", server_options);
     }
+    let options = AnyConnectOptions::from_url(&url)?;
+    // One connection first, on its own: a pool retries a refused or unresolvable server
+    // until its acquire timeout (30 s) and then says only "pool timed out"; at start-up
+    // the server should stop at once with the reason.
+    options.connect().await?.close().await?;
     AnyPoolOptions::new()
         .max_connections(max_connections.max(1))
         .acquire_timeout(Duration::from_secs(30))
-        .connect_with(AnyConnectOptions::from_url(&url)?)
+        .connect_with(options)
         .await
 }
