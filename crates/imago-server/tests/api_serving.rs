@@ -111,12 +111,13 @@ async fn expired_images_are_gone_before_the_reaper_runs(backend: Backend) {
     let app = start_on(backend, |c| c.reaper_interval_secs = 3600).await;
     let key = app.user("bob").await;
     let jpg = read_shared("formats/sample.jpg");
-    // Expiry is kept in whole seconds: PT2S lives between 1 and 2 seconds.
-    let image = app.upload_ok(&key, &jpg, &[("expiration", "PT2S")]).await;
+    // Expiry is kept in whole seconds: PT4S lives between 3 and 4 seconds, room for the
+    // upload and the first read on a loaded machine.
+    let image = app.upload_ok(&key, &jpg, &[("expiration", "PT4S")]).await;
     assert!(image["expiration_date_gmt"].is_string(), "{image}");
     let url = image["url"].as_str().unwrap();
     assert_eq!(app.get(url, None).await.status(), 200);
-    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(4100)).await;
     assert_eq!(app.get(url, None).await.status(), 404);
     assert_eq!(
         app.get(image["url_viewer"].as_str().unwrap(), None)
