@@ -9,6 +9,7 @@
 
 mod cli;
 mod commands;
+mod memory;
 mod out;
 mod progress;
 mod settings;
@@ -79,6 +80,9 @@ impl<T, E: Into<anyhow::Error>> ResultExt<T> for Result<T, E> {
 fn main() -> ExitCode {
     // clap itself exits with 2 on bad usage, which is our code for that too.
     let cli = cli::Cli::parse_from(commands::native_host::browser_call(std::env::args_os()));
+    if matches!(cli.command, cli::Command::Serve(_)) {
+        memory::hold_mmap_threshold();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
