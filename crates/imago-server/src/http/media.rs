@@ -8,10 +8,10 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 
 use super::{chevereto, escape_html, header_key, may_see, signed_in, Param};
+use crate::accounts::{digests_equal, sha256_hex};
 use crate::error::ApiError;
 use crate::ids::is_public_id;
 use crate::ingest::{delete_image, ext_of_key, mime_of_key};
-use crate::keys::{digests_equal, sha256_hex};
 use crate::repo::ImageRecord;
 use crate::state::AppState;
 

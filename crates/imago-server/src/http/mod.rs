@@ -22,8 +22,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use axum::Router;
 
+use crate::accounts;
 use crate::error::ApiError;
-use crate::keys;
 use crate::repo::{ImageRecord, User, Visibility};
 use crate::state::AppState;
 
@@ -217,7 +217,7 @@ async fn signed_in(state: &AppState, key: Option<&str>) -> Result<Option<User>, 
     let Some(key) = key.filter(|k| !k.is_empty()) else {
         return Ok(None);
     };
-    let Some((user, api_key)) = keys::authenticate(state.repo.as_ref(), key).await? else {
+    let Some((user, api_key)) = accounts::authenticate(state.repo.as_ref(), key).await? else {
         state.metrics.reject("invalid_key");
         return Err(ApiError::InvalidKey);
     };

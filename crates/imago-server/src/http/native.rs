@@ -417,7 +417,7 @@ pub(super) async fn create_session(
             "send JSON {\"name\": \"...\", \"password\": \"...\"}",
         )
     })?;
-    let outcome = crate::keys::sign_in(state.repo.as_ref(), &form.name, &form.password).await;
+    let outcome = crate::accounts::sign_in(state.repo.as_ref(), &form.name, &form.password).await;
     let session = match outcome {
         Ok(Some(session)) => session,
         Ok(None) => {
@@ -429,7 +429,7 @@ pub(super) async fn create_session(
                 message: "wrong name or password".into(),
             });
         }
-        Err(crate::keys::KeyError::Repo(e)) => return Err(e.into()),
+        Err(crate::accounts::AccountError::Repo(e)) => return Err(e.into()),
         Err(e) => return Err(ApiError::Internal(e.to_string())),
     };
     let body = json!({
@@ -453,7 +453,7 @@ pub(super) async fn delete_session(
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let key = header_key(&headers).ok_or(ApiError::MissingKey)?;
-    if crate::keys::sign_out(state.repo.as_ref(), &key).await? {
+    if crate::accounts::sign_out(state.repo.as_ref(), &key).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::bad_request(

@@ -19,8 +19,8 @@ use serde_json::{json, Value};
 use super::chevereto::image_v2;
 use super::native::owned_image;
 use super::{require_user, Param};
+use crate::accounts::digests_equal;
 use crate::error::ApiError;
-use crate::keys::digests_equal;
 use crate::repo::ImageRecord;
 use crate::state::AppState;
 

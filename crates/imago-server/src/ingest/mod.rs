@@ -18,9 +18,9 @@ use imago_core::Format;
 use imago_media::{inspect, process, Limits, MediaKind, ProcessOptions, Variant};
 use sha2::{Digest, Sha256};
 
+use crate::accounts::sha256_hex;
 use crate::error::ApiError;
 use crate::ids;
-use crate::keys::sha256_hex;
 use crate::repo::{ImageRecord, RepoError, User};
 use crate::state::AppState;
 use crate::video::{largest_upload, VideoReport};
