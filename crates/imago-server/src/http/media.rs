@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 
-use super::{chevereto, escape_html, header_key, may_see, signed_in, Param};
+use super::{escape_html, header_key, image_json, may_see, signed_in, Param};
 use crate::accounts::{digests_equal, sha256_hex};
 use crate::error::ApiError;
 use crate::ids::is_public_id;
@@ -253,7 +253,7 @@ pub(super) async fn viewer(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (record, _) = visible(&state, &id, &headers).await?;
-    let urls = chevereto::urls(&state, &record);
+    let urls = image_json::urls(&state, &record);
     let title = record.title.clone().unwrap_or_else(|| record.id.clone());
     let description = record
         .description

@@ -4,8 +4,8 @@
 //! The router is built from one table ([`route_table`] lists it) so the OpenAPI test can
 //! check that every route is documented.
 
-mod chevereto;
 mod clients;
+mod image_json;
 mod media;
 mod native;
 mod openapi;

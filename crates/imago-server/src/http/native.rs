@@ -10,7 +10,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{chevereto::image_v2, header_key, require_user, signed_in, Param};
+use super::{header_key, image_json::image_v2, require_user, signed_in, Param};
 use crate::error::ApiError;
 use crate::ids::{base62, is_public_id};
 use crate::ingest::delete_image as remove_image;

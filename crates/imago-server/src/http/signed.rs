@@ -16,7 +16,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::chevereto::image_v2;
+use super::image_json::image_v2;
 use super::native::owned_image;
 use super::{require_user, Param};
 use crate::accounts::digests_equal;

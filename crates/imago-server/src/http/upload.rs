@@ -10,7 +10,7 @@ use base64::Engine;
 use bytes::Bytes;
 use std::collections::HashMap;
 
-use super::{chevereto, header_key, signed_in};
+use super::{header_key, image_json, signed_in};
 use crate::error::ApiError;
 use crate::fetch::FetchError;
 use crate::ingest::{ingest, Spool, Spooled, Upload};
@@ -114,10 +114,11 @@ async fn run(state: &AppState, req: Request) -> Result<Response, ApiError> {
         expires_in,
     };
     let done = ingest(state, upload).await?;
-    let urls = chevereto::urls(state, &done.record);
+    let urls = image_json::urls(state, &done.record);
     Ok(match answer {
         Answer::Json => {
-            let mut body = chevereto::upload_answer(state, &done.record, original_name.as_deref());
+            let mut body =
+                image_json::chevereto_upload_answer(state, &done.record, original_name.as_deref());
             // How a video was handled: a placeholder poster or kept metadata must be
             // visible to the uploader, not only in the log.
             if let (Some(report), Some(image)) = (&done.video, body.get_mut("image")) {
