@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use super::{header_key, image_json, signed_in};
 use crate::error::ApiError;
-use crate::fetch::FetchError;
+use crate::fetch::UrlUploadError;
 use crate::ingest::{ingest, Spool, Spooled, Upload};
 use crate::state::AppState;
 use crate::video::largest_upload;
@@ -242,10 +242,10 @@ async fn source_text(state: &AppState, text: &str) -> Result<(Bytes, Option<Stri
             .fetch(t, largest_upload(&state.config))
             .await
             .map_err(|e| match e {
-                FetchError::Unavailable(m) => ApiError::NotImplemented(m),
-                FetchError::Refused(m) => ApiError::bad_request("url_refused", m),
-                FetchError::Failed(m) => ApiError::unprocessable("fetch_failed", m),
-                FetchError::TooLarge(_) => ApiError::TooLarge(e.to_string()),
+                UrlUploadError::Unavailable(m) => ApiError::NotImplemented(m),
+                UrlUploadError::Refused(m) => ApiError::bad_request("url_refused", m),
+                UrlUploadError::Failed(m) => ApiError::unprocessable("fetch_failed", m),
+                UrlUploadError::TooLarge(_) => ApiError::TooLarge(e.to_string()),
             })?;
         let name = t
             .rsplit('/')
