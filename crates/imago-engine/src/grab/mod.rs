@@ -74,7 +74,7 @@ pub enum GrabError {
     Page { page: String, reason: String },
     /// The output could not be written.
     #[error("{0}")]
-    Store(#[from] crate::StoreError),
+    Disk(#[from] crate::DiskError),
 }
 
 impl GrabError {
