@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use imago_engine::place::{place, place_synced, sweep_temp, sync_folder, temp_name};
+use imago_engine::place::{place, place_without_fsync, sweep_temp, sync_folder, temp_name};
 use imago_engine::DiskError;
 
 fn names(parts: &[&str]) -> Vec<String> {
@@ -257,12 +257,12 @@ fn sweep_removes_only_old_imago_temp_files() {
 fn place_synced_lands_files_and_never_overwrites() {
     let root = tempfile::tempdir().unwrap();
     let temp = temp_with(root.path(), b"first");
-    let got = place_synced(root.path(), &names(&["page", "a.jpg"]), &temp).unwrap();
+    let got = place_without_fsync(root.path(), &names(&["page", "a.jpg"]), &temp).unwrap();
     assert_eq!(fs::read(&got).unwrap(), b"first");
     assert!(!temp.exists());
 
     let again = temp_with(root.path(), b"second");
-    let err = place_synced(root.path(), &names(&["page", "a.jpg"]), &again).unwrap_err();
+    let err = place_without_fsync(root.path(), &names(&["page", "a.jpg"]), &again).unwrap_err();
     assert!(matches!(err, DiskError::Exists { .. }), "{err:?}");
     assert_eq!(fs::read(&got).unwrap(), b"first");
     assert_eq!(fs::read(&again).unwrap(), b"second");

@@ -22,7 +22,7 @@ use super::events::Event;
 use super::{GrabError, GrabOptions};
 use crate::archive::{unix_now, Archive, Saved};
 use crate::metadata::{index_json, write_index, IndexEntry, PageIndex, INDEX_FILE};
-use crate::place::{is_temp_name, place, place_synced, sync_folder};
+use crate::place::{is_temp_name, place, place_without_fsync, sync_folder};
 use crate::zipout::ZipOut;
 use crate::{DiskError, Downloaded, Probed};
 
@@ -307,7 +307,7 @@ impl Saver {
             let placed = if self.sync_each {
                 place(&self.root, &rel.components, &fetched.temp)
             } else {
-                place_synced(&self.root, &rel.components, &fetched.temp)
+                place_without_fsync(&self.root, &rel.components, &fetched.temp)
             };
             match placed {
                 Ok(path) => return Ok((path.display().to_string(), below(&rel))),
