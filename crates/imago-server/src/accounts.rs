@@ -111,7 +111,9 @@ pub async fn list_keys(repo: &dyn Repo, user: &str) -> Result<Vec<ApiKey>, Accou
 /// `false` when no live key has it.
 pub async fn revoke_key(repo: &dyn Repo, prefix: &str) -> Result<bool, AccountError> {
     let prefix = prefix.split('.').next().unwrap_or(prefix);
-    Ok(repo.revoke_key(prefix, crate::time::now()).await?)
+    Ok(repo
+        .revoke_key(prefix, imago_core::dates::unix_now())
+        .await?)
 }
 
 /// Which kind of key row to make.
@@ -175,7 +177,9 @@ pub async fn authenticate(
     let Some(key) = repo.key_by_prefix(prefix).await? else {
         return Ok(None);
     };
-    let expired = key.expires_at.is_some_and(|t| t <= crate::time::now());
+    let expired = key
+        .expires_at
+        .is_some_and(|t| t <= imago_core::dates::unix_now());
     if key.revoked_at.is_some()
         || expired
         || !digests_equal(&sha256_hex(secret), &key.secret_sha256)
@@ -290,7 +294,7 @@ pub async fn sign_in(
     let Some(user) = user.filter(|u| matches && u.password_hash.is_some()) else {
         return Ok(None);
     };
-    let now = crate::time::now();
+    let now = imago_core::dates::unix_now();
     repo.drop_expired_sessions(now).await?;
     let expires_at = now + SESSION_SECS;
     let (_, key) = add_key_row(repo, user.id, NewKey::Session { expires_at }).await?;
@@ -306,7 +310,8 @@ pub async fn sign_in(
 pub async fn sign_out(repo: &dyn Repo, presented: &str) -> Result<bool, RepoError> {
     match authenticate(repo, presented).await? {
         Some((_, key)) if key.kind == KeyKind::Session => {
-            repo.revoke_key(&key.prefix, crate::time::now()).await
+            repo.revoke_key(&key.prefix, imago_core::dates::unix_now())
+                .await
         }
         _ => Ok(false),
     }

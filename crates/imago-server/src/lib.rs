@@ -40,7 +40,6 @@ pub mod repo;
 pub mod server;
 pub mod state;
 pub mod store;
-pub mod time;
 pub mod video;
 pub mod web;
 

@@ -41,7 +41,7 @@ async fn a_password_gives_a_session_key_used_like_an_api_key(backend: Backend) {
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains("correct horse"));
 
-    let before = imago_server::time::now();
+    let before = imago_core::dates::unix_now();
     let res = sign_in(&app, "ann", "correct horse battery").await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["cache-control"], "no-store");
@@ -164,7 +164,7 @@ async fn expired_sessions_are_refused_and_dropped(backend: Backend) {
     let app = start_on(backend, |_| {}).await;
     app.user("dee").await;
     let dee = app.repo.user_by_name("dee").await.unwrap().unwrap();
-    let now = imago_server::time::now();
+    let now = imago_core::dates::unix_now();
     let secret = "0123456789abcdef";
     app.repo
         .add_session(dee.id, "ExpIred1", &accounts::sha256_hex(secret), now - 1)

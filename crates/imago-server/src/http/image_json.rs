@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::ingest::ext_of_key;
 use crate::repo::ImageRecord;
 use crate::state::AppState;
-use crate::time::gmt_string;
+use imago_core::dates::DateTime;
 
 /// The URLs of one image.
 pub struct Urls {
@@ -58,7 +58,7 @@ pub fn chevereto_image(
 ) -> Value {
     let u = urls(state, r);
     let display = u.medium.clone().unwrap_or_else(|| u.url.clone());
-    let date = gmt_string(r.created_at);
+    let date = DateTime::from_unix(r.created_at).gmt();
     let ratio = if r.height > 0 {
         f64::from(r.width) / f64::from(r.height)
     } else {
@@ -92,7 +92,7 @@ pub fn chevereto_image(
         "thumb": variant_json(r, &r.thumb_key, "th", &u.thumb),
         "medium": variant_json(r, &r.medium_key, "md", &display),
         "delete_url": u.delete,
-        "expiration_date_gmt": r.expires_at.map(gmt_string),
+        "expiration_date_gmt": r.expires_at.map(|t| DateTime::from_unix(t).gmt()),
     })
 }
 

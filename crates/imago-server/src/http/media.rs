@@ -112,7 +112,7 @@ pub(super) async fn serve_file(
         Variant::Medium => "md",
     };
     let etag = format!("\"{}-{tag}\"", record.sha256);
-    let last_modified = crate::time::http_date(record.created_at);
+    let last_modified = imago_core::dates::DateTime::from_unix(record.created_at).http_date();
 
     let mut out = HeaderMap::new();
     let put = |out: &mut HeaderMap, name: header::HeaderName, value: &str| {
@@ -127,7 +127,7 @@ pub(super) async fn serve_file(
         (Access::Restricted, _) => "private, no-cache".to_string(),
         (Access::Anyone, Some(at)) => format!(
             "public, max-age={}",
-            at.saturating_sub(crate::time::now()).max(0)
+            at.saturating_sub(imago_core::dates::unix_now()).max(0)
         ),
         (Access::Anyone, None) => "public, max-age=31536000, immutable".to_string(),
     };
@@ -199,7 +199,7 @@ fn not_modified(headers: &HeaderMap, etag: &str, modified: i64) -> bool {
     headers
         .get(header::IF_MODIFIED_SINCE)
         .and_then(|v| v.to_str().ok())
-        .and_then(crate::time::parse_http_date)
+        .and_then(imago_core::dates::parse_http_date)
         .is_some_and(|since| modified <= since)
 }
 

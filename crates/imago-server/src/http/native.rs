@@ -27,7 +27,7 @@ pub(super) struct Paging {
 }
 
 fn page_json(state: &AppState, images: &[ImageRecord], limit: u32) -> Value {
-    let now = crate::time::now();
+    let now = imago_core::dates::unix_now();
     let live: Vec<Value> = images
         .iter()
         .filter(|r| r.expires_at.is_none_or(|t| t > now))
@@ -89,7 +89,8 @@ pub(super) async fn owned_image(
     match state.repo.image(id).await? {
         Some(r)
             if r.user_id == Some(user.id)
-                && r.expires_at.is_none_or(|t| t > crate::time::now()) =>
+                && r.expires_at
+                    .is_none_or(|t| t > imago_core::dates::unix_now()) =>
         {
             Ok(r)
         }
@@ -223,7 +224,7 @@ fn visibility(v: &str) -> Result<Visibility, ApiError> {
 }
 
 fn expiry(v: &str) -> Result<i64, ApiError> {
-    crate::time::expiry_secs(v)
+    super::expiry_secs(v)
         .ok_or_else(|| ApiError::bad_request("invalid_expiration", "a duration such as P7D or 7d"))
 }
 
@@ -245,7 +246,7 @@ pub(super) async fn create_album(
             .transpose()?
             .unwrap_or(Visibility::Unlisted),
         default_expiry_secs: new.default_expiry.as_deref().map(expiry).transpose()?,
-        created_at: crate::time::now(),
+        created_at: imago_core::dates::unix_now(),
     };
     for _ in 0..5 {
         album.id = base62(8).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -437,7 +438,7 @@ pub(super) async fn create_session(
         "user": session.user.name,
         "is_admin": session.user.is_admin,
         "expires_at": session.expires_at,
-        "expires_at_gmt": crate::time::gmt_string(session.expires_at),
+        "expires_at_gmt": imago_core::dates::DateTime::from_unix(session.expires_at).gmt(),
     });
     Ok((
         [(axum::http::header::CACHE_CONTROL, "no-store")],

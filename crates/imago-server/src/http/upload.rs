@@ -76,7 +76,7 @@ async fn run(state: &AppState, req: Request) -> Result<Response, ApiError> {
 
     let expires_in = match fields.text.get("expiration").map(|s| s.trim()) {
         None | Some("") => None,
-        Some(text) => match crate::time::expiry_secs(text) {
+        Some(text) => match super::expiry_secs(text) {
             Some(secs) => Some(secs),
             None => {
                 return Err(ApiError::bad_request(

@@ -93,7 +93,7 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
     }
 
     // 2. Owner's album and expiry.
-    let now = crate::time::now();
+    let now = imago_core::dates::unix_now();
     let owner = upload.user.as_ref().map(|u| u.id);
     let mut album_expiry = None;
     if let Some(album_id) = &upload.album_id {
