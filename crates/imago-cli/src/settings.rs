@@ -176,11 +176,7 @@ pub fn duration(flag: &str, s: &str) -> Result<Duration> {
 
 /// Today as YYYY-MM-DD (UTC) for `{date}`: the core has no clock, so it is given here.
 pub fn today() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0);
-    DateTime::from_unix(now).date()
+    DateTime::from_unix(imago_core::dates::unix_now()).date()
 }
 
 #[cfg(test)]

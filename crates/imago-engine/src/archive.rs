@@ -15,7 +15,7 @@
 //! one archive file (WAL mode, and a busy timeout instead of an immediate "locked" error).
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -242,14 +242,6 @@ impl Archive {
     pub fn path(&self) -> &Path {
         &self.path
     }
-}
-
-/// The current time in Unix seconds, for [`Saved::saved_at`].
-pub fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 /// A row as SQLite holds it; the size is checked when turned into a [`Saved`].

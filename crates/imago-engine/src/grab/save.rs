@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use super::events::Event;
 use super::{GrabError, GrabOptions};
-use crate::archive::{unix_now, Archive, Saved};
+use crate::archive::{Archive, Saved};
 use crate::metadata::{index_json, write_index, IndexEntry, PageIndex, INDEX_FILE};
 use crate::place::{is_temp_name, place, place_without_fsync, sync_folder};
 use crate::zipout::ZipOut;
@@ -406,7 +406,7 @@ impl Saver {
             path: path.to_string(),
             sha256: fetched.sha256.clone(),
             bytes: fetched.bytes,
-            saved_at: unix_now(),
+            saved_at: imago_core::dates::unix_now(),
         };
         // The archive only saves work on re-runs (and a temporary one, a second copy in
         // this run): a failure to record is not a failure of this download.
