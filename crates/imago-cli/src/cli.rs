@@ -339,8 +339,9 @@ pub struct GrabArgs {
     #[arg(long)]
     pub no_hd: bool,
     /// Your own HD rules (TOML), tried before the built-in ones.
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
+    // `--rules` was this flag's name before it matched `--site-rules`; kept for scripts.
+    #[arg(long, alias = "rules", value_name = "FILE")]
+    pub hd_rules: Option<PathBuf>,
     /// Probe every image before filtering (done anyway when a filter needs sizes).
     #[arg(long)]
     pub probe: bool,
@@ -362,8 +363,9 @@ pub struct RewriteArgs {
     #[arg(required = true, value_name = "URL")]
     pub urls: Vec<String>,
     /// Your own HD rules (TOML), tried before the built-in ones.
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
+    // `--rules` was this flag's name before it matched `--site-rules`; kept for scripts.
+    #[arg(long, alias = "rules", value_name = "FILE")]
+    pub hd_rules: Option<PathBuf>,
     /// One JSON object per URL.
     #[arg(long)]
     pub json: bool,
