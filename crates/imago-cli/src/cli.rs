@@ -329,7 +329,8 @@ pub struct GrabArgs {
     /// Write index.json (URL, source, alt, size, sha256) in each page folder.
     #[arg(long)]
     pub metadata: bool,
-    /// Download archive (SQLite): what it holds is skipped. Default: DIR/.imago-archive.sqlite.
+    /// Download archive (SQLite): what it holds is skipped. Default: DIR/.imago-archive.sqlite,
+    /// or with --zip beside the zip (out.zip: out.imago-archive.sqlite).
     #[arg(long, value_name = "FILE")]
     pub archive: Option<PathBuf>,
     /// Do not use a download archive.

@@ -6,8 +6,9 @@
 //! `FILE.part`, so a `FILE` on disk is always a complete zip.
 //!
 //! An existing `FILE` is never replaced by [`ZipOut::create`] (the same promise as for
-//! loose images: what the user already has stays); [`ZipOut::create_replacing`] is for a
-//! caller that was told to overwrite (`--force`). Images are stored as they are, since
+//! loose images: what the user already has stays); [`ZipOut::create_replacing`] replaces
+//! it, for a caller that was told to (no imago command is yet: `--zip` never overwrites).
+//! Images are stored as they are, since
 //! JPEG, PNG, WebP and friends are compressed already; formats that are not (SVG, BMP,
 //! ICO, TIFF, JSON, text) are deflated.
 
