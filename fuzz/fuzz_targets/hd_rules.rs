@@ -14,11 +14,11 @@ const URLS: [&str; 4] = [
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let Ok(pack) = HdRules::from_toml(&text, "fuzz.toml") else {
+    let Ok(rules) = HdRules::from_toml(&text, "fuzz.toml") else {
         return;
     };
     for u in URLS {
-        for r in pack.candidates(u) {
+        for r in rules.candidates(u) {
             assert!(
                 r.url.starts_with("http://") || r.url.starts_with("https://"),
                 "rule {} proposed {}",
