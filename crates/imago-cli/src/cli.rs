@@ -336,7 +336,7 @@ pub struct GrabArgs {
     /// Do not use a download archive.
     #[arg(long, conflicts_with = "archive")]
     pub no_archive: bool,
-    /// Download the URLs as found, without trying original-size rewrites.
+    /// Download the URLs as found, without trying what the HD rules propose.
     #[arg(long)]
     pub no_hd: bool,
     /// Your own HD rules (TOML), tried before the built-in ones.
