@@ -110,7 +110,7 @@ for f in "$shared"/images/*/*; do
 done
 
 # The rule files the project ships.
-seed rewrite_rules hd.toml <crates/imago-core/rules/hd.toml
+seed hd_rules hd.toml <crates/imago-core/rules/hd.toml
 seed site_rules sites.toml <crates/imago-core/rules/sites.toml
 
 # Upload bodies: the Content-Type on the first line, then the body.

@@ -329,18 +329,20 @@ pub struct GrabArgs {
     /// Write index.json (URL, source, alt, size, sha256) in each page folder.
     #[arg(long)]
     pub metadata: bool,
-    /// Download archive (SQLite): what it holds is skipped. Default: DIR/.imago-archive.sqlite.
+    /// Download archive (SQLite): what it holds is skipped. Default: DIR/.imago-archive.sqlite,
+    /// or with --zip beside the zip (out.zip: out.imago-archive.sqlite).
     #[arg(long, value_name = "FILE")]
     pub archive: Option<PathBuf>,
     /// Do not use a download archive.
     #[arg(long, conflicts_with = "archive")]
     pub no_archive: bool,
-    /// Download the URLs as found, without trying original-size rewrites.
+    /// Download the URLs as found, without trying what the HD rules propose.
     #[arg(long)]
     pub no_hd: bool,
     /// Your own HD rules (TOML), tried before the built-in ones.
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
+    // `--rules` was this flag's name before it matched `--site-rules`; kept for scripts.
+    #[arg(long, alias = "rules", value_name = "FILE")]
+    pub hd_rules: Option<PathBuf>,
     /// Probe every image before filtering (done anyway when a filter needs sizes).
     #[arg(long)]
     pub probe: bool,
@@ -362,8 +364,9 @@ pub struct RewriteArgs {
     #[arg(required = true, value_name = "URL")]
     pub urls: Vec<String>,
     /// Your own HD rules (TOML), tried before the built-in ones.
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
+    // `--rules` was this flag's name before it matched `--site-rules`; kept for scripts.
+    #[arg(long, alias = "rules", value_name = "FILE")]
+    pub hd_rules: Option<PathBuf>,
     /// One JSON object per URL.
     #[arg(long)]
     pub json: bool,

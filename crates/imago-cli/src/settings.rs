@@ -9,8 +9,8 @@ use anyhow::{anyhow, Context};
 use imago_core::dates::DateTime;
 use imago_core::filter::Filter;
 use imago_core::filter_spec::FilterText;
+use imago_core::hdrules::HdRules;
 use imago_core::naming::Template;
-use imago_core::rewrite::RulePack;
 use imago_core::siterules::SiteRules;
 use imago_core::sort::SortKey;
 use imago_core::units::{parse_duration, parse_size};
@@ -82,13 +82,13 @@ pub fn discovery(args: &PageArgs) -> Result<Discovery> {
 }
 
 /// The built-in HD rules, with the user's file (if any) tried first.
-pub fn hd_rules(user: Option<&Path>) -> Result<RulePack> {
-    let mut pack = RulePack::builtin();
+pub fn hd_rules(user: Option<&Path>) -> Result<HdRules> {
+    let mut rules = HdRules::builtin();
     if let Some(path) = user {
         let text = read_rule_file(path)?;
-        pack.extend_front(RulePack::from_toml(&text, &path.display().to_string()).bad_input()?);
+        rules.extend_front(HdRules::from_toml(&text, &path.display().to_string()).bad_input()?);
     }
-    Ok(pack)
+    Ok(rules)
 }
 
 fn read_rule_file(path: &Path) -> Result<String> {
@@ -176,11 +176,7 @@ pub fn duration(flag: &str, s: &str) -> Result<Duration> {
 
 /// Today as YYYY-MM-DD (UTC) for `{date}`: the core has no clock, so it is given here.
 pub fn today() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0);
-    DateTime::from_unix(now).date()
+    DateTime::from_unix(imago_core::dates::unix_now()).date()
 }
 
 #[cfg(test)]

@@ -468,6 +468,16 @@ fn bad_input_gets_one_clear_line_and_exit_2() {
         (
             vec![
                 "rewrite".into(),
+                "--hd-rules".into(),
+                "bad.toml".into(),
+                "https://a.com/x.jpg".into(),
+            ],
+            "bad.toml:",
+        ),
+        // The flag's old name still reads the file.
+        (
+            vec![
+                "rewrite".into(),
                 "--rules".into(),
                 "bad.toml".into(),
                 "https://a.com/x.jpg".into(),

@@ -32,7 +32,7 @@ fn text(bytes: &[u8]) -> String {
 
 async fn signs_in(data: &Path, name: &str, password: &str) -> bool {
     let repo = SqlRepo::open_in(data).await.unwrap();
-    let ok = imago_server::keys::sign_in(&repo, name, password)
+    let ok = imago_server::accounts::sign_in(&repo, name, password)
         .await
         .unwrap()
         .is_some();

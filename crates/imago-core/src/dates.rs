@@ -1,6 +1,9 @@
-//! Calendar dates and times of day from unix seconds, in UTC: `{date}` in name templates
-//! (`YYYY-MM-DD`), Chevereto's `date_gmt` (`YYYY-MM-DD HH:MM:SS`), RFC 3339, and the
-//! fields a zip entry's timestamp needs. The core has no clock: callers pass the time.
+//! Dates and times in UTC, the one place for them: unix seconds now ([`unix_now`]), and
+//! from unix seconds `{date}` in name templates (`YYYY-MM-DD`), Chevereto's `date_gmt`
+//! (`YYYY-MM-DD HH:MM:SS`), RFC 3339, HTTP dates (`Last-Modified`, and
+//! [`parse_http_date`] for `If-Modified-Since`), and the fields a zip entry's timestamp
+//! needs. The pipeline never reads the clock: callers pass the time, and [`unix_now`] is
+//! left out of the wasm build (the extension takes the time from JavaScript).
 //!
 //! ```
 //! use imago_core::dates::DateTime;
@@ -9,7 +12,27 @@
 //! assert_eq!(t.date(), "2014-06-04");
 //! assert_eq!(t.gmt(), "2014-06-04 19:32:33");
 //! assert_eq!(t.rfc3339(), "2014-06-04T19:32:33Z");
+//! assert_eq!(t.http_date(), "Wed, 04 Jun 2014 19:32:33 GMT");
+//! assert_eq!(imago_core::dates::parse_http_date("Wed, 04 Jun 2014 19:32:33 GMT"), Some(1_401_910_353));
 //! ```
+
+use std::time::UNIX_EPOCH;
+
+/// Seconds since the unix epoch, now (0 if the clock is set before 1970).
+#[cfg(not(target_family = "wasm"))]
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`, `IMF-fixdate`, or the two obsolete forms
+/// RFC 9110 still asks a recipient to accept) as unix seconds; `None` for anything else.
+pub fn parse_http_date(text: &str) -> Option<i64> {
+    let t = httpdate::parse_http_date(text).ok()?;
+    i64::try_from(t.duration_since(UNIX_EPOCH).ok()?.as_secs()).ok()
+}
 
 /// One second of the proleptic Gregorian calendar, in UTC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +77,41 @@ impl DateTime {
     /// `YYYY-MM-DDTHH:MM:SSZ`.
     pub fn rfc3339(&self) -> String {
         format!("{}T{}Z", self.date(), self.time())
+    }
+
+    /// `Wed, 04 Jun 2014 19:32:33 GMT`: an HTTP date (`IMF-fixdate`), as in
+    /// `Last-Modified`.
+    pub fn http_date(&self) -> String {
+        const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let month = usize::from(self.month.clamp(1, 12)) - 1;
+        format!(
+            "{}, {:02} {} {:04} {} GMT",
+            DAYS[self.weekday()],
+            self.day,
+            MONTHS[month],
+            self.year,
+            self.time()
+        )
+    }
+
+    /// 0 for Sunday to 6 for Saturday (Sakamoto's method, proleptic Gregorian).
+    fn weekday(&self) -> usize {
+        const OFFSETS: [i64; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+        let y = if self.month < 3 {
+            self.year - 1
+        } else {
+            self.year
+        };
+        let m = usize::from(self.month.clamp(1, 12)) - 1;
+        let w = y + y.div_euclid(4) - y.div_euclid(100)
+            + y.div_euclid(400)
+            + OFFSETS[m]
+            + i64::from(self.day);
+        // rem_euclid(7) is 0..=6.
+        w.rem_euclid(7) as usize
     }
 
     fn time(&self) -> String {
@@ -104,5 +162,40 @@ mod tests {
             "2026-11-28T00:43:12Z"
         );
         assert_eq!(DateTime::from_unix(-1).gmt(), "1969-12-31 23:59:59");
+    }
+
+    #[test]
+    fn http_dates_match_the_httpdate_crate_and_read_back() {
+        assert_eq!(
+            DateTime::from_unix(0).http_date(),
+            "Thu, 01 Jan 1970 00:00:00 GMT"
+        );
+        assert_eq!(
+            DateTime::from_unix(-1).http_date(),
+            "Wed, 31 Dec 1969 23:59:59 GMT"
+        );
+        // Every weekday, month and leap day across 1970-2100, one step of 3 days and
+        // 7,001 seconds at a time, against the httpdate crate's formatter.
+        let mut t: i64 = 0;
+        while t < 4_102_444_800 {
+            let ours = DateTime::from_unix(t).http_date();
+            let theirs =
+                httpdate::fmt_http_date(UNIX_EPOCH + std::time::Duration::from_secs(t as u64));
+            assert_eq!(ours, theirs, "{t}");
+            assert_eq!(parse_http_date(&ours), Some(t), "{ours}");
+            t += 3 * 86_400 + 7_001;
+        }
+        // The obsolete forms are read too; anything else is not a date.
+        assert_eq!(
+            parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(
+            parse_http_date("Sun Nov  6 08:49:37 1994"),
+            Some(784_111_777)
+        );
+        for bad in ["", "yesterday", "Sun, 06 Nov 1994 08:49:37", "1994-11-06"] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
     }
 }

@@ -3,11 +3,11 @@
 //! `wasm32-unknown-unknown` for the browser extension and is tested without a network.
 //!
 //! The pipeline (see `ARCHITECTURE.md`): [`discover`] finds raw [`Candidate`]s in HTML and
-//! CSS, [`merge`] makes one [`Image`] per picture, [`rewrite`] proposes original-size
+//! CSS, [`merge`] makes one [`Image`] per picture, [`hdrules`] proposes original-size
 //! URLs, [`probe`] reads format and size from the first bytes of a file, [`filter`] and
 //! [`sort`] narrow and order, [`naming`] renders safe, unique file names. Beside the
 //! pipeline: [`units`] reads sizes and durations the one way every setting is written,
-//! [`dates`] turns unix seconds into calendar dates.
+//! [`dates`] reads the clock and turns unix seconds into dates.
 
 pub mod css;
 pub mod datauri;
@@ -15,12 +15,12 @@ pub mod dates;
 pub mod discover;
 pub mod filter;
 pub mod filter_spec;
+pub mod hdrules;
 pub mod html;
 pub mod merge;
 pub mod model;
 pub mod naming;
 pub mod probe;
-pub mod rewrite;
 pub mod siterules;
 pub mod sort;
 pub mod srcset;

@@ -15,11 +15,11 @@
 //! one archive file (WAL mode, and a busy timeout instead of an immediate "locked" error).
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::store_error::StoreError;
+use crate::disk_error::DiskError;
 
 /// One saved image, as recorded in the archive.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,11 +72,11 @@ impl std::fmt::Debug for Archive {
 impl Archive {
     /// Opens the archive at `path`, creating it (and its parent folders) when missing,
     /// and migrating an older schema.
-    pub fn open(path: &Path) -> Result<Archive, StoreError> {
+    pub fn open(path: &Path) -> Result<Archive, DiskError> {
         if let Some(parent) = path.parent() {
             if !parent.as_os_str().is_empty() && !parent.exists() {
                 std::fs::create_dir_all(parent)
-                    .map_err(|e| StoreError::io("create folder", parent, e))?;
+                    .map_err(|e| DiskError::io("create folder", parent, e))?;
             }
         }
         let conn = Connection::open(path).map_err(|e| db_err(path, e))?;
@@ -85,7 +85,7 @@ impl Archive {
 
     /// An archive that lives only as long as the value (tests, `--no-archive` runs that
     /// still want "identical content saved once" within the run).
-    pub fn open_in_memory() -> Result<Archive, StoreError> {
+    pub fn open_in_memory() -> Result<Archive, DiskError> {
         let path = PathBuf::from(":memory:");
         let conn = Connection::open_in_memory().map_err(|e| db_err(&path, e))?;
         Archive::setup(conn, path)
@@ -94,7 +94,7 @@ impl Archive {
     /// An archive in a private temporary file that SQLite deletes when it is closed: what
     /// a `--no-archive` run saved, for "identical content saved once", held on disk (past
     /// SQLite's page cache of about 2 MB) so a run's memory does not grow with its count.
-    pub fn open_temporary() -> Result<Archive, StoreError> {
+    pub fn open_temporary() -> Result<Archive, DiskError> {
         let path = PathBuf::from("(temporary)");
         // An empty file name is SQLite's private temporary database.
         let conn = Connection::open("").map_err(|e| db_err(&path, e))?;
@@ -112,7 +112,7 @@ impl Archive {
         Ok(archive)
     }
 
-    fn setup(conn: Connection, path: PathBuf) -> Result<Archive, StoreError> {
+    fn setup(conn: Connection, path: PathBuf) -> Result<Archive, DiskError> {
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(|e| db_err(&path, e))?;
         // journal_mode answers with a row ("wal", or "memory" in memory), so it is a query.
@@ -128,7 +128,7 @@ impl Archive {
         Ok(archive)
     }
 
-    fn migrate(&mut self) -> Result<(), StoreError> {
+    fn migrate(&mut self) -> Result<(), DiskError> {
         let path = self.path.clone();
         // IMMEDIATE takes the write lock before reading the version, so two runs opening
         // a fresh file at once do not both try to create the table.
@@ -140,7 +140,7 @@ impl Archive {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| db_err(&path, e))?;
         if found > SCHEMA_VERSION {
-            return Err(StoreError::ArchiveTooNew {
+            return Err(DiskError::ArchiveTooNew {
                 path,
                 found,
                 supported: SCHEMA_VERSION,
@@ -159,7 +159,7 @@ impl Archive {
     }
 
     /// The schema version of the open file (after migration: [`SCHEMA_VERSION`]).
-    pub fn schema_version(&self) -> Result<i64, StoreError> {
+    pub fn schema_version(&self) -> Result<i64, DiskError> {
         self.conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| db_err(&self.path, e))
@@ -167,7 +167,7 @@ impl Archive {
 
     /// The record for `url`, if it was saved before (whether or not the file is still
     /// there; see the module doc).
-    pub fn seen_url(&self, url: &str) -> Result<Option<Saved>, StoreError> {
+    pub fn seen_url(&self, url: &str) -> Result<Option<Saved>, DiskError> {
         self.conn
             .query_row(
                 "SELECT url, page, path, sha256, bytes, saved_at FROM saved WHERE url = ?1",
@@ -182,7 +182,7 @@ impl Archive {
 
     /// The first record of this content (lowercase or uppercase hex), if any: the file a
     /// duplicate should point at instead of being saved again.
-    pub fn seen_hash(&self, sha256: &str) -> Result<Option<Saved>, StoreError> {
+    pub fn seen_hash(&self, sha256: &str) -> Result<Option<Saved>, DiskError> {
         self.conn
             .query_row(
                 "SELECT url, page, path, sha256, bytes, saved_at FROM saved
@@ -199,8 +199,8 @@ impl Archive {
     /// Remembers a save. A URL recorded again replaces its earlier record (the newest
     /// save is where the image is now). Record a skipped duplicate too, with the path of
     /// the file it duplicates, so the next run skips its URL without downloading.
-    pub fn record(&self, s: &Saved) -> Result<(), StoreError> {
-        let bytes = i64::try_from(s.bytes).map_err(|_| StoreError::ArchiveDamaged {
+    pub fn record(&self, s: &Saved) -> Result<(), DiskError> {
+        let bytes = i64::try_from(s.bytes).map_err(|_| DiskError::ArchiveDamaged {
             path: self.path.clone(),
             what: format!("size {} of {} does not fit", s.bytes, s.url),
         })?;
@@ -225,7 +225,7 @@ impl Archive {
     }
 
     /// How many URLs are recorded.
-    pub fn len(&self) -> Result<u64, StoreError> {
+    pub fn len(&self) -> Result<u64, DiskError> {
         let n: i64 = self
             .conn
             .query_row("SELECT count(*) FROM saved", [], |r| r.get(0))
@@ -234,7 +234,7 @@ impl Archive {
     }
 
     /// True when nothing is recorded.
-    pub fn is_empty(&self) -> Result<bool, StoreError> {
+    pub fn is_empty(&self) -> Result<bool, DiskError> {
         Ok(self.len()? == 0)
     }
 
@@ -242,14 +242,6 @@ impl Archive {
     pub fn path(&self) -> &Path {
         &self.path
     }
-}
-
-/// The current time in Unix seconds, for [`Saved::saved_at`].
-pub fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 /// A row as SQLite holds it; the size is checked when turned into a [`Saved`].
@@ -263,8 +255,8 @@ struct RawRow {
 }
 
 impl RawRow {
-    fn into_saved(self, db: &Path) -> Result<Saved, StoreError> {
-        let bytes = u64::try_from(self.bytes).map_err(|_| StoreError::ArchiveDamaged {
+    fn into_saved(self, db: &Path) -> Result<Saved, DiskError> {
+        let bytes = u64::try_from(self.bytes).map_err(|_| DiskError::ArchiveDamaged {
             path: db.to_path_buf(),
             what: format!("negative size {} for {}", self.bytes, self.url),
         })?;
@@ -290,8 +282,8 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
     })
 }
 
-fn db_err(path: &Path, source: rusqlite::Error) -> StoreError {
-    StoreError::Archive {
+fn db_err(path: &Path, source: rusqlite::Error) -> DiskError {
+    DiskError::Archive {
         path: path.to_path_buf(),
         source,
     }

@@ -2,7 +2,6 @@
 //! shared by every fetch, probe and download of a run.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
@@ -87,8 +86,5 @@ impl Client {
 
 /// Seconds since the Unix epoch, for cookie expiry.
 pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    u64::try_from(imago_core::dates::unix_now()).unwrap_or(0)
 }

@@ -6,7 +6,7 @@
 //! the run shares them. The disk side is [`archive`] (what was saved, so re-runs skip
 //! it), [`place`] (a finished download to its final name, never outside the output
 //! folder, never over a user's file), [`zipout`] (`--zip`) and [`metadata`]
-//! (`--metadata` index.json), all failing with [`StoreError`]. [`grab`] ties them into
+//! (`--metadata` index.json), all failing with [`DiskError`]. [`grab`] ties them into
 //! the pipeline of `imago grab` and `imago list`; with `--render`, [`render`] reads each
 //! page in a headless Chromium too, through the browser extension's own collector.
 //!
@@ -40,20 +40,20 @@ mod retry;
 mod text;
 
 pub mod archive;
+pub mod disk_error;
 pub mod grab;
 pub mod guard;
 pub mod metadata;
 pub mod native_frame;
 pub mod place;
 pub mod render;
-pub mod store_error;
 pub mod zipout;
 
 pub use client::Client;
 pub use config::ClientConfig;
 pub use cookies::CookieJar;
+pub use disk_error::DiskError;
 pub use download::{part_path, DownloadRequest, Downloaded};
 pub use error::{EngineError, FetchError, TimeoutKind};
 pub use probe::{Probed, PROBE_FIRST_BYTES, PROBE_MAX_BYTES};
-pub use store_error::StoreError;
 pub use text::{decode as decode_text, Fetched};

@@ -8,7 +8,7 @@
 //! same page: entries are matched by `url`, replaced in place, and new ones appended. An
 //! `index.json` of another page is replaced (pages sharing one folder share one index:
 //! the last one wins). An `index.json` imago cannot read is not ours and is left alone
-//! ([`StoreError::Exists`]).
+//! ([`DiskError::Exists`]).
 
 use std::collections::HashMap;
 use std::fs::{self, OpenOptions};
@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::disk_error::DiskError;
 use crate::place::{sync_dir, temp_name};
-use crate::store_error::StoreError;
 
 /// The name of the file written in each page folder.
 pub const INDEX_FILE: &str = "index.json";
@@ -62,8 +62,8 @@ pub struct IndexEntry {
 
 /// Writes (or updates, see the module doc) `dir/index.json` and returns its path.
 /// `dir` is created when missing.
-pub fn write_index(dir: &Path, idx: &PageIndex) -> Result<PathBuf, StoreError> {
-    fs::create_dir_all(dir).map_err(|e| StoreError::io("create folder", dir, e))?;
+pub fn write_index(dir: &Path, idx: &PageIndex) -> Result<PathBuf, DiskError> {
+    fs::create_dir_all(dir).map_err(|e| DiskError::io("create folder", dir, e))?;
     let dest = dir.join(INDEX_FILE);
     let merged = match read_index(dir)? {
         Some(old) if old.page == idx.page => merge(old, idx),
@@ -83,39 +83,39 @@ pub fn write_index(dir: &Path, idx: &PageIndex) -> Result<PathBuf, StoreError> {
         });
     if let Err(e) = written {
         let _ = fs::remove_file(&temp);
-        return Err(StoreError::io("write", &temp, e));
+        return Err(DiskError::io("write", &temp, e));
     }
     // A plain rename: index.json is ours (read_index checked), and replacing a symlink
     // by that name replaces the link, not what it points at.
     if let Err(e) = fs::rename(&temp, &dest) {
         let _ = fs::remove_file(&temp);
-        return Err(StoreError::io("write", &dest, e));
+        return Err(DiskError::io("write", &dest, e));
     }
     sync_dir(dir)?;
     Ok(dest)
 }
 
 /// Reads `dir/index.json`; `None` when there is none. A file that is not an imago index
-/// (or a symlink by that name) is [`StoreError::Exists`]: it belongs to someone else.
-pub fn read_index(dir: &Path) -> Result<Option<PageIndex>, StoreError> {
+/// (or a symlink by that name) is [`DiskError::Exists`]: it belongs to someone else.
+pub fn read_index(dir: &Path) -> Result<Option<PageIndex>, DiskError> {
     let path = dir.join(INDEX_FILE);
     match fs::symlink_metadata(&path) {
         Ok(meta) if meta.is_file() => {}
-        Ok(_) => return Err(StoreError::Exists { path }),
+        Ok(_) => return Err(DiskError::Exists { path }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(StoreError::io("read", &path, e)),
+        Err(e) => return Err(DiskError::io("read", &path, e)),
     }
-    let bytes = fs::read(&path).map_err(|e| StoreError::io("read", &path, e))?;
+    let bytes = fs::read(&path).map_err(|e| DiskError::io("read", &path, e))?;
     match serde_json::from_slice(&bytes) {
         Ok(idx) => Ok(Some(idx)),
-        Err(_) => Err(StoreError::Exists { path }),
+        Err(_) => Err(DiskError::Exists { path }),
     }
 }
 
 /// The pretty JSON of an index, as written to disk (for a caller that puts it into a
 /// zip instead). `path` only names the file in an error.
-pub fn index_json(idx: &PageIndex, path: &Path) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec_pretty(idx).map_err(|source| StoreError::Json {
+pub fn index_json(idx: &PageIndex, path: &Path) -> Result<Vec<u8>, DiskError> {
+    serde_json::to_vec_pretty(idx).map_err(|source| DiskError::Json {
         action: "write",
         path: path.to_path_buf(),
         source,

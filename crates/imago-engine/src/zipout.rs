@@ -6,8 +6,9 @@
 //! `FILE.part`, so a `FILE` on disk is always a complete zip.
 //!
 //! An existing `FILE` is never replaced by [`ZipOut::create`] (the same promise as for
-//! loose images: what the user already has stays); [`ZipOut::create_replacing`] is for a
-//! caller that was told to overwrite (`--force`). Images are stored as they are, since
+//! loose images: what the user already has stays); [`ZipOut::create_replacing`] replaces
+//! it, for a caller that was told to (no imago command is yet: `--zip` never overwrites).
+//! Images are stored as they are, since
 //! JPEG, PNG, WebP and friends are compressed already; formats that are not (SVG, BMP,
 //! ICO, TIFF, JSON, text) are deflated.
 
@@ -22,8 +23,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use crate::disk_error::DiskError;
 use crate::place::{rename_no_clobber, sync_dir};
-use crate::store_error::StoreError;
 
 /// A zip being written (see the module doc).
 pub struct ZipOut {
@@ -51,28 +52,28 @@ impl std::fmt::Debug for ZipOut {
 
 impl ZipOut {
     /// Starts a zip that will be `path`. Refuses when `path` already exists
-    /// ([`StoreError::Exists`]); the check is repeated atomically at [`ZipOut::finish`].
+    /// ([`DiskError::Exists`]); the check is repeated atomically at [`ZipOut::finish`].
     /// Missing parent folders are created.
-    pub fn create(path: &Path) -> Result<ZipOut, StoreError> {
+    pub fn create(path: &Path) -> Result<ZipOut, DiskError> {
         ZipOut::start(path, false)
     }
 
     /// Like [`ZipOut::create`], but a `path` that exists is replaced (atomically, at
     /// finish) instead of refused. A folder is still refused.
-    pub fn create_replacing(path: &Path) -> Result<ZipOut, StoreError> {
+    pub fn create_replacing(path: &Path) -> Result<ZipOut, DiskError> {
         ZipOut::start(path, true)
     }
 
-    fn start(path: &Path, replace: bool) -> Result<ZipOut, StoreError> {
+    fn start(path: &Path, replace: bool) -> Result<ZipOut, DiskError> {
         if let Ok(meta) = fs::symlink_metadata(path) {
             if !replace || meta.is_dir() {
-                return Err(StoreError::Exists {
+                return Err(DiskError::Exists {
                     path: path.to_path_buf(),
                 });
             }
         }
         let Some(file_name) = path.file_name() else {
-            return Err(StoreError::BadName {
+            return Err(DiskError::BadName {
                 root: path.to_path_buf(),
                 name: path.display().to_string(),
                 why: "a zip needs a file name",
@@ -84,7 +85,7 @@ impl ZipOut {
         if let Some(parent) = part.parent() {
             if !parent.as_os_str().is_empty() {
                 fs::create_dir_all(parent)
-                    .map_err(|e| StoreError::io("create folder", parent, e))?;
+                    .map_err(|e| DiskError::io("create folder", parent, e))?;
             }
         }
         // A FILE.part left by a crashed run is ours to replace; a symlink by that name is
@@ -92,9 +93,9 @@ impl ZipOut {
         match fs::symlink_metadata(&part) {
             Ok(meta) if meta.file_type().is_symlink() => {
                 let target = fs::read_link(&part).unwrap_or_else(|_| PathBuf::from("?"));
-                return Err(StoreError::Symlink { path: part, target });
+                return Err(DiskError::Symlink { path: part, target });
             }
-            Ok(_) => fs::remove_file(&part).map_err(|e| StoreError::io("remove", &part, e))?,
+            Ok(_) => fs::remove_file(&part).map_err(|e| DiskError::io("remove", &part, e))?,
             Err(_) => {}
         }
         let file = OpenOptions::new()
@@ -102,7 +103,7 @@ impl ZipOut {
             .read(true)
             .create_new(true)
             .open(&part)
-            .map_err(|e| StoreError::io("create", &part, e))?;
+            .map_err(|e| DiskError::io("create", &part, e))?;
         let abandoned = Arc::new(AtomicBool::new(false));
         let sink = Sink {
             inner: BufWriter::with_capacity(256 * 1024, file),
@@ -121,22 +122,22 @@ impl ZipOut {
     }
 
     /// Copies the file `src` into the zip as `name`, a `/`-separated relative path of
-    /// plain names. A name used before is refused ([`StoreError::ZipDuplicate`]: the
+    /// plain names. A name used before is refused ([`DiskError::ZipDuplicate`]: the
     /// caller makes names unique). When reading `src` fails midway the partial entry is
     /// taken out again and the zip stays usable.
-    pub fn add_file(&mut self, name: &str, src: &Path) -> Result<(), StoreError> {
+    pub fn add_file(&mut self, name: &str, src: &Path) -> Result<(), DiskError> {
         self.check_open(name)?;
-        let mut input = File::open(src).map_err(|e| StoreError::io("read", src, e))?;
+        let mut input = File::open(src).map_err(|e| DiskError::io("read", src, e))?;
         let meta = input
             .metadata()
-            .map_err(|e| StoreError::io("read", src, e))?;
+            .map_err(|e| DiskError::io("read", src, e))?;
         let time = meta.modified().map(zip_time).unwrap_or_default();
         self.add_entry(name, &mut input, meta.len(), time, src)
     }
 
     /// Adds `data` as the entry `name` (an `index.json`, say), dated now. Same rules
     /// as [`ZipOut::add_file`].
-    pub fn add_bytes(&mut self, name: &str, data: &[u8]) -> Result<(), StoreError> {
+    pub fn add_bytes(&mut self, name: &str, data: &[u8]) -> Result<(), DiskError> {
         self.check_open(name)?;
         let len = u64::try_from(data.len()).unwrap_or(u64::MAX);
         let mut input = data;
@@ -144,15 +145,15 @@ impl ZipOut {
         self.add_entry(name, &mut input, len, time, Path::new(name))
     }
 
-    fn check_open(&self, name: &str) -> Result<(), StoreError> {
+    fn check_open(&self, name: &str) -> Result<(), DiskError> {
         if self.broken {
-            return Err(StoreError::ZipBroken {
+            return Err(DiskError::ZipBroken {
                 path: self.path.clone(),
             });
         }
         check_entry_name(&self.path, name)?;
         if self.names.contains(name) {
-            return Err(StoreError::ZipDuplicate {
+            return Err(DiskError::ZipDuplicate {
                 path: self.path.clone(),
                 name: name.to_string(),
             });
@@ -168,14 +169,14 @@ impl ZipOut {
         len: u64,
         time: DateTime,
         src: &Path,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), DiskError> {
         let options = SimpleFileOptions::default()
             .compression_method(compression_for(name))
             .large_file(len >= u64::from(u32::MAX))
             .unix_permissions(0o644)
             .last_modified_time(time);
         let Some(writer) = self.writer.as_mut() else {
-            return Err(StoreError::ZipBroken {
+            return Err(DiskError::ZipBroken {
                 path: self.path.clone(),
             });
         };
@@ -183,7 +184,7 @@ impl ZipOut {
             // Whether the entry got half-registered is not knowable from outside, and
             // undoing the wrong one would drop a good image: stop here.
             self.broken = true;
-            return Err(StoreError::Zip {
+            return Err(DiskError::Zip {
                 path: self.path.clone(),
                 source,
             });
@@ -193,8 +194,8 @@ impl ZipOut {
                 self.broken = true;
             }
             return Err(match e {
-                CopyError::Read(e) => StoreError::io("read", src, e),
-                CopyError::Write(e) => StoreError::io("write", &self.part, e),
+                CopyError::Read(e) => DiskError::io("read", src, e),
+                CopyError::Write(e) => DiskError::io("write", &self.part, e),
             });
         }
         self.names.insert(name.to_string());
@@ -203,19 +204,19 @@ impl ZipOut {
 
     /// Writes the central directory, flushes, and renames `FILE.part` to `FILE`;
     /// returns `FILE`. With [`ZipOut::create`], a `FILE` that appeared meanwhile is not
-    /// replaced: [`StoreError::Exists`], and `FILE.part` is removed.
-    pub fn finish(mut self) -> Result<PathBuf, StoreError> {
+    /// replaced: [`DiskError::Exists`], and `FILE.part` is removed.
+    pub fn finish(mut self) -> Result<PathBuf, DiskError> {
         if self.broken {
-            return Err(StoreError::ZipBroken {
+            return Err(DiskError::ZipBroken {
                 path: self.path.clone(),
             });
         }
         let Some(writer) = self.writer.take() else {
-            return Err(StoreError::ZipBroken {
+            return Err(DiskError::ZipBroken {
                 path: self.path.clone(),
             });
         };
-        let sink = writer.finish().map_err(|source| StoreError::Zip {
+        let sink = writer.finish().map_err(|source| DiskError::Zip {
             path: self.path.clone(),
             source,
         })?;
@@ -223,15 +224,15 @@ impl ZipOut {
         let mut file = sink
             .inner
             .into_inner()
-            .map_err(|e| StoreError::io("write", &part, e.into_error()))?;
+            .map_err(|e| DiskError::io("write", &part, e.into_error()))?;
         // An entry taken back by abort_file may have left bytes past the end of the
         // central directory; readers look for it at the very end, so cut them off.
         let end = file
             .stream_position()
-            .map_err(|e| StoreError::io("write", &part, e))?;
+            .map_err(|e| DiskError::io("write", &part, e))?;
         file.set_len(end)
             .and_then(|()| file.sync_all())
-            .map_err(|e| StoreError::io("write", &part, e))?;
+            .map_err(|e| DiskError::io("write", &part, e))?;
         drop(file);
 
         let moved = if self.replace {
@@ -242,11 +243,11 @@ impl ZipOut {
         match moved {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                return Err(StoreError::Exists {
+                return Err(DiskError::Exists {
                     path: self.path.clone(),
                 })
             }
-            Err(e) => return Err(StoreError::io("rename", &self.path, e)),
+            Err(e) => return Err(DiskError::io("rename", &self.path, e)),
         }
         self.done = true;
         if let Some(parent) = self.path.parent() {
@@ -337,7 +338,7 @@ fn copy_entry(input: &mut impl Read, out: &mut impl Write) -> Result<(), CopyErr
 }
 
 /// Refuses entry names that would extract outside the target folder or not at all.
-fn check_entry_name(zip: &Path, name: &str) -> Result<(), StoreError> {
+fn check_entry_name(zip: &Path, name: &str) -> Result<(), DiskError> {
     let why = if name.is_empty() {
         Some("empty name")
     } else if name.starts_with('/') {
@@ -358,7 +359,7 @@ fn check_entry_name(zip: &Path, name: &str) -> Result<(), StoreError> {
     };
     match why {
         None => Ok(()),
-        Some(why) => Err(StoreError::BadName {
+        Some(why) => Err(DiskError::BadName {
             root: zip.to_path_buf(),
             name: name.to_string(),
             why,

@@ -47,7 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = Server::bind(config, repo.clone(), store).await?;
     let (_, api_key) = imago_server::create_user(repo.as_ref(), "e2e", false).await?;
     let password = "e2e correct horse";
-    imago_server::keys::set_password(repo.as_ref(), "e2e", password).await?;
+    imago_server::accounts::set_password(repo.as_ref(), "e2e", password).await?;
     let url = format!("http://{}", server.local_addr());
     let line = serde_json::json!({"url": url, "key": api_key, "name": "e2e", "password": password});
     let mut out = std::io::stdout().lock();

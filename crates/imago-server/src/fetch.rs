@@ -4,10 +4,12 @@
 use async_trait::async_trait;
 use bytes::Bytes;
 
-/// Why a URL could not be fetched; the message is safe to show the client.
+/// Why upload by URL got no bytes from the URL the client gave; the message is safe to
+/// show that client. (Not `imago_engine::FetchError`, which is one download of `grab`
+/// failing, with the detail meant for the person running it.)
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum FetchError {
+pub enum UrlUploadError {
     /// This server cannot fetch URLs at all.
     #[error("{0}")]
     Unavailable(String),
@@ -24,7 +26,7 @@ pub enum FetchError {
 /// Fetches the bytes behind an http(s) URL, at most `limit` of them.
 #[async_trait]
 pub trait UrlFetcher: Send + Sync + 'static {
-    async fn fetch(&self, url: &str, limit: usize) -> Result<Bytes, FetchError>;
+    async fn fetch(&self, url: &str, limit: usize) -> Result<Bytes, UrlUploadError>;
 }
 
 /// The fetcher used until a guarded one is injected: every URL is refused.
@@ -33,8 +35,8 @@ pub struct UnavailableFetcher;
 
 #[async_trait]
 impl UrlFetcher for UnavailableFetcher {
-    async fn fetch(&self, _url: &str, _limit: usize) -> Result<Bytes, FetchError> {
-        Err(FetchError::Unavailable(
+    async fn fetch(&self, _url: &str, _limit: usize) -> Result<Bytes, UrlUploadError> {
+        Err(UrlUploadError::Unavailable(
             "upload by URL is not available yet".to_string(),
         ))
     }
@@ -69,24 +71,24 @@ impl GuardedUrlFetcher {
 
 #[async_trait]
 impl UrlFetcher for GuardedUrlFetcher {
-    async fn fetch(&self, url: &str, limit: usize) -> Result<Bytes, FetchError> {
+    async fn fetch(&self, url: &str, limit: usize) -> Result<Bytes, UrlUploadError> {
         use imago_engine::guard::GuardError as G;
         match self.inner.fetch(url).await {
-            Ok(got) if got.bytes.len() > limit => Err(FetchError::TooLarge(limit)),
+            Ok(got) if got.bytes.len() > limit => Err(UrlUploadError::TooLarge(limit)),
             Ok(got) => Ok(got.bytes),
             Err(e) => Err(match e {
                 G::ForbiddenAddress { ref addr, .. } => {
                     // The address is for the log only; the message names its kind.
                     tracing::info!(%addr, "upload by URL refused");
-                    FetchError::Refused(e.to_string())
+                    UrlUploadError::Refused(e.to_string())
                 }
-                G::BadUrl { .. } | G::BadRedirect { .. } => FetchError::Refused(e.to_string()),
-                G::TooLarge { .. } => FetchError::TooLarge(limit),
+                G::BadUrl { .. } | G::BadRedirect { .. } => UrlUploadError::Refused(e.to_string()),
+                G::TooLarge { .. } => UrlUploadError::TooLarge(limit),
                 G::Config(_) | G::Client(_) => {
                     tracing::error!(error = %e, "guarded fetcher unusable");
-                    FetchError::Unavailable("upload by URL is not available".to_string())
+                    UrlUploadError::Unavailable("upload by URL is not available".to_string())
                 }
-                other => FetchError::Failed(other.to_string()),
+                other => UrlUploadError::Failed(other.to_string()),
             }),
         }
     }

@@ -8,7 +8,8 @@
 //!
 //! The HTTP side: [`Config`] (layered settings), [`AppState`] and [`router`] (the axum
 //! app), [`serve`] / [`Server`] (bind, clean temporary files, run the expiry reaper),
-//! [`keys`] (users and API keys for the CLI) and [`ingest`] (the upload pipeline).
+//! [`accounts`] (users, API keys, passwords and web sessions) and [`ingest`] (the upload
+//! pipeline).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -25,6 +26,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod accounts;
 pub mod backends;
 pub mod config;
 pub mod error;
@@ -32,22 +34,20 @@ pub mod fetch;
 pub mod http;
 pub mod ids;
 pub mod ingest;
-pub mod keys;
 pub mod metrics;
 pub mod ratelimit;
 pub mod repo;
 pub mod server;
 pub mod state;
 pub mod store;
-pub mod time;
 pub mod video;
 pub mod web;
 
+pub use accounts::{create_key, create_user, list_keys, revoke_key, AccountError};
 pub use backends::{open_backends, StorageConfig};
 pub use config::{Config, ConfigError, Overrides, RateLimit};
 pub use error::ApiError;
-pub use fetch::{FetchError, GuardedUrlFetcher, UnavailableFetcher, UrlFetcher};
+pub use fetch::{GuardedUrlFetcher, UnavailableFetcher, UrlFetcher, UrlUploadError};
 pub use http::{route_table, router};
-pub use keys::{create_key, create_user, list_keys, revoke_key, KeyError};
 pub use server::{embedded_storage, serve, ServeError, Server};
 pub use state::AppState;

@@ -227,7 +227,10 @@ async fn reap_forever(state: AppState) {
 pub async fn reap_once(state: &AppState) -> Result<usize, RepoError> {
     let mut removed = 0;
     loop {
-        let batch = state.repo.claim_expired(crate::time::now(), 100).await?;
+        let batch = state
+            .repo
+            .claim_expired(imago_core::dates::unix_now(), 100)
+            .await?;
         if batch.is_empty() {
             return Ok(removed);
         }

@@ -46,7 +46,7 @@ impl AppState {
             store,
             key_limiter: Arc::new(Limiter::new(config.rate_per_key)),
             ip_limiter: Arc::new(Limiter::new(config.rate_per_ip)),
-            sign_in_limiter: Arc::new(Limiter::new(crate::keys::SIGN_IN_RATE)),
+            sign_in_limiter: Arc::new(Limiter::new(crate::accounts::SIGN_IN_RATE)),
             config: Arc::new(config),
             base_url: Arc::from(base_url.trim_end_matches('/')),
             fetcher: Arc::new(UnavailableFetcher),

@@ -74,7 +74,7 @@ async fn logs_never_contain_keys_tokens_or_passwords() {
         .unwrap();
 
     // A password set, a wrong and a right sign-in, the session used and ended.
-    imago_server::keys::set_password(app.repo.as_ref(), "ann", "pw-in-no-log-1")
+    imago_server::accounts::set_password(app.repo.as_ref(), "ann", "pw-in-no-log-1")
         .await
         .unwrap();
     for password in ["pw-in-no-log-2", "pw-in-no-log-1"] {

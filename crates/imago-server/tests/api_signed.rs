@@ -49,7 +49,7 @@ async fn signed_links_serve_a_private_image_without_a_key_until_they_expire() {
     let plain = image["url"].as_str().unwrap();
     assert_eq!(app.get(plain, None).await.status(), 404);
 
-    let before = imago_server::time::now();
+    let before = imago_core::dates::unix_now();
     let res = links(&app, &ann, id, "").await;
     assert_eq!(res.status(), 200);
     let signed: Value = res.json().await.unwrap();

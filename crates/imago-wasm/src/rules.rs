@@ -1,11 +1,11 @@
-//! The user's own rule files as the options page holds them (TOML text): HD rewrite
-//! rules (`hdCandidates`) and site rules (`discover`), each tried before the built-in
+//! The user's own rule files as the options page holds them (TOML text): HD rules
+//! (`hdCandidates`) and site rules (`discover`), each tried before the built-in
 //! ones exactly as `imago --hd-rules FILE` / `--site-rules FILE` do, and `validateRules`
 //! to tell the user which line of which file is wrong.
 
 use std::cell::RefCell;
 
-use imago_core::rewrite::{Rewrite, RulePack};
+use imago_core::hdrules::{HdRules, Rewrite};
 use imago_core::siterules::SiteRules;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -20,7 +20,7 @@ pub const SITE_ORIGIN: &str = "site-rules";
 thread_local! {
     // The grid asks for the HD candidates of each of up to thousands of images with the
     // same user text: compile it once, not per image. Wasm has one thread.
-    static HD_CACHE: RefCell<Option<(String, RulePack)>> = const { RefCell::new(None) };
+    static HD_CACHE: RefCell<Option<(String, HdRules)>> = const { RefCell::new(None) };
     static SITE_CACHE: RefCell<Option<(String, SiteRules)>> = const { RefCell::new(None) };
 }
 
@@ -30,24 +30,24 @@ fn given(text: Option<&str>) -> Option<&str> {
 }
 
 /// The built-in HD rules with the user's (if any) tried first.
-pub fn hd_pack(user: Option<&str>) -> Result<RulePack, Error> {
-    let mut pack = RulePack::builtin();
+pub fn hd_rules(user: Option<&str>) -> Result<HdRules, Error> {
+    let mut rules = HdRules::builtin();
     let Some(text) = given(user) else {
-        return Ok(pack);
+        return Ok(rules);
     };
-    let user_pack = HD_CACHE.with(|cache| {
-        if let Some((cached, pack)) = cache.borrow().as_ref() {
+    let user_rules = HD_CACHE.with(|cache| {
+        if let Some((cached, rules)) = cache.borrow().as_ref() {
             if cached == text {
-                return Ok(pack.clone());
+                return Ok(rules.clone());
             }
         }
         let compiled =
-            RulePack::from_toml(text, HD_ORIGIN).map_err(|e| Error::new(e.to_string()))?;
+            HdRules::from_toml(text, HD_ORIGIN).map_err(|e| Error::new(e.to_string()))?;
         *cache.borrow_mut() = Some((text.to_string(), compiled.clone()));
         Ok(compiled)
     })?;
-    pack.extend_front(user_pack);
-    Ok(pack)
+    rules.extend_front(user_rules);
+    Ok(rules)
 }
 
 /// The built-in site rules extended by the user's (if any).
@@ -78,9 +78,9 @@ fn builtin_site_rules() -> SiteRules {
     BUILTIN.with(SiteRules::clone)
 }
 
-/// HD candidates of `url`, best first (see [`RulePack::candidates`]).
+/// HD candidates of `url`, best first (see [`HdRules::candidates`]).
 pub fn hd_candidates(url: &str, user: Option<&str>) -> Result<Vec<Rewrite>, Error> {
-    Ok(hd_pack(user)?.candidates(url))
+    Ok(hd_rules(user)?.candidates(url))
 }
 
 /// Where a rule file is wrong.
@@ -104,7 +104,7 @@ pub enum Validation {
 /// Checks the user's HD and site rule texts (either may be absent), HD first.
 pub fn validate(hd: Option<&str>, site: Option<&str>) -> Validation {
     if let Some(text) = given(hd) {
-        if let Err(e) = RulePack::from_toml(text, HD_ORIGIN) {
+        if let Err(e) = HdRules::from_toml(text, HD_ORIGIN) {
             return Validation::Bad {
                 error: RuleError {
                     origin: e.origin,

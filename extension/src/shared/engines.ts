@@ -1,7 +1,7 @@
 // Search by image on other sites: a table of engines, each saying how it takes an image.
 // Adding an engine is adding a row. `url` engines get the image's address in a URL;
 // `page` engines only take an uploaded file, so the extension opens their page and hands
-// the file over there (see background/handoff.ts).
+// the file over there (see handoffImage in background/injected.ts).
 import type { EngineState, Settings } from './settings.ts';
 
 export interface Engine {
@@ -44,7 +44,8 @@ export function serverSearches(settings: Pick<Settings, 'server'>): boolean {
   return settings.server?.features?.includes('search') ?? false;
 }
 
-/** The server's search page: `GET {server}/search?url=<image URL>`. */
+/** The search page of a server that lists `search` in its features:
+ * `GET {server}/search?url=<image URL>`. (`imago serve` lists none yet.) */
 export const SERVER_SEARCH_TEMPLATE = '/search?url={url}';
 
 /** `template` with every `{url}` replaced by the percent-encoded image URL (so `&`, `#`, `?`

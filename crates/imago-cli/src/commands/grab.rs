@@ -44,7 +44,7 @@ pub async fn run(mut args: GrabArgs) -> Result<Outcome> {
     let hd = if args.no_hd {
         None
     } else {
-        Some(Arc::new(settings::hd_rules(args.rules.as_deref())?))
+        Some(Arc::new(settings::hd_rules(args.hd_rules.as_deref())?))
     };
     let archive = match (&args.archive, args.no_archive, &args.zip) {
         (_, true, _) => None,

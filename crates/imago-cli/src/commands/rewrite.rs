@@ -7,9 +7,9 @@ use crate::cli::RewriteArgs;
 use crate::{settings, Outcome};
 
 pub fn run(args: RewriteArgs) -> Result<Outcome> {
-    let pack = settings::hd_rules(args.rules.as_deref())?;
+    let rules = settings::hd_rules(args.hd_rules.as_deref())?;
     for url in &args.urls {
-        let cands = pack.candidates(url);
+        let cands = rules.candidates(url);
         if args.json {
             let list: Vec<_> = cands
                 .iter()

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::{anyhow, Context, Result};
 use imago_server::repo::Repo;
 use imago_server::store::Store;
-use imago_server::{open_backends, Config, KeyError, Overrides};
+use imago_server::{open_backends, AccountError, Config, Overrides};
 
 use crate::cli::{KeysCommand, PasswordInput, ServeArgs, StorageArgs, UsersCommand};
 use crate::{BadInput, Outcome, ResultExt};
@@ -36,13 +36,13 @@ async fn backends(cfg: &Config) -> Result<(Arc<dyn Repo>, Arc<dyn Store>)> {
 
 /// Account errors the user fixes (a taken or unknown name, a short password) are bad
 /// input; the database's are runtime failures.
-fn key_error(what: String, e: KeyError) -> anyhow::Error {
+fn account_error(what: String, e: AccountError) -> anyhow::Error {
     let user_fixes = matches!(
         e,
-        KeyError::NoSuchUser(_)
-            | KeyError::UserExists(_)
-            | KeyError::BadName
-            | KeyError::BadPassword
+        AccountError::NoSuchUser(_)
+            | AccountError::UserExists(_)
+            | AccountError::BadName
+            | AccountError::BadPassword
     );
     let e = anyhow!(e).context(what);
     if user_fixes {
@@ -88,18 +88,20 @@ pub async fn users(cmd: UsersCommand) -> Result<Outcome> {
                 .then(|| read_password(&input, &name))
                 .transpose()?;
             if let Some(p) = &password {
-                imago_server::keys::check_password(p)
-                    .map_err(|e| key_error(format!("users add {name}"), e))?;
+                imago_server::accounts::check_password(p)
+                    .map_err(|e| account_error(format!("users add {name}"), e))?;
             }
             let cfg = config(&s, Overrides::default())?;
             let (repo, _) = backends(&cfg).await?;
             let (user, key) = imago_server::create_user(repo.as_ref(), &name, admin)
                 .await
-                .map_err(|e| key_error(format!("users add {name}"), e))?;
+                .map_err(|e| account_error(format!("users add {name}"), e))?;
             if let Some(p) = &password {
-                imago_server::keys::set_password(repo.as_ref(), &name, p)
+                imago_server::accounts::set_password(repo.as_ref(), &name, p)
                     .await
-                    .map_err(|e| key_error(format!("users add {name}: setting the password"), e))?;
+                    .map_err(|e| {
+                        account_error(format!("users add {name}: setting the password"), e)
+                    })?;
             }
             eprintln!(
                 "imago: created {}{}{}; its API key (shown once):",
@@ -121,9 +123,9 @@ pub async fn users(cmd: UsersCommand) -> Result<Outcome> {
             let password = read_password(&input, &name)?;
             let cfg = config(&s, Overrides::default())?;
             let (repo, _) = backends(&cfg).await?;
-            imago_server::keys::set_password(repo.as_ref(), &name, &password)
+            imago_server::accounts::set_password(repo.as_ref(), &name, &password)
                 .await
-                .map_err(|e| key_error(format!("users passwd {name}"), e))?;
+                .map_err(|e| account_error(format!("users passwd {name}"), e))?;
             eprintln!("imago: the password of {name} is set; sign in with it on the web page");
         }
     }
@@ -133,7 +135,7 @@ pub async fn users(cmd: UsersCommand) -> Result<Outcome> {
 /// The password from the first line of standard input, or asked twice on the terminal
 /// without echo.
 fn read_password(input: &PasswordInput, name: &str) -> Result<String> {
-    let min = imago_server::keys::MIN_PASSWORD_CHARS;
+    let min = imago_server::accounts::MIN_PASSWORD_CHARS;
     if input.password_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -175,7 +177,7 @@ pub async fn keys(cmd: KeysCommand) -> Result<Outcome> {
             let (repo, _) = backends(&cfg).await?;
             let (_, key) = imago_server::create_key(repo.as_ref(), &user, label.as_deref())
                 .await
-                .map_err(|e| key_error(format!("keys create {user}"), e))?;
+                .map_err(|e| account_error(format!("keys create {user}"), e))?;
             eprintln!("imago: new API key for {user} (shown once):");
             crate::out::line(&key);
         }
@@ -184,7 +186,7 @@ pub async fn keys(cmd: KeysCommand) -> Result<Outcome> {
             let (repo, _) = backends(&cfg).await?;
             let keys = imago_server::list_keys(repo.as_ref(), &user)
                 .await
-                .map_err(|e| key_error(format!("keys list {user}"), e))?;
+                .map_err(|e| account_error(format!("keys list {user}"), e))?;
             for k in keys {
                 let state = if k.revoked_at.is_some() {
                     "revoked"
@@ -203,7 +205,7 @@ pub async fn keys(cmd: KeysCommand) -> Result<Outcome> {
             let (repo, _) = backends(&cfg).await?;
             let done = imago_server::revoke_key(repo.as_ref(), &prefix)
                 .await
-                .map_err(|e| key_error(format!("keys revoke {prefix}"), e))?;
+                .map_err(|e| account_error(format!("keys revoke {prefix}"), e))?;
             if !done {
                 return Err(BadInput(anyhow!(
                     "keys revoke {prefix}: no active key has this prefix (see imago keys list USER)"

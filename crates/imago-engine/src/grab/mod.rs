@@ -23,8 +23,8 @@ pub use save::{Fetched, SaveTo, Saver};
 pub use select::{select, Selected, Selection};
 
 use imago_core::filter::Filter;
+use imago_core::hdrules::HdRules;
 use imago_core::naming::Template;
-use imago_core::rewrite::RulePack;
 use imago_core::sort::SortKey;
 
 /// Everything `imago grab` decides before it starts.
@@ -43,8 +43,8 @@ pub struct GrabOptions {
     /// At most this many images per page, after filter and sort.
     pub limit: Option<usize>,
     pub discovery: Discovery,
-    /// HD rewrite rules; `None` downloads the URLs as found (`--no-hd`).
-    pub hd: Option<Arc<RulePack>>,
+    /// HD rules; `None` downloads the URLs as found (`--no-hd`).
+    pub hd: Option<Arc<HdRules>>,
     /// Probe every image before filtering (also done when a filter needs sizes).
     pub probe: bool,
     /// The download archive (SQLite); `None` disables skipping what was saved before.
@@ -74,7 +74,7 @@ pub enum GrabError {
     Page { page: String, reason: String },
     /// The output could not be written.
     #[error("{0}")]
-    Store(#[from] crate::StoreError),
+    Disk(#[from] crate::DiskError),
 }
 
 impl GrabError {

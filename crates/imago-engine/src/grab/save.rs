@@ -20,11 +20,11 @@ use sha2::{Digest, Sha256};
 
 use super::events::Event;
 use super::{GrabError, GrabOptions};
-use crate::archive::{unix_now, Archive, Saved};
+use crate::archive::{Archive, Saved};
 use crate::metadata::{index_json, write_index, IndexEntry, PageIndex, INDEX_FILE};
-use crate::place::{is_temp_name, place, place_synced, sync_folder};
+use crate::place::{is_temp_name, place, place_without_fsync, sync_folder};
 use crate::zipout::ZipOut;
-use crate::{Downloaded, Probed, StoreError};
+use crate::{DiskError, Downloaded, Probed};
 
 /// A complete, verified download waiting for its name.
 pub struct Fetched {
@@ -173,12 +173,12 @@ impl Saver {
                     path.file_name().and_then(|n| n.to_str()).unwrap_or("zip")
                 ));
                 std::fs::create_dir_all(&work)
-                    .map_err(|e| StoreError::io("create folder", &work, e))?;
+                    .map_err(|e| DiskError::io("create folder", &work, e))?;
                 (Some(ZipOut::create(path)?), Some(work))
             }
             None => {
                 std::fs::create_dir_all(&to.output)
-                    .map_err(|e| StoreError::io("create folder", &to.output, e))?;
+                    .map_err(|e| DiskError::io("create folder", &to.output, e))?;
                 (None, None)
             }
         };
@@ -287,7 +287,7 @@ impl Saver {
         rel: RelPath,
         folder_depth: usize,
         fetched: &Fetched,
-    ) -> Result<(String, String), StoreError> {
+    ) -> Result<(String, String), DiskError> {
         let below = |rel: &RelPath| rel.components.get(folder_depth..).unwrap_or(&[]).join("/");
         let mut rel = self.claim(rel, folder_depth);
         let mut zip = lock(&self.zip);
@@ -307,15 +307,15 @@ impl Saver {
             let placed = if self.sync_each {
                 place(&self.root, &rel.components, &fetched.temp)
             } else {
-                place_synced(&self.root, &rel.components, &fetched.temp)
+                place_without_fsync(&self.root, &rel.components, &fetched.temp)
             };
             match placed {
                 Ok(path) => return Ok((path.display().to_string(), below(&rel))),
-                Err(StoreError::Exists { .. }) => rel = self.claim(rel, folder_depth),
+                Err(DiskError::Exists { .. }) => rel = self.claim(rel, folder_depth),
                 Err(e) => return Err(e),
             }
         }
-        Err(StoreError::Exists {
+        Err(DiskError::Exists {
             path: self.root.join(rel.to_string()),
         })
     }
@@ -406,7 +406,7 @@ impl Saver {
             path: path.to_string(),
             sha256: fetched.sha256.clone(),
             bytes: fetched.bytes,
-            saved_at: unix_now(),
+            saved_at: imago_core::dates::unix_now(),
         };
         // The archive only saves work on re-runs (and a temporary one, a second copy in
         // this run): a failure to record is not a failure of this download.
@@ -420,7 +420,7 @@ impl Saver {
         page: &str,
         title: Option<&str>,
         folder: &[String],
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), DiskError> {
         let result = self.finish_folder(page, title, folder);
         if self.zip_work.is_none() {
             let mut names = lock(&self.names);
@@ -439,7 +439,7 @@ impl Saver {
         page: &str,
         title: Option<&str>,
         folder: &[String],
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), DiskError> {
         if self.zip_work.is_none() {
             let dir = self.work_dir(folder);
             if dir.exists() {
@@ -461,7 +461,7 @@ impl Saver {
             None => {
                 let dir = self.work_dir(folder);
                 std::fs::create_dir_all(&dir)
-                    .map_err(|e| StoreError::io("create folder", &dir, e))?;
+                    .map_err(|e| DiskError::io("create folder", &dir, e))?;
                 write_index(&dir, &idx).map(|_| ())
             }
             Some(zip) => {
@@ -475,7 +475,7 @@ impl Saver {
     }
 
     /// Completes the zip (renamed into place only now) and removes the work folder.
-    pub fn finish(&self) -> Result<(), StoreError> {
+    pub fn finish(&self) -> Result<(), DiskError> {
         let zip = lock(&self.zip).take();
         if let Some(zip) = zip {
             zip.finish()?;

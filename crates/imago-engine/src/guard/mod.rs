@@ -1,5 +1,6 @@
-//! A fetch on behalf of someone else: "upload by URL" on a server, or the browser
-//! extension's native host. The server can reach places the user cannot (its loopback,
+//! A fetch on behalf of someone else: "upload by URL" on a server (`imago serve`; the
+//! extension's desktop helper downloads with the plain [`crate::Client`], as the user's
+//! own browser would). The server can reach places the user cannot (its loopback,
 //! its private network, the cloud metadata service); a URL from a user must not take the
 //! server there.
 //!

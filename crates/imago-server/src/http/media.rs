@@ -7,11 +7,11 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 
-use super::{chevereto, escape_html, header_key, may_see, signed_in, Param};
+use super::{escape_html, header_key, image_json, may_see, signed_in, Param};
+use crate::accounts::{digests_equal, sha256_hex};
 use crate::error::ApiError;
 use crate::ids::is_public_id;
 use crate::ingest::{delete_image, ext_of_key, mime_of_key};
-use crate::keys::{digests_equal, sha256_hex};
 use crate::repo::ImageRecord;
 use crate::state::AppState;
 
@@ -112,7 +112,7 @@ pub(super) async fn serve_file(
         Variant::Medium => "md",
     };
     let etag = format!("\"{}-{tag}\"", record.sha256);
-    let last_modified = crate::time::http_date(record.created_at);
+    let last_modified = imago_core::dates::DateTime::from_unix(record.created_at).http_date();
 
     let mut out = HeaderMap::new();
     let put = |out: &mut HeaderMap, name: header::HeaderName, value: &str| {
@@ -127,7 +127,7 @@ pub(super) async fn serve_file(
         (Access::Restricted, _) => "private, no-cache".to_string(),
         (Access::Anyone, Some(at)) => format!(
             "public, max-age={}",
-            at.saturating_sub(crate::time::now()).max(0)
+            at.saturating_sub(imago_core::dates::unix_now()).max(0)
         ),
         (Access::Anyone, None) => "public, max-age=31536000, immutable".to_string(),
     };
@@ -199,7 +199,7 @@ fn not_modified(headers: &HeaderMap, etag: &str, modified: i64) -> bool {
     headers
         .get(header::IF_MODIFIED_SINCE)
         .and_then(|v| v.to_str().ok())
-        .and_then(crate::time::parse_http_date)
+        .and_then(imago_core::dates::parse_http_date)
         .is_some_and(|since| modified <= since)
 }
 
@@ -253,7 +253,7 @@ pub(super) async fn viewer(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (record, _) = visible(&state, &id, &headers).await?;
-    let urls = chevereto::urls(&state, &record);
+    let urls = image_json::urls(&state, &record);
     let title = record.title.clone().unwrap_or_else(|| record.id.clone());
     let description = record
         .description

@@ -4,8 +4,8 @@
 //! The router is built from one table ([`route_table`] lists it) so the OpenAPI test can
 //! check that every route is documented.
 
-mod chevereto;
 mod clients;
+mod image_json;
 mod media;
 mod native;
 mod openapi;
@@ -22,8 +22,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use axum::Router;
 
+use crate::accounts;
 use crate::error::ApiError;
-use crate::keys;
 use crate::repo::{ImageRecord, User, Visibility};
 use crate::state::AppState;
 
@@ -217,7 +217,7 @@ async fn signed_in(state: &AppState, key: Option<&str>) -> Result<Option<User>, 
     let Some(key) = key.filter(|k| !k.is_empty()) else {
         return Ok(None);
     };
-    let Some((user, api_key)) = keys::authenticate(state.repo.as_ref(), key).await? else {
+    let Some((user, api_key)) = accounts::authenticate(state.repo.as_ref(), key).await? else {
         state.metrics.reject("invalid_key");
         return Err(ApiError::InvalidKey);
     };
@@ -244,7 +244,10 @@ async fn may_see(
     image: &ImageRecord,
     viewer: Option<&User>,
 ) -> Result<bool, ApiError> {
-    if image.expires_at.is_some_and(|t| t <= crate::time::now()) {
+    if image
+        .expires_at
+        .is_some_and(|t| t <= imago_core::dates::unix_now())
+    {
         return Ok(false);
     }
     let Some(album_id) = &image.album_id else {
@@ -291,5 +294,28 @@ where
             .await
             .map(|axum::extract::Path(t)| Param(t))
             .map_err(|_| ApiError::NotFound)
+    }
+}
+
+/// An upload's expiry in whole seconds: a duration as [`imago_core::units::parse_duration`]
+/// reads it, so Chevereto's ISO 8601 (`PT5M`, `P3D`) and the short forms (`5m`, `3d`)
+/// both work. `None` for anything else, zero included.
+fn expiry_secs(text: &str) -> Option<i64> {
+    let d = imago_core::units::parse_duration(text).ok()?;
+    i64::try_from(d.as_secs()).ok().filter(|s| *s > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expiry_secs;
+
+    #[test]
+    fn expiries_from_chevereto_docs_and_short_forms() {
+        assert_eq!(expiry_secs("PT5M"), Some(300));
+        assert_eq!(expiry_secs("P3D"), Some(3 * 86_400));
+        assert_eq!(expiry_secs("3d"), Some(3 * 86_400));
+        for bad in ["", "P", "PT0S", "0", "soon", "P99999999999999999999D"] {
+            assert_eq!(expiry_secs(bad), None, "{bad}");
+        }
     }
 }

@@ -10,7 +10,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{chevereto::image_v2, header_key, require_user, signed_in, Param};
+use super::{header_key, image_json::image_v2, require_user, signed_in, Param};
 use crate::error::ApiError;
 use crate::ids::{base62, is_public_id};
 use crate::ingest::delete_image as remove_image;
@@ -27,7 +27,7 @@ pub(super) struct Paging {
 }
 
 fn page_json(state: &AppState, images: &[ImageRecord], limit: u32) -> Value {
-    let now = crate::time::now();
+    let now = imago_core::dates::unix_now();
     let live: Vec<Value> = images
         .iter()
         .filter(|r| r.expires_at.is_none_or(|t| t > now))
@@ -89,7 +89,8 @@ pub(super) async fn owned_image(
     match state.repo.image(id).await? {
         Some(r)
             if r.user_id == Some(user.id)
-                && r.expires_at.is_none_or(|t| t > crate::time::now()) =>
+                && r.expires_at
+                    .is_none_or(|t| t > imago_core::dates::unix_now()) =>
         {
             Ok(r)
         }
@@ -223,7 +224,7 @@ fn visibility(v: &str) -> Result<Visibility, ApiError> {
 }
 
 fn expiry(v: &str) -> Result<i64, ApiError> {
-    crate::time::expiry_secs(v)
+    super::expiry_secs(v)
         .ok_or_else(|| ApiError::bad_request("invalid_expiration", "a duration such as P7D or 7d"))
 }
 
@@ -245,7 +246,7 @@ pub(super) async fn create_album(
             .transpose()?
             .unwrap_or(Visibility::Unlisted),
         default_expiry_secs: new.default_expiry.as_deref().map(expiry).transpose()?,
-        created_at: crate::time::now(),
+        created_at: imago_core::dates::unix_now(),
     };
     for _ in 0..5 {
         album.id = base62(8).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -417,7 +418,7 @@ pub(super) async fn create_session(
             "send JSON {\"name\": \"...\", \"password\": \"...\"}",
         )
     })?;
-    let outcome = crate::keys::sign_in(state.repo.as_ref(), &form.name, &form.password).await;
+    let outcome = crate::accounts::sign_in(state.repo.as_ref(), &form.name, &form.password).await;
     let session = match outcome {
         Ok(Some(session)) => session,
         Ok(None) => {
@@ -429,7 +430,7 @@ pub(super) async fn create_session(
                 message: "wrong name or password".into(),
             });
         }
-        Err(crate::keys::KeyError::Repo(e)) => return Err(e.into()),
+        Err(crate::accounts::AccountError::Repo(e)) => return Err(e.into()),
         Err(e) => return Err(ApiError::Internal(e.to_string())),
     };
     let body = json!({
@@ -437,7 +438,7 @@ pub(super) async fn create_session(
         "user": session.user.name,
         "is_admin": session.user.is_admin,
         "expires_at": session.expires_at,
-        "expires_at_gmt": crate::time::gmt_string(session.expires_at),
+        "expires_at_gmt": imago_core::dates::DateTime::from_unix(session.expires_at).gmt(),
     });
     Ok((
         [(axum::http::header::CACHE_CONTROL, "no-store")],
@@ -453,7 +454,7 @@ pub(super) async fn delete_session(
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let key = header_key(&headers).ok_or(ApiError::MissingKey)?;
-    if crate::keys::sign_out(state.repo.as_ref(), &key).await? {
+    if crate::accounts::sign_out(state.repo.as_ref(), &key).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::bad_request(

@@ -16,11 +16,11 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::chevereto::image_v2;
+use super::image_json::image_v2;
 use super::native::owned_image;
 use super::{require_user, Param};
+use crate::accounts::digests_equal;
 use crate::error::ApiError;
-use crate::keys::digests_equal;
 use crate::repo::ImageRecord;
 use crate::state::AppState;
 
@@ -68,7 +68,7 @@ pub(super) fn grants(state: &AppState, record: &ImageRecord, headers: &HeaderMap
     let Ok(exp) = exp.parse::<i64>() else {
         return false;
     };
-    let now = crate::time::now();
+    let now = imago_core::dates::unix_now();
     exp > now
         && record.expires_at.is_none_or(|t| t > now)
         && digests_equal(&signature(state, &record.id, exp), sig)
@@ -98,7 +98,7 @@ pub(super) async fn signed_links(
         ));
     }
     let record = owned_image(&state, &user, &id).await?;
-    let exp = crate::time::now() + ttl;
+    let exp = imago_core::dates::unix_now() + ttl;
     let suffix = format!("?exp={exp}&sig={}", signature(&state, &record.id, exp));
     let plain = image_v2(&state, &record);
     let signed = |field: &str| plain[field].as_str().map(|u| format!("{u}{suffix}"));

@@ -10,9 +10,9 @@ use base64::Engine;
 use bytes::Bytes;
 use std::collections::HashMap;
 
-use super::{chevereto, header_key, signed_in};
+use super::{header_key, image_json, signed_in};
 use crate::error::ApiError;
-use crate::fetch::FetchError;
+use crate::fetch::UrlUploadError;
 use crate::ingest::{ingest, Spool, Spooled, Upload};
 use crate::state::AppState;
 use crate::video::largest_upload;
@@ -76,7 +76,7 @@ async fn run(state: &AppState, req: Request) -> Result<Response, ApiError> {
 
     let expires_in = match fields.text.get("expiration").map(|s| s.trim()) {
         None | Some("") => None,
-        Some(text) => match crate::time::expiry_secs(text) {
+        Some(text) => match super::expiry_secs(text) {
             Some(secs) => Some(secs),
             None => {
                 return Err(ApiError::bad_request(
@@ -114,10 +114,11 @@ async fn run(state: &AppState, req: Request) -> Result<Response, ApiError> {
         expires_in,
     };
     let done = ingest(state, upload).await?;
-    let urls = chevereto::urls(state, &done.record);
+    let urls = image_json::urls(state, &done.record);
     Ok(match answer {
         Answer::Json => {
-            let mut body = chevereto::upload_answer(state, &done.record, original_name.as_deref());
+            let mut body =
+                image_json::chevereto_upload_answer(state, &done.record, original_name.as_deref());
             // How a video was handled: a placeholder poster or kept metadata must be
             // visible to the uploader, not only in the log.
             if let (Some(report), Some(image)) = (&done.video, body.get_mut("image")) {
@@ -241,10 +242,10 @@ async fn source_text(state: &AppState, text: &str) -> Result<(Bytes, Option<Stri
             .fetch(t, largest_upload(&state.config))
             .await
             .map_err(|e| match e {
-                FetchError::Unavailable(m) => ApiError::NotImplemented(m),
-                FetchError::Refused(m) => ApiError::bad_request("url_refused", m),
-                FetchError::Failed(m) => ApiError::unprocessable("fetch_failed", m),
-                FetchError::TooLarge(_) => ApiError::TooLarge(e.to_string()),
+                UrlUploadError::Unavailable(m) => ApiError::NotImplemented(m),
+                UrlUploadError::Refused(m) => ApiError::bad_request("url_refused", m),
+                UrlUploadError::Failed(m) => ApiError::unprocessable("fetch_failed", m),
+                UrlUploadError::TooLarge(_) => ApiError::TooLarge(e.to_string()),
             })?;
         let name = t
             .rsplit('/')

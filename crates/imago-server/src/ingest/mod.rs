@@ -18,9 +18,9 @@ use imago_core::Format;
 use imago_media::{inspect, process, Limits, MediaKind, ProcessOptions, Variant};
 use sha2::{Digest, Sha256};
 
+use crate::accounts::sha256_hex;
 use crate::error::ApiError;
 use crate::ids;
-use crate::keys::sha256_hex;
 use crate::repo::{ImageRecord, RepoError, User};
 use crate::state::AppState;
 use crate::video::{largest_upload, VideoReport};
@@ -93,7 +93,7 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
     }
 
     // 2. Owner's album and expiry.
-    let now = crate::time::now();
+    let now = imago_core::dates::unix_now();
     let owner = upload.user.as_ref().map(|u| u.id);
     let mut album_expiry = None;
     if let Some(album_id) = &upload.album_id {

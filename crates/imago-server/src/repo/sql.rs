@@ -19,7 +19,7 @@ use super::rows::{
     KEY_COLS, USER_COLS,
 };
 use super::{Album, ApiKey, ImageRecord, Repo, RepoError, Usage, User};
-use crate::time::now;
+use imago_core::dates::unix_now;
 
 /// The SQLite database's file name inside the data folder.
 const DB_FILE_NAME: &str = "imago.db";
@@ -115,7 +115,7 @@ impl Repo for SqlRepo {
             sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(err)?;
             sqlx::query("INSERT INTO imago_schema (version, applied_at) VALUES ($1, $2)")
                 .bind(m.version)
-                .bind(now())
+                .bind(unix_now())
                 .execute(&mut *tx)
                 .await
                 .map_err(err)?;
@@ -130,7 +130,7 @@ impl Repo for SqlRepo {
         )))
         .bind(name)
         .bind(is_admin)
-        .bind(now())
+        .bind(unix_now())
         .fetch_one(&self.pool)
         .await
         .map_err(|e| db_err(&format!("user {name}"), e))?;
@@ -193,7 +193,7 @@ impl Repo for SqlRepo {
         .bind(prefix)
         .bind(secret_sha256)
         .bind(label)
-        .bind(now())
+        .bind(unix_now())
         .fetch_one(&self.pool)
         .await
         .map_err(|e| db_err(&format!("key {prefix}"), e))?;
@@ -215,7 +215,7 @@ impl Repo for SqlRepo {
         .bind(user_id)
         .bind(prefix)
         .bind(secret_sha256)
-        .bind(now())
+        .bind(unix_now())
         .bind(expires_at)
         .fetch_one(&self.pool)
         .await

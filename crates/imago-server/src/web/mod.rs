@@ -1,5 +1,5 @@
-//! The web page: upload queue, links, albums, sign-in with an API key, in English and
-//! Chinese. Every file is compiled into the binary (no CDN, nothing fetched from
+//! The web page: upload queue, links, albums, sign-in with a password or an API key, in
+//! English and Chinese. Every file is compiled into the binary (no CDN, nothing fetched from
 //! elsewhere), served with its type, a strict Content-Security-Policy and an ETag.
 //!
 //! Routes: `GET /` and `/upload` (the upload page), `/album/{id}` (an album, drawn by
@@ -27,9 +27,9 @@ pub const PAGE_CSP: &str = "default-src 'self'; img-src 'self' blob: data:; \
 media-src 'self' blob:; script-src 'self'; style-src 'self'; connect-src 'self'; \
 object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Formats the server takes, by the names the page's sniffer gives them. Videos are
-/// detected by the pipeline but refused until poster frames are built, so they are not
-/// listed: the page then says "wrong type" before sending.
+/// The image formats the server takes, by the names the page's sniffer gives them. Videos
+/// are added from [`VIDEOS`] when the server takes them (`[video]` enabled); otherwise
+/// the page says "wrong type" before sending one.
 pub const ACCEPTED: &[&str] = &["jpeg", "png", "gif", "bmp", "webp", "avif"];
 
 /// The video formats the page sends when the server takes videos (as its sniffer names them).

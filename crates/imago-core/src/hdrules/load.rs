@@ -4,10 +4,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::host::HostGlob;
-use super::{Rule, RuleFileError};
+use super::{HdRuleError, Rule};
 
 /// The whole file. Unknown top-level keys are errors, so `[[rules]]` (a typo) does not
-/// load as an empty pack.
+/// load as no rules.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
@@ -31,8 +31,8 @@ struct RawRule {
 }
 
 /// Parses and compiles every rule of `text`.
-pub(super) fn parse(text: &str, origin: &str) -> Result<Vec<Rule>, RuleFileError> {
-    let fail = |offset: usize, message: String| RuleFileError {
+pub(super) fn parse(text: &str, origin: &str) -> Result<Vec<Rule>, HdRuleError> {
+    let fail = |offset: usize, message: String| HdRuleError {
         origin: origin.to_string(),
         line: line_of(text, offset),
         message,

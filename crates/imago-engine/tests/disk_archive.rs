@@ -1,7 +1,7 @@
 //! The download archive: what a re-run needs to find again.
 
 use imago_engine::archive::{Archive, Saved, SCHEMA_VERSION};
-use imago_engine::StoreError;
+use imago_engine::DiskError;
 
 fn saved(url: &str, path: &str, sha: &str, at: i64) -> Saved {
     Saved {
@@ -132,7 +132,7 @@ fn archive_from_a_newer_imago_is_refused_and_left_alone() {
     assert!(
         matches!(
             err,
-            StoreError::ArchiveTooNew {
+            DiskError::ArchiveTooNew {
                 found: 7,
                 supported: 1,
                 ..
@@ -168,7 +168,7 @@ fn size_too_large_for_sqlite_is_an_error_not_a_panic() {
     s.bytes = u64::MAX;
     assert!(matches!(
         a.record(&s),
-        Err(StoreError::ArchiveDamaged { .. })
+        Err(DiskError::ArchiveDamaged { .. })
     ));
     assert!(a.is_empty().unwrap());
 }
@@ -190,7 +190,7 @@ fn a_file_that_is_not_an_archive_is_reported_not_clobbered() {
     let text = "shopping list: milk, eggs, and enough bytes to fill a header block. ".repeat(4);
     std::fs::write(&db, &text).unwrap();
     let err = Archive::open(&db).unwrap_err();
-    assert!(matches!(err, StoreError::Archive { .. }), "{err:?}");
+    assert!(matches!(err, DiskError::Archive { .. }), "{err:?}");
     assert!(err.to_string().contains("notes.txt"), "{err}");
     assert_eq!(std::fs::read_to_string(&db).unwrap(), text);
 }

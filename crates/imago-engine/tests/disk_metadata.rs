@@ -3,7 +3,7 @@
 use std::fs;
 
 use imago_engine::metadata::{read_index, write_index, IndexEntry, PageIndex, INDEX_FILE};
-use imago_engine::StoreError;
+use imago_engine::DiskError;
 
 fn entry(url: &str, path: &str, bytes: u64) -> IndexEntry {
     IndexEntry {
@@ -126,7 +126,7 @@ fn foreign_index_json_is_left_alone() {
     let path = dir.path().join("index.json");
     fs::write(&path, b"{\"name\": \"my-package\", \"version\": \"1.0.0\"}").unwrap();
     let err = write_index(dir.path(), &page(vec![])).unwrap_err();
-    assert!(matches!(err, StoreError::Exists { .. }), "{err:?}");
+    assert!(matches!(err, DiskError::Exists { .. }), "{err:?}");
     assert_eq!(
         fs::read(&path).unwrap(),
         b"{\"name\": \"my-package\", \"version\": \"1.0.0\"}"

@@ -1,8 +1,8 @@
-//! The HD rule loader (`RulePack::from_toml`) on any text; a pack that loads is applied
+//! The HD rule loader (`HdRules::from_toml`) on any text; rules that load are applied
 //! to a few URLs: no panic, and every proposal is an absolute http(s) URL.
 #![no_main]
 
-use imago_core::rewrite::RulePack;
+use imago_core::hdrules::HdRules;
 use libfuzzer_sys::fuzz_target;
 
 const URLS: [&str; 4] = [
@@ -14,11 +14,11 @@ const URLS: [&str; 4] = [
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let Ok(pack) = RulePack::from_toml(&text, "fuzz.toml") else {
+    let Ok(rules) = HdRules::from_toml(&text, "fuzz.toml") else {
         return;
     };
     for u in URLS {
-        for r in pack.candidates(u) {
+        for r in rules.candidates(u) {
             assert!(
                 r.url.starts_with("http://") || r.url.starts_with("https://"),
                 "rule {} proposed {}",

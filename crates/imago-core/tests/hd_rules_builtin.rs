@@ -1,10 +1,10 @@
 //! The built-in HD rules against thumbnail / original pairs of the shapes each service
 //! really serves, and against look-alikes that must be left alone.
 
-use imago_core::rewrite::{Rewrite, RulePack};
+use imago_core::hdrules::{HdRules, Rewrite};
 
 fn candidates(url: &str) -> Vec<Rewrite> {
-    RulePack::builtin().candidates(url)
+    HdRules::builtin().candidates(url)
 }
 
 fn urls(url: &str) -> Vec<String> {

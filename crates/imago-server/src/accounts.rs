@@ -19,7 +19,7 @@ const SECRET_BYTES: usize = 32;
 /// What can go wrong managing users and keys.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum KeyError {
+pub enum AccountError {
     #[error("no user named {0:?}")]
     NoSuchUser(String),
     #[error("a user named {0:?} already exists")]
@@ -72,13 +72,13 @@ pub async fn create_user(
     repo: &dyn Repo,
     name: &str,
     admin: bool,
-) -> Result<(User, String), KeyError> {
+) -> Result<(User, String), AccountError> {
     if !valid_name(name) {
-        return Err(KeyError::BadName);
+        return Err(AccountError::BadName);
     }
     let user = match repo.create_user(name, admin).await {
         Ok(user) => user,
-        Err(RepoError::Conflict(_)) => return Err(KeyError::UserExists(name.to_string())),
+        Err(RepoError::Conflict(_)) => return Err(AccountError::UserExists(name.to_string())),
         Err(e) => return Err(e.into()),
     };
     let (_, full) = new_key(repo, user.id, Some("first key")).await?;
@@ -90,28 +90,30 @@ pub async fn create_key(
     repo: &dyn Repo,
     user: &str,
     label: Option<&str>,
-) -> Result<(ApiKey, String), KeyError> {
+) -> Result<(ApiKey, String), AccountError> {
     let user = repo
         .user_by_name(user)
         .await?
-        .ok_or_else(|| KeyError::NoSuchUser(user.to_string()))?;
+        .ok_or_else(|| AccountError::NoSuchUser(user.to_string()))?;
     new_key(repo, user.id, label).await
 }
 
 /// The keys of the user named `user` (revoked ones too, with their date).
-pub async fn list_keys(repo: &dyn Repo, user: &str) -> Result<Vec<ApiKey>, KeyError> {
+pub async fn list_keys(repo: &dyn Repo, user: &str) -> Result<Vec<ApiKey>, AccountError> {
     let user = repo
         .user_by_name(user)
         .await?
-        .ok_or_else(|| KeyError::NoSuchUser(user.to_string()))?;
+        .ok_or_else(|| AccountError::NoSuchUser(user.to_string()))?;
     Ok(repo.list_keys(user.id).await?)
 }
 
 /// Revokes the key with this prefix (a full key is accepted too: its prefix is used);
 /// `false` when no live key has it.
-pub async fn revoke_key(repo: &dyn Repo, prefix: &str) -> Result<bool, KeyError> {
+pub async fn revoke_key(repo: &dyn Repo, prefix: &str) -> Result<bool, AccountError> {
     let prefix = prefix.split('.').next().unwrap_or(prefix);
-    Ok(repo.revoke_key(prefix, crate::time::now()).await?)
+    Ok(repo
+        .revoke_key(prefix, imago_core::dates::unix_now())
+        .await?)
 }
 
 /// Which kind of key row to make.
@@ -124,7 +126,7 @@ async fn new_key(
     repo: &dyn Repo,
     user_id: i64,
     label: Option<&str>,
-) -> Result<(ApiKey, String), KeyError> {
+) -> Result<(ApiKey, String), AccountError> {
     add_key_row(repo, user_id, NewKey::Api { label }).await
 }
 
@@ -133,15 +135,15 @@ async fn add_key_row(
     repo: &dyn Repo,
     user_id: i64,
     kind: NewKey<'_>,
-) -> Result<(ApiKey, String), KeyError> {
+) -> Result<(ApiKey, String), AccountError> {
     let mut secret = [0u8; SECRET_BYTES];
-    ids::random_bytes(&mut secret).map_err(|e| KeyError::Random(e.to_string()))?;
+    ids::random_bytes(&mut secret).map_err(|e| AccountError::Random(e.to_string()))?;
     let secret = hex::encode(secret);
     let digest = sha256_hex(&secret);
     // 62^8 prefixes: a collision is rare, but a unique index may say so; draw again.
     let mut last = None;
     for _ in 0..5 {
-        let prefix = ids::base62(PREFIX_LEN).map_err(|e| KeyError::Random(e.to_string()))?;
+        let prefix = ids::base62(PREFIX_LEN).map_err(|e| AccountError::Random(e.to_string()))?;
         let added = match kind {
             NewKey::Api { label } => repo.add_key(user_id, &prefix, &digest, label).await,
             NewKey::Session { expires_at } => {
@@ -175,7 +177,9 @@ pub async fn authenticate(
     let Some(key) = repo.key_by_prefix(prefix).await? else {
         return Ok(None);
     };
-    let expired = key.expires_at.is_some_and(|t| t <= crate::time::now());
+    let expired = key
+        .expires_at
+        .is_some_and(|t| t <= imago_core::dates::unix_now());
     if key.revoked_at.is_some()
         || expired
         || !digests_equal(&sha256_hex(secret), &key.secret_sha256)
@@ -186,25 +190,25 @@ pub async fn authenticate(
 }
 
 /// Whether `password` is long enough and not too long to be set, without hashing it.
-pub fn check_password(password: &str) -> Result<(), KeyError> {
+pub fn check_password(password: &str) -> Result<(), AccountError> {
     if password.chars().count() < MIN_PASSWORD_CHARS || password.len() > MAX_PASSWORD_BYTES {
-        return Err(KeyError::BadPassword);
+        return Err(AccountError::BadPassword);
     }
     Ok(())
 }
 
 /// An argon2id hash (PHC string, with a fresh salt) of `password`, after checking its
 /// length. Slow on purpose (tens of milliseconds).
-pub fn hash_password(password: &str) -> Result<String, KeyError> {
+pub fn hash_password(password: &str) -> Result<String, AccountError> {
     use argon2::password_hash::{PasswordHasher, SaltString};
     check_password(password)?;
     let mut salt = [0u8; 16];
-    ids::random_bytes(&mut salt).map_err(|e| KeyError::Random(e.to_string()))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| KeyError::Hash(e.to_string()))?;
+    ids::random_bytes(&mut salt).map_err(|e| AccountError::Random(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| AccountError::Hash(e.to_string()))?;
     argon2::Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| KeyError::Hash(e.to_string()))
+        .map_err(|e| AccountError::Hash(e.to_string()))
 }
 
 /// Whether `password` matches the PHC `hash`; a malformed hash matches nothing.
@@ -221,15 +225,15 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
 }
 
 /// Sets (or replaces) the web sign-in password of the user named `user`.
-pub async fn set_password(repo: &dyn Repo, user: &str, password: &str) -> Result<(), KeyError> {
+pub async fn set_password(repo: &dyn Repo, user: &str, password: &str) -> Result<(), AccountError> {
     let mut found = repo
         .user_by_name(user)
         .await?
-        .ok_or_else(|| KeyError::NoSuchUser(user.to_string()))?;
+        .ok_or_else(|| AccountError::NoSuchUser(user.to_string()))?;
     let password = password.to_string();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
-        .map_err(|e| KeyError::Hash(e.to_string()))??;
+        .map_err(|e| AccountError::Hash(e.to_string()))??;
     found.password_hash = Some(hash);
     Ok(repo.update_user(&found).await?)
 }
@@ -273,7 +277,7 @@ pub async fn sign_in(
     repo: &dyn Repo,
     name: &str,
     password: &str,
-) -> Result<Option<Session>, KeyError> {
+) -> Result<Option<Session>, AccountError> {
     let user = if valid_name(name) {
         repo.user_by_name(name).await?
     } else {
@@ -286,11 +290,11 @@ pub async fn sign_in(
     let password = password.to_string();
     let matches = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
         .await
-        .map_err(|e| KeyError::Hash(e.to_string()))?;
+        .map_err(|e| AccountError::Hash(e.to_string()))?;
     let Some(user) = user.filter(|u| matches && u.password_hash.is_some()) else {
         return Ok(None);
     };
-    let now = crate::time::now();
+    let now = imago_core::dates::unix_now();
     repo.drop_expired_sessions(now).await?;
     let expires_at = now + SESSION_SECS;
     let (_, key) = add_key_row(repo, user.id, NewKey::Session { expires_at }).await?;
@@ -306,7 +310,8 @@ pub async fn sign_in(
 pub async fn sign_out(repo: &dyn Repo, presented: &str) -> Result<bool, RepoError> {
     match authenticate(repo, presented).await? {
         Some((_, key)) if key.kind == KeyKind::Session => {
-            repo.revoke_key(&key.prefix, crate::time::now()).await
+            repo.revoke_key(&key.prefix, imago_core::dates::unix_now())
+                .await
         }
         _ => Ok(false),
     }
@@ -334,11 +339,17 @@ mod tests {
 
     #[test]
     fn passwords_outside_the_length_bounds_are_refused() {
-        assert!(matches!(hash_password("short"), Err(KeyError::BadPassword)));
+        assert!(matches!(
+            hash_password("short"),
+            Err(AccountError::BadPassword)
+        ));
         // Eight characters of two bytes each is long enough: characters count, not bytes.
         assert!(hash_password("密码密码密码密码").is_ok());
         let long = "x".repeat(MAX_PASSWORD_BYTES + 1);
-        assert!(matches!(hash_password(&long), Err(KeyError::BadPassword)));
+        assert!(matches!(
+            hash_password(&long),
+            Err(AccountError::BadPassword)
+        ));
         assert!(!verify_password(decoy_hash(), &long));
     }
 }

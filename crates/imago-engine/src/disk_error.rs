@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// What went wrong while writing to disk. Each variant carries the path it concerns.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum StoreError {
+pub enum DiskError {
     /// A file system call failed: `cannot create folder /x/y: permission denied`.
     #[error("cannot {action} {}: {}", path.display(), Reason(source))]
     Io {
@@ -81,10 +81,10 @@ pub enum StoreError {
     },
 }
 
-impl StoreError {
-    /// Shorthand for [`StoreError::Io`].
-    pub(crate) fn io(action: &'static str, path: &Path, source: io::Error) -> StoreError {
-        StoreError::Io {
+impl DiskError {
+    /// Shorthand for [`DiskError::Io`].
+    pub(crate) fn io(action: &'static str, path: &Path, source: io::Error) -> DiskError {
+        DiskError::Io {
             action,
             path: path.to_path_buf(),
             source,
@@ -122,7 +122,7 @@ mod tests {
 
     #[test]
     fn io_message_names_path_and_short_reason() {
-        let e = StoreError::io(
+        let e = DiskError::io(
             "create folder",
             Path::new("/x/y"),
             io::Error::from_raw_os_error(13),
@@ -135,7 +135,7 @@ mod tests {
 
     #[test]
     fn symlink_message_shows_target() {
-        let e = StoreError::Symlink {
+        let e = DiskError::Symlink {
             path: PathBuf::from("/out/a"),
             target: PathBuf::from("/etc"),
         };

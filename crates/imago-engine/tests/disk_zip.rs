@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use imago_engine::zipout::ZipOut;
-use imago_engine::StoreError;
+use imago_engine::DiskError;
 use zip::{CompressionMethod, ZipArchive};
 
 /// Bytes that do not compress to nothing and differ per seed.
@@ -188,7 +188,7 @@ fn duplicate_entry_name_is_an_error() {
     let mut z = ZipOut::create(&out).unwrap();
     z.add_file("p/x.jpg", &a).unwrap();
     let err = z.add_file("p/x.jpg", &b).unwrap_err();
-    assert!(matches!(err, StoreError::ZipDuplicate { .. }), "{err:?}");
+    assert!(matches!(err, DiskError::ZipDuplicate { .. }), "{err:?}");
     z.finish().unwrap();
     let entries = read_zip(&out);
     assert_eq!(entries.len(), 1);
@@ -209,10 +209,7 @@ fn unsafe_entry_names_are_refused() {
         "",
     ] {
         let err = z.add_file(bad, &src).unwrap_err();
-        assert!(
-            matches!(err, StoreError::BadName { .. }),
-            "{bad:?}: {err:?}"
-        );
+        assert!(matches!(err, DiskError::BadName { .. }), "{bad:?}: {err:?}");
     }
     assert!(z.is_empty());
 }
@@ -223,7 +220,7 @@ fn existing_zip_is_not_replaced_unless_asked() {
     let out = dir.path().join("o.zip");
     fs::write(&out, b"an older zip of the user").unwrap();
     let err = ZipOut::create(&out).unwrap_err();
-    assert!(matches!(err, StoreError::Exists { .. }), "{err:?}");
+    assert!(matches!(err, DiskError::Exists { .. }), "{err:?}");
     assert_eq!(fs::read(&out).unwrap(), b"an older zip of the user");
     assert!(!part_of(&out).exists());
 
@@ -245,7 +242,7 @@ fn zip_that_appears_meanwhile_is_not_replaced() {
     z.add_file("n.jpg", &src).unwrap();
     fs::write(&out, b"someone else's").unwrap();
     let err = z.finish().unwrap_err();
-    assert!(matches!(err, StoreError::Exists { .. }), "{err:?}");
+    assert!(matches!(err, DiskError::Exists { .. }), "{err:?}");
     assert_eq!(fs::read(&out).unwrap(), b"someone else's");
     assert!(!part_of(&out).exists());
 }
@@ -279,7 +276,7 @@ fn symlink_named_like_the_part_file_is_not_written_through() {
     fs::write(&target, b"keep").unwrap();
     std::os::unix::fs::symlink(&target, part_of(&out)).unwrap();
     let err = ZipOut::create(&out).unwrap_err();
-    assert!(matches!(err, StoreError::Symlink { .. }), "{err:?}");
+    assert!(matches!(err, DiskError::Symlink { .. }), "{err:?}");
     assert_eq!(fs::read(&target).unwrap(), b"keep");
 }
 

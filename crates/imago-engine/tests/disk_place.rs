@@ -5,8 +5,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use imago_engine::place::{place, place_synced, sweep_temp, sync_folder, temp_name};
-use imago_engine::StoreError;
+use imago_engine::place::{place, place_without_fsync, sweep_temp, sync_folder, temp_name};
+use imago_engine::DiskError;
 
 fn names(parts: &[&str]) -> Vec<String> {
     parts.iter().map(|s| s.to_string()).collect()
@@ -63,7 +63,7 @@ fn existing_file_is_never_overwritten() {
     let temp = temp_with(root.path(), b"downloaded");
 
     let err = place(root.path(), &names(&["page", "a.jpg"]), &temp).unwrap_err();
-    assert!(matches!(err, StoreError::Exists { .. }), "{err:?}");
+    assert!(matches!(err, DiskError::Exists { .. }), "{err:?}");
     assert!(err.to_string().contains("a.jpg"), "{err}");
     assert_eq!(fs::read(&mine).unwrap(), b"the user's own picture");
     // The download is still there for the caller to place under another name.
@@ -80,7 +80,7 @@ fn racing_placers_of_one_name_produce_one_winner() {
     let temps: Vec<PathBuf> = (0..8u8)
         .map(|i| temp_with(root.path(), &[i; 4096]))
         .collect();
-    let results: Vec<Result<PathBuf, StoreError>> = std::thread::scope(|s| {
+    let results: Vec<Result<PathBuf, DiskError>> = std::thread::scope(|s| {
         let handles: Vec<_> = temps
             .iter()
             .map(|t| s.spawn(|| place(root.path(), &names(&["same.bin"]), t)))
@@ -91,7 +91,7 @@ fn racing_placers_of_one_name_produce_one_winner() {
     assert_eq!(winners, 1, "{results:?}");
     assert!(results
         .iter()
-        .all(|r| r.is_ok() || matches!(r, Err(StoreError::Exists { .. }))));
+        .all(|r| r.is_ok() || matches!(r, Err(DiskError::Exists { .. }))));
     let content = fs::read(root.path().join("same.bin")).unwrap();
     assert_eq!(content.len(), 4096);
     assert!(content.iter().all(|&b| b == content[0]), "mixed bytes");
@@ -117,10 +117,7 @@ fn relative_steps_and_separators_are_refused() {
     ];
     for rel in bad {
         let err = place(&root, &names(rel), &temp).unwrap_err();
-        assert!(
-            matches!(err, StoreError::BadName { .. }),
-            "{rel:?}: {err:?}"
-        );
+        assert!(matches!(err, DiskError::BadName { .. }), "{rel:?}: {err:?}");
     }
     // Nothing was written anywhere, and the temp is untouched.
     assert!(files_under(&root).is_empty());
@@ -155,7 +152,7 @@ mod symlinks {
         let temp = temp_with(base.path(), b"x");
 
         let err = place(&root, &names(&["page", "a.jpg"]), &temp).unwrap_err();
-        assert!(matches!(err, StoreError::Symlink { .. }), "{err:?}");
+        assert!(matches!(err, DiskError::Symlink { .. }), "{err:?}");
         let msg = err.to_string();
         assert!(
             msg.starts_with("refusing to write through symlink"),
@@ -177,7 +174,7 @@ mod symlinks {
         let temp = temp_with(base.path(), b"x");
 
         let err = place(&root, &names(&["host", "page", "sub", "a.jpg"]), &temp).unwrap_err();
-        assert!(matches!(err, StoreError::Symlink { .. }), "{err:?}");
+        assert!(matches!(err, DiskError::Symlink { .. }), "{err:?}");
         // Not even the "sub" folder was created through the link.
         assert!(fs::read_dir(&outside).unwrap().next().is_none());
     }
@@ -189,7 +186,7 @@ mod symlinks {
         symlink(root.path().join("real"), root.path().join("alias")).unwrap();
         let temp = temp_with(root.path(), b"x");
         let err = place(root.path(), &names(&["alias", "a.jpg"]), &temp).unwrap_err();
-        assert!(matches!(err, StoreError::Symlink { .. }), "{err:?}");
+        assert!(matches!(err, DiskError::Symlink { .. }), "{err:?}");
     }
 
     #[test]
@@ -206,7 +203,7 @@ mod symlinks {
 
         for name in ["a.jpg", "b.jpg"] {
             let err = place(&root, &names(&[name]), &temp).unwrap_err();
-            assert!(matches!(err, StoreError::Exists { .. }), "{name}: {err:?}");
+            assert!(matches!(err, DiskError::Exists { .. }), "{name}: {err:?}");
         }
         assert_eq!(fs::read(&target).unwrap(), b"keep me");
         assert!(!base.path().join("missing").exists());
@@ -260,13 +257,13 @@ fn sweep_removes_only_old_imago_temp_files() {
 fn place_synced_lands_files_and_never_overwrites() {
     let root = tempfile::tempdir().unwrap();
     let temp = temp_with(root.path(), b"first");
-    let got = place_synced(root.path(), &names(&["page", "a.jpg"]), &temp).unwrap();
+    let got = place_without_fsync(root.path(), &names(&["page", "a.jpg"]), &temp).unwrap();
     assert_eq!(fs::read(&got).unwrap(), b"first");
     assert!(!temp.exists());
 
     let again = temp_with(root.path(), b"second");
-    let err = place_synced(root.path(), &names(&["page", "a.jpg"]), &again).unwrap_err();
-    assert!(matches!(err, StoreError::Exists { .. }), "{err:?}");
+    let err = place_without_fsync(root.path(), &names(&["page", "a.jpg"]), &again).unwrap_err();
+    assert!(matches!(err, DiskError::Exists { .. }), "{err:?}");
     assert_eq!(fs::read(&got).unwrap(), b"first");
     assert_eq!(fs::read(&again).unwrap(), b"second");
     sync_folder(got.parent().unwrap()).unwrap();

@@ -1,7 +1,7 @@
 //! The user's own rule file: tried before the built-in rules, and every mistake in it
 //! reported with the line to fix.
 
-use imago_core::rewrite::{RuleFileError, RulePack};
+use imago_core::hdrules::{HdRuleError, HdRules};
 
 const USER: &str = r#"
 # My shop's CDN serves /thumbs/NAME.jpg and keeps the original under /full/.
@@ -19,9 +19,9 @@ pattern = '/\d+x\d*/((?:[0-9a-f]{2}/){3}[0-9a-f]{32}\.jpg)'
 replace = ['/1200x/${1}']
 "#;
 
-fn pack_with_user() -> RulePack {
-    let mut pack = RulePack::builtin();
-    let user = RulePack::from_toml(USER, "my-rules.toml").expect("the user file is valid");
+fn pack_with_user() -> HdRules {
+    let mut pack = HdRules::builtin();
+    let user = HdRules::from_toml(USER, "my-rules.toml").expect("the user file is valid");
     assert_eq!(user.len(), 2);
     pack.extend_front(user);
     pack
@@ -67,7 +67,7 @@ fn user_rules_are_tried_before_builtin_ones() {
     );
     assert_eq!(got[1].rule, "pinterest");
     assert_eq!(got.iter().filter(|r| r.url.contains("/1200x/")).count(), 1);
-    assert_eq!(pack.len(), RulePack::builtin().len() + 2);
+    assert_eq!(pack.len(), HdRules::builtin().len() + 2);
     assert_eq!(
         pack.names().take(2).collect::<Vec<_>>(),
         ["my-shop", "pinterest-1200"]
@@ -90,7 +90,7 @@ hosts = ["cdn.example"]
 pattern = '[?&](?:w|h)='
 drop_query = ["w", "h"]
 "#;
-    let pack = RulePack::from_toml(text, "u.toml").expect("valid");
+    let pack = HdRules::from_toml(text, "u.toml").expect("valid");
     assert_eq!(
         pack.candidates(
             "https://img.proxy.example/?src=https%3A%2F%2Forigin.example%2Fa.png&w=100"
@@ -105,8 +105,8 @@ drop_query = ["w", "h"]
     assert!(pack.candidates("https://cdn.example/a.png?v=3").is_empty());
 }
 
-fn error_of(text: &str) -> RuleFileError {
-    match RulePack::from_toml(text, "my-rules.toml") {
+fn error_of(text: &str) -> HdRuleError {
+    match HdRules::from_toml(text, "my-rules.toml") {
         Ok(pack) => panic!("loaded {} rules from a broken file", pack.len()),
         Err(e) => e,
     }
@@ -201,9 +201,9 @@ fn other_mistakes_each_name_their_line() {
 
 #[test]
 fn an_empty_user_file_changes_nothing() {
-    let mut pack = RulePack::builtin();
+    let mut pack = HdRules::builtin();
     let before = pack.len();
-    let user = RulePack::from_toml("# nothing yet\n", "empty.toml").expect("empty is valid");
+    let user = HdRules::from_toml("# nothing yet\n", "empty.toml").expect("empty is valid");
     assert!(user.is_empty());
     pack.extend_front(user);
     assert_eq!(pack.len(), before);

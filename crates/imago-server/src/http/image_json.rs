@@ -1,13 +1,14 @@
-//! URLs of an image and the JSON shapes that describe it: Chevereto's (API v1) and ours
-//! (API v2). The account key never appears in a URL; the delete URL carries the image's
-//! own token.
+//! An image as clients see it: its URLs, and the JSON that describes it in each API —
+//! Chevereto's shape for API v1 (`POST /api/1/upload`, [`chevereto_upload_answer`]) and
+//! ours for API v2 ([`image_v2`]). The account key never appears in a URL; the delete URL
+//! carries the image's own token.
 
 use serde_json::{json, Value};
 
 use crate::ingest::ext_of_key;
 use crate::repo::ImageRecord;
 use crate::state::AppState;
-use crate::time::gmt_string;
+use imago_core::dates::DateTime;
 
 /// The URLs of one image.
 pub struct Urls {
@@ -49,11 +50,15 @@ fn variant_json(r: &ImageRecord, key: &Option<String>, tag: &str, url: &str) -> 
     })
 }
 
-/// Chevereto's `image` object.
-pub fn image_v1(state: &AppState, r: &ImageRecord, original_filename: Option<&str>) -> Value {
+/// Chevereto's `image` object (API v1).
+pub fn chevereto_image(
+    state: &AppState,
+    r: &ImageRecord,
+    original_filename: Option<&str>,
+) -> Value {
     let u = urls(state, r);
     let display = u.medium.clone().unwrap_or_else(|| u.url.clone());
-    let date = gmt_string(r.created_at);
+    let date = DateTime::from_unix(r.created_at).gmt();
     let ratio = if r.height > 0 {
         f64::from(r.width) / f64::from(r.height)
     } else {
@@ -87,16 +92,20 @@ pub fn image_v1(state: &AppState, r: &ImageRecord, original_filename: Option<&st
         "thumb": variant_json(r, &r.thumb_key, "th", &u.thumb),
         "medium": variant_json(r, &r.medium_key, "md", &display),
         "delete_url": u.delete,
-        "expiration_date_gmt": r.expires_at.map(gmt_string),
+        "expiration_date_gmt": r.expires_at.map(|t| DateTime::from_unix(t).gmt()),
     })
 }
 
-/// Chevereto's whole success answer.
-pub fn upload_answer(state: &AppState, r: &ImageRecord, original_filename: Option<&str>) -> Value {
+/// Chevereto's whole success answer to an upload (API v1).
+pub fn chevereto_upload_answer(
+    state: &AppState,
+    r: &ImageRecord,
+    original_filename: Option<&str>,
+) -> Value {
     json!({
         "status_code": 200,
         "success": {"message": "image uploaded", "code": 200},
-        "image": image_v1(state, r, original_filename),
+        "image": chevereto_image(state, r, original_filename),
         "status_txt": "OK",
     })
 }

@@ -1,19 +1,20 @@
-//! HD rewrite rules: from a thumbnail URL to the URLs of its original, best first.
+//! HD rules: from a thumbnail URL to the URLs of its original, best first.
 //!
 //! Shops, blogs and social sites show thumbnails; the original is usually one URL edit
 //! away (`x.jpg_220x220q90.jpg_.webp` on alicdn is `x.jpg`, `/236x/` on Pinterest is
-//! `/originals/`). A [`RulePack`] holds those edits as data: the built-in pack
-//! (`rules/hd.toml`, compiled into the binary) extended by the user's own file, whose
-//! rules are tried first. [`RulePack::candidates`] lists the rewritten URLs; the engine
+//! `/originals/`). [`HdRules`] holds those edits as data: the built-in rules
+//! (`rules/hd.toml`, compiled into the binary) extended by the user's own file
+//! (`--hd-rules FILE`, the extension's options page), whose rules are tried first.
+//! [`HdRules::candidates`] lists the rewritten URLs; the engine
 //! downloads the first that answers, falls back to the next on 404/403 and finally to
 //! the URL it started from, so a rule that guesses wrong costs one request, never an image.
 //!
 //! ```
-//! use imago_core::rewrite::RulePack;
+//! use imago_core::hdrules::HdRules;
 //!
-//! let pack = RulePack::builtin();
+//! let rules = HdRules::builtin();
 //! let thumb = "https://i.pinimg.com/236x/0f/3a/9c/0f3a9c1b2d4e5f6a7b8c9d0e1f2a3b4c.jpg";
-//! let best = &pack.candidates(thumb)[0];
+//! let best = &rules.candidates(thumb)[0];
 //! assert_eq!(
 //!     best.url,
 //!     "https://i.pinimg.com/originals/0f/3a/9c/0f3a9c1b2d4e5f6a7b8c9d0e1f2a3b4c.jpg"
@@ -77,16 +78,16 @@ use host::HostGlob;
 /// The built-in rule file, compiled into the binary.
 const BUILTIN_TEXT: &str = include_str!("../../rules/hd.toml");
 
-/// The origin named in errors and by [`RulePack::builtin`].
+/// The origin named in errors and by [`HdRules::builtin`].
 const BUILTIN_ORIGIN: &str = "builtin:hd.toml";
 
-/// An ordered set of compiled rewrite rules.
+/// HD rules, compiled, in the order they are tried.
 #[derive(Clone, Debug, Default)]
-pub struct RulePack {
+pub struct HdRules {
     rules: Vec<Rule>,
 }
 
-/// One compiled rule: regexes are compiled when the pack loads, never per URL.
+/// One compiled rule: regexes are compiled when the rules load, never per URL.
 #[derive(Clone, Debug)]
 struct Rule {
     name: String,
@@ -108,8 +109,8 @@ pub struct Rewrite {
 
 /// A rule file that does not load: where, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub struct RuleFileError {
-    /// The file name (or `builtin:hd.toml`) given to [`RulePack::from_toml`].
+pub struct HdRuleError {
+    /// The file name (or `builtin:hd.toml`) given to [`HdRules::from_toml`].
     pub origin: String,
     /// 1-based line of the offending rule, key or value.
     pub line: usize,
@@ -117,35 +118,35 @@ pub struct RuleFileError {
     pub message: String,
 }
 
-impl fmt::Display for RuleFileError {
+impl fmt::Display for HdRuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}: {}", self.origin, self.line, self.message)
     }
 }
 
-impl RulePack {
-    /// The built-in pack (`rules/hd.toml`). Parsed once per process; later calls clone
-    /// the compiled pack.
-    pub fn builtin() -> RulePack {
-        static PACK: OnceLock<RulePack> = OnceLock::new();
+impl HdRules {
+    /// The built-in rules (`rules/hd.toml`). Parsed once per process; later calls clone
+    /// the compiled rules.
+    pub fn builtin() -> HdRules {
+        static PACK: OnceLock<HdRules> = OnceLock::new();
         PACK.get_or_init(|| {
             // The file is part of the source and `builtin_pack_loads` checks it, so a
             // failure here is a bug in this crate, not bad input.
-            RulePack::from_toml(BUILTIN_TEXT, BUILTIN_ORIGIN)
+            HdRules::from_toml(BUILTIN_TEXT, BUILTIN_ORIGIN)
                 .unwrap_or_else(|e| panic!("built-in rules do not load: {e}"))
         })
         .clone()
     }
 
     /// Parses and compiles a rule file. `origin` names the file in errors.
-    pub fn from_toml(text: &str, origin: &str) -> Result<RulePack, RuleFileError> {
-        Ok(RulePack {
+    pub fn from_toml(text: &str, origin: &str) -> Result<HdRules, HdRuleError> {
+        Ok(HdRules {
             rules: load::parse(text, origin)?,
         })
     }
 
-    /// Puts `user`'s rules before this pack's, so they are tried first.
-    pub fn extend_front(&mut self, user: RulePack) {
+    /// Puts `user`'s rules before these, so they are tried first.
+    pub fn extend_front(&mut self, user: HdRules) {
         let mut rules = user.rules;
         rules.append(&mut self.rules);
         self.rules = rules;
@@ -197,12 +198,12 @@ impl RulePack {
         self.rules.len()
     }
 
-    /// True when the pack has no rule.
+    /// True when there is no rule.
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
 
-    /// Rule names in the order they are tried (for `imago rewrite --list` and the like).
+    /// Rule names in the order they are tried.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.rules.iter().map(|r| r.name.as_str())
     }
@@ -218,7 +219,7 @@ mod tests {
 
     #[test]
     fn builtin_pack_loads() {
-        let pack = RulePack::from_toml(BUILTIN_TEXT, BUILTIN_ORIGIN);
+        let pack = HdRules::from_toml(BUILTIN_TEXT, BUILTIN_ORIGIN);
         assert!(
             pack.is_ok(),
             "{}",
@@ -229,15 +230,15 @@ mod tests {
 
     #[test]
     fn builtin_is_cached_and_equal_to_a_fresh_parse() {
-        let a: Vec<String> = RulePack::builtin().names().map(String::from).collect();
-        let b: Vec<String> = RulePack::builtin().names().map(String::from).collect();
+        let a: Vec<String> = HdRules::builtin().names().map(String::from).collect();
+        let b: Vec<String> = HdRules::builtin().names().map(String::from).collect();
         assert_eq!(a, b);
-        assert_eq!(a.len(), RulePack::builtin().len());
+        assert_eq!(a.len(), HdRules::builtin().len());
     }
 
     #[test]
     fn error_display_is_origin_line_message() {
-        let e = RuleFileError {
+        let e = HdRuleError {
             origin: "rules.toml".into(),
             line: 7,
             message: "missing field `pattern`".into(),
