@@ -20,32 +20,37 @@ pub(crate) enum Dialect {
     Postgres,
 }
 
-/// One schema step. Versions only grow; a database newer than the binary is refused.
+/// One schema step, written once per dialect. Versions only grow; a database newer than
+/// the binary is refused.
 pub(crate) struct Migration {
     pub version: i64,
-    pub sql: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
 }
 
-const SQLITE_MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        sql: include_str!("schema/sqlite/0001_init.sql"),
-    },
-    Migration {
-        version: 2,
-        sql: include_str!("schema/sqlite/0002_sessions_settings.sql"),
-    },
-];
+impl Migration {
+    pub(crate) fn sql(&self, dialect: Dialect) -> &'static str {
+        match dialect {
+            Dialect::Sqlite => self.sqlite,
+            Dialect::Postgres => self.postgres,
+        }
+    }
+}
 
-const POSTGRES_MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        sql: include_str!("schema/postgres/0001_init.sql"),
-    },
-    Migration {
-        version: 2,
-        sql: include_str!("schema/postgres/0002_sessions_settings.sql"),
-    },
+/// `schema/<dialect>/<file>` for both dialects.
+macro_rules! step {
+    ($version:expr, $file:literal) => {
+        Migration {
+            version: $version,
+            sqlite: include_str!(concat!("schema/sqlite/", $file)),
+            postgres: include_str!(concat!("schema/postgres/", $file)),
+        }
+    };
+}
+
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    step!(1, "0001_init.sql"),
+    step!(2, "0002_sessions_settings.sql"),
 ];
 
 /// Any node may run migrations at start; this advisory lock makes them take turns.
@@ -59,13 +64,6 @@ const SQLITE_SETTINGS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode 
      PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
 
 impl Dialect {
-    pub(crate) fn migrations(self) -> &'static [Migration] {
-        match self {
-            Dialect::Sqlite => SQLITE_MIGRATIONS,
-            Dialect::Postgres => POSTGRES_MIGRATIONS,
-        }
-    }
-
     /// Ends a claim's inner `SELECT`. PostgreSQL: concurrent claimers on any node skip
     /// the rows another has locked instead of waiting for them or taking them twice.
     /// SQLite runs one writer at a time, so its `UPDATE ... RETURNING` is a claim as is.

@@ -48,6 +48,12 @@ pub(crate) fn bind_image<'q>(
         .bind(image.expires_at))
 }
 
+/// A text column holding one of an enum's names; another value is a damaged row.
+fn named<T>(row: &AnyRow, name: &str, parse: fn(&str) -> Option<T>) -> Result<T, RepoError> {
+    let text: String = col(row, name)?;
+    parse(&text).ok_or_else(|| RepoError::Backend(format!("unknown {name} {text:?}")))
+}
+
 pub(crate) fn user_from(row: &AnyRow) -> Result<User, RepoError> {
     Ok(User {
         id: col(row, "id")?,
@@ -60,7 +66,6 @@ pub(crate) fn user_from(row: &AnyRow) -> Result<User, RepoError> {
 }
 
 pub(crate) fn key_from(row: &AnyRow) -> Result<ApiKey, RepoError> {
-    let kind: String = col(row, "kind")?;
     Ok(ApiKey {
         id: col(row, "id")?,
         user_id: col(row, "user_id")?,
@@ -69,20 +74,17 @@ pub(crate) fn key_from(row: &AnyRow) -> Result<ApiKey, RepoError> {
         label: col(row, "label")?,
         created_at: col(row, "created_at")?,
         revoked_at: col(row, "revoked_at")?,
-        kind: KeyKind::parse(&kind)
-            .ok_or_else(|| RepoError::Backend(format!("unknown key kind {kind:?}")))?,
+        kind: named(row, "kind", KeyKind::parse)?,
         expires_at: col(row, "expires_at")?,
     })
 }
 
 pub(crate) fn album_from(row: &AnyRow) -> Result<Album, RepoError> {
-    let visibility: String = col(row, "visibility")?;
     Ok(Album {
         id: col(row, "id")?,
         user_id: col(row, "user_id")?,
         name: col(row, "name")?,
-        visibility: Visibility::parse(&visibility)
-            .ok_or_else(|| RepoError::Backend(format!("unknown visibility {visibility:?}")))?,
+        visibility: named(row, "visibility", Visibility::parse)?,
         default_expiry_secs: col(row, "default_expiry_secs")?,
         created_at: col(row, "created_at")?,
     })

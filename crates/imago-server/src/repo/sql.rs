@@ -102,7 +102,7 @@ impl Repo for SqlRepo {
         .fetch_one(&mut *tx)
         .await
         .map_err(err)?;
-        let migrations = self.dialect.migrations();
+        let migrations = dialect::MIGRATIONS;
         // A database beyond what this binary knows was written by a newer imago and is
         // left alone.
         let newest = migrations.iter().map(|m| m.version).max().unwrap_or(0);
@@ -112,7 +112,10 @@ impl Repo for SqlRepo {
             )));
         }
         for m in migrations.iter().filter(|m| m.version > current) {
-            sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(err)?;
+            sqlx::raw_sql(m.sql(self.dialect))
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
             sqlx::query("INSERT INTO imago_schema (version, applied_at) VALUES ($1, $2)")
                 .bind(m.version)
                 .bind(unix_now())
