@@ -7,7 +7,8 @@
 //! URLs, [`probe`] reads format and size from the first bytes of a file, [`filter`] and
 //! [`sort`] narrow and order, [`naming`] renders safe, unique file names. Beside the
 //! pipeline: [`units`] reads sizes and durations the one way every setting is written,
-//! [`dates`] turns unix seconds into calendar dates.
+//! [`dates`] turns unix seconds into calendar dates, [`isobmff`] walks the boxes of
+//! MP4, MOV, HEIF and AVIF files for the probe and for `imago-media`.
 
 pub mod css;
 pub mod datauri;
@@ -16,6 +17,7 @@ pub mod discover;
 pub mod filter;
 pub mod filter_spec;
 pub mod html;
+pub mod isobmff;
 pub mod merge;
 pub mod model;
 pub mod naming;
