@@ -4,9 +4,10 @@
 //! Duration) and the first `Segment/Tracks/TrackEntry/Video` (PixelWidth,
 //! PixelHeight). A header that does not say them is refused with that reason.
 
-use imago_media::VideoFormat;
+use imago_core::isobmff;
 
 use super::{VideoError, VideoFacts};
+use crate::VideoFormat;
 
 /// Reads what the header says, or refuses the file with the reason.
 pub(super) fn read(bytes: &[u8], format: VideoFormat) -> Result<VideoFacts, VideoError> {
@@ -28,25 +29,13 @@ fn be(b: &[u8], at: usize, n: usize) -> Option<u64> {
     Some(s.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x)))
 }
 
-/// The boxes directly inside `b`: (type, body).
-fn boxes(b: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
-    let mut at = 0usize;
-    std::iter::from_fn(move || {
-        let size = be(b, at, 4)?;
-        let typ = b.get(at + 4..at + 8)?;
-        let (header, size) = match size {
-            1 => (16, usize::try_from(be(b, at + 8, 8)?).ok()?),
-            0 => (8, b.len() - at),
-            n => (8, usize::try_from(n).ok()?),
-        };
-        if size < header {
-            return None;
-        }
-        let end = at.checked_add(size)?.min(b.len());
-        let body = b.get(at + header..end)?;
-        at = end;
-        Some((typ, body))
-    })
+/// The boxes directly inside `b`: (type, body), read by the one walker in
+/// `imago_core::isobmff`. The walk ends at the first box that does not fit (a file cut
+/// short): what came before it is still read.
+fn boxes(b: &[u8]) -> impl Iterator<Item = (isobmff::FourCc, &[u8])> {
+    isobmff::boxes(b, 0, b.len())
+        .map_while(Result::ok)
+        .filter_map(move |span| Some((span.typ, b.get(span.body)?)))
 }
 
 fn child<'a>(b: &'a [u8], name: &[u8; 4]) -> Option<&'a [u8]> {
