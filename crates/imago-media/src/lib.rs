@@ -63,6 +63,7 @@
 //!   and no memory in proportion to the file.
 
 mod container;
+pub mod convert;
 mod error;
 mod inspect;
 mod limits;
