@@ -73,8 +73,9 @@ pub mod video;
 
 pub use error::MediaError;
 
-/// The metadata strippers (and through them the container walkers) for the fuzz targets
-/// in `fuzz/`: they are crate-private, and `inspect` alone does not reach them all.
+/// The metadata strippers (and through them the container walkers) and the video header
+/// reader for the fuzz targets in `fuzz/`: they are crate-private, and `inspect` alone
+/// does not reach them all.
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing {
@@ -84,6 +85,14 @@ pub mod fuzzing {
         bytes: &[u8],
     ) -> Result<Option<Vec<u8>>, crate::MediaError> {
         crate::strip::strip(format, bytes)
+    }
+
+    /// Duration and size from a video's own header, as read when ffprobe is missing.
+    pub fn video_header(
+        format: crate::VideoFormat,
+        bytes: &[u8],
+    ) -> Result<crate::video::VideoFacts, crate::video::VideoError> {
+        crate::video::header::read(bytes, format)
     }
 }
 pub use inspect::{inspect, Inspected, MediaKind, VideoFormat, ACCEPTED_IMAGES};

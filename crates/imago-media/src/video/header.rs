@@ -10,7 +10,7 @@ use super::{VideoError, VideoFacts};
 use crate::VideoFormat;
 
 /// Reads what the header says, or refuses the file with the reason.
-pub(super) fn read(bytes: &[u8], format: VideoFormat) -> Result<VideoFacts, VideoError> {
+pub(crate) fn read(bytes: &[u8], format: VideoFormat) -> Result<VideoFacts, VideoError> {
     let found = match format {
         VideoFormat::Mp4 | VideoFormat::Mov => iso(bytes),
         VideoFormat::Webm => webm(bytes),

@@ -33,7 +33,7 @@
 
 mod command;
 mod ffmpeg;
-mod header;
+pub(crate) mod header;
 pub mod placeholder;
 mod probe;
 
