@@ -27,8 +27,8 @@
 //! Decisions a caller should know:
 //! - **Accepted**: AVIF, JPEG, PNG (APNG too), BMP, GIF and WebP (animated too) images;
 //!   MP4, MOV and WebM videos, recognised by magic only (their size is left at 0x0 and
-//!   [`process`] refuses them: [`video::prepare`] runs ffmpeg). SVG answers 415 (`svg_refused`);
-//!   HEIF, TIFF, ICO and anything else 415 (`unsupported_type`).
+//!   [`process`] refuses them: [`video::prepare`] runs ffmpeg). SVG answers 415
+//!   (`svg_refused`); HEIF, TIFF, ICO and anything else 415 (`unsupported_type`).
 //! - **AVIF is accepted by its header only.** Decoding AV1 needs dav1d (C; the `image`
 //!   crate's `avif-native`), which crates.io cannot build without the system library, and
 //!   the Rust port `rav1d` offers dav1d's C API only. So an AVIF is stored as it came
@@ -58,9 +58,9 @@
 //!   per allowed pixel (16-bit RGBA) plus 16 MB, so a header that understates what it
 //!   holds still cannot take more.
 //! - **Costs**: all three are synchronous (`process` CPU-bound, `video::prepare` waiting
-//!   on ffmpeg); the server runs them on blocking threads and bounds how many `process` calls run at once
-//!   ([`Limits::decode_budget`] is the most one may hold). `inspect` takes milliseconds
-//!   and no memory in proportion to the file.
+//!   on ffmpeg); the server runs them on blocking threads and bounds how many `process`
+//!   calls run at once ([`Limits::decode_budget`] is the most one may hold). `inspect`
+//!   takes milliseconds and no memory in proportion to the file.
 
 mod container;
 pub mod convert;

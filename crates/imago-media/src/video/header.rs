@@ -38,8 +38,10 @@ fn boxes(b: &[u8]) -> impl Iterator<Item = (isobmff::FourCc, &[u8])> {
         .filter_map(move |span| Some((span.typ, b.get(span.body)?)))
 }
 
+/// The body of the first `name` box directly inside `b`.
 fn child<'a>(b: &'a [u8], name: &[u8; 4]) -> Option<&'a [u8]> {
-    boxes(b).find(|(t, _)| t == name).map(|(_, body)| body)
+    let found = isobmff::find(b, 0, b.len(), name).ok()??;
+    b.get(found.body)
 }
 
 fn iso(b: &[u8]) -> Option<VideoFacts> {
@@ -200,6 +202,27 @@ mod tests {
         let moov = iso_box(b"moov", &[iso_box(b"mvhd", &mvhd), trak].concat());
         let f = read(&moov, VideoFormat::Mp4).unwrap();
         assert_eq!((f.width, f.height), (240, 320));
+    }
+
+    #[test]
+    fn a_file_cut_anywhere_in_its_boxes_is_a_reason() {
+        let mut mvhd = vec![0u8; 100];
+        mvhd[12..16].copy_from_slice(&1000u32.to_be_bytes());
+        mvhd[16..20].copy_from_slice(&2500u32.to_be_bytes());
+        let mut tkhd = vec![0u8; 84];
+        tkhd[76..80].copy_from_slice(&(320u32 << 16).to_be_bytes());
+        tkhd[80..84].copy_from_slice(&(240u32 << 16).to_be_bytes());
+        let trak = iso_box(b"trak", &iso_box(b"tkhd", &tkhd));
+        let moov = iso_box(b"moov", &[iso_box(b"mvhd", &mvhd), trak].concat());
+        let file = [iso_box(b"ftyp", b"isom\0\0\0\0isom"), moov].concat();
+        assert!(read(&file, VideoFormat::Mp4).is_ok());
+        for cut in 0..file.len() {
+            let e = read(&file[..cut], VideoFormat::Mp4).unwrap_err();
+            assert!(
+                e.to_string().contains("does not give its duration"),
+                "{cut}: {e}"
+            );
+        }
     }
 
     #[test]

@@ -11,13 +11,13 @@
 //!   like the rest of this crate: the caller runs [`prepare`] on a blocking thread.
 //! - **Duration and size** come from ffprobe: the container's duration, or, for a WebM
 //!   recorded live (a browser's MediaRecorder writes no Duration), where the last video
-//!   packet ends. When ffprobe cannot be started they are
-//!   read from the container's header (`header.rs`: `mvhd`/`tkhd` of ISO files, the
-//!   Segment Info and Tracks of WebM); a file whose header does not say them (a WebM
-//!   recorded live, with no Duration) is refused with that reason.
+//!   packet ends. When ffprobe cannot be started they are read from the container's
+//!   header (`header.rs`: `mvhd`/`tkhd` of ISO files, found by `imago_core::isobmff`,
+//!   and the Segment Info and Tracks of WebM); a file whose header does not say them (a
+//!   WebM recorded live, with no Duration) is refused with that reason.
 //! - **Poster**: one frame at 1 s (the middle of a clip shorter than 2 s, the first
-//!   frame if that fails) written as PNG by ffmpeg, then thumbnailed by
-//!   [`crate::process`] (by the server) like an uploaded PNG: `.th.` fits 160 px, `.md.` 640 px (a
+//!   frame if that fails) written as PNG by ffmpeg, which the server thumbnails with
+//!   [`crate::process`] like an uploaded PNG: `.th.` fits 160 px, `.md.` 640 px (a
 //!   poster that fits already is its own `.md.`). Without ffmpeg the poster is a fixed
 //!   placeholder ([`placeholder`]) and the upload answer says `"poster": "placeholder"`.
 //! - **Metadata**: when stripping, ffmpeg copies the streams without re-encoding into the
