@@ -50,6 +50,18 @@ fn ask(stdin: &mut ChildStdin, stdout: &mut ChildStdout, msg: Value) -> Value {
     receive(stdout)
 }
 
+/// The names in a save folder, sorted, without the download archive.
+fn saved_names(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with(".imago-archive"))
+        .collect();
+    names.sort();
+    names
+}
+
 /// Waits (bounded) for the host to exit and returns its code.
 fn exit_code(mut child: Child) -> Option<i32> {
     let until = Instant::now() + Duration::from_secs(10);
@@ -212,13 +224,7 @@ fn save_downloads_into_the_folder_and_skips_what_the_archive_holds() {
         hits_before
     );
     // Only what was saved is in the folder (plus the archive).
-    let mut names: Vec<String> = std::fs::read_dir(folder.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with(".imago-archive"))
-        .collect();
-    names.sort();
+    let names = saved_names(folder.path());
     assert_eq!(names, ["b.png", "shop"]);
 
     drop(stdin);
@@ -270,13 +276,7 @@ fn save_with_convert_writes_the_new_format_and_refuses_what_it_cannot_decode() {
         why.starts_with("not converted:") && why.contains("SVG"),
         "{why}"
     );
-    let mut names: Vec<String> = std::fs::read_dir(folder.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with(".imago-archive"))
-        .collect();
-    names.sort();
+    let names = saved_names(folder.path());
     assert_eq!(
         names,
         ["a.jpg"],
