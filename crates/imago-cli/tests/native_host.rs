@@ -50,6 +50,18 @@ fn ask(stdin: &mut ChildStdin, stdout: &mut ChildStdout, msg: Value) -> Value {
     receive(stdout)
 }
 
+/// The names in a save folder, sorted, without the download archive.
+fn saved_names(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with(".imago-archive"))
+        .collect();
+    names.sort();
+    names
+}
+
 /// Waits (bounded) for the host to exit and returns its code.
 fn exit_code(mut child: Child) -> Option<i32> {
     let until = Instant::now() + Duration::from_secs(10);
@@ -212,14 +224,64 @@ fn save_downloads_into_the_folder_and_skips_what_the_archive_holds() {
         hits_before
     );
     // Only what was saved is in the folder (plus the archive).
-    let mut names: Vec<String> = std::fs::read_dir(folder.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with(".imago-archive"))
-        .collect();
-    names.sort();
+    let names = saved_names(folder.path());
     assert_eq!(names, ["b.png", "shop"]);
+
+    drop(stdin);
+    assert_eq!(exit_code(child), Some(0));
+}
+
+#[test]
+fn save_with_convert_writes_the_new_format_and_refuses_what_it_cannot_decode() {
+    let mut routes = HashMap::new();
+    routes.insert(
+        "/pics/a.png".to_string(),
+        Route::ok("image/png", png(30, 20, 7)),
+    );
+    // An image the download takes but conversion does not (SVG can carry scripts).
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>"#;
+    routes.insert(
+        "/pics/logo.svg".to_string(),
+        Route::ok("image/svg+xml", svg.to_vec()),
+    );
+    let srv = Server::start(routes);
+    let home = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let (child, mut stdin, mut stdout) = spawn(home.path());
+
+    let msg = json!({
+        "type": "save",
+        "folder": folder.path(),
+        "convert": "jpeg",
+        "items": [
+            {"url": srv.url("/pics/a.png"), "filename": "a.png"},
+            {"url": srv.url("/pics/logo.svg"), "filename": "logo.svg"}
+        ]
+    });
+    let saved = ask(&mut stdin, &mut stdout, msg);
+    let r = saved["results"].as_array().unwrap();
+    let want = folder.path().canonicalize().unwrap().join("a.jpg");
+    assert_eq!(r[0]["ok"], true, "{}", r[0]);
+    assert_eq!(r[0]["path"], want.display().to_string());
+    let jpeg = std::fs::read(&want).unwrap();
+    assert_eq!(
+        &jpeg[..3],
+        &[0xFF, 0xD8, 0xFF],
+        "a JPEG, not the PNG renamed"
+    );
+
+    assert_eq!(r[1]["ok"], false);
+    let why = r[1]["error"].as_str().unwrap();
+    assert!(
+        why.starts_with("not converted:") && why.contains("SVG"),
+        "{why}"
+    );
+    let names = saved_names(folder.path());
+    assert_eq!(
+        names,
+        ["a.jpg"],
+        "no half-written or unconverted file is left"
+    );
 
     drop(stdin);
     assert_eq!(exit_code(child), Some(0));

@@ -7,7 +7,8 @@
 //! URLs, [`probe`] reads format and size from the first bytes of a file, [`filter`] and
 //! [`sort`] narrow and order, [`naming`] renders safe, unique file names. Beside the
 //! pipeline: [`units`] reads sizes and durations the one way every setting is written,
-//! [`dates`] reads the clock and turns unix seconds into dates.
+//! [`dates`] reads the clock and turns unix seconds into dates, [`isobmff`] walks the boxes
+//! of MP4, MOV, HEIF and AVIF files for the probe and for `imago-media`.
 
 pub mod css;
 pub mod datauri;
@@ -17,6 +18,7 @@ pub mod filter;
 pub mod filter_spec;
 pub mod hdrules;
 pub mod html;
+pub mod isobmff;
 pub mod merge;
 pub mod model;
 pub mod naming;

@@ -1,10 +1,13 @@
-//! Pixel work for `imago serve`: the steps of the ingest pipeline after the body limit.
+//! Pixels and containers: the steps of `imago serve`'s ingest pipeline after the body
+//! limit, and the desktop helper's conversion.
 //!
 //! 1. [`inspect`] reads format (magic bytes only), size and frame count from headers and
 //!    refuses what is over the [`Limits`], before any decode.
 //! 2. [`process`] decodes the first frame with the decoder's memory bounded by the same
 //!    limits, applies the EXIF orientation, strips metadata and writes the thumbnail and
 //!    medium variants.
+//! 3. For a video, [`video::prepare`] reads duration and size (ffprobe, or the container's
+//!    header), takes a poster frame and drops the metadata (ffmpeg); see [`video`].
 //!
 //! ```
 //! use imago_media::{inspect, process, Limits, ProcessOptions};
@@ -24,8 +27,8 @@
 //! Decisions a caller should know:
 //! - **Accepted**: AVIF, JPEG, PNG (APNG too), BMP, GIF and WebP (animated too) images;
 //!   MP4, MOV and WebM videos, recognised by magic only (their size is left at 0x0 and
-//!   [`process`] refuses them: the server runs ffmpeg). SVG answers 415 (`svg_refused`);
-//!   HEIF, TIFF, ICO and anything else 415 (`unsupported_type`).
+//!   [`process`] refuses them: [`video::prepare`] runs ffmpeg). SVG answers 415
+//!   (`svg_refused`); HEIF, TIFF, ICO and anything else 415 (`unsupported_type`).
 //! - **AVIF is accepted by its header only.** Decoding AV1 needs dav1d (C; the `image`
 //!   crate's `avif-native`), which crates.io cannot build without the system library, and
 //!   the Rust port `rav1d` offers dav1d's C API only. So an AVIF is stored as it came
@@ -54,22 +57,25 @@
 //!   checked from headers; the decoder gets the same sides and a memory budget of 8 bytes
 //!   per allowed pixel (16-bit RGBA) plus 16 MB, so a header that understates what it
 //!   holds still cannot take more.
-//! - **Costs**: both functions are synchronous and CPU-bound; the server runs them on
-//!   blocking threads and bounds how many `process` calls run at once
-//!   ([`Limits::decode_budget`] is the most one may hold). `inspect` takes milliseconds
-//!   and no memory in proportion to the file.
+//! - **Costs**: all three are synchronous (`process` CPU-bound, `video::prepare` waiting
+//!   on ffmpeg); the server runs them on blocking threads and bounds how many `process`
+//!   calls run at once ([`Limits::decode_budget`] is the most one may hold). `inspect`
+//!   takes milliseconds and no memory in proportion to the file.
 
 mod container;
+pub mod convert;
 mod error;
 mod inspect;
 mod limits;
 mod process;
 mod strip;
+pub mod video;
 
 pub use error::MediaError;
 
-/// The metadata strippers (and through them the container walkers) for the fuzz targets
-/// in `fuzz/`: they are crate-private, and `inspect` alone does not reach them all.
+/// The metadata strippers (and through them the container walkers) and the video header
+/// reader for the fuzz targets in `fuzz/`: they are crate-private, and `inspect` alone
+/// does not reach them all.
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing {
@@ -79,6 +85,14 @@ pub mod fuzzing {
         bytes: &[u8],
     ) -> Result<Option<Vec<u8>>, crate::MediaError> {
         crate::strip::strip(format, bytes)
+    }
+
+    /// Duration and size from a video's own header, as read when ffprobe is missing.
+    pub fn video_header(
+        format: crate::VideoFormat,
+        bytes: &[u8],
+    ) -> Result<crate::video::VideoFacts, crate::video::VideoError> {
+        crate::video::header::read(bytes, format)
     }
 }
 pub use inspect::{inspect, Inspected, MediaKind, VideoFormat, ACCEPTED_IMAGES};

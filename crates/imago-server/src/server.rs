@@ -77,7 +77,7 @@ impl Server {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
-        let fetcher = GuardedUrlFetcher::system(crate::video::largest_upload(&config));
+        let fetcher = GuardedUrlFetcher::system(config.upload_body_limit());
         let mut state = AppState::new(config, repo, store, &base, secret);
         match fetcher {
             Ok(f) => state = state.with_fetcher(Arc::new(f)),

@@ -228,7 +228,7 @@ async fn the_poster_is_not_another_frame() {
         testsrc_frame(work.path(), 0.0),
         testsrc_frame(work.path(), 1.0),
     );
-    let placeholder = decode(&imago_server::video::placeholder::png());
+    let placeholder = decode(&imago_media::video::placeholder::png());
     let diff = mean_diff(&at0, &at1);
     eprintln!("testsrc at 0 s and at 1 s: {diff:.2} levels apart");
     assert!(diff > 6.0, "{diff}");
@@ -332,14 +332,14 @@ async fn without_ffmpeg_the_poster_is_a_placeholder_and_the_file_is_kept_as_is()
     let (_, medium) = fetch(&app, image["medium"]["url"].as_str().unwrap()).await;
     assert_eq!(
         decode(&medium),
-        decode(&imago_server::video::placeholder::png()),
+        decode(&imago_media::video::placeholder::png()),
         "the medium is the placeholder itself"
     );
     let (_, thumb) = fetch(&app, image["thumb"]["url"].as_str().unwrap()).await;
     let thumb = decode(&thumb);
     assert_eq!(thumb.dimensions(), (160, 90));
     let corner = thumb.get_pixel(2, 2).0;
-    let bg = imago_server::video::placeholder::BACKGROUND;
+    let bg = imago_media::video::placeholder::BACKGROUND;
     assert!(
         corner.iter().zip(bg).all(|(a, b)| a.abs_diff(b) <= 4),
         "{corner:?} vs {bg:?}"

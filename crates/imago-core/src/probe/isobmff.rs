@@ -6,8 +6,9 @@
 //! planes and grid tiles, often before the primary's. The EXIF item is not read (see the
 //! module doc of `probe`): MIAF leaves display orientation to `irot`/`imir`.
 
-use super::bytes::{bad, be16, be32, be64, end_of, slice, to_usize, u8_at, Parse, Stop};
+use super::bytes::{bad, be16, be32, end_of, slice, u8_at, Parse, Stop};
 use super::{info, nonzero};
+use crate::isobmff::{self, BoxError, Header};
 use crate::model::{Format, ImageInfo};
 
 /// How far into `ftyp` the brand list is read: the same bytes `sniff` sees, so sniffing
@@ -69,46 +70,13 @@ fn classify_brand(brand: &[u8]) -> Option<Brand> {
     }
 }
 
-/// A box header: where its body starts and where it ends (`None`: to the end of the file,
-/// which a prefix does not know).
-struct BoxHeader {
-    typ: [u8; 4],
-    body: usize,
-    end: Option<usize>,
-}
-
-/// Reads the box header at `off`; `parent_end` is where the enclosing box ends (`None` at
-/// the top level of a file whose length is unknown).
-fn header(b: &[u8], off: usize, parent_end: Option<usize>) -> Parse<BoxHeader> {
-    slice(b, off, 8)?;
-    let size = be32(b, off)?;
-    let typ = super::bytes::array::<4>(b, off + 4)?;
-    let (header_len, end) = match size {
-        // Size 0: the box runs to the end of its container.
-        0 => (8, parent_end),
-        1 => {
-            let large = to_usize(be64(b, off + 8)?)?;
-            (16, Some(end_of(off, large)?))
-        }
-        n => (8, Some(end_of(off, n as usize)?)),
-    };
-    let body = off + header_len;
-    if let Some(end) = end {
-        // A length smaller than its own header would make the walk stand still or go back.
-        if end < body {
-            return bad(format!(
-                "box {:?} at {off} is shorter than its header",
-                String::from_utf8_lossy(&typ)
-            ));
-        }
-        if parent_end.is_some_and(|p| end > p) {
-            return bad(format!(
-                "box {:?} at {off} runs past its container",
-                String::from_utf8_lossy(&typ)
-            ));
-        }
-    }
-    Ok(BoxHeader { typ, body, end })
+/// Reads the box header at `off` with the shared walker; `parent_end` is where the
+/// enclosing box ends (`None` at the top level of a file whose length is unknown).
+fn header(b: &[u8], off: usize, parent_end: Option<usize>) -> Parse<Header> {
+    isobmff::header(b, off, parent_end).map_err(|e| match e {
+        BoxError::Truncated { need, .. } => Stop::Need(need),
+        other => Stop::Bad(other.to_string()),
+    })
 }
 
 /// `complete`: `b` is the whole file, so running out of boxes means there is no `meta`
@@ -140,7 +108,7 @@ pub(super) fn parse(b: &[u8], format: Format, complete: bool) -> Parse<ImageInfo
 /// Walks the children of `meta` (a full box: 4 bytes of version and flags first). Stops
 /// as soon as both the primary item and the item properties are known, so the bytes
 /// after `iprp` (item references, inline data) are never needed.
-fn meta(b: &[u8], h: &BoxHeader) -> Parse<(u32, u32)> {
+fn meta(b: &[u8], h: &Header) -> Parse<(u32, u32)> {
     let mut off = end_of(h.body, 4)?;
     slice(b, h.body, 4)?;
     let mut primary = None;
@@ -277,15 +245,13 @@ fn associations(ipma: &[u8], item: u32, out: &mut Vec<u16>) -> Parse<()> {
 /// For a complete file: every top-level box ends inside it (an `mdat` cut short is the
 /// usual truncation).
 pub(super) fn boxes_fit(b: &[u8]) -> Parse<()> {
-    let mut off = 0;
-    while off < b.len() {
-        let h = header(b, off, Some(b.len())).map_err(|stop| match stop {
-            Stop::Bad(why) if why.contains("past its container") => {
-                Stop::Bad(format!("truncated file: {why}"))
+    for found in isobmff::boxes(b, 0, b.len()) {
+        found.map_err(|e| match e {
+            BoxError::PastContainer { .. } | BoxError::Truncated { .. } => {
+                Stop::Bad(format!("truncated file: {e}"))
             }
-            stop => stop,
+            other => Stop::Bad(other.to_string()),
         })?;
-        off = h.end.unwrap_or(b.len());
     }
     Ok(())
 }

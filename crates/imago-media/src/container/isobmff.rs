@@ -1,46 +1,19 @@
-//! ISO base media (AVIF): boxes of size (4, big-endian; 1: a 64-bit size follows; 0: to
-//! the end of the container) and type (4), and the parts of `meta` that say where each
-//! item's bytes are (`iinf` for types, `iloc` for extents).
+//! ISO base media (AVIF): the parts of `meta` that say where each item's bytes are
+//! (`iinf` for types, `iloc` for extents). The boxes themselves are read by
+//! `imago_core::isobmff`, the walker the header probe uses too.
+
+use imago_core::isobmff;
 
 use super::{be32, take};
 
 /// One box: its type and its body's span in the slice it was read from.
-pub(crate) struct Bx {
-    pub typ: [u8; 4],
-    pub body: std::ops::Range<usize>,
-}
+pub(crate) type Bx = isobmff::Span;
 
-/// The boxes in `b[start..end]`.
+/// The boxes in `b[start..end]`, read by the one walker in `imago_core::isobmff`.
 pub(crate) fn boxes(b: &[u8], start: usize, end: usize) -> Result<Vec<Bx>, String> {
-    let mut out = Vec::new();
-    let mut off = start;
-    while off < end {
-        let size = be32(b, off, "box size")? as usize;
-        let head = take(b, off, 8, "box header")?;
-        let typ = [head[4], head[5], head[6], head[7]];
-        let (header, size) = match size {
-            0 => (8, end - off),
-            1 => {
-                let s = take(b, off + 8, 8, "box size")?;
-                let large = u64::from_be_bytes(s.try_into().unwrap_or_default());
-                (
-                    16,
-                    usize::try_from(large).map_err(|_| "box too large".to_string())?,
-                )
-            }
-            n => (8, n),
-        };
-        let box_end = off
-            .checked_add(size)
-            .filter(|e| *e <= end && size >= header)
-            .ok_or_else(|| format!("box at byte {off} does not fit its container"))?;
-        out.push(Bx {
-            typ,
-            body: off + header..box_end,
-        });
-        off = box_end;
-    }
-    Ok(out)
+    isobmff::boxes(b, start, end)
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())
 }
 
 /// A big-endian unsigned number of `n` bytes (0, 2, 4 or 8) at `*off`, which moves on.

@@ -7,13 +7,13 @@ use imago_core::Format;
 use std::io::Cursor;
 
 /// The first frame, its EXIF orientation and ICC profile.
-pub(super) struct Decoded {
+pub(crate) struct Decoded {
     pub image: DynamicImage,
     pub orientation: Orientation,
     pub icc: Option<Vec<u8>>,
 }
 
-pub(super) fn image_format(format: Format) -> Option<ImageFormat> {
+pub(crate) fn image_format(format: Format) -> Option<ImageFormat> {
     Some(match format {
         Format::Jpeg => ImageFormat::Jpeg,
         Format::Png => ImageFormat::Png,
@@ -26,7 +26,7 @@ pub(super) fn image_format(format: Format) -> Option<ImageFormat> {
 
 /// Decodes the first frame. A panic inside a codec (a bug that hostile bytes found) is
 /// caught and answered as a damaged file, so one upload cannot take a server thread down.
-pub(super) fn decode(
+pub(crate) fn decode(
     format: ImageFormat,
     bytes: &[u8],
     limits: &Limits,

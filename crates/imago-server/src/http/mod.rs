@@ -122,7 +122,9 @@ pub fn route_table() -> Vec<(&'static str, &'static str)> {
 pub fn router(state: AppState) -> Router {
     // Base64 makes a file a third larger; multipart adds headers. The decoded size is
     // checked in the pipeline against the limit of what it is (image or video).
-    let transport_limit = crate::video::largest_upload(&state.config)
+    let transport_limit = state
+        .config
+        .upload_body_limit()
         .saturating_mul(4)
         .saturating_div(3)
         .saturating_add(64 * 1024);

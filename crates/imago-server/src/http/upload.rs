@@ -15,7 +15,6 @@ use crate::error::ApiError;
 use crate::fetch::UrlUploadError;
 use crate::ingest::{ingest, Spool, Spooled, Upload};
 use crate::state::AppState;
-use crate::video::largest_upload;
 
 /// The `source` as sent.
 enum Source {
@@ -239,7 +238,7 @@ async fn source_text(state: &AppState, text: &str) -> Result<(Bytes, Option<Stri
     if lower.starts_with("http://") || lower.starts_with("https://") {
         let bytes = state
             .fetcher
-            .fetch(t, largest_upload(&state.config))
+            .fetch(t, state.config.upload_body_limit())
             .await
             .map_err(|e| match e {
                 UrlUploadError::Unavailable(m) => ApiError::NotImplemented(m),
@@ -263,7 +262,7 @@ async fn source_text(state: &AppState, text: &str) -> Result<(Bytes, Option<Stri
         .filter(|b| !b.is_ascii_whitespace())
         .collect();
     // Decoding more than the limit allows is pointless: refuse by length first.
-    let largest = largest_upload(&state.config);
+    let largest = state.config.upload_body_limit();
     if compact.len() / 4 * 3 > largest.saturating_add(3) {
         return Err(ApiError::TooLarge(format!(
             "the file is larger than the {largest} bytes this server accepts"

@@ -15,6 +15,7 @@
 
 use bytes::Bytes;
 use imago_core::Format;
+use imago_media::video::VideoReport;
 use imago_media::{inspect, process, Limits, MediaKind, ProcessOptions, Variant};
 use sha2::{Digest, Sha256};
 
@@ -23,7 +24,6 @@ use crate::error::ApiError;
 use crate::ids;
 use crate::repo::{ImageRecord, RepoError, User};
 use crate::state::AppState;
-use crate::video::{largest_upload, VideoReport};
 
 mod spool;
 mod video;
@@ -74,7 +74,7 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
     // 1. Size: the transport limit already bounded the body; base64 decoding or a URL
     //    fetch may have produced the bytes, so check again. Images and videos have
     //    limits of their own, checked with the magic in step 4.
-    let largest = largest_upload(config);
+    let largest = config.upload_body_limit();
     if upload.body.len() > largest as u64 {
         return Err(ApiError::TooLarge(format!(
             "the file is {} bytes, more than the {} this server accepts",

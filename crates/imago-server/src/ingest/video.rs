@@ -1,5 +1,5 @@
-//! Step 6 for a video: [`crate::video::prepare`] (duration, size, poster, metadata), then
-//! the poster thumbnailed by the same code as an uploaded PNG.
+//! Step 6 for a video: [`imago_media::video::prepare`] (duration, size, poster, metadata)
+//! on a blocking thread, then the poster thumbnailed by the same code as an uploaded PNG.
 
 use axum::http::StatusCode;
 use bytes::Bytes;
@@ -8,7 +8,7 @@ use imago_media::{inspect, process, Limits, ProcessOptions, VideoFormat};
 use super::Files;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::video::{prepare, PictureLimits, VideoError, VideoReport};
+use imago_media::video::{prepare, VideoError, VideoLimits, VideoReport};
 
 pub(super) async fn video_files(
     state: &AppState,
@@ -18,13 +18,21 @@ pub(super) async fn video_files(
     limits: Limits,
 ) -> Result<(Files, VideoReport), ApiError> {
     let tmp = state.config.data_dir.join("tmp");
-    let picture = PictureLimits {
+    let video_limits = VideoLimits {
+        max_duration_secs: state.config.video.max_duration_secs,
         max_side: limits.max_width.min(limits.max_height),
         max_pixels: limits.max_pixels,
     };
-    let prepared = prepare(&state.config.video, &tmp, bytes, format, strip, picture)
-        .await
-        .map_err(refusal)?;
+    let tools = state.config.video.tools();
+    let upload = bytes.clone();
+    // The tools' runs and the temporary files are blocking work; a dropped request
+    // leaves it to finish within the tools' timeout.
+    let prepared = tokio::task::spawn_blocking(move || {
+        prepare(&tools, &tmp, &upload, format, strip, video_limits)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("video task: {e}")))?
+    .map_err(refusal)?;
 
     // The poster is a PNG made here or by ffmpeg: its variants come from the image code,
     // and a poster that fits the medium size already is its own medium.

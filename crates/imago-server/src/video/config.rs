@@ -3,6 +3,7 @@
 //! `[video]` table, `IMAGO_VIDEO*` / `IMAGO_FFMPEG` / `IMAGO_FFPROBE`.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -22,7 +23,7 @@ pub struct VideoConfig {
     /// started, videos get a placeholder poster and are stored with their metadata.
     pub ffmpeg: PathBuf,
     /// The ffprobe program. When it cannot be started, duration and size are read from
-    /// the container's header (see `video/header.rs`).
+    /// the container's header (see `imago_media::video`).
     pub ffprobe: PathBuf,
     /// Longest one ffmpeg or ffprobe run may take before it is killed.
     pub timeout_secs: u64,
@@ -101,13 +102,27 @@ impl VideoConfig {
     }
 }
 
-/// The largest body an upload may have: the image limit, or the video limit when videos
-/// are on and allow more. Each kind is held to its own limit once its magic is read.
-pub fn largest_upload(config: &crate::Config) -> usize {
-    if config.video.enabled {
-        config.body_limit.max(config.video.max_bytes)
-    } else {
-        config.body_limit
+impl VideoConfig {
+    /// The programs and the timeout `imago_media::video::prepare` runs with.
+    pub fn tools(&self) -> imago_media::video::Tools {
+        imago_media::video::Tools {
+            ffmpeg: self.ffmpeg.clone(),
+            ffprobe: self.ffprobe.clone(),
+            timeout: Duration::from_secs(self.timeout_secs.max(1)),
+        }
+    }
+}
+
+impl crate::Config {
+    /// The most bytes an upload body may have before its kind is known: the image limit,
+    /// or the video limit when videos are on and allow more. Each kind is held to its own
+    /// limit once its magic is read.
+    pub fn upload_body_limit(&self) -> usize {
+        if self.video.enabled {
+            self.body_limit.max(self.video.max_bytes)
+        } else {
+            self.body_limit
+        }
     }
 }
 
@@ -142,10 +157,10 @@ mod tests {
         assert_eq!(c.video.ffprobe, std::path::Path::new("/opt/ff/ffprobe"));
         assert!(!c.video.enabled);
         // Off, videos no longer raise the largest body.
-        assert_eq!(super::largest_upload(&c), c.body_limit);
+        assert_eq!(c.upload_body_limit(), c.body_limit);
         let on = Config::default();
         assert!(on.video.enabled);
-        assert_eq!(super::largest_upload(&on), 50 << 20);
+        assert_eq!(on.upload_body_limit(), 50 << 20);
     }
 
     #[test]

@@ -8,7 +8,6 @@
 //! over 64 MiB cannot be skipped in step with the sender: it gets an error, and the
 //! host exits 2. Nothing but frames is ever written to stdout.
 
-mod convert;
 mod install;
 mod save;
 
@@ -118,7 +117,7 @@ async fn save_message(value: Value, client: &mut Option<Client>) -> String {
         folder: String,
         /// Re-encode every saved image as `png`, `jpeg` or `webp`.
         #[serde(default)]
-        convert: Option<convert::Convert>,
+        convert: Option<imago_media::convert::Convert>,
     }
     let req: Save = match serde_json::from_value(value) {
         Ok(r) => r,

@@ -8,9 +8,8 @@ use imago_core::naming::{safe_relative_path, url_extension, url_name, RelPath};
 use imago_core::{Image, SourceKind};
 use imago_engine::grab::{Event, Fetched, SaveTo, Saver};
 use imago_engine::{Client, DownloadRequest};
+use imago_media::convert::{convert, Convert};
 use serde::{Deserialize, Serialize};
-
-use super::convert::{convert, Convert};
 use url::Url;
 
 /// Items in one save message: their answers must fit in the 1 MiB a host may send.
@@ -194,7 +193,8 @@ async fn save_one(client: &Client, t: &Target, item: SaveItem) -> SaveResult {
         let target = out.clone();
         let converted = tokio::task::spawn_blocking(move || convert(&from, &target, to))
             .await
-            .unwrap_or_else(|e| Err(format!("not converted: {e}")));
+            .map_err(|e| format!("not converted: {e}"))
+            .and_then(|done| done.map_err(|e| e.to_string()));
         let _ = std::fs::remove_file(&fetched.temp);
         if let Err(e) = converted {
             let _ = std::fs::remove_file(&out);

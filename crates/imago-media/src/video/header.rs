@@ -4,12 +4,13 @@
 //! Duration) and the first `Segment/Tracks/TrackEntry/Video` (PixelWidth,
 //! PixelHeight). A header that does not say them is refused with that reason.
 
-use imago_media::VideoFormat;
+use imago_core::isobmff;
 
 use super::{VideoError, VideoFacts};
+use crate::VideoFormat;
 
 /// Reads what the header says, or refuses the file with the reason.
-pub(super) fn read(bytes: &[u8], format: VideoFormat) -> Result<VideoFacts, VideoError> {
+pub(crate) fn read(bytes: &[u8], format: VideoFormat) -> Result<VideoFacts, VideoError> {
     let found = match format {
         VideoFormat::Mp4 | VideoFormat::Mov => iso(bytes),
         VideoFormat::Webm => webm(bytes),
@@ -28,29 +29,19 @@ fn be(b: &[u8], at: usize, n: usize) -> Option<u64> {
     Some(s.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x)))
 }
 
-/// The boxes directly inside `b`: (type, body).
-fn boxes(b: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
-    let mut at = 0usize;
-    std::iter::from_fn(move || {
-        let size = be(b, at, 4)?;
-        let typ = b.get(at + 4..at + 8)?;
-        let (header, size) = match size {
-            1 => (16, usize::try_from(be(b, at + 8, 8)?).ok()?),
-            0 => (8, b.len() - at),
-            n => (8, usize::try_from(n).ok()?),
-        };
-        if size < header {
-            return None;
-        }
-        let end = at.checked_add(size)?.min(b.len());
-        let body = b.get(at + header..end)?;
-        at = end;
-        Some((typ, body))
-    })
+/// The boxes directly inside `b`: (type, body), read by the one walker in
+/// `imago_core::isobmff`. The walk ends at the first box that does not fit (a file cut
+/// short): what came before it is still read.
+fn boxes(b: &[u8]) -> impl Iterator<Item = (isobmff::FourCc, &[u8])> {
+    isobmff::boxes(b, 0, b.len())
+        .map_while(Result::ok)
+        .filter_map(move |span| Some((span.typ, b.get(span.body)?)))
 }
 
+/// The body of the first `name` box directly inside `b`.
 fn child<'a>(b: &'a [u8], name: &[u8; 4]) -> Option<&'a [u8]> {
-    boxes(b).find(|(t, _)| t == name).map(|(_, body)| body)
+    let found = isobmff::find(b, 0, b.len(), name).ok()??;
+    b.get(found.body)
 }
 
 fn iso(b: &[u8]) -> Option<VideoFacts> {
@@ -211,6 +202,27 @@ mod tests {
         let moov = iso_box(b"moov", &[iso_box(b"mvhd", &mvhd), trak].concat());
         let f = read(&moov, VideoFormat::Mp4).unwrap();
         assert_eq!((f.width, f.height), (240, 320));
+    }
+
+    #[test]
+    fn a_file_cut_anywhere_in_its_boxes_is_a_reason() {
+        let mut mvhd = vec![0u8; 100];
+        mvhd[12..16].copy_from_slice(&1000u32.to_be_bytes());
+        mvhd[16..20].copy_from_slice(&2500u32.to_be_bytes());
+        let mut tkhd = vec![0u8; 84];
+        tkhd[76..80].copy_from_slice(&(320u32 << 16).to_be_bytes());
+        tkhd[80..84].copy_from_slice(&(240u32 << 16).to_be_bytes());
+        let trak = iso_box(b"trak", &iso_box(b"tkhd", &tkhd));
+        let moov = iso_box(b"moov", &[iso_box(b"mvhd", &mvhd), trak].concat());
+        let file = [iso_box(b"ftyp", b"isom\0\0\0\0isom"), moov].concat();
+        assert!(read(&file, VideoFormat::Mp4).is_ok());
+        for cut in 0..file.len() {
+            let e = read(&file[..cut], VideoFormat::Mp4).unwrap_err();
+            assert!(
+                e.to_string().contains("does not give its duration"),
+                "{cut}: {e}"
+            );
+        }
     }
 
     #[test]

@@ -2,12 +2,10 @@
 
 use std::ffi::OsString;
 use std::path::Path;
-use std::time::Duration;
-
-use imago_media::VideoFormat;
 
 use super::command::{run, RunError};
-use super::{input_args, TempFiles, VideoConfig, VideoError, VideoFacts};
+use super::{input_args, TempFiles, Tools, VideoError, VideoFacts};
+use crate::VideoFormat;
 
 fn output_arg(file: &Path) -> OsString {
     let mut out = OsString::from("file:");
@@ -21,13 +19,13 @@ fn strings(a: &[&str]) -> Vec<OsString> {
 
 /// One frame as PNG: at 1 s, or the middle of a shorter clip; the first frame when
 /// that seek finds none.
-pub(super) async fn poster(
-    config: &VideoConfig,
+pub(super) fn poster(
+    tools: &Tools,
     files: &TempFiles,
     format: VideoFormat,
     facts: &VideoFacts,
-    timeout: Duration,
 ) -> Result<Vec<u8>, VideoError> {
+    let timeout = tools.timeout;
     let at = if facts.duration_secs >= 2.0 {
         1.0
     } else {
@@ -57,17 +55,16 @@ pub(super) async fn poster(
             "-y",
         ]));
         args.push(output_arg(&files.poster));
-        let out = match run(&config.ffmpeg, &args, timeout, 0).await {
+        let out = match run(&tools.ffmpeg, &args, timeout, 0) {
             Err(RunError::NotInstalled(_)) => return Err(VideoError::ToolMissing),
             Err(e) => return Err(VideoError::Tool(e.to_string())),
             Ok(out) => out,
         };
-        let made = tokio::fs::metadata(&files.poster)
-            .await
+        let made = std::fs::metadata(&files.poster)
             .map(|m| m.len())
             .unwrap_or(0);
         if out.status.success() && made > 0 && made <= max_png {
-            return Ok(tokio::fs::read(&files.poster).await?);
+            return Ok(std::fs::read(&files.poster)?);
         }
         tracing::info!(reason = %out.reason(), at, "ffmpeg took no poster frame");
     }
@@ -78,12 +75,12 @@ pub(super) async fn poster(
 
 /// The same streams, copied without re-encoding, without global, stream and chapter
 /// metadata and without ffmpeg's encoder tag.
-pub(super) async fn strip_metadata(
-    config: &VideoConfig,
+pub(super) fn strip_metadata(
+    tools: &Tools,
     files: &TempFiles,
     format: VideoFormat,
-    timeout: Duration,
 ) -> Result<Vec<u8>, VideoError> {
+    let timeout = tools.timeout;
     let mut args = strings(&["-nostdin", "-v", "error", "-hide_banner"]);
     args.extend(input_args(&files.input, format));
     args.extend(strings(&[
@@ -116,7 +113,7 @@ pub(super) async fn strip_metadata(
     }
     args.extend(strings(&["-f", muxer, "-y"]));
     args.push(output_arg(&files.clean));
-    let out = match run(&config.ffmpeg, &args, timeout, 0).await {
+    let out = match run(&tools.ffmpeg, &args, timeout, 0) {
         Err(RunError::NotInstalled(_)) => return Err(VideoError::ToolMissing),
         Err(e) => return Err(VideoError::Tool(e.to_string())),
         Ok(out) => out,
@@ -128,5 +125,5 @@ pub(super) async fn strip_metadata(
                 .into(),
         ));
     }
-    Ok(tokio::fs::read(&files.clean).await?)
+    Ok(std::fs::read(&files.clean)?)
 }

@@ -1,17 +1,42 @@
-//! The `convert` of a save message: the saved image re-encoded as PNG, JPEG or WebP
-//! before it gets its name. Headers are checked by imago-media before anything is
-//! decoded (a hostile page's image is no more trusted here than in `imago serve`), the
-//! EXIF orientation is applied (the new file has no EXIF to carry it), and an animation
-//! keeps its first frame.
+//! Conversion: an image file re-encoded as PNG, JPEG or WebP, for the `convert` of the
+//! desktop helper's save message (`imago native-host`), before the file gets its name.
+//! Headers are checked by [`crate::inspect`] before anything is decoded (a hostile
+//! page's image is no more trusted here than in `imago serve`), the decode is bounded by
+//! the same [`Limits`], the EXIF orientation is applied (the new file has no EXIF to
+//! carry it), and an animation keeps its first frame.
 
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use image::codecs::jpeg::JpegEncoder;
-use image::metadata::Orientation;
 use image::{DynamicImage, ImageFormat};
-use imago_media::{Limits, MediaKind};
 use serde::Deserialize;
+
+use crate::process::decode::{decode, image_format};
+use crate::{Limits, MediaError, MediaKind};
+
+/// Why a file was not converted. Every message says so first ("not converted: ...")
+/// unless the file itself could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum ConvertError {
+    #[error("cannot read the download: {0}")]
+    Read(#[source] std::io::Error),
+    /// Refused by the header checks (not an image, over the limits, damaged).
+    #[error("not converted: {0}")]
+    Refused(#[source] MediaError),
+    #[error("not converted: a video is not an image")]
+    Video,
+    #[error("not converted: cannot decode it: {0}")]
+    Decode(String),
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("not converted: {0}")]
+    Encode(#[source] image::ImageError),
+}
 
 /// The formats a selection can be converted to.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -48,25 +73,32 @@ impl Convert {
 
 /// Re-encodes the image in `from` as `to_format` into the new file `to`. On an error the
 /// caller removes both files; the message says what was wrong with the image.
-pub fn convert(from: &Path, to: &Path, to_format: Convert) -> Result<(), String> {
-    let bytes = std::fs::read(from).map_err(|e| format!("cannot read the download: {e}"))?;
+pub fn convert(from: &Path, to: &Path, to_format: Convert) -> Result<(), ConvertError> {
+    let bytes = std::fs::read(from).map_err(ConvertError::Read)?;
+    // The download was already held to the helper's own size limit.
     let limits = Limits {
         max_bytes: u64::MAX,
         ..Limits::default()
     };
-    let inspected =
-        imago_media::inspect(&bytes, &limits).map_err(|e| format!("not converted: {e}"))?;
-    if matches!(inspected.kind, MediaKind::Video(_)) {
-        return Err("not converted: a video is not an image".into());
-    }
-    let decoded = image::load_from_memory(&bytes)
-        .map_err(|e| format!("not converted: cannot decode it: {e}"))?;
-    let mut picture = decoded;
-    if let Some(o) = inspected.orientation.and_then(Orientation::from_exif) {
-        picture.apply_orientation(o);
-    }
-    let file =
-        std::fs::File::create(to).map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+    let inspected = crate::inspect(&bytes, &limits).map_err(ConvertError::Refused)?;
+    let format = match inspected.kind {
+        MediaKind::Video(_) => return Err(ConvertError::Video),
+        MediaKind::Image(format) => format,
+    };
+    let Some(decoder) = image_format(format) else {
+        return Err(ConvertError::Decode(format!(
+            "no decoder for {format} here"
+        )));
+    };
+    let decoded =
+        decode(decoder, &bytes, &limits).map_err(|e| ConvertError::Decode(e.to_string()))?;
+    let mut picture = decoded.image;
+    picture.apply_orientation(decoded.orientation);
+    let write_error = |source| ConvertError::Write {
+        path: to.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::create(to).map_err(write_error)?;
     let mut out = BufWriter::new(file);
     let encoded = match to_format {
         Convert::Jpeg => {
@@ -77,10 +109,10 @@ pub fn convert(from: &Path, to: &Path, to_format: Convert) -> Result<(), String>
         Convert::Png => picture.write_to(&mut out, ImageFormat::Png),
         Convert::Webp => picture.write_to(&mut out, ImageFormat::WebP),
     };
-    encoded.map_err(|e| format!("not converted: {e}"))?;
+    encoded.map_err(ConvertError::Encode)?;
     out.flush()
         .and_then(|()| out.get_ref().sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", to.display()))
+        .map_err(write_error)
 }
 
 fn flatten_on_white(picture: &DynamicImage) -> DynamicImage {
@@ -170,7 +202,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let from = dir.path().join("page.html");
         std::fs::write(&from, b"<html>not an image</html>").unwrap();
-        let err = convert(&from, &dir.path().join("out.png"), Convert::Png).unwrap_err();
+        let err = convert(&from, &dir.path().join("out.png"), Convert::Png)
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("not converted:"), "{err}");
     }
 }

@@ -4,11 +4,11 @@ use std::ffi::OsString;
 use std::path::Path;
 use std::time::Duration;
 
-use imago_media::VideoFormat;
 use serde::Deserialize;
 
 use super::command::{run, RunError};
 use super::{input_args, VideoError, VideoFacts};
+use crate::VideoFormat;
 
 /// ffprobe's answer for one stream and the format is a few hundred bytes.
 const MAX_JSON: usize = 64 * 1024;
@@ -43,7 +43,7 @@ struct FormatInfo {
 
 /// Asks ffprobe for the first video stream's size (as displayed: a rotation of 90 or
 /// 270 degrees swaps the sides, as players and ffmpeg's own frame do) and the duration.
-pub(super) async fn ffprobe(
+pub(super) fn ffprobe(
     program: &Path,
     file: &Path,
     format: VideoFormat,
@@ -55,9 +55,7 @@ pub(super) async fn ffprobe(
         "stream=width,height:stream_side_data=rotation:format=duration",
         "json",
     );
-    let out = run(program, &args, timeout, MAX_JSON)
-        .await
-        .map_err(tool_error)?;
+    let out = run(program, &args, timeout, MAX_JSON).map_err(tool_error)?;
     if !out.status.success() {
         tracing::info!(reason = %out.reason(), "ffprobe refused a video");
         return Err(VideoError::Unreadable(format!(
@@ -70,7 +68,7 @@ pub(super) async fn ffprobe(
         Some(d) => d,
         // A WebM recorded live (a browser's MediaRecorder, a pipe) has no duration in
         // its header: the end of its last packet is.
-        None => packets_end(program, file, format, timeout).await?,
+        None => packets_end(program, file, format, timeout)?,
     };
     Ok(VideoFacts {
         width,
@@ -111,16 +109,14 @@ fn tool_error(e: RunError) -> VideoError {
 }
 
 /// Where the first video stream's last packet ends, in seconds.
-async fn packets_end(
+fn packets_end(
     program: &Path,
     file: &Path,
     format: VideoFormat,
     timeout: Duration,
 ) -> Result<f64, VideoError> {
     let args = probe_args(file, format, "packet=pts_time,duration_time", "csv=p=0");
-    let out = run(program, &args, timeout, MAX_PACKET_LINES)
-        .await
-        .map_err(tool_error)?;
+    let out = run(program, &args, timeout, MAX_PACKET_LINES).map_err(tool_error)?;
     let end = String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|line| {
