@@ -87,9 +87,15 @@ async fn a_large_upload_is_spooled_to_a_temp_file_removed_after_success() {
     // Half the body sent: past the threshold, so it is in a file, not in memory.
     let half = body.len() / 2;
     tx.send(Ok(Bytes::copy_from_slice(&body[..half]))).unwrap();
-    wait_for(&app, "the first half spooled", |f| f.len() == 1).await;
-    let file = app.dir.path().join("tmp").join(&spooled(&app)[0]);
-    let size = std::fs::metadata(&file).unwrap().len() as usize;
+    // The temp file appears before its first bytes are written: wait for them too.
+    let tmp = app.dir.path().join("tmp");
+    let size_of = |name: &str| std::fs::metadata(tmp.join(name)).map_or(0, |m| m.len() as usize);
+    wait_for(&app, "the first half spooled", |f| {
+        f.len() == 1 && size_of(&f[0]) > MEMORY_LIMIT
+    })
+    .await;
+    let file = tmp.join(&spooled(&app)[0]);
+    let size = size_of(&spooled(&app)[0]);
     assert!(
         size > MEMORY_LIMIT && size <= half,
         "{size} bytes spooled of {half} sent"
