@@ -1,11 +1,13 @@
 //! Flags to plain settings: the library crates never see clap. Every error here is bad
 //! usage (a [`BadInput`], exit code 2) and names the flag and what to write instead.
 
-use std::path::Path;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context};
+use imago_core::blocklist::Blocklist;
 use imago_core::dates::DateTime;
 use imago_core::filter::Filter;
 use imago_core::filter_spec::FilterText;
@@ -14,6 +16,7 @@ use imago_core::rewrite::RulePack;
 use imago_core::siterules::SiteRules;
 use imago_core::sort::SortKey;
 use imago_core::units::{parse_duration, parse_size};
+use imago_engine::filter_lists;
 use imago_engine::grab::{read_url_list, Discovery, PageInput};
 use imago_engine::ClientConfig;
 use url::Url;
@@ -118,6 +121,85 @@ pub fn filter(args: &FilterArgs) -> Result<Filter> {
     text.build().bad_input()
 }
 
+/// Where the ad/tracker lists come from, first found wins.
+#[derive(Debug, PartialEq)]
+enum ListSource {
+    Flags,
+    Env,
+    Debian,
+    /// None found, or `--no-filter-lists`: discovery's built-in tracker hosts only.
+    BuiltIn {
+        off: bool,
+    },
+}
+
+/// `--filter-list` files, else those of `IMAGO_FILTER_LISTS` (`env`, split like `PATH`),
+/// else Debian's EasyList and EasyPrivacy (`debian`, those installed), else none.
+fn list_paths(
+    args: &FilterArgs,
+    env: Option<OsString>,
+    debian: impl FnOnce() -> Vec<PathBuf>,
+) -> (Vec<PathBuf>, ListSource) {
+    if args.no_filter_lists {
+        return (Vec::new(), ListSource::BuiltIn { off: true });
+    }
+    if !args.filter_lists.is_empty() {
+        return (args.filter_lists.clone(), ListSource::Flags);
+    }
+    // An empty variable is unset, as for the other IMAGO_* settings.
+    if let Some(v) = env.filter(|v| !v.is_empty()) {
+        return (std::env::split_paths(&v).collect(), ListSource::Env);
+    }
+    let found = debian();
+    if found.is_empty() {
+        (found, ListSource::BuiltIn { off: false })
+    } else {
+        (found, ListSource::Debian)
+    }
+}
+
+/// The ad/tracker lists in force, read and built, and a one-line note saying which they
+/// are (printed with `--verbose`). A list that cannot be used is bad input, named with
+/// where it came from.
+pub fn blocklist(args: &FilterArgs) -> Result<(Option<Arc<Blocklist>>, String)> {
+    let (paths, source) = list_paths(
+        args,
+        std::env::var_os("IMAGO_FILTER_LISTS"),
+        filter_lists::debian_lists,
+    );
+    let from = match source {
+        ListSource::Flags => "--filter-list",
+        ListSource::Env => "IMAGO_FILTER_LISTS",
+        ListSource::Debian => "Debian's uBlock Origin package",
+        ListSource::BuiltIn { off } => {
+            let why = if off {
+                "--no-filter-lists"
+            } else {
+                "none found: install webext-ublock-origin-chromium or pass --filter-list FILE"
+            };
+            return Ok((
+                None,
+                format!("ad/tracker lists: {why}; only the built-in tracker hosts are dropped"),
+            ));
+        }
+    };
+    let start = Instant::now();
+    let lists = filter_lists::load(&paths).map_err(|e| match source {
+        ListSource::Debian => anyhow!(
+            "{from}: {e} (reinstall webext-ublock-origin-chromium, or pass --no-filter-lists)"
+        ),
+        _ => anyhow!("{from}: {e}"),
+    })?;
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let note = format!(
+        "ad/tracker lists from {from}: {} ({} rules, read in {} ms)",
+        names.join(", "),
+        lists.rules(),
+        start.elapsed().as_millis()
+    );
+    Ok((Some(Arc::new(lists)), note))
+}
+
 pub fn sort(args: &FilterArgs) -> Result<Option<(SortKey, bool)>> {
     args.sort
         .as_deref()
@@ -199,6 +281,36 @@ mod tests {
         assert!(e.starts_with("--delay: bad duration \"fast\""), "{e}");
         let e = duration("--timeout", "8d").unwrap_err().to_string();
         assert!(e.starts_with("--timeout 8d: at most a week"), "{e}");
+    }
+
+    fn lists_args(flags: &[&str], off: bool) -> FilterArgs {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct F {
+            #[command(flatten)]
+            f: FilterArgs,
+        }
+        let mut f = F::parse_from(["x"]).f;
+        f.filter_lists = flags.iter().map(PathBuf::from).collect();
+        f.no_filter_lists = off;
+        f
+    }
+
+    #[test]
+    fn lists_come_from_the_flags_then_the_environment_then_debian() {
+        let debian = || vec![PathBuf::from("/usr/share/easylist.txt")];
+        let env = || Some(OsString::from("a.txt:b.txt"));
+        let (p, s) = list_paths(&lists_args(&["mine.txt"], false), env(), debian);
+        assert_eq!((p, s), (vec![PathBuf::from("mine.txt")], ListSource::Flags));
+        let (p, s) = list_paths(&lists_args(&[], false), env(), debian);
+        assert_eq!(s, ListSource::Env);
+        assert_eq!(p, [PathBuf::from("a.txt"), PathBuf::from("b.txt")]);
+        let (p, s) = list_paths(&lists_args(&[], false), Some(OsString::new()), debian);
+        assert_eq!((p, s), (debian(), ListSource::Debian));
+        let (p, s) = list_paths(&lists_args(&[], false), None, Vec::new);
+        assert_eq!((p.len(), s), (0, ListSource::BuiltIn { off: false }));
+        let (p, s) = list_paths(&lists_args(&[], true), env(), debian);
+        assert_eq!((p.len(), s), (0, ListSource::BuiltIn { off: true }));
     }
 
     #[test]

@@ -7,8 +7,10 @@
 //! URLs, [`probe`] reads format and size from the first bytes of a file, [`filter`] and
 //! [`sort`] narrow and order, [`naming`] renders safe, unique file names. Beside the
 //! pipeline: [`units`] reads sizes and durations the one way every setting is written,
-//! [`dates`] turns unix seconds into calendar dates.
+//! [`dates`] turns unix seconds into calendar dates, [`blocklist`] matches image URLs
+//! against ad and tracker lists given as text.
 
+pub mod blocklist;
 pub mod css;
 pub mod datauri;
 pub mod dates;

@@ -9,6 +9,7 @@
 //! (`--metadata` index.json), all failing with [`StoreError`]. [`grab`] ties them into
 //! the pipeline of `imago grab` and `imago list`; with `--render`, [`render`] reads each
 //! page in a headless Chromium too, through the browser extension's own collector.
+//! [`filter_lists`] finds and reads the ad/tracker lists the selection consults.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -40,6 +41,7 @@ mod retry;
 mod text;
 
 pub mod archive;
+pub mod filter_lists;
 pub mod grab;
 pub mod guard;
 pub mod metadata;
