@@ -1,8 +1,8 @@
 //! Which images of a page are wanted, and in what order: the one selection of `imago list`
 //! and `imago grab`. The images arrive merged (one per picture, by `collect_page`); each is
-//! checked against the ad/tracker lists and what its URL and attributes tell, probed when asked or when a filter or
-//! the sort needs sizes, checked again on the measured values, sorted and cut at the
-//! limit. (HD rewrites are tried at download time, where a candidate that fails falls
+//! checked against the ad/tracker lists and what its URL and attributes tell, probed when
+//! asked or when a filter or the sort needs sizes, checked again on the measured values,
+//! sorted and cut at the limit. (HD rewrites are tried at download time, where a candidate that fails falls
 //! back to the URL found.) What is dropped is told to the reporter as `Skipped`.
 
 use futures_util::stream::{self, StreamExt};
