@@ -263,7 +263,8 @@ pub struct FilterArgs {
     pub limit: Option<usize>,
     /// Drop the images this ad/tracker list names (Adblock Plus syntax: EasyList,
     /// EasyPrivacy, your own). Repeatable. Default: the files of IMAGO_FILTER_LISTS
-    /// (separated by ':'), else EasyList and EasyPrivacy from Debian's
+    /// (separated by ':'), else `filter_lists` in imago.toml (or the file of
+    /// IMAGO_CONFIG), else EasyList and EasyPrivacy from Debian's
     /// webext-ublock-origin-chromium (or -firefox) package when it is installed.
     #[arg(long = "filter-list", value_name = "FILE")]
     pub filter_lists: Vec<PathBuf>,

@@ -19,13 +19,14 @@ mod corpus;
 const DEBIAN_EASYLIST: &str =
     "/usr/share/chromium/extensions/ublock-origin/assets/thirdparties/easylist/easylist.txt";
 
-/// `imago` with one environment variable set (and `IMAGO_FILTER_LISTS` cleared otherwise,
-/// so a developer's own setting does not leak in).
+/// `imago` with one environment variable set (and `IMAGO_FILTER_LISTS` and `IMAGO_CONFIG`
+/// cleared otherwise, so a developer's own settings do not leak in).
 fn imago_env(dir: &Path, args: &[&str], env: Option<(&str, &str)>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_imago"));
     cmd.args(args)
         .current_dir(dir)
-        .env_remove("IMAGO_FILTER_LISTS");
+        .env_remove("IMAGO_FILTER_LISTS")
+        .env_remove("IMAGO_CONFIG");
     if let Some((k, v)) = env {
         cmd.env(k, v);
     }
@@ -155,7 +156,7 @@ fn list_news(tmp: &Path, extra: &[&str], env: Option<(&str, &str)>) -> (Vec<Stri
 }
 
 #[test]
-fn a_list_of_your_own_drops_what_it_names_from_a_flag_or_the_environment() {
+fn a_list_of_your_own_drops_what_it_names_from_a_flag_the_environment_or_the_settings_file() {
     let tmp = news_and_list("! mine\n||ads.example^$image\n");
     let everything = [
         "https://news.example/photos/lead.jpg",
@@ -186,6 +187,32 @@ fn a_list_of_your_own_drops_what_it_names_from_a_flag_or_the_environment() {
     );
     assert_eq!(by_env, kept);
     assert!(stderr.contains("from IMAGO_FILTER_LISTS"), "{stderr}");
+
+    // The settings file of `imago serve` may name them too (relative to its folder).
+    std::fs::write(
+        tmp.path().join("imago.toml"),
+        "filter_lists = [\"mine.txt\"]\n",
+    )
+    .unwrap();
+    let (by_file, stderr) = list_news(tmp.path(), &["-v"], None);
+    assert_eq!(by_file, kept);
+    assert!(
+        stderr.contains("from imago.toml (filter_lists): mine.txt"),
+        "{stderr}"
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        tmp.path().join("news.html"),
+        elsewhere.path().join("news.html"),
+    )
+    .unwrap();
+    let config = tmp.path().join("imago.toml");
+    let (by_config, _) = list_news(
+        elsewhere.path(),
+        &[],
+        Some(("IMAGO_CONFIG", config.to_str().unwrap())),
+    );
+    assert_eq!(by_config, kept);
 
     // The flag wins over the environment; two flags add up.
     std::fs::write(tmp.path().join("house.txt"), "/banners/*$image\n").unwrap();
