@@ -59,7 +59,7 @@ fn main() {
     let mut lists = None;
     for _ in 0..3 {
         let t = Instant::now();
-        let built = Blocklist::from_lists(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        let built = Blocklist::from_lists(texts.iter().map(|(n, t)| (n, t.as_str())))
             .unwrap_or_else(|e| fail(e.to_string()));
         builds.push(t.elapsed());
         lists = Some(built);

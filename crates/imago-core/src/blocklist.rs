@@ -31,9 +31,10 @@ pub enum BlocklistError {
 impl Blocklist {
     /// Builds the matcher from `(name, text)` pairs, the name used in errors only. Only
     /// network rules are kept (element-hiding rules say nothing about a URL). Each list
-    /// must hold at least one rule.
-    pub fn from_lists<'a>(
-        lists: impl IntoIterator<Item = (&'a str, &'a str)>,
+    /// must hold at least one rule. A `String` text is moved, not copied: EasyList and
+    /// EasyPrivacy are 3.4 MB.
+    pub fn from_lists<N: std::fmt::Display, T: Into<String>>(
+        lists: impl IntoIterator<Item = (N, T)>,
     ) -> Result<Blocklist, BlocklistError> {
         let mut set = FilterSet::new(false);
         let opts = ParseOptions {
@@ -42,6 +43,7 @@ impl Blocklist {
         };
         let mut rules = 0;
         for (name, text) in lists {
+            let text = text.into();
             let in_list = text.lines().filter(|l| is_rule_line(l)).count();
             if in_list == 0 {
                 return Err(BlocklistError::NoRules {
@@ -49,7 +51,7 @@ impl Blocklist {
                 });
             }
             rules += in_list;
-            set.add_filter_list(text.to_string(), opts);
+            set.add_filter_list(text, opts);
         }
         Ok(Blocklist {
             engine: Engine::new_with_filter_set(set),

@@ -57,11 +57,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Blocklist, FilterListError> {
             .map_err(|_| FilterListError::NotText { path: path.clone() })?;
         texts.push((path.display().to_string(), text));
     }
-    Ok(Blocklist::from_lists(
-        texts
-            .iter()
-            .map(|(name, text)| (name.as_str(), text.as_str())),
-    )?)
+    Ok(Blocklist::from_lists(texts)?)
 }
 
 #[cfg(test)]
