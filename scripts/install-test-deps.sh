@@ -18,6 +18,10 @@ command -v npm >/dev/null || need_apt+=(npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 # The video tests of imago serve (poster frames, duration, metadata) run the real ffmpeg.
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || need_apt+=(ffmpeg)
+# EasyList and EasyPrivacy, the ad/tracker lists `imago list` and `grab` read by default
+# (crates/imago-cli/tests/filter_lists.rs fails without them).
+[ -f /usr/share/chromium/extensions/ublock-origin/assets/thirdparties/easylist/easylist.txt ] ||
+  need_apt+=(webext-ublock-origin-chromium)
 # The Chevereto compatibility test runs the real client chupo from PyPI in a venv.
 command -v python3 >/dev/null && python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3 python3-venv)
 command -v rustfmt >/dev/null || rustup component add rustfmt

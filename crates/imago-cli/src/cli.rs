@@ -261,6 +261,17 @@ pub struct FilterArgs {
     /// At most N images per page (after filters and sort).
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Drop the images this ad/tracker list names (Adblock Plus syntax: EasyList,
+    /// EasyPrivacy, your own). Repeatable. Default: the files of IMAGO_FILTER_LISTS
+    /// (separated by ':'), else `filter_lists` in imago.toml (or the file of
+    /// IMAGO_CONFIG), else EasyList and EasyPrivacy from Debian's
+    /// webext-ublock-origin-chromium (or -firefox) package when it is installed.
+    #[arg(long = "filter-list", value_name = "FILE")]
+    pub filter_lists: Vec<PathBuf>,
+    /// Keep the images the ad/tracker lists name (the few built-in tracker hosts are
+    /// still dropped).
+    #[arg(long, conflicts_with = "filter_lists")]
+    pub no_filter_lists: bool,
 }
 
 /// `--render`: read pages in a headless Chromium too.
@@ -302,6 +313,9 @@ pub struct ListArgs {
     /// Also print the HD candidates of each image.
     #[arg(long)]
     pub hd: bool,
+    /// Say on standard error what is in force (which ad/tracker lists, how many rules).
+    #[arg(short, long)]
+    pub verbose: bool,
     #[command(flatten)]
     pub filter: FilterArgs,
     #[command(flatten)]
@@ -352,6 +366,9 @@ pub struct GrabArgs {
     /// No progress bars.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Say on standard error what is in force (which ad/tracker lists, how many rules).
+    #[arg(short, long)]
+    pub verbose: bool,
     #[command(flatten)]
     pub filter: FilterArgs,
     #[command(flatten)]

@@ -1,11 +1,13 @@
 //! Flags to plain settings: the library crates never see clap. Every error here is bad
 //! usage (a [`BadInput`], exit code 2) and names the flag and what to write instead.
 
-use std::path::Path;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context};
+use imago_core::blocklist::Blocklist;
 use imago_core::dates::DateTime;
 use imago_core::filter::Filter;
 use imago_core::filter_spec::FilterText;
@@ -14,6 +16,7 @@ use imago_core::naming::Template;
 use imago_core::siterules::SiteRules;
 use imago_core::sort::SortKey;
 use imago_core::units::{parse_duration, parse_size};
+use imago_engine::filter_lists;
 use imago_engine::grab::{read_url_list, Discovery, PageInput};
 use imago_engine::ClientConfig;
 use url::Url;
@@ -118,6 +121,127 @@ pub fn filter(args: &FilterArgs) -> Result<Filter> {
     text.build().bad_input()
 }
 
+/// Where the ad/tracker lists come from, first found wins.
+#[derive(Debug, PartialEq)]
+enum ListSource {
+    Flags,
+    Env,
+    /// `filter_lists` of this settings file.
+    File(String),
+    Debian,
+    /// None found, or `--no-filter-lists`: discovery's built-in tracker hosts only.
+    BuiltIn {
+        off: bool,
+    },
+}
+
+/// `--filter-list` files, else those of `IMAGO_FILTER_LISTS` (`env`, split like `PATH`),
+/// else `filter_lists` of the settings file (`file`: its name and paths), else Debian's
+/// EasyList and EasyPrivacy (`debian`, those installed), else none. The file is read only
+/// when the flags and the environment name no list.
+fn list_paths(
+    args: &FilterArgs,
+    env: Option<OsString>,
+    file: impl FnOnce() -> Result<Option<(String, Vec<PathBuf>)>>,
+    debian: impl FnOnce() -> Vec<PathBuf>,
+) -> Result<(Vec<PathBuf>, ListSource)> {
+    if args.no_filter_lists {
+        return Ok((Vec::new(), ListSource::BuiltIn { off: true }));
+    }
+    if !args.filter_lists.is_empty() {
+        return Ok((args.filter_lists.clone(), ListSource::Flags));
+    }
+    // An empty variable is unset, as for the other IMAGO_* settings.
+    if let Some(v) = env.filter(|v| !v.is_empty()) {
+        return Ok((std::env::split_paths(&v).collect(), ListSource::Env));
+    }
+    if let Some((name, paths)) = file()? {
+        return Ok((paths, ListSource::File(name)));
+    }
+    let found = debian();
+    Ok(if found.is_empty() {
+        (found, ListSource::BuiltIn { off: false })
+    } else {
+        (found, ListSource::Debian)
+    })
+}
+
+/// `filter_lists = ["...", ...]` of the settings file `imago serve` reads too: the file of
+/// `IMAGO_CONFIG`, else `imago.toml` in the current folder when there is one. Relative
+/// paths are relative to the file's folder. Its other keys are the server's.
+fn file_lists(config: Option<OsString>) -> Result<Option<(String, Vec<PathBuf>)>> {
+    let path = match config.filter(|v| !v.is_empty()) {
+        Some(p) => PathBuf::from(p),
+        None if Path::new("imago.toml").is_file() => PathBuf::from("imago.toml"),
+        None => return Ok(None),
+    };
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("{name}: cannot read the settings file"))?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| anyhow!("{name}: {}", e.message()))?;
+    let Some(value) = table.get("filter_lists") else {
+        return Ok(None);
+    };
+    let bad = || anyhow!("{name} (filter_lists): write a list of files, e.g. [\"easylist.txt\"]");
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let paths = value
+        .as_array()
+        .ok_or_else(bad)?
+        .iter()
+        .map(|v| v.as_str().map(|p| dir.join(p)).ok_or_else(bad))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    if paths.is_empty() {
+        return Err(bad().into());
+    }
+    Ok(Some((name, paths)))
+}
+
+/// The ad/tracker lists in force, read and built, and a one-line note saying which they
+/// are (printed with `--verbose`). A list that cannot be used is bad input, named with
+/// where it came from.
+pub fn blocklist(args: &FilterArgs) -> Result<(Option<Arc<Blocklist>>, String)> {
+    let (paths, source) = list_paths(
+        args,
+        std::env::var_os("IMAGO_FILTER_LISTS"),
+        || file_lists(std::env::var_os("IMAGO_CONFIG")),
+        filter_lists::debian_lists,
+    )?;
+    let from = match &source {
+        ListSource::Flags => "--filter-list".to_string(),
+        ListSource::Env => "IMAGO_FILTER_LISTS".to_string(),
+        ListSource::File(name) => format!("{name} (filter_lists)"),
+        ListSource::Debian => "Debian's uBlock Origin package".to_string(),
+        ListSource::BuiltIn { off } => {
+            let why = if *off {
+                "--no-filter-lists"
+            } else {
+                "none found: install webext-ublock-origin-chromium or pass --filter-list FILE"
+            };
+            return Ok((
+                None,
+                format!("ad/tracker lists: {why}; only the built-in tracker hosts are dropped"),
+            ));
+        }
+    };
+    let start = Instant::now();
+    let lists = filter_lists::load(&paths).map_err(|e| match source {
+        ListSource::Debian => anyhow!(
+            "{from}: {e} (reinstall webext-ublock-origin-chromium, or pass --no-filter-lists)"
+        ),
+        _ => anyhow!("{from}: {e}"),
+    })?;
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let note = format!(
+        "ad/tracker lists from {from}: {} ({} rules, read in {} ms)",
+        names.join(", "),
+        lists.rules(),
+        start.elapsed().as_millis()
+    );
+    Ok((Some(Arc::new(lists)), note))
+}
+
 pub fn sort(args: &FilterArgs) -> Result<Option<(SortKey, bool)>> {
     args.sort
         .as_deref()
@@ -195,6 +319,85 @@ mod tests {
         assert!(e.starts_with("--delay: bad duration \"fast\""), "{e}");
         let e = duration("--timeout", "8d").unwrap_err().to_string();
         assert!(e.starts_with("--timeout 8d: at most a week"), "{e}");
+    }
+
+    fn lists_args(flags: &[&str], off: bool) -> FilterArgs {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct F {
+            #[command(flatten)]
+            f: FilterArgs,
+        }
+        let mut f = F::parse_from(["x"]).f;
+        f.filter_lists = flags.iter().map(PathBuf::from).collect();
+        f.no_filter_lists = off;
+        f
+    }
+
+    #[test]
+    fn lists_come_from_the_flags_the_environment_the_file_then_debian() {
+        let debian = || vec![PathBuf::from("/usr/share/easylist.txt")];
+        let env = || Some(OsString::from("a.txt:b.txt"));
+        let file = || {
+            Ok(Some((
+                "imago.toml".to_string(),
+                vec![PathBuf::from("f.txt")],
+            )))
+        };
+        let no_file = || Ok(None);
+        let paths = |flags: &[&str], env, file: &dyn Fn() -> _, debian: &dyn Fn() -> _| {
+            list_paths(&lists_args(flags, false), env, file, debian).unwrap()
+        };
+        let (p, s) = paths(&["mine.txt"], env(), &file, &debian);
+        assert_eq!((p, s), (vec![PathBuf::from("mine.txt")], ListSource::Flags));
+        let (p, s) = paths(&[], env(), &file, &debian);
+        assert_eq!(s, ListSource::Env);
+        assert_eq!(p, [PathBuf::from("a.txt"), PathBuf::from("b.txt")]);
+        let (p, s) = paths(&[], Some(OsString::new()), &file, &debian);
+        assert_eq!(s, ListSource::File("imago.toml".into()));
+        assert_eq!(p, [PathBuf::from("f.txt")]);
+        let (p, s) = paths(&[], None, &no_file, &debian);
+        assert_eq!((p, s), (debian(), ListSource::Debian));
+        let (p, s) = paths(&[], None, &no_file, &Vec::new);
+        assert_eq!((p.len(), s), (0, ListSource::BuiltIn { off: false }));
+        let (p, s) = list_paths(&lists_args(&[], true), env(), file, debian).unwrap();
+        assert_eq!((p.len(), s), (0, ListSource::BuiltIn { off: true }));
+    }
+
+    #[test]
+    fn the_settings_file_names_lists_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("imago.toml");
+        let read = || file_lists(Some(path.clone().into_os_string()));
+        std::fs::write(&path, "listen = \"127.0.0.1:1\"\n").unwrap();
+        assert!(read().unwrap().is_none(), "no key: the next layer");
+        std::fs::write(&path, "filter_lists = [\"lists/a.txt\", \"/abs/b.txt\"]\n").unwrap();
+        let (name, paths) = read().unwrap().unwrap();
+        assert_eq!(name, path.display().to_string());
+        assert_eq!(
+            paths,
+            [dir.path().join("lists/a.txt"), PathBuf::from("/abs/b.txt")]
+        );
+        for bad in [
+            "filter_lists = \"a.txt\"\n",
+            "filter_lists = []\n",
+            "filter_lists = [1]\n",
+        ] {
+            std::fs::write(&path, bad).unwrap();
+            let e = read().unwrap_err().to_string();
+            assert!(
+                e.contains("imago.toml (filter_lists): write a list of files"),
+                "{bad}: {e}"
+            );
+        }
+        std::fs::write(&path, "filter_lists = [\n").unwrap();
+        let e = read().unwrap_err().to_string();
+        assert!(e.starts_with(&path.display().to_string()), "{e}");
+        let missing = dir.path().join("none.toml");
+        let e = file_lists(Some(missing.into_os_string()))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cannot read the settings file"), "{e}");
     }
 
     #[test]

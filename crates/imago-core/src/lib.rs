@@ -8,8 +8,10 @@
 //! [`sort`] narrow and order, [`naming`] renders safe, unique file names. Beside the
 //! pipeline: [`units`] reads sizes and durations the one way every setting is written,
 //! [`dates`] reads the clock and turns unix seconds into dates, [`isobmff`] walks the boxes
-//! of MP4, MOV, HEIF and AVIF files for the probe and for `imago-media`.
+//! of MP4, MOV, HEIF and AVIF files for the probe and for `imago-media`, [`blocklist`]
+//! matches image URLs against ad and tracker lists given as text.
 
+pub mod blocklist;
 pub mod css;
 pub mod datauri;
 pub mod dates;

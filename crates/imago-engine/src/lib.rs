@@ -9,6 +9,7 @@
 //! (`--metadata` index.json), all failing with [`DiskError`]. [`grab`] ties them into
 //! the pipeline of `imago grab` and `imago list`; with `--render`, [`render`] reads each
 //! page in a headless Chromium too, through the browser extension's own collector.
+//! [`filter_lists`] finds and reads the ad/tracker lists the selection consults.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -41,6 +42,7 @@ mod text;
 
 pub mod archive;
 pub mod disk_error;
+pub mod filter_lists;
 pub mod grab;
 pub mod guard;
 pub mod metadata;

@@ -139,6 +139,10 @@ struct FileConfig {
     rate_limit: Option<FileRates>,
     video: Option<crate::video::FileVideo>,
     storage: Option<FileStorage>,
+    /// Read by `imago list` and `grab` (the ad/tracker lists), not by the server; named
+    /// here so that one file can hold both.
+    #[serde(rename = "filter_lists")]
+    _filter_lists: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -492,6 +496,19 @@ pub(crate) mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_key_list_and_grab_read_does_not_stop_the_server() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("imago.toml");
+        std::fs::write(
+            &path,
+            "filter_lists = [\"easylist.txt\"]\nguest_uploads = true\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&path), env(&[]), Overrides::default()).unwrap();
+        assert!(c.guest_uploads);
     }
 
     #[test]

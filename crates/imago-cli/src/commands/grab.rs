@@ -53,11 +53,16 @@ pub async fn run(mut args: GrabArgs) -> Result<Outcome> {
         (None, false, Some(zip)) => Some(zip.with_extension("imago-archive.sqlite")),
         (None, false, None) => Some(args.output.join(".imago-archive.sqlite")),
     };
+    let (blocklist, lists_note) = settings::blocklist(&args.filter)?;
+    if args.verbose {
+        eprintln!("imago: {lists_note}");
+    }
     let opts = GrabOptions {
         output: args.output.clone(),
         folder: settings::template("--folder", &args.folder)?,
         name: settings::template("--name", &args.name)?,
         filter: settings::filter(&args.filter)?,
+        blocklist,
         sort: settings::sort(&args.filter)?,
         limit: args.filter.limit,
         discovery,

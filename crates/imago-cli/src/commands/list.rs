@@ -19,6 +19,10 @@ pub async fn run(args: ListArgs) -> Result<Outcome> {
     let mut discovery = settings::discovery(&args.pages)?;
     discovery.render = renderer.clone();
     let filter = settings::filter(&args.filter)?;
+    let (blocklist, lists_note) = settings::blocklist(&args.filter)?;
+    if args.verbose {
+        eprintln!("imago: {lists_note}");
+    }
     let sort = settings::sort(&args.filter)?;
     let hd = args.hd.then(|| settings::hd_rules(None)).transpose()?;
     let client = Client::new(settings::client(&args.net)?)?;
@@ -51,6 +55,7 @@ pub async fn run(args: ListArgs) -> Result<Outcome> {
             }
             let selection = Selection {
                 filter: &filter,
+                blocklist: blocklist.as_deref(),
                 sort,
                 limit: args.filter.limit,
                 probe: args.probe,

@@ -22,6 +22,7 @@ pub use run::run;
 pub use save::{Fetched, SaveTo, Saver};
 pub use select::{select, Selected, Selection};
 
+use imago_core::blocklist::Blocklist;
 use imago_core::filter::Filter;
 use imago_core::hdrules::HdRules;
 use imago_core::naming::Template;
@@ -38,6 +39,8 @@ pub struct GrabOptions {
     /// File name template (default `{name}.{ext}`).
     pub name: Template,
     pub filter: Filter,
+    /// Ad and tracker lists (`None`: only discovery's built-in tracker hosts are dropped).
+    pub blocklist: Option<Arc<Blocklist>>,
     /// Sort key and direction (descending when true); `None` keeps page order.
     pub sort: Option<(SortKey, bool)>,
     /// At most this many images per page, after filter and sort.

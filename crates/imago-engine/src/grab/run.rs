@@ -85,6 +85,7 @@ async fn grab_page(
 
     let selection = Selection {
         filter: &opts.filter,
+        blocklist: opts.blocklist.as_deref(),
         sort: opts.sort,
         limit: opts.limit,
         probe: opts.probe,

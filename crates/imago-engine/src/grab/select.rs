@@ -1,11 +1,12 @@
 //! Which images of a page are wanted, and in what order: the one selection of `imago list`
 //! and `imago grab`. The images arrive merged (one per picture, by `collect_page`); each is
-//! checked against what its URL and attributes tell, probed when asked or when a filter or
-//! the sort needs sizes, checked again on the measured values, sorted and cut at the
-//! limit. (HD rewrites are tried at download time, where a candidate that fails falls
+//! checked against the ad/tracker lists and what its URL and attributes tell, probed when
+//! asked or when a filter or the sort needs sizes, checked again on the measured values,
+//! sorted and cut at the limit. (HD rewrites are tried at download time, where a candidate that fails falls
 //! back to the URL found.) What is dropped is told to the reporter as `Skipped`.
 
 use futures_util::stream::{self, StreamExt};
+use imago_core::blocklist::Blocklist;
 use imago_core::filter::Filter;
 use imago_core::sort::{sort_images, SortKey};
 use imago_core::{Image, Measured};
@@ -18,6 +19,8 @@ use crate::{Client, Probed};
 #[derive(Clone, Copy, Debug)]
 pub struct Selection<'a> {
     pub filter: &'a Filter,
+    /// Ad and tracker lists: the images they name are dropped.
+    pub blocklist: Option<&'a Blocklist>,
     /// Sort key and direction (descending when true); `None` keeps page order.
     pub sort: Option<(SortKey, bool)>,
     /// At most this many images, after filter and sort.
@@ -47,6 +50,18 @@ pub async fn select(
     let page_str = page.as_str();
     let mut kept = Vec::with_capacity(images.len());
     for image in images {
+        if how
+            .blocklist
+            .is_some_and(|l| l.blocks_image(&image.url, page_str))
+        {
+            skipped(
+                report,
+                page_str,
+                &image.url,
+                "on the ad/tracker lists".into(),
+            );
+            continue;
+        }
         match how.filter.check_image(&image) {
             Ok(()) => kept.push(image),
             Err(why) => skipped(report, page_str, &image.url, format!("filtered: {why}")),
