@@ -560,16 +560,22 @@ impl<'p, 'r> Walker<'p, 'r> {
             let value = decode(a.value);
             let value = value.trim();
             let info_ref = info.get_or_insert_with(|| Info::of(attrs)).clone();
+            // What every lazy attribute emits: its kind, the element's info and order;
+            // the group (and rarely a descriptor or the full-size mark) vary.
+            let lazy = |group: Option<u32>| Emit {
+                kind: SourceKind::Lazy,
+                group,
+                descriptor: None,
+                info: &info_ref,
+                full_size: false,
+                order,
+            };
             let emit_one = |w: &mut Self, url: &str, full_size: bool, group: Option<u32>| {
                 w.emit(
                     url,
                     Emit {
-                        kind: SourceKind::Lazy,
-                        group,
-                        descriptor: None,
-                        info: &info_ref,
                         full_size,
-                        order,
+                        ..lazy(group)
                     },
                 );
             };
@@ -582,29 +588,13 @@ impl<'p, 'r> Walker<'p, 'r> {
                 }
                 Lazy::Srcset => {
                     let g = self.group(own);
-                    let e = Emit {
-                        kind: SourceKind::Lazy,
-                        group: Some(g),
-                        descriptor: None,
-                        info: &info_ref,
-                        full_size: false,
-                        order,
-                    };
-                    self.emit_srcset(value, e);
+                    self.emit_srcset(value, lazy(Some(g)));
                 }
                 Lazy::Background => {
                     let v = attrs::strip_css_url(value);
                     let g = self.group(own);
                     if crate::srcset::has_descriptors(v) {
-                        let e = Emit {
-                            kind: SourceKind::Lazy,
-                            group: Some(g),
-                            descriptor: None,
-                            info: &info_ref,
-                            full_size: false,
-                            order,
-                        };
-                        self.emit_srcset(v, e);
+                        self.emit_srcset(v, lazy(Some(g)));
                     } else if urls::looks_like_image(v) || v.contains('/') {
                         emit_one(self, v, false, Some(g));
                     }
@@ -649,17 +639,11 @@ impl<'p, 'r> Walker<'p, 'r> {
                                     }
                                 }
                             });
-                            self.emit(
-                                &found.url,
-                                Emit {
-                                    kind: SourceKind::Lazy,
-                                    group,
-                                    descriptor: found.descriptor,
-                                    info: &info_ref,
-                                    full_size: false,
-                                    order,
-                                },
-                            );
+                            let e = Emit {
+                                descriptor: found.descriptor,
+                                ..lazy(group)
+                            };
+                            self.emit(&found.url, e);
                         }
                     } else if crate::srcset::has_descriptors(value) {
                         let looks = crate::srcset::parse(value)
@@ -667,15 +651,7 @@ impl<'p, 'r> Walker<'p, 'r> {
                             .is_some_and(|e| urls::looks_like_image(e.url));
                         if looks {
                             let g = self.group(own);
-                            let e = Emit {
-                                kind: SourceKind::Lazy,
-                                group: Some(g),
-                                descriptor: None,
-                                info: &info_ref,
-                                full_size: false,
-                                order,
-                            };
-                            self.emit_srcset(value, e);
+                            self.emit_srcset(value, lazy(Some(g)));
                         }
                     } else if !value.contains(char::is_whitespace) && urls::looks_like_image(value)
                     {
