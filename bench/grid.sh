@@ -20,6 +20,8 @@ repeat=${GRID_REPEAT:-5}
 commit=${IMAGO_COMMIT:-$(git -C "$root" rev-parse --short HEAD)}
 mkdir -p "$(dirname "$out")"
 
+# The extension is built on the core compiled to WebAssembly (a few minutes the first time).
+[ -f "$root/crates/imago-wasm/pkg/web/imago_wasm_bg.wasm" ] || "$root/scripts/build-wasm-pkg.sh"
 cd "$root/extension"
 [ -d node_modules ] || npm ci --no-audit --no-fund --silent
 npm run --silent build >/dev/null
