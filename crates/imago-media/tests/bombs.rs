@@ -179,7 +179,7 @@ fn big_jpeg_is_shrunk_on_load_for_its_variants() {
     // inside the other test's measurement.
     let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
     // 2400 x 1600, left half red: 11.5 MB as RGB in full. For a 640 medium the decoder
-    // reads it at 3/8 scale (900 x 600, 1.6 MB) and never holds the full size.
+    // reads it at 1/2 scale (1200 x 800, 2.9 MB) and never holds the full size.
     let img = image::DynamicImage::ImageRgb8(common::two_colour(2400, 1600));
     let jpeg = common::encode(&img, image::ImageFormat::Jpeg);
     drop(img);

@@ -88,7 +88,7 @@ fn fit_inside_keeps_the_aspect_and_never_gives_zero() {
     assert_eq!(fit_inside(u32::MAX, u32::MAX - 1, 160), (160, 160));
 }
 
-/// A JPEG large enough to be shrunk on load (2000 px for a 640 px medium: decoded at 3/8)
+/// A JPEG large enough to be shrunk on load (2000 px for a 640 px medium: decoded at 1/2)
 /// still gives variants of the right size, with its colours where they were.
 #[test]
 fn large_jpeg_shrunk_on_load_keeps_its_size_and_colours() {
