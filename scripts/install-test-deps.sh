@@ -3,6 +3,9 @@
 # toolchain runs every test. Only the package managers' normal clients are used.
 set -euo pipefail
 
+# What any build of imago needs (cmake and nasm for the bundled libjpeg-turbo).
+"$(dirname "$0")/install-build-deps.sh"
+
 need_apt=()
 # The WebAssembly build of imago-core (see scripts/build-wasm.sh): Debian's Rust with its
 # std sources, unless rustup already has the wasm32 target.

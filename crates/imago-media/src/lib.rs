@@ -50,9 +50,10 @@
 //! - **Variants** fit inside a square of the asked side, aspect kept, never enlarged;
 //!   JPEG (quality 85) when opaque, PNG when some pixel is transparent; the ICC profile
 //!   is carried into them (colours are not converted to sRGB). An upright JPEG is shrunk
-//!   on load (`jpeg-decoder` at 1/2, 1/4 or 1/8 scale, whichever still covers the
-//!   largest variant), so its full-size pixels are never held; the thumbnail is resized
-//!   from the medium's pixels.
+//!   on load (libjpeg-turbo at 1/8, 1/4 or 1/2 scale, whichever still covers the largest
+//!   variant), so its full-size pixels are never held; the thumbnail is
+//!   resized from the medium's pixels. Other images, and JPEGs libjpeg-turbo does not
+//!   take here (CMYK, 12-bit, turned, damaged), are decoded in full by the `image` crate.
 //! - **Bounds**: every side and area, of the canvas and of each animation frame, is
 //!   checked from headers; the decoder gets the same sides and a memory budget of 8 bytes
 //!   per allowed pixel (16-bit RGBA) plus 16 MB, so a header that understates what it

@@ -87,3 +87,56 @@ fn fit_inside_keeps_the_aspect_and_never_gives_zero() {
     assert_eq!(fit_inside(20_000, 3, 160), (160, 1));
     assert_eq!(fit_inside(u32::MAX, u32::MAX - 1, 160), (160, 160));
 }
+
+/// A JPEG large enough to be shrunk on load (2000 px for a 640 px medium: decoded at 1/2)
+/// still gives variants of the right size, with its colours where they were.
+#[test]
+fn large_jpeg_shrunk_on_load_keeps_its_size_and_colours() {
+    let jpeg = encode(
+        &DynamicImage::ImageRgb8(two_colour(2000, 1000)),
+        ImageFormat::Jpeg,
+    );
+    let done = run(&jpeg);
+    let medium = done.medium.unwrap();
+    assert_eq!((medium.width, medium.height), (640, 320));
+    assert_eq!(decoded_size(&medium.bytes), (640, 320));
+    let medium = image::load_from_memory(&medium.bytes).unwrap().to_rgb8();
+    assert!(near(*medium.get_pixel(100, 160), RED));
+    assert!(near(*medium.get_pixel(540, 160), BLUE));
+    assert_eq!((done.thumb.width, done.thumb.height), (160, 80));
+}
+
+/// A greyscale JPEG shrunk on load stays grey (no channel mixed up on the way).
+#[test]
+fn greyscale_jpeg_gives_grey_variants() {
+    let grey = image::GrayImage::from_fn(1600, 800, |x, _| image::Luma([(x / 8) as u8]));
+    let done = run(&encode(&DynamicImage::ImageLuma8(grey), ImageFormat::Jpeg));
+    let medium = done.medium.unwrap();
+    assert_eq!((medium.width, medium.height), (640, 320));
+    let medium = image::load_from_memory(&medium.bytes).unwrap().to_rgb8();
+    for x in [40, 320, 600] {
+        let p = medium.get_pixel(x, 160).0;
+        let expected = (x * 1600 / 640 / 8) as u8;
+        assert!(p.iter().all(|c| c.abs_diff(expected) <= 6), "{p:?} at {x}");
+    }
+}
+
+/// The ICC profile of a shrunk JPEG goes into its variants whole, also when it is split
+/// over several APP2 segments (over 64 KB).
+#[test]
+fn jpeg_icc_profile_is_carried_into_the_variants() {
+    use image::codecs::jpeg::{JpegDecoder, JpegEncoder};
+    use image::{ImageDecoder, ImageEncoder};
+    let profile: Vec<u8> = (0..70_000u32).map(|i| (i % 251) as u8).collect();
+    let mut jpeg = Vec::new();
+    let mut enc = JpegEncoder::new_with_quality(&mut jpeg, 90);
+    enc.set_icc_profile(profile.clone()).unwrap();
+    let img = two_colour(1200, 800);
+    enc.write_image(img.as_raw(), 1200, 800, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let done = run(&jpeg);
+    for variant in [&done.thumb, done.medium.as_ref().unwrap()] {
+        let mut dec = JpegDecoder::new(std::io::Cursor::new(&variant.bytes)).unwrap();
+        assert_eq!(dec.icc_profile().unwrap().as_deref(), Some(&profile[..]));
+    }
+}

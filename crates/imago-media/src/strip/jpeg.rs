@@ -63,6 +63,39 @@ pub(crate) fn metadata_segments(b: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     Ok(out)
 }
 
+/// The ICC profile of a JPEG: the data of its `ICC_PROFILE` APP2 segments before the
+/// first scan, joined in their sequence order (ICC.1, B.4). `None` when there is none or
+/// the chunks do not make one whole (a count that differs, a number missing or twice):
+/// a wrong profile would paint wrong colours, none only leaves them unmanaged.
+pub(crate) fn icc_profile(b: &[u8]) -> Option<Vec<u8>> {
+    // (sequence number from 1, chunk count, data)
+    let mut chunks: Vec<(u8, u8, &[u8])> = Vec::new();
+    for piece in pieces(b).ok()? {
+        match piece.ok()? {
+            Piece::Segment { marker: 0xDA, .. } => break,
+            Piece::Segment {
+                marker: 0xE2, data, ..
+            } if data.starts_with(ICC) => {
+                let [seq, count, rest @ ..] = &data[ICC.len()..] else {
+                    return None;
+                };
+                chunks.push((*seq, *count, rest));
+            }
+            _ => {}
+        }
+    }
+    let count = chunks.first()?.1;
+    if usize::from(count) != chunks.len() || chunks.iter().any(|c| c.1 != count) {
+        return None;
+    }
+    chunks.sort_unstable_by_key(|c| c.0);
+    // Sorted, `count` of them, each numbered as its place: 1 to `count`, none twice.
+    if chunks.iter().zip(1..).any(|(c, n)| c.0 != n) {
+        return None;
+    }
+    Some(chunks.iter().flat_map(|c| c.2.iter().copied()).collect())
+}
+
 /// `encoded` (a fresh JPEG) with `segments` inserted after its start marker and JFIF
 /// header.
 pub(crate) fn splice_after_header(encoded: &[u8], segments: &[Vec<u8>]) -> Vec<u8> {
@@ -123,7 +156,44 @@ fn reset_orientation(tiff: &mut [u8]) {
 
 #[cfg(test)]
 mod tests {
-    use super::strip;
+    use super::{icc_profile, strip};
+
+    /// An APP2 `ICC_PROFILE` segment: chunk `seq` of `count`, holding `data`.
+    fn icc_chunk(seq: u8, count: u8, data: &[u8]) -> Vec<u8> {
+        let len = u16::try_from(2 + 12 + 2 + data.len()).unwrap();
+        let mut seg = vec![0xFF, 0xE2];
+        seg.extend_from_slice(&len.to_be_bytes());
+        seg.extend_from_slice(b"ICC_PROFILE\0");
+        seg.extend_from_slice(&[seq, count]);
+        seg.extend_from_slice(data);
+        seg
+    }
+
+    fn jpeg_with(segments: &[Vec<u8>]) -> Vec<u8> {
+        let mut jpeg = vec![0xFF, 0xD8];
+        for seg in segments {
+            jpeg.extend_from_slice(seg);
+        }
+        jpeg.extend_from_slice(&[0xFF, 0xD9]);
+        jpeg
+    }
+
+    #[test]
+    fn icc_chunks_are_joined_in_their_sequence_order() {
+        let jpeg = jpeg_with(&[icc_chunk(2, 2, b"world"), icc_chunk(1, 2, b"hello ")]);
+        assert_eq!(icc_profile(&jpeg).as_deref(), Some(&b"hello world"[..]));
+    }
+
+    #[test]
+    fn an_incomplete_icc_profile_is_none() {
+        let missing = jpeg_with(&[icc_chunk(1, 2, b"hello ")]);
+        assert_eq!(icc_profile(&missing), None);
+        let twice = jpeg_with(&[icc_chunk(1, 2, b"a"), icc_chunk(1, 2, b"b")]);
+        assert_eq!(icc_profile(&twice), None);
+        let counts_differ = jpeg_with(&[icc_chunk(1, 2, b"a"), icc_chunk(2, 3, b"b")]);
+        assert_eq!(icc_profile(&counts_differ), None);
+        assert_eq!(icc_profile(&jpeg_with(&[])), None);
+    }
 
     /// Found by the media_container fuzz target: fill bytes (`FF`) before a dropped
     /// segment, left in place, joined the bytes after it into a marker that was never
