@@ -1,5 +1,6 @@
 // What `npm run build` bundles, shared with the test that checks the committed copy of
 // the collector (generated/collector.js, embedded by `imago grab --render`) is fresh.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,3 +37,24 @@ export const modules = {
   format: 'esm',
   sourcemap: 'linked',
 };
+
+/** EasyList and EasyPrivacy where Debian's uBlock Origin packages install them (the same
+ * files `imago list` reads by default, see crates/imago-engine/src/filter_lists.rs). */
+const DEBIAN_LISTS = [
+  [
+    '/usr/share/chromium/extensions/ublock-origin/assets/thirdparties/easylist/easylist.txt',
+    '/usr/share/chromium/extensions/ublock-origin/assets/thirdparties/easylist/easyprivacy.txt',
+  ],
+  [
+    '/usr/share/mozilla/extensions/{ec8030f7-c20a-464f-9b0e-13a3a9e97384}/uBlock0@raymondhill.net/assets/thirdparties/easylist/easylist.txt',
+    '/usr/share/mozilla/extensions/{ec8030f7-c20a-464f-9b0e-13a3a9e97384}/uBlock0@raymondhill.net/assets/thirdparties/easylist/easyprivacy.txt',
+  ],
+];
+
+/** The ad/tracker list files the extension ships: those of `IMAGO_FILTER_LISTS` (split
+ * like PATH), else Debian's EasyList + EasyPrivacy. `null` when neither is there. */
+export function adListFiles(env = process.env) {
+  const named = (env.IMAGO_FILTER_LISTS ?? '').split(path.delimiter).filter((p) => p !== '');
+  if (named.length > 0) return named;
+  return DEBIAN_LISTS.find((pair) => pair.every((p) => fs.existsSync(p))) ?? null;
+}

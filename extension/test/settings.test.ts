@@ -39,6 +39,8 @@ test('version 0 (flat, no version field) migrates to version 1', () => {
       { id: 'google-lens', enabled: true },
     ],
     autoScroll: true,
+    // Settings from before the ad/tracker lists: they hide ads too, as a new install does.
+    blockAds: true,
     toolbarButton: 'grid',
     nativeFolder: '',
   });
@@ -59,6 +61,7 @@ test('a version-1 object keeps its values and loses wrong types', () => {
     hdRules: '[[rule]]',
     engines: [{ id: 'bing', enabled: false }, { id: 'bing', enabled: true }, { id: 3 }, null],
     autoScroll: 'yes',
+    blockAds: 'no',
     toolbarButton: 'menu',
   });
   assert.deepEqual(s.server, { url: 'http://127.0.0.1:8080', key: 'k' });
@@ -67,7 +70,9 @@ test('a version-1 object keeps its values and loses wrong types', () => {
   assert.equal(s.hdRules, '[[rule]]');
   assert.deepEqual(s.engines, [{ id: 'bing', enabled: false }], 'first row of an id wins, bad rows dropped');
   assert.equal(s.autoScroll, false);
+  assert.equal(s.blockAds, true);
   assert.equal(s.toolbarButton, 'grid');
+  assert.equal(migrate({ version: 1, blockAds: false }).blockAds, false);
 });
 
 test('a server without a key string is no server', () => {

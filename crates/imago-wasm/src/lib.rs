@@ -22,9 +22,11 @@
 //! | `renderNames(template, folderTemplate, items, date)` | [`naming::render_names`] |
 //! | `probeHeader(bytes, complete?)` | [`probe::probe_bytes`] |
 //! | `vocabulary()` | [`vocabulary::vocabulary`] |
+//! | `new AdLists(lists)`, `.blocked(urls, pageUrl)` | [`adlists::blocked_indices`] |
 //!
 //! Build it with `scripts/build-wasm-pkg.sh` (into `crates/imago-wasm/pkg/`).
 
+pub mod adlists;
 mod boundary;
 pub mod discover;
 pub mod filter;

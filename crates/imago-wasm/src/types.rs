@@ -163,6 +163,12 @@ export type Probed =
   | { needMore: number }
   | { notImage: string };
 
+/** One ad/tracker list for `new AdLists(...)`: its name (for errors) and its text. */
+export interface ListText {
+  name: string;
+  text: string;
+}
+
 export interface Vocabulary {
   formats: Format[];
   sources: SourceKind[];

@@ -1,9 +1,10 @@
-// "Download from all tabs": the images of each chosen tab, filtered by the user's default
-// filters, each tab into its own folder: the folder template followed by `{title}` (the
-// tab's title; a repeated title gets " (2)", " (3)"...), unless the template already
-// names `{title}`.
+// "Download from all tabs": the images of each chosen tab, without those the ad/tracker
+// lists name, filtered by the user's default filters, each tab into its own folder: the
+// folder template followed by `{title}` (the tab's title; a repeated title gets " (2)",
+// " (3)"...), unless the template already names `{title}`.
 import type { CollectOptions, CollectResult } from '../shared/collect.ts';
 import { loadCore } from '../shared/core.ts';
+import { loadAdLists, withoutAds } from '../shared/adlists.ts';
 import { loadSettings } from '../shared/settings.ts';
 import type { NameItem } from '../shared/download.ts';
 import type { TabOutcome } from './api.ts';
@@ -30,6 +31,8 @@ export function distinctTitles(titles: string[]): string[] {
 export async function downloadTabs(tabIds: number[], collect: Collect): Promise<TabOutcome[]> {
   const settings = await loadSettings();
   const core = await loadCore();
+  // Lists that fail to load (a damaged install) hide nothing rather than stop the downloads.
+  const adLists = settings.blockAds ? await loadAdLists(core).catch(() => null) : null;
   const tabs = await Promise.all(tabIds.map((id) => chrome.tabs.get(id).catch(() => null)));
   const titles = distinctTitles(tabs.map((tab) => tab?.title || (tab?.url ? new URL(tab.url).host : '')));
   const out: TabOutcome[] = [];
@@ -42,7 +45,7 @@ export async function downloadTabs(tabIds: number[], collect: Collect): Promise<
     }
     try {
       const frames = await collect({ tabId, options: { autoScroll: settings.autoScroll } });
-      const images = core.merge(frames.flatMap((f) => f.candidates));
+      const images = withoutAds(core.merge(frames.flatMap((f) => f.candidates)), tab.url, adLists).kept;
       let kept = images.map((_, i) => i);
       try {
         kept = core.filter(images.map((image) => ({ image })), settings.filters).kept;

@@ -3,6 +3,7 @@
 import type { FilterSpec, Image, SortKey, SourceKind } from 'imago-wasm';
 import { call } from '../shared/messages.ts';
 import { loadCore } from '../shared/core.ts';
+import { loadAdLists, withoutAds, type Matcher } from '../shared/adlists.ts';
 import { localize, t } from '../shared/i18n.ts';
 import { Prober, extensionOf, type ProbeResult } from '../shared/probe.ts';
 import { loadSettings, type Settings } from '../shared/settings.ts';
@@ -39,6 +40,9 @@ interface State {
   controls: FilterControls;
   largestOnly: boolean;
   sort: SortKey;
+  /** The ad/tracker lists once built (`null` when the user turned them off or they
+   * failed to load). */
+  adLists: Promise<Matcher | null>;
 }
 
 let state: State;
@@ -437,9 +441,14 @@ async function collect(autoScroll: boolean): Promise<void> {
       ? await collectInFront(state.tabId, canvas)
       : await call('collect', { tabId: state.tabId, options: { autoScroll, canvas } });
     state.frames = frames;
-    state.images = state.core.merge(frameCandidates(frames));
+    const { kept, blocked } = withoutAds(state.core.merge(frameCandidates(frames)), pageUrl(), await state.adLists);
+    state.images = kept;
     const stopped = frames.find((f) => f.stopped);
-    setStatus(stopped ? t('gridStopped', String(stopped.elements ?? '')) : '');
+    setStatus(
+      [stopped ? t('gridStopped', String(stopped.elements ?? '')) : '', blocked ? t('gridAdsHidden', String(blocked)) : '']
+        .filter((s) => s !== '')
+        .join(' '),
+    );
     sourceChips();
     apply();
     measureAll();
@@ -476,6 +485,13 @@ async function main(): Promise<void> {
     controls: controlsOf(settings.filters),
     largestOnly: true,
     sort: 'page',
+    // Built while the tab is collected; a failure is said and the grid goes on without.
+    adLists: settings.blockAds
+      ? loadAdLists(core).catch((e: unknown) => {
+          setError(t('gridAdListsFailed', e instanceof Error ? e.message : String(e)));
+          return null;
+        })
+      : Promise.resolve(null),
   };
   wireFilters();
   wireActions();

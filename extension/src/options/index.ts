@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   $('formats').value = f.formats;
   $('exclude').value = f.exclude;
   $('auto-scroll').checked = s.autoScroll;
+  $('block-ads').checked = s.blockAds;
   $<HTMLTextAreaElement>('hd-rules').value = s.hdRules;
   $<HTMLTextAreaElement>('site-rules').value = s.siteRules;
   for (const r of document.querySelectorAll<HTMLInputElement>('input[name=toolbar]')) r.checked = r.value === s.toolbarButton;
@@ -188,6 +189,7 @@ async function save(s: Settings, state: { engines: Settings['engines'] }, rulesO
     nameTemplate: $('name-template').value,
     filters,
     autoScroll: $('auto-scroll').checked,
+    blockAds: $('block-ads').checked,
     hdRules: $<HTMLTextAreaElement>('hd-rules').value,
     siteRules: $<HTMLTextAreaElement>('site-rules').value,
     engines: state.engines,

@@ -39,6 +39,9 @@ export interface Settings {
    * `orderedEngines` in engines.ts). */
   engines: EngineState[];
   autoScroll: boolean;
+  /** Hide the images EasyList and EasyPrivacy name as ads or trackers (the lists ship
+   * with the extension; see adlists.ts). */
+  blockAds: boolean;
   toolbarButton: ToolbarButton;
   /** The folder on disk the desktop helper saves into (`~/` allowed); empty until set. */
   nativeFolder: string;
@@ -60,6 +63,7 @@ export const DEFAULT_SETTINGS: Settings = {
   siteRules: '',
   engines: [],
   autoScroll: false,
+  blockAds: true,
   toolbarButton: 'grid',
   nativeFolder: '',
 };
@@ -132,6 +136,7 @@ function normalize(r: Raw): Settings {
     siteRules: str(r.siteRules, d.siteRules),
     engines: Array.isArray(r.engines) ? uniqueEngines(r.engines) : d.engines,
     autoScroll: typeof r.autoScroll === 'boolean' ? r.autoScroll : d.autoScroll,
+    blockAds: typeof r.blockAds === 'boolean' ? r.blockAds : d.blockAds,
     toolbarButton: r.toolbarButton === 'popup' || r.toolbarButton === 'grid' ? r.toolbarButton : d.toolbarButton,
     nativeFolder: typeof r.nativeFolder === 'string' ? r.nativeFolder : d.nativeFolder,
   };
