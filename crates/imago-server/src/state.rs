@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::fetch::{UnavailableFetcher, UrlFetcher};
+use crate::ingest::{MemoryBudget, MEMORY_BUDGET};
 use crate::metrics::Metrics;
 use crate::ratelimit::Limiter;
 use crate::repo::Repo;
@@ -28,6 +29,8 @@ pub struct AppState {
     /// Decodes at once: one per core, so that many concurrent uploads queue instead of
     /// each holding a decoder's memory.
     pub decoders: Arc<tokio::sync::Semaphore>,
+    /// What upload bodies may hold in memory at once (the rest wait in temp files).
+    pub upload_memory: MemoryBudget,
     /// The server secret delete tokens are derived from (`data/secret`).
     secret: Arc<[u8; 32]>,
 }
@@ -51,6 +54,7 @@ impl AppState {
             base_url: Arc::from(base_url.trim_end_matches('/')),
             fetcher: Arc::new(UnavailableFetcher),
             metrics: Arc::new(Metrics::default()),
+            upload_memory: MemoryBudget::new(MEMORY_BUDGET),
             decoders: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),

@@ -181,8 +181,9 @@ async fn read_body(
                 continue;
             }
             // The file is read chunk by chunk into a spool (a temp file past a small
-            // size), never whole into memory; the body limit still ends it with a 413.
-            let mut spool = Spool::new(&state.config.data_dir.join("tmp"));
+            // size, or when the bodies in memory fill their budget), never whole into
+            // memory; the body limit still ends it with a 413.
+            let mut spool = Spool::new(&state.config.data_dir.join("tmp"), &state.upload_memory);
             loop {
                 match field.chunk().await {
                     Ok(Some(chunk)) => spool.push(&chunk).await.map_err(spool_error)?,

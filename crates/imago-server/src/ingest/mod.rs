@@ -28,7 +28,7 @@ use crate::state::AppState;
 mod spool;
 mod video;
 
-pub use spool::{Spool, Spooled, MEMORY_LIMIT};
+pub use spool::{MemoryBudget, Spool, Spooled, MEMORY_BUDGET, MEMORY_LIMIT};
 
 /// One upload, as the handlers hand it over.
 #[derive(Debug, Default)]

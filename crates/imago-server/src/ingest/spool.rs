@@ -3,6 +3,10 @@
 //! sixty-four files on disk, not sixty-four bodies in RAM; the pipeline reads a body back
 //! only when its turn to be decoded comes (under the decoder permit).
 //!
+//! The small bodies kept in memory share one [`MemoryBudget`] ([`MEMORY_BUDGET`] for the
+//! server): past it, a body goes to a file however small it is, so the memory that bodies
+//! hold does not grow with the number of uploads in flight.
+//!
 //! The temp file lives in the data folder's `tmp/` (emptied when the server starts, for
 //! what a crash left) and is removed when the [`Spooled`] body is dropped, whether the
 //! upload succeeded or failed.
@@ -10,13 +14,40 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use bytes::{Bytes, BytesMut};
 use sha2::{Digest, Sha256};
 use tempfile::TempPath;
 use tokio::io::AsyncWriteExt;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Bodies up to this size stay in memory; a larger one goes to a temp file.
 pub const MEMORY_LIMIT: usize = 256 * 1024;
+
+/// What all bodies held in memory may take together: 32 bodies at [`MEMORY_LIMIT`].
+pub const MEMORY_BUDGET: usize = 8 * 1024 * 1024;
+
+/// The bytes bodies may hold in memory at once, shared by every upload in flight.
+#[derive(Clone, Debug)]
+pub struct MemoryBudget(Arc<Semaphore>);
+
+impl MemoryBudget {
+    pub fn new(bytes: usize) -> MemoryBudget {
+        MemoryBudget(Arc::new(Semaphore::new(bytes)))
+    }
+
+    /// Takes `bytes` if that much is left.
+    fn try_take(&self, bytes: usize) -> Option<OwnedSemaphorePermit> {
+        let n = u32::try_from(bytes).ok()?;
+        self.0.clone().try_acquire_many_owned(n).ok()
+    }
+
+    /// Bytes left, for tests.
+    pub fn available(&self) -> usize {
+        self.0.available_permits()
+    }
+}
 
 /// How much of the start of a body is kept in memory to tell what it is (magic bytes).
 const HEAD: usize = 4096;
@@ -24,7 +55,10 @@ const HEAD: usize = 4096;
 /// A body being received.
 pub struct Spool {
     dir: PathBuf,
+    budget: MemoryBudget,
     memory: BytesMut,
+    /// The budget `memory`'s capacity holds; given back when the body leaves memory.
+    taken: Option<OwnedSemaphorePermit>,
     file: Option<(tokio::fs::File, TempPath)>,
     head: BytesMut,
     len: u64,
@@ -32,11 +66,14 @@ pub struct Spool {
 }
 
 impl Spool {
-    /// A spool whose temp file, if it needs one, goes into `dir`.
-    pub fn new(dir: &Path) -> Spool {
+    /// A spool whose temp file, if it needs one, goes into `dir`, and whose memory comes
+    /// out of `budget`.
+    pub fn new(dir: &Path, budget: &MemoryBudget) -> Spool {
         Spool {
             dir: dir.to_path_buf(),
+            budget: budget.clone(),
             memory: BytesMut::new(),
+            taken: None,
             file: None,
             head: BytesMut::new(),
             len: 0,
@@ -52,7 +89,7 @@ impl Spool {
             let take = (HEAD - self.head.len()).min(chunk.len());
             self.head.extend_from_slice(&chunk[..take]);
         }
-        if self.file.is_none() && self.memory.len() + chunk.len() > MEMORY_LIMIT {
+        if self.file.is_none() && !self.keep_in_memory(chunk.len()) {
             let dir = self.dir.clone();
             let (file, path) = tokio::task::spawn_blocking(move || {
                 std::fs::create_dir_all(&dir)?;
@@ -65,6 +102,7 @@ impl Spool {
             .map_err(io::Error::other)??;
             let mut file = tokio::fs::File::from_std(file);
             file.write_all(&std::mem::take(&mut self.memory)).await?;
+            self.taken = None;
             self.file = Some((file, path));
         }
         match &mut self.file {
@@ -76,6 +114,31 @@ impl Spool {
         }
     }
 
+    /// Whether `more` bytes can join the body in memory: it stays under
+    /// [`MEMORY_LIMIT`] and the budget has room for the buffer's growth, which is then
+    /// taken from it.
+    fn keep_in_memory(&mut self, more: usize) -> bool {
+        let len = self.memory.len() + more;
+        if len > MEMORY_LIMIT {
+            return false;
+        }
+        self.memory.reserve(more);
+        let held = self.taken.as_ref().map_or(0, |p| p.num_permits());
+        let Some(grow) = self.memory.capacity().checked_sub(held).filter(|&g| g > 0) else {
+            return true;
+        };
+        match self.budget.try_take(grow) {
+            Some(permit) => {
+                match &mut self.taken {
+                    Some(taken) => taken.merge(permit),
+                    None => self.taken = Some(permit),
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The whole body received.
     pub async fn finish(self) -> io::Result<Spooled> {
         let body = match self.file {
@@ -83,7 +146,10 @@ impl Spool {
                 file.flush().await?;
                 Held::File(path)
             }
-            None => Held::Memory(self.memory.freeze()),
+            None => Held::Memory {
+                bytes: self.memory.freeze(),
+                _budget: self.taken,
+            },
         };
         Ok(Spooled {
             len: self.len,
@@ -95,7 +161,12 @@ impl Spool {
 }
 
 enum Held {
-    Memory(Bytes),
+    /// With the budget it holds, given back when dropped (`None`: bytes that were in
+    /// memory already).
+    Memory {
+        bytes: Bytes,
+        _budget: Option<OwnedSemaphorePermit>,
+    },
     /// Removed from disk when dropped.
     File(TempPath),
 }
@@ -130,7 +201,10 @@ impl Spooled {
             len: bytes.len() as u64,
             sha256: hex::encode(Sha256::digest(&bytes)),
             head: bytes.slice(..bytes.len().min(HEAD)),
-            body: Held::Memory(bytes),
+            body: Held::Memory {
+                bytes,
+                _budget: None,
+            },
         }
     }
 
@@ -156,14 +230,14 @@ impl Spooled {
     pub fn path(&self) -> Option<&Path> {
         match &self.body {
             Held::File(path) => Some(path),
-            Held::Memory(_) => None,
+            Held::Memory { .. } => None,
         }
     }
 
     /// The whole body in memory: for decoding, under the decoder permit.
     pub async fn bytes(&self) -> io::Result<Bytes> {
         match &self.body {
-            Held::Memory(b) => Ok(b.clone()),
+            Held::Memory { bytes, .. } => Ok(bytes.clone()),
             Held::File(path) => tokio::fs::read(path).await.map(Bytes::from),
         }
     }
@@ -174,7 +248,7 @@ mod tests {
     use super::*;
 
     async fn spooled(dir: &Path, sizes: &[usize]) -> (Spooled, Vec<u8>) {
-        let mut spool = Spool::new(dir);
+        let mut spool = Spool::new(dir, &MemoryBudget::new(MEMORY_BUDGET));
         let mut all = Vec::new();
         for (i, n) in sizes.iter().enumerate() {
             let chunk: Vec<u8> = (0..*n).map(|j| (i * 31 + j) as u8).collect();
@@ -212,10 +286,40 @@ mod tests {
     #[tokio::test]
     async fn a_body_dropped_half_way_leaves_no_file() {
         let dir = tempfile::tempdir().unwrap();
-        let mut spool = Spool::new(dir.path());
+        let mut spool = Spool::new(dir.path(), &MemoryBudget::new(MEMORY_BUDGET));
         spool.push(&vec![7u8; MEMORY_LIMIT + 1]).await.unwrap();
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         drop(spool);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[tokio::test]
+    async fn small_bodies_share_one_budget_and_go_to_files_past_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let budget = MemoryBudget::new(50_000);
+        let push = |n: usize| {
+            let (dir, budget) = (dir.path().to_path_buf(), budget.clone());
+            async move {
+                let mut spool = Spool::new(&dir, &budget);
+                spool.push(&vec![1u8; n]).await.unwrap();
+                spool.finish().await.unwrap()
+            }
+        };
+        let first = push(30_000).await;
+        assert_eq!(first.path(), None, "in memory while the budget has room");
+        assert!(budget.available() <= 20_000, "{}", budget.available());
+        // Small, but past what is left: a file.
+        let second = push(30_000).await;
+        assert!(second.path().is_some(), "spooled once the budget is spent");
+        assert_eq!(second.bytes().await.unwrap(), vec![1u8; 30_000]);
+        // A body done with gives its share back.
+        drop(first);
+        assert_eq!(budget.available(), 50_000);
+        assert_eq!(push(30_000).await.path(), None);
+        assert_eq!(
+            budget.available(),
+            50_000,
+            "the third body gave it back too"
+        );
     }
 }
