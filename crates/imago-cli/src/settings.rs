@@ -19,6 +19,7 @@ use imago_core::units::{parse_duration, parse_size};
 use imago_engine::filter_lists;
 use imago_engine::grab::{read_url_list, Discovery, PageInput};
 use imago_engine::ClientConfig;
+use imago_server::config::{self, Config};
 use url::Url;
 
 use crate::cli::{FilterArgs, NetArgs, PageArgs};
@@ -166,36 +167,16 @@ fn list_paths(
     })
 }
 
-/// `filter_lists = ["...", ...]` of the settings file `imago serve` reads too: the file of
-/// `IMAGO_CONFIG`, else `imago.toml` in the current folder when there is one. Relative
-/// paths are relative to the file's folder. Its other keys are the server's.
+/// `filter_lists = ["...", ...]` of the settings file `imago serve` reads too (the file of
+/// `IMAGO_CONFIG`, else `imago.toml` in the current folder when there is one), read by
+/// the server's own parser: a key it does not know is refused here as there. Relative
+/// paths are relative to the file's folder.
 fn file_lists(config: Option<OsString>) -> Result<Option<(String, Vec<PathBuf>)>> {
-    let path = match config.filter(|v| !v.is_empty()) {
-        Some(p) => PathBuf::from(p),
-        None if Path::new("imago.toml").is_file() => PathBuf::from("imago.toml"),
-        None => return Ok(None),
-    };
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("{name}: cannot read the settings file"))?;
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| anyhow!("{name}: {}", e.message()))?;
-    let Some(value) = table.get("filter_lists") else {
+    let Some(path) = config::settings_file(config.map(PathBuf::from)) else {
         return Ok(None);
     };
-    let bad = || anyhow!("{name} (filter_lists): write a list of files, e.g. [\"easylist.txt\"]");
-    let dir = path.parent().unwrap_or(Path::new(""));
-    let paths = value
-        .as_array()
-        .ok_or_else(bad)?
-        .iter()
-        .map(|v| v.as_str().map(|p| dir.join(p)).ok_or_else(bad))
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    if paths.is_empty() {
-        return Err(bad().into());
-    }
-    Ok(Some((name, paths)))
+    let lists = Config::from_file(&path).bad_input()?.filter_lists;
+    Ok((!lists.is_empty()).then(|| (path.display().to_string(), lists)))
 }
 
 /// The ad/tracker lists in force, read and built, and a one-line note saying which they
@@ -397,7 +378,13 @@ mod tests {
         let e = file_lists(Some(missing.into_os_string()))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("cannot read the settings file"), "{e}");
+        assert!(e.starts_with("cannot read "), "{e}");
+        std::fs::write(&path, "filter_list = [\"a.txt\"]\n").unwrap();
+        let e = read().unwrap_err().to_string();
+        assert!(
+            e.contains("unknown field `filter_list`"),
+            "a typo is refused: {e}"
+        );
     }
 
     #[test]

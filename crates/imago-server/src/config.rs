@@ -50,6 +50,10 @@ pub struct Config {
     pub video: crate::video::VideoConfig,
     /// Where metadata and bytes live (the `[storage]` table).
     pub storage: StorageConfig,
+    /// The ad/tracker list files `imago list` and `grab` read (`filter_lists`, paths
+    /// relative to the file's folder); the server itself does not use them. Empty: none
+    /// named.
+    pub filter_lists: Vec<PathBuf>,
 }
 
 impl Default for Config {
@@ -75,8 +79,18 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             video: crate::video::VideoConfig::default(),
             storage: StorageConfig::default(),
+            filter_lists: Vec::new(),
         }
     }
+}
+
+/// The settings file: the one named (`--config`, `IMAGO_CONFIG`), else `imago.toml` in the
+/// current folder when there is one. The server, `imago list` and `imago grab` all read
+/// the file this names.
+pub fn settings_file(named: Option<PathBuf>) -> Option<PathBuf> {
+    named
+        .filter(|p| !p.as_os_str().is_empty())
+        .or_else(|| Some(PathBuf::from("imago.toml")).filter(|p| p.is_file()))
 }
 
 /// Flags from the command line; `None` leaves the lower layers' value.
@@ -139,10 +153,8 @@ struct FileConfig {
     rate_limit: Option<FileRates>,
     video: Option<crate::video::FileVideo>,
     storage: Option<FileStorage>,
-    /// Read by `imago list` and `grab` (the ad/tracker lists), not by the server; named
-    /// here so that one file can hold both.
-    #[serde(rename = "filter_lists")]
-    _filter_lists: Option<toml::Value>,
+    /// Read by `imago list` and `grab` (the ad/tracker lists), not by the server.
+    filter_lists: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -176,6 +188,18 @@ impl Config {
             .storage
             .check()
             .map_err(|m| value_error("[storage]".into(), m))?;
+        Ok(config)
+    }
+
+    /// The defaults and the file alone: what `imago list` and `grab` read of it (they
+    /// take nothing from the server's environment variables).
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut config = Config::default();
+        config.apply_toml(path, &text)?;
         Ok(config)
     }
 
@@ -228,6 +252,19 @@ impl Config {
             self.video
                 .apply_file(v)
                 .map_err(|(key, m)| value_error(name(&key), m))?;
+        }
+        if let Some(v) = file.filter_lists {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            self.filter_lists = list_of_files(&v)
+                .ok_or_else(|| {
+                    value_error(
+                        name("filter_lists"),
+                        "write a list of files, e.g. [\"easylist.txt\"]".into(),
+                    )
+                })?
+                .into_iter()
+                .map(|p| dir.join(p))
+                .collect();
         }
         if let Some(rates) = file.rate_limit {
             if let Some(r) = rates.per_key {
@@ -316,6 +353,16 @@ fn value_error(source_name: String, message: String) -> ConfigError {
         source_name,
         message,
     }
+}
+
+/// A non-empty array of strings.
+fn list_of_files(v: &toml::Value) -> Option<Vec<&str>> {
+    let list = v
+        .as_array()?
+        .iter()
+        .map(toml::Value::as_str)
+        .collect::<Option<Vec<_>>>()?;
+    (!list.is_empty()).then_some(list)
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -509,6 +556,8 @@ pub(crate) mod tests {
         .unwrap();
         let c = Config::load(Some(&path), env(&[]), Overrides::default()).unwrap();
         assert!(c.guest_uploads);
+        assert_eq!(c.filter_lists, [dir.path().join("easylist.txt")]);
+        assert_eq!(Config::from_file(&path).unwrap(), c, "no environment here");
     }
 
     #[test]

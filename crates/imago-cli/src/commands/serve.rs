@@ -1,6 +1,5 @@
 //! `imago serve`, `imago users`, `imago keys`: the image host and its accounts.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
@@ -19,10 +18,7 @@ fn config(storage: &StorageArgs, mut overrides: Overrides) -> Result<Config> {
     overrides.store = storage.store.clone();
     overrides.s3_endpoint = storage.s3_endpoint.clone();
     overrides.s3_region = storage.s3_region.clone();
-    let file = storage
-        .config
-        .clone()
-        .or_else(|| Some(PathBuf::from("imago.toml")).filter(|p| p.exists()));
+    let file = imago_server::config::settings_file(storage.config.clone());
     Ok(Config::load(file.as_deref(), std::env::vars(), overrides).bad_input()?)
 }
 
