@@ -4,10 +4,12 @@
 //! transparency (JPEG has no alpha, and the `image` crate's WebP encoder is lossless
 //! only, so PNG is as small and more widely read).
 //!
-//! The JPEGs come from `jpeg-encoder` rather than the `image` crate's encoder: that one
-//! writes full-resolution chroma and has no SIMD, and it took a fifth of the time of a
-//! server upload's pixel work; `jpeg-encoder` (AVX2 DCT) with averaged 4:2:0 chroma
-//! makes files a quarter smaller in less time (bench/serve measures both).
+//! The JPEGs come from libjpeg-turbo (`turbojpeg`, the library that decodes JPEG uploads)
+//! rather than the `image` crate's encoder: that one writes full-resolution chroma and
+//! has no SIMD, and it took a fifth of the time of a server upload's pixel work.
+//! libjpeg-turbo's SIMD DCT and Huffman coder with averaged 4:2:0 chroma make files a
+//! quarter smaller than it, and took 1.5-2 ms less per upload than `jpeg-encoder` (AVX2
+//! DCT) for the same bytes to within a few (bench/results.md (4e)).
 
 use super::Variant;
 use crate::MediaError;
@@ -108,33 +110,50 @@ impl Source {
     }
 }
 
-/// Opaque RGB pixels as a baseline JPEG at [`THUMB_QUALITY`], 4:2:0 with each chroma
-/// sample the mean of its 2x2 block (libjpeg's way; the encoder's default takes the
-/// top-left pixel, which shows as colour fringes on thin edges).
+/// Opaque RGB pixels as a baseline JPEG at [`THUMB_QUALITY`], 4:2:0 (each chroma sample
+/// the mean of its 2x2 block), by libjpeg-turbo, the library that decoded them; the ICC
+/// profile goes in as APP2 segments after the JFIF header (the `turbojpeg` crate has no
+/// call for it).
 fn write_jpeg(
     out: &mut Vec<u8>,
     rgb: &[u8],
     (width, height): (u32, u32),
     icc: Option<&[u8]>,
 ) -> Result<(), MediaError> {
-    use jpeg_encoder::{ChromaSubsamplingMethod, ColorType, Encoder, SamplingFactor};
+    let fail = |e: turbojpeg::Error| MediaError::Encode(e.to_string());
     let side = |n: u32| {
-        u16::try_from(n).map_err(|_| {
-            MediaError::Encode(format!(
-                "a {width}x{height} variant is larger than JPEG allows (65535)"
-            ))
-        })
+        usize::try_from(n)
+            .ok()
+            .filter(|&n| n <= 65_535)
+            .ok_or_else(|| {
+                MediaError::Encode(format!(
+                    "a {width}x{height} variant is larger than JPEG allows (65535)"
+                ))
+            })
     };
     let (w, h) = (side(width)?, side(height)?);
-    let mut enc = Encoder::new(out, THUMB_QUALITY);
-    enc.set_sampling_factor(SamplingFactor::R_4_2_0);
-    enc.set_chroma_subsampling_method(ChromaSubsamplingMethod::Average);
-    if let Some(icc) = icc {
-        // A profile the encoder refuses only costs colour accuracy.
-        let _ = enc.add_icc_profile(icc);
-    }
-    enc.encode(rgb, w, h, ColorType::Rgb)
-        .map_err(|e| MediaError::Encode(e.to_string()))
+    let mut compressor = turbojpeg::Compressor::new().map_err(fail)?;
+    compressor
+        .set_quality(i32::from(THUMB_QUALITY))
+        .map_err(fail)?;
+    compressor
+        .set_subsamp(turbojpeg::Subsamp::Sub2x2)
+        .map_err(fail)?;
+    let jpeg = compressor
+        .compress_to_vec(turbojpeg::Image {
+            pixels: rgb,
+            width: w,
+            pitch: w * 3,
+            height: h,
+            format: turbojpeg::PixelFormat::RGB,
+        })
+        .map_err(fail)?;
+    // A profile too large to carry only costs colour accuracy.
+    *out = match icc.and_then(crate::strip::jpeg_icc_segments) {
+        Some(segments) => crate::strip::splice_after_header(&jpeg, &segments),
+        None => jpeg,
+    };
+    Ok(())
 }
 
 /// The size that fits `(width, height)` inside a `side` x `side` box, aspect kept, never

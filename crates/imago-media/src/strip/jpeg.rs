@@ -96,6 +96,29 @@ pub(crate) fn icc_profile(b: &[u8]) -> Option<Vec<u8>> {
     Some(chunks.iter().flat_map(|c| c.2.iter().copied()).collect())
 }
 
+/// `profile` as the APP2 `ICC_PROFILE` segments that carry it (ICC.1, B.4: chunks of at
+/// most 65,519 bytes, numbered from 1), ready for [`splice_after_header`]. `None` when it
+/// needs more than 255 chunks (over 16 MB: no real profile is).
+pub(crate) fn icc_segments(profile: &[u8]) -> Option<Vec<Vec<u8>>> {
+    const CHUNK: usize = 65_535 - 2 - ICC.len() - 2;
+    let chunks: Vec<&[u8]> = profile.chunks(CHUNK).collect();
+    let count = u8::try_from(chunks.len()).ok()?;
+    chunks
+        .iter()
+        .zip(1u8..)
+        .map(|(data, seq)| {
+            let len = u16::try_from(2 + ICC.len() + 2 + data.len()).ok()?;
+            let mut seg = Vec::with_capacity(2 + usize::from(len));
+            seg.extend_from_slice(&[0xFF, 0xE2]);
+            seg.extend_from_slice(&len.to_be_bytes());
+            seg.extend_from_slice(ICC);
+            seg.extend_from_slice(&[seq, count]);
+            seg.extend_from_slice(data);
+            Some(seg)
+        })
+        .collect()
+}
+
 /// `encoded` (a fresh JPEG) with `segments` inserted after its start marker and JFIF
 /// header.
 pub(crate) fn splice_after_header(encoded: &[u8], segments: &[Vec<u8>]) -> Vec<u8> {
@@ -156,7 +179,7 @@ fn reset_orientation(tiff: &mut [u8]) {
 
 #[cfg(test)]
 mod tests {
-    use super::{icc_profile, strip};
+    use super::{icc_profile, icc_segments, splice_after_header, strip};
 
     /// An APP2 `ICC_PROFILE` segment: chunk `seq` of `count`, holding `data`.
     fn icc_chunk(seq: u8, count: u8, data: &[u8]) -> Vec<u8> {
@@ -245,5 +268,17 @@ mod tests {
             0xFF, 0xD9, // end of image
         ];
         assert_eq!(strip(jpeg).expect("the file reads"), jpeg);
+    }
+
+    #[test]
+    fn icc_segments_read_back_as_the_profile_at_every_chunk_boundary() {
+        for len in [1usize, 65_519, 65_520, 3 * 65_519 + 7] {
+            let profile: Vec<u8> = (0..len).map(|i| (i % 253) as u8).collect();
+            let segments = icc_segments(&profile).unwrap();
+            assert_eq!(segments.len(), len.div_ceil(65_519), "{len}");
+            let jpeg = splice_after_header(&jpeg_with(&[]), &segments);
+            assert_eq!(icc_profile(&jpeg), Some(profile), "{len}");
+        }
+        assert!(icc_segments(&vec![0; 255 * 65_519 + 1]).is_none());
     }
 }

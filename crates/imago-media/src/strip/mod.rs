@@ -19,7 +19,10 @@ mod webp;
 use crate::MediaError;
 use imago_core::Format;
 
-pub(crate) use jpeg::{icc_profile as jpeg_icc_profile, metadata_segments, splice_after_header};
+pub(crate) use jpeg::{
+    icc_profile as jpeg_icc_profile, icc_segments as jpeg_icc_segments, metadata_segments,
+    splice_after_header,
+};
 
 /// `bytes` without its metadata, or `None` when the format has nothing to drop.
 pub(crate) fn strip(format: Format, bytes: &[u8]) -> Result<Option<Vec<u8>>, MediaError> {
