@@ -68,6 +68,15 @@ fn upload_by_pieces(
     (tx, tokio::spawn(req.send()))
 }
 
+/// A real JPEG of 4.5 x [`MEMORY_LIMIT`]: the shared Ultra HDR photo (1.2 MB: a primary
+/// picture, then its gain map after the end marker) with zeros after it, bytes a decoder
+/// never reads.
+fn big_jpeg() -> Vec<u8> {
+    let mut jpg = read_shared("formats/ultra-hdr.jpg");
+    jpg.resize(MEMORY_LIMIT * 9 / 2, 0);
+    jpg
+}
+
 fn assert_no_file_in(dir: &Path) {
     let left: Vec<_> = std::fs::read_dir(dir)
         .map(|d| d.map(|e| e.unwrap().file_name()).collect())
@@ -79,7 +88,7 @@ fn assert_no_file_in(dir: &Path) {
 async fn a_large_upload_is_spooled_to_a_temp_file_removed_after_success() {
     let app = start(|c| c.strip_metadata = false).await;
     let key = app.user("ann").await;
-    let jpg = read_shared("formats/ultra-hdr.jpg");
+    let jpg = big_jpeg();
     assert!(jpg.len() > 2 * MEMORY_LIMIT);
     let (ct, body) = multipart(&[("source", Some("big.jpg"), &jpg)]);
     let (tx, answer) = upload_by_pieces(&app, &key, &ct);
@@ -123,14 +132,14 @@ async fn the_spool_file_is_removed_when_the_upload_fails_or_the_client_goes_away
     let key = app.user("bob").await;
 
     // A JPEG's magic then garbage: refused after spooling.
-    let mut bad = read_shared("formats/ultra-hdr.jpg")[..4].to_vec();
+    let mut bad = big_jpeg()[..4].to_vec();
     bad.extend(std::iter::repeat_n(0x5a, 3 * MEMORY_LIMIT));
     let res = app.upload(Some(&key), &bad, &[]).await;
     assert!(res.status().is_client_error(), "{}", res.status());
     assert!(spooled(&app).is_empty(), "{:?}", spooled(&app));
 
     // The client sends half of a large body, then its connection breaks.
-    let jpg = read_shared("formats/ultra-hdr.jpg");
+    let jpg = big_jpeg();
     let (ct, body) = multipart(&[("source", Some("big.jpg"), &jpg)]);
     let (tx, answer) = upload_by_pieces(&app, &key, &ct);
     tx.send(Ok(Bytes::copy_from_slice(&body[..body.len() / 2])))
@@ -145,7 +154,7 @@ async fn the_spool_file_is_removed_when_the_upload_fails_or_the_client_goes_away
 async fn a_body_past_the_limit_is_refused_413_and_leaves_no_file() {
     let app = start(|c| c.body_limit = 3 * MEMORY_LIMIT).await;
     let key = app.user("cid").await;
-    let jpg = read_shared("formats/ultra-hdr.jpg");
+    let jpg = big_jpeg();
     assert!(jpg.len() > 4 * MEMORY_LIMIT);
     let body = chevereto_error(app.upload(Some(&key), &jpg, &[]).await, 413).await;
     assert_eq!(body["error"]["context"], "too_large");

@@ -22,11 +22,12 @@ use tempfile::TempPath;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// Bodies up to this size stay in memory; a larger one goes to a temp file.
-pub const MEMORY_LIMIT: usize = 256 * 1024;
+/// Bodies up to this size stay in memory (while the budget lasts); a larger one goes to a
+/// temp file. A phone photo of 1 MB then never touches the disk before it is stored.
+pub const MEMORY_LIMIT: usize = 1024 * 1024;
 
-/// What all bodies held in memory may take together: 32 bodies at [`MEMORY_LIMIT`].
-pub const MEMORY_BUDGET: usize = 8 * 1024 * 1024;
+/// What all bodies held in memory may take together: 16 bodies at [`MEMORY_LIMIT`].
+pub const MEMORY_BUDGET: usize = 16 * 1024 * 1024;
 
 /// The bytes bodies may hold in memory at once, shared by every upload in flight.
 #[derive(Clone, Debug)]
@@ -271,7 +272,11 @@ mod tests {
     #[tokio::test]
     async fn a_large_body_goes_to_a_file_removed_on_drop() {
         let dir = tempfile::tempdir().unwrap();
-        let (body, all) = spooled(dir.path(), &[100_000, 100_000, 100_000, 5]).await;
+        let (body, all) = spooled(
+            dir.path(),
+            &[MEMORY_LIMIT / 2, MEMORY_LIMIT / 2, MEMORY_LIMIT / 2, 5],
+        )
+        .await;
         let path = body.path().expect("spooled to a file").to_path_buf();
         assert!(path.starts_with(dir.path()));
         assert_eq!(std::fs::read(&path).unwrap(), all);
