@@ -37,7 +37,7 @@ pub enum StoreError {
 }
 
 /// The bytes seam. Keys are `/`-separated, made by the server (e.g.
-/// `o/ab/cd/<sha256>.jpg`), never by clients.
+/// `o/ab/<sha256>.jpg`), never by clients.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Stores what `body` yields under `key`, durably: when this returns, a crash loses
