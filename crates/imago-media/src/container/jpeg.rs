@@ -81,14 +81,19 @@ impl<'a> Pieces<'a> {
         if self.in_scan || b[start] != 0xFF || junk_marker {
             // Entropy-coded data (or junk before a marker): run to the next marker.
             let mut i = if junk_marker { start + 2 } else { start };
-            while i + 1 < b.len() {
-                if b[i] == 0xFF && is_marker(b[i + 1]) && !matches!(b[i + 1], 0xD0..=0xD7) {
+            // The next `FF` followed by a marker other than a restart: `memchr` finds the
+            // `FF`s (a megabyte of image data holds a few thousand), the rest is checked
+            // at each. `last` is the last place an `FF` can have a byte after it.
+            let last = b.len() - 1;
+            loop {
+                match b.get(i..last).and_then(|rest| memchr::memchr(0xFF, rest)) {
+                    Some(k) => i += k,
+                    None => return Err("JPEG ends inside its image data".into()),
+                }
+                if is_marker(b[i + 1]) && !matches!(b[i + 1], 0xD0..=0xD7) {
                     break;
                 }
                 i += 1;
-            }
-            if i + 1 >= b.len() {
-                return Err("JPEG ends inside its image data".into());
             }
             self.in_scan = false;
             self.off = i;
@@ -124,6 +129,57 @@ impl<'a> Pieces<'a> {
                     raw,
                 })
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pieces, Piece};
+
+    /// What the walk gives, as (kind, bytes) pairs: `S` a segment, `O` other bytes, `E`
+    /// the end marker; or the error.
+    fn walk(b: &[u8]) -> Result<Vec<(char, Vec<u8>)>, String> {
+        pieces(b)?
+            .map(|p| {
+                p.map(|p| match p {
+                    Piece::Segment { raw, .. } => ('S', raw.to_vec()),
+                    Piece::Other(o) => ('O', o.to_vec()),
+                    Piece::End(e) => ('E', e.to_vec()),
+                })
+            })
+            .collect()
+    }
+
+    const SOS: [u8; 6] = [0xFF, 0xDA, 0x00, 0x04, 0x01, 0x02];
+
+    #[test]
+    fn image_data_runs_through_stuffed_bytes_and_restarts_to_the_next_marker() {
+        // A stuffed FF 00, a restart FF D3 and a fill-less FF at its very end of data.
+        let data = [0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD3, 0x56, 0xFF, 0x00];
+        let mut jpeg = vec![0xFF, 0xD8];
+        jpeg.extend_from_slice(&SOS);
+        jpeg.extend_from_slice(&data);
+        jpeg.extend_from_slice(&[0xFF, 0xD9]);
+        assert_eq!(
+            walk(&jpeg).unwrap(),
+            [
+                ('O', vec![0xFF, 0xD8]),
+                ('S', SOS.to_vec()),
+                ('O', data.to_vec()),
+                ('E', vec![0xFF, 0xD9]),
+            ]
+        );
+    }
+
+    #[test]
+    fn image_data_without_a_marker_after_it_is_an_error() {
+        for tail in [&[0x12, 0x34][..], &[0x12, 0xFF], &[0xFF, 0x00, 0xFF, 0xD0]] {
+            let mut jpeg = vec![0xFF, 0xD8];
+            jpeg.extend_from_slice(&SOS);
+            jpeg.extend_from_slice(tail);
+            let e = walk(&jpeg).unwrap_err();
+            assert_eq!(e, "JPEG ends inside its image data", "{tail:?}");
         }
     }
 }
