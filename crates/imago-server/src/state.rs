@@ -29,6 +29,10 @@ pub struct AppState {
     /// Decodes at once: one per core, so that many concurrent uploads queue instead of
     /// each holding a decoder's memory.
     pub decoders: Arc<tokio::sync::Semaphore>,
+    /// Uploads between reading their body back and having their files stored: two per
+    /// decoder, so that while some wait for their fsyncs others decode, and a fast decoder
+    /// cannot pile up decoded uploads waiting for the disk.
+    pub in_hand: Arc<tokio::sync::Semaphore>,
     /// What upload bodies may hold in memory at once (the rest wait in temp files).
     pub upload_memory: MemoryBudget,
     /// The server secret delete tokens are derived from (`data/secret`).
@@ -44,6 +48,7 @@ impl AppState {
         base_url: &str,
         secret: [u8; 32],
     ) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         AppState {
             repo,
             store,
@@ -55,9 +60,8 @@ impl AppState {
             fetcher: Arc::new(UnavailableFetcher),
             metrics: Arc::new(Metrics::default()),
             upload_memory: MemoryBudget::new(MEMORY_BUDGET),
-            decoders: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, |n| n.get()),
-            )),
+            decoders: Arc::new(tokio::sync::Semaphore::new(cores)),
+            in_hand: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
             secret: Arc::new(secret),
         }
     }
