@@ -29,9 +29,9 @@ pub struct AppState {
     /// Decodes at once: one per core, so that many concurrent uploads queue instead of
     /// each holding a decoder's memory.
     pub decoders: Arc<tokio::sync::Semaphore>,
-    /// Uploads between reading their body back and having their files stored: two per
-    /// decoder, so that while some wait for their fsyncs others decode, and a fast decoder
-    /// cannot pile up decoded uploads waiting for the disk.
+    /// Uploads between reading their body back and having their files stored: one more
+    /// than the decoders, so that one can wait for its fsyncs while every core decodes,
+    /// and a fast decoder cannot pile up decoded uploads waiting for the disk.
     pub in_hand: Arc<tokio::sync::Semaphore>,
     /// What upload bodies may hold in memory at once (the rest wait in temp files).
     pub upload_memory: MemoryBudget,
@@ -61,7 +61,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             upload_memory: MemoryBudget::new(MEMORY_BUDGET),
             decoders: Arc::new(tokio::sync::Semaphore::new(cores)),
-            in_hand: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
+            in_hand: Arc::new(tokio::sync::Semaphore::new(cores + 1)),
             secret: Arc::new(secret),
         }
     }

@@ -132,8 +132,8 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
     }
 
     // 4. One upload per core from here: the body comes into memory (from its spool) only
-    //    now, so uploads waiting for their turn hold none. Two per core hold their bytes
-    //    until they are stored (`in_hand`, released when this function returns).
+    //    now, so uploads waiting for their turn hold none. One more than the cores hold
+    //    their bytes until they are stored (`in_hand`, released when this returns).
     let _in_hand = state
         .in_hand
         .acquire()
