@@ -172,14 +172,10 @@ impl Config {
         env: impl Iterator<Item = (String, String)>,
         overrides: Overrides,
     ) -> Result<Config, ConfigError> {
-        let mut config = Config::default();
-        if let Some(path) = file {
-            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            config.apply_toml(path, &text)?;
-        }
+        let mut config = match file {
+            Some(path) => Config::from_file(path)?,
+            None => Config::default(),
+        };
         for (name, value) in env {
             config.apply_env(&name, &value)?;
         }

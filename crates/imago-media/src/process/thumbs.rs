@@ -8,8 +8,9 @@
 //! rather than the `image` crate's encoder: that one writes full-resolution chroma and
 //! has no SIMD, and it took a fifth of the time of a server upload's pixel work.
 //! libjpeg-turbo's SIMD DCT and Huffman coder with averaged 4:2:0 chroma make files a
-//! quarter smaller than it, and took 1.5-2 ms less per upload than `jpeg-encoder` (AVX2
-//! DCT) for the same bytes to within a few (bench/results.md (4e)).
+//! quarter smaller than it, and took 1.5-2 ms less per image than `jpeg-encoder` (AVX2
+//! DCT) for the same bytes to within a few (the `thumbs` example; the server's figures
+//! are in bench/results.md (4f)).
 
 use super::Variant;
 use crate::MediaError;

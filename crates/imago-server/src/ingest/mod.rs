@@ -1,8 +1,9 @@
 //! The upload pipeline, top to bottom: size limit; album and expiry; the duplicate check
 //! (same user, same bytes: the existing image; the SHA-256 was taken while the body was
-//! received); then, one upload per core under the decoder permit, the body read back
-//! from its spool (`spool.rs`: memory while small, a temp file past 256 KiB, so waiting
-//! uploads hold no bodies in RAM), its format by magic bytes with sides, pixel area and
+//! received); then, one upload per core under the decoder permit (and one more than the
+//! cores until their files are stored), the body read back from its spool (`spool.rs`:
+//! memory up to 1 MiB while the bodies in memory stay within their 8 MiB budget, else a
+//! temp file, so waiting uploads hold no large bodies in RAM), its format by magic bytes with sides, pixel area and
 //! frames read from headers (`imago_media::inspect`, before any decode; a video is held
 //! to the video size limit, an image to `body_limit`) and the pixel work (an image:
 //! `imago_media::process`, bounded decode, orientation, metadata stripping, thumbnail

@@ -13,7 +13,6 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
-
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
@@ -26,9 +25,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// temp file. A phone photo of 1 MB then never touches the disk before it is stored.
 pub const MEMORY_LIMIT: usize = 1024 * 1024;
 
-/// What all bodies held in memory may take together: 8 bodies at [`MEMORY_LIMIT`] (the
-/// 2 decoders' and the next 6). Less than the 256 KiB each of 64 uploads held before
-/// there was a budget.
+/// What all bodies held in memory may take together: 8 bodies at [`MEMORY_LIMIT`].
 pub const MEMORY_BUDGET: usize = 8 * 1024 * 1024;
 
 /// The bytes bodies may hold in memory at once, shared by every upload in flight.
