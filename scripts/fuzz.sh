@@ -70,6 +70,15 @@ targets=${*:-$all_targets}
 
 target_dir=${IMAGO_FUZZ_TARGET_DIR:-$HOME/.cache/imago-fuzz-target}
 fuzz_opts=(--sanitizer "$sanitizer" --target-dir "$target_dir")
+# The kept target dir would otherwise grow by every build's fuzz binaries and imago
+# libraries (~65 MB a target, new hashes whenever features or flags change: 7 GB after a
+# day). They are rebuilt anyway when imago's sources change, so drop the old ones first;
+# the dependencies, the slow part, stay.
+for d in "$target_dir"/*/release/deps; do
+    [ -d "$d" ] || continue
+    for t in $all_targets; do rm -f "$d/$t"-*; done
+    rm -f "$d"/libimago_*-* "$d"/imago_*-*
+done
 echo "== building the fuzz targets (release, sanitizer: $sanitizer, into $target_dir)"
 build_start=$SECONDS
 nice -n 10 cargo fuzz build "${fuzz_opts[@]}"

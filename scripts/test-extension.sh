@@ -15,10 +15,11 @@ if [ ! -d node_modules/esbuild ] || [ package-lock.json -nt node_modules/.packag
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# The upload e2e (grid-actions, shell-image-menu, shell-screenshot) talk to a real imago serve.
-(cd .. && cargo build --quiet -p imago-server --example serve_for_e2e)
-# The grid saves through the real desktop helper, target/debug/imago native-host (e2e/grid-native).
-(cd .. && cargo build --quiet -p imago-cli)
+# The upload e2e (grid-actions, shell-image-menu, shell-screenshot) talk to a real imago
+# serve; the grid saves through the real desktop helper, target/debug/imago native-host
+# (e2e/grid-native). Built with --workspace so the features match `cargo test --workspace`
+# and nothing already built for the tests is compiled again.
+(cd .. && cargo build --quiet --workspace --example serve_for_e2e --bin imago)
 # Unit tests first: one of them checks that the committed generated/collector.js is what
 # src/collector builds to, and the build below rewrites that file, so after it the check
 # would compare the build with itself.
