@@ -118,7 +118,7 @@ fn shrunk(bytes: &[u8], limits: &Limits, side: u32) -> Option<Decoded> {
     decompressor.set_scan_limit(MAX_SCANS).ok()?;
     let (width, height) = (scale.scale(width), scale.scale(height));
     let pitch = width.checked_mul(channels)?;
-    let mut pixels = vec![0; pitch.checked_mul(height)?];
+    let mut pixels = super::buffers::zeroed(pitch.checked_mul(height)?);
     let image = Image {
         pixels: &mut pixels[..],
         width,

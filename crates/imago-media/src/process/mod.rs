@@ -1,6 +1,7 @@
 //! The pixel steps of the ingest pipeline, after [`crate::inspect`]: decode with limits,
 //! apply the orientation, strip metadata, make the thumbnail and medium variants.
 
+mod buffers;
 pub(crate) mod decode;
 mod thumbs;
 

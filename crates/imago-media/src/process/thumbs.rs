@@ -12,10 +12,10 @@
 //! DCT) for the same bytes to within a few (the `thumbs` example; the server's figures
 //! are in bench/results.md (4f)).
 
-use super::Variant;
+use super::{buffers, Variant};
 use crate::MediaError;
 use fast_image_resize::images::{Image, ImageRef};
-use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions};
 use image::codecs::png::PngEncoder;
 use image::{DynamicImage, ExtendedColorType, ImageEncoder};
 use imago_core::Format;
@@ -71,11 +71,19 @@ impl Source {
         let fail = |e: &dyn std::fmt::Display| MediaError::Encode(e.to_string());
         let from = ImageRef::new(self.width, self.height, &self.pixels, pixel_type)
             .map_err(|e| fail(&e))?;
-        let mut to = Image::new(width, height, pixel_type);
-        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-        Resizer::new()
-            .resize(&from, &mut to, &options)
+        let len = usize::try_from(u64::from(width) * u64::from(height))
+            .ok()
+            .and_then(|n| n.checked_mul(pixel_type.size()))
+            .ok_or_else(|| {
+                MediaError::Encode(format!("a {width}x{height} variant is too large"))
+            })?;
+        let mut to = Image::from_vec_u8(width, height, buffers::zeroed(len), pixel_type)
             .map_err(|e| fail(&e))?;
+        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+        let mut resizer = buffers::resizer();
+        let resized = resizer.resize(&from, &mut to, &options);
+        buffers::give_resizer(resizer);
+        resized.map_err(|e| fail(&e))?;
         Ok(Some(Source {
             pixels: to.into_vec(),
             width,
@@ -209,8 +217,13 @@ pub(super) fn variants(
         Some(t) => t.write(icc)?,
         None => base.write(icc)?,
     };
-    let medium = medium.map(|m| m.write(icc)).transpose()?;
-    Ok((thumb, medium))
+    let written = medium.as_deref().map(|m| m.write(icc)).transpose()?;
+    // The pixel buffers go back for the next image (see `buffers`).
+    if let Some(Cow::Owned(m)) = medium {
+        buffers::give(m.pixels);
+    }
+    buffers::give(src.pixels);
+    Ok((thumb, written))
 }
 
 #[cfg(test)]
