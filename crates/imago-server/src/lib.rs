@@ -26,6 +26,7 @@
 //! # Ok(()) }
 //! ```
 
+mod accept;
 pub mod accounts;
 pub mod backends;
 pub mod config;

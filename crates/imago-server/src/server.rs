@@ -114,14 +114,9 @@ impl Server {
         let reaper = tokio::spawn(reap_forever(self.state.clone()));
         tracing::info!(addr = %self.local_addr(), base = %self.state.base_url, "imago serve listening");
         let app = crate::http::router(self.state.clone());
-        let result = axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        crate::accept::serve(self.listener, app, shutdown).await;
         reaper.abort();
-        result.map_err(ServeError::from)
+        Ok(())
     }
 }
 

@@ -138,6 +138,14 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// Tells the server to stop, as Ctrl-C does: it takes no new connection and answers
+    /// the requests in flight.
+    pub fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
     /// A new user; returns their full key.
     pub async fn user(&self, name: &str) -> String {
         imago_server::create_user(self.repo.as_ref(), name, false)
