@@ -1,4 +1,4 @@
-//! What differs between SQLite and PostgreSQL: how a pool is opened, the schema's DDL,
+//! What differs between SQLite and PostgreSQL: how a pool is opened, the schema's types,
 //! the lock migrations take and the row lock of a claim. Everything else is
 //! [`SqlRepo`](super::SqlRepo), written once over sqlx's Any driver.
 
@@ -20,37 +20,35 @@ pub(crate) enum Dialect {
     Postgres,
 }
 
-/// One schema step, written once per dialect. Versions only grow; a database newer than
-/// the binary is refused.
+/// One schema step, written once for both dialects (`schema/<file>`), with the few types
+/// that differ as `{id}`, `{int}`, `{bool}`, `{true}` and `{false}`. Versions only grow;
+/// a database newer than the binary is refused.
 pub(crate) struct Migration {
     pub version: i64,
-    sqlite: &'static str,
-    postgres: &'static str,
+    sql: &'static str,
 }
 
 impl Migration {
-    pub(crate) fn sql(&self, dialect: Dialect) -> &'static str {
-        match dialect {
-            Dialect::Sqlite => self.sqlite,
-            Dialect::Postgres => self.postgres,
-        }
+    /// The step's DDL for `dialect`.
+    pub(crate) fn sql(&self, dialect: Dialect) -> String {
+        dialect
+            .types()
+            .iter()
+            .fold(self.sql.to_string(), |sql, (name, ty)| {
+                sql.replace(name, ty)
+            })
     }
 }
 
-/// `schema/<dialect>/<file>` for both dialects.
-macro_rules! step {
-    ($version:expr, $file:literal) => {
-        Migration {
-            version: $version,
-            sqlite: include_str!(concat!("schema/sqlite/", $file)),
-            postgres: include_str!(concat!("schema/postgres/", $file)),
-        }
-    };
-}
-
 pub(crate) const MIGRATIONS: &[Migration] = &[
-    step!(1, "0001_init.sql"),
-    step!(2, "0002_sessions_settings.sql"),
+    Migration {
+        version: 1,
+        sql: include_str!("schema/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("schema/0002_sessions_settings.sql"),
+    },
 ];
 
 /// Any node may run migrations at start; this advisory lock makes them take turns.
@@ -64,6 +62,28 @@ const SQLITE_SETTINGS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode 
      PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
 
 impl Dialect {
+    /// The schema's placeholders and what they are here. SQLite has one integer type (a
+    /// 64-bit value whatever the name) and no boolean; `AUTOINCREMENT` keeps ids of
+    /// deleted rows from coming back, as PostgreSQL's identity columns do.
+    fn types(self) -> [(&'static str, &'static str); 5] {
+        match self {
+            Dialect::Sqlite => [
+                ("{id}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
+                ("{int}", "INTEGER"),
+                ("{bool}", "INTEGER"),
+                ("{true}", "1"),
+                ("{false}", "0"),
+            ],
+            Dialect::Postgres => [
+                ("{id}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+                ("{int}", "BIGINT"),
+                ("{bool}", "BOOLEAN"),
+                ("{true}", "TRUE"),
+                ("{false}", "FALSE"),
+            ],
+        }
+    }
+
     /// Ends a claim's inner `SELECT`. PostgreSQL: concurrent claimers on any node skip
     /// the rows another has locked instead of waiting for them or taking them twice.
     /// SQLite runs one writer at a time, so its `UPDATE ... RETURNING` is a claim as is.
@@ -138,4 +158,29 @@ pub(crate) async fn connect_postgres(
         .acquire_timeout(Duration::from_secs(30))
         .connect_with(options)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_placeholder_is_filled_in_for_both_dialects() {
+        for m in MIGRATIONS {
+            for d in [Dialect::Sqlite, Dialect::Postgres] {
+                let sql = m.sql(d);
+                assert!(!sql.contains('{'), "step {} for {d:?}: {sql}", m.version);
+            }
+        }
+        let pg = MIGRATIONS[0].sql(Dialect::Postgres);
+        assert!(
+            pg.contains("is_admin       BOOLEAN NOT NULL DEFAULT FALSE"),
+            "{pg}"
+        );
+        let lite = MIGRATIONS[0].sql(Dialect::Sqlite);
+        assert!(
+            lite.contains("id             INTEGER PRIMARY KEY AUTOINCREMENT"),
+            "{lite}"
+        );
+    }
 }

@@ -112,7 +112,7 @@ impl Repo for SqlRepo {
             )));
         }
         for m in migrations.iter().filter(|m| m.version > current) {
-            sqlx::raw_sql(m.sql(self.dialect))
+            sqlx::raw_sql(sqlx::AssertSqlSafe(m.sql(self.dialect)))
                 .execute(&mut *tx)
                 .await
                 .map_err(err)?;

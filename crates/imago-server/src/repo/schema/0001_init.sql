@@ -1,59 +1,61 @@
--- imago serve, schema version 1 (PostgreSQL). Times are unix seconds (UTC).
+-- imago serve, schema version 1. Times are unix seconds (UTC). Written once for both
+-- databases: repo/dialect.rs puts in the types that differ ({id}, {int}, {bool}, {true},
+-- {false}).
 
 CREATE TABLE users (
-    id             BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id             {id},
     name           TEXT    NOT NULL UNIQUE,
-    is_admin       BOOLEAN NOT NULL DEFAULT FALSE,
-    strip_metadata BOOLEAN NOT NULL DEFAULT TRUE,
+    is_admin       {bool} NOT NULL DEFAULT {false},
+    strip_metadata {bool} NOT NULL DEFAULT {true},
     password_hash  TEXT,
-    created_at     BIGINT  NOT NULL
+    created_at     {int}  NOT NULL
 );
 
 CREATE TABLE api_keys (
-    id            BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    user_id       BIGINT  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    id            {id},
+    user_id       {int}  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     prefix        TEXT    NOT NULL UNIQUE,
     secret_sha256 TEXT    NOT NULL,
     label         TEXT,
-    created_at    BIGINT  NOT NULL,
-    revoked_at    BIGINT 
+    created_at    {int}  NOT NULL,
+    revoked_at    {int}
 );
 CREATE INDEX api_keys_user ON api_keys (user_id);
 
 CREATE TABLE albums (
     id                  TEXT    PRIMARY KEY,
-    user_id             BIGINT  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    user_id             {int}  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     name                TEXT    NOT NULL,
     visibility          TEXT    NOT NULL CHECK (visibility IN ('public', 'unlisted', 'private')),
-    default_expiry_secs BIGINT ,
-    created_at          BIGINT  NOT NULL
+    default_expiry_secs {int},
+    created_at          {int}  NOT NULL
 );
 CREATE INDEX albums_user ON albums (user_id, created_at);
 
 -- `seq` orders images of the same second and makes the paging cursor stable.
 -- `reap_claimed_until` is the lease a reaper holds on an expired image.
 CREATE TABLE images (
-    seq                 BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    seq                 {id},
     id                  TEXT    NOT NULL UNIQUE,
-    user_id             BIGINT  REFERENCES users (id) ON DELETE CASCADE,
+    user_id             {int}  REFERENCES users (id) ON DELETE CASCADE,
     album_id            TEXT    REFERENCES albums (id) ON DELETE SET NULL,
     sha256              TEXT    NOT NULL,
     ext                 TEXT    NOT NULL,
     mime                TEXT    NOT NULL,
-    size                BIGINT  NOT NULL,
-    width               BIGINT  NOT NULL,
-    height              BIGINT  NOT NULL,
-    frames              BIGINT  NOT NULL,
+    size                {int}  NOT NULL,
+    width               {int}  NOT NULL,
+    height              {int}  NOT NULL,
+    frames              {int}  NOT NULL,
     title               TEXT,
     description         TEXT,
-    nsfw                BOOLEAN NOT NULL DEFAULT FALSE,
+    nsfw                {bool} NOT NULL DEFAULT {false},
     original_key        TEXT    NOT NULL,
     thumb_key           TEXT,
     medium_key          TEXT,
     delete_token_sha256 TEXT    NOT NULL,
-    created_at          BIGINT  NOT NULL,
-    expires_at          BIGINT ,
-    reap_claimed_until  BIGINT 
+    created_at          {int}  NOT NULL,
+    expires_at          {int},
+    reap_claimed_until  {int}
 );
 CREATE INDEX images_user_sha256 ON images (user_id, sha256);
 CREATE INDEX images_user_created ON images (user_id, created_at, seq);
@@ -65,11 +67,11 @@ CREATE INDEX images_medium_key ON images (medium_key);
 
 -- `leased_until` is set by the node that claimed the job; past it the job is due again.
 CREATE TABLE jobs (
-    id           BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id           {id},
     kind         TEXT    NOT NULL,
     payload      TEXT    NOT NULL,
-    run_at       BIGINT  NOT NULL,
-    attempts     BIGINT  NOT NULL DEFAULT 0,
-    leased_until BIGINT 
+    run_at       {int}  NOT NULL,
+    attempts     {int}  NOT NULL DEFAULT 0,
+    leased_until {int}
 );
 CREATE INDEX jobs_due ON jobs (kind, run_at);
