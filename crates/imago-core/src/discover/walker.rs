@@ -91,6 +91,20 @@ struct Emit<'i> {
     order: u32,
 }
 
+impl<'i> Emit<'i> {
+    /// A candidate without a descriptor or the full-size mark, as most are.
+    fn plain(kind: SourceKind, group: Option<u32>, info: &'i Info, order: u32) -> Self {
+        Emit {
+            kind,
+            group,
+            descriptor: None,
+            info,
+            full_size: false,
+            order,
+        }
+    }
+}
+
 pub struct Walker<'p, 'r> {
     page: &'p Url,
     base: Url,
@@ -421,12 +435,8 @@ impl<'p, 'r> Walker<'p, 'r> {
                     self.emit(
                         &h,
                         Emit {
-                            kind: SourceKind::Link,
-                            group: Some(g),
-                            descriptor: None,
-                            info: &info,
                             full_size: true,
-                            order,
+                            ..Emit::plain(SourceKind::Link, Some(g), &info, order)
                         },
                     );
                 }
@@ -443,29 +453,20 @@ impl<'p, 'r> Walker<'p, 'r> {
         let info = Info::of(attrs);
         let g = self.group(own);
         self.last_img = Some(g);
-        let e = |kind| Emit {
-            kind,
-            group: Some(g),
-            descriptor: None,
-            info: &info,
-            full_size: false,
-            order,
+        let e = |kind| Emit::plain(kind, Some(g), &info, order);
+        // Inside <noscript> every candidate is a noscript one, whichever attribute.
+        let kind = |plain| {
+            if noscript {
+                SourceKind::Noscript
+            } else {
+                plain
+            }
         };
         if let Some(src) = attr(attrs, "src") {
-            let kind = if noscript {
-                SourceKind::Noscript
-            } else {
-                SourceKind::Img
-            };
-            self.emit(&decode(src), e(kind));
+            self.emit(&decode(src), e(kind(SourceKind::Img)));
         }
         if let Some(set) = attr(attrs, "srcset") {
-            let kind = if noscript {
-                SourceKind::Noscript
-            } else {
-                SourceKind::Srcset
-            };
-            self.emit_srcset(&decode(set), e(kind));
+            self.emit_srcset(&decode(set), e(kind(SourceKind::Srcset)));
         }
     }
 
@@ -480,14 +481,7 @@ impl<'p, 'r> Walker<'p, 'r> {
         } else {
             SourceKind::Picture
         };
-        let e = Emit {
-            kind,
-            group: Some(g),
-            descriptor: None,
-            info: &info,
-            full_size: false,
-            order,
-        };
+        let e = Emit::plain(kind, Some(g), &info, order);
         if let Some(set) = attr(attrs, "srcset") {
             self.emit_srcset(&decode(set), e);
         }
@@ -516,17 +510,7 @@ impl<'p, 'r> Walker<'p, 'r> {
         let Some(v) = attr(attrs, key) else { return };
         let info = Info::of(attrs);
         let g = self.group(own);
-        self.emit(
-            &decode(v),
-            Emit {
-                kind,
-                group: Some(g),
-                descriptor: None,
-                info: &info,
-                full_size: false,
-                order,
-            },
-        );
+        self.emit(&decode(v), Emit::plain(kind, Some(g), &info, order));
     }
 
     /// What every element may carry: a `style` attribute and lazy `data-*` attributes.
@@ -562,14 +546,7 @@ impl<'p, 'r> Walker<'p, 'r> {
             let info_ref = info.get_or_insert_with(|| Info::of(attrs)).clone();
             // What every lazy attribute emits: its kind, the element's info and order;
             // the group (and rarely a descriptor or the full-size mark) vary.
-            let lazy = |group: Option<u32>| Emit {
-                kind: SourceKind::Lazy,
-                group,
-                descriptor: None,
-                info: &info_ref,
-                full_size: false,
-                order,
-            };
+            let lazy = |group: Option<u32>| Emit::plain(SourceKind::Lazy, group, &info_ref, order);
             let emit_one = |w: &mut Self, url: &str, full_size: bool, group: Option<u32>| {
                 w.emit(
                     url,
@@ -694,12 +671,8 @@ impl<'p, 'r> Walker<'p, 'r> {
             self.emit(
                 &r.url,
                 Emit {
-                    kind,
-                    group: g,
                     descriptor: r.density.map(Descriptor::Density),
-                    info,
-                    full_size: false,
-                    order,
+                    ..Emit::plain(kind, g, info, order)
                 },
             );
         }
