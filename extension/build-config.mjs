@@ -38,23 +38,20 @@ export const modules = {
   sourcemap: 'linked',
 };
 
-/** EasyList and EasyPrivacy where Debian's uBlock Origin packages install them (the same
- * files `imago list` reads by default, see crates/imago-engine/src/filter_lists.rs). */
-const DEBIAN_LISTS = [
-  [
-    '/usr/share/chromium/extensions/ublock-origin/assets/thirdparties/easylist/easylist.txt',
-    '/usr/share/chromium/extensions/ublock-origin/assets/thirdparties/easylist/easyprivacy.txt',
-  ],
-  [
-    '/usr/share/mozilla/extensions/{ec8030f7-c20a-464f-9b0e-13a3a9e97384}/uBlock0@raymondhill.net/assets/thirdparties/easylist/easylist.txt',
-    '/usr/share/mozilla/extensions/{ec8030f7-c20a-464f-9b0e-13a3a9e97384}/uBlock0@raymondhill.net/assets/thirdparties/easylist/easyprivacy.txt',
-  ],
-];
+/** EasyList and EasyPrivacy where Debian's uBlock Origin packages install them, one package
+ * a paragraph: the file `imago list` reads them from too (crates/imago-engine). */
+function debianLists() {
+  const text = fs.readFileSync(path.join(root, '../crates/imago-engine/src/debian_lists.txt'), 'utf8');
+  return text
+    .split('\n\n')
+    .map((para) => para.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#')))
+    .filter((files) => files.length > 0);
+}
 
 /** The ad/tracker list files the extension ships: those of `IMAGO_FILTER_LISTS` (split
  * like PATH), else Debian's EasyList + EasyPrivacy. `null` when neither is there. */
 export function adListFiles(env = process.env) {
   const named = (env.IMAGO_FILTER_LISTS ?? '').split(path.delimiter).filter((p) => p !== '');
   if (named.length > 0) return named;
-  return DEBIAN_LISTS.find((pair) => pair.every((p) => fs.existsSync(p))) ?? null;
+  return debianLists().find((files) => files.every((p) => fs.existsSync(p))) ?? null;
 }

@@ -2,30 +2,32 @@
 //! Debian's uBlock Origin packages install them. Reading them is here; matching is
 //! [`imago_core::blocklist`], which never touches the disk.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use imago_core::blocklist::{Blocklist, BlocklistError};
 
-/// EasyList and EasyPrivacy as `webext-ublock-origin-chromium` installs them, then as
-/// `webext-ublock-origin-firefox` does; the first package found gives both.
-const DEBIAN_LISTS: [[&str; 2]; 2] = [
-    [
-        "/usr/share/chromium/extensions/ublock-origin/assets/thirdparties/easylist/easylist.txt",
-        "/usr/share/chromium/extensions/ublock-origin/assets/thirdparties/easylist/easyprivacy.txt",
-    ],
-    [
-        "/usr/share/mozilla/extensions/{ec8030f7-c20a-464f-9b0e-13a3a9e97384}/uBlock0@raymondhill.net/assets/thirdparties/easylist/easylist.txt",
-        "/usr/share/mozilla/extensions/{ec8030f7-c20a-464f-9b0e-13a3a9e97384}/uBlock0@raymondhill.net/assets/thirdparties/easylist/easyprivacy.txt",
-    ],
-];
+/// EasyList and EasyPrivacy where Debian's uBlock Origin packages install them, one
+/// package a paragraph; the extension's build reads the same file.
+const DEBIAN_LISTS: &str = include_str!("debian_lists.txt");
+
+/// The packages' list files in [`DEBIAN_LISTS`], in order; `#` lines are comments.
+fn debian_packages(text: &str) -> impl Iterator<Item = Vec<PathBuf>> + '_ {
+    text.split("\n\n")
+        .map(|para| {
+            para.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(PathBuf::from)
+                .collect::<Vec<_>>()
+        })
+        .filter(|files| !files.is_empty())
+}
 
 /// The Debian package's EasyList and EasyPrivacy when one is installed (both files of
 /// the first package whose files are all there), else nothing.
 pub fn debian_lists() -> Vec<PathBuf> {
-    DEBIAN_LISTS
-        .iter()
-        .find(|pair| pair.iter().all(|p| Path::new(p).is_file()))
-        .map(|pair| pair.iter().map(PathBuf::from).collect())
+    debian_packages(DEBIAN_LISTS)
+        .find(|files| files.iter().all(|p| p.is_file()))
         .unwrap_or_default()
 }
 
@@ -63,6 +65,18 @@ pub fn load(paths: &[PathBuf]) -> Result<Blocklist, FilterListError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_debian_file_names_two_packages_of_easylist_and_easyprivacy() {
+        let packages: Vec<_> = debian_packages(DEBIAN_LISTS).collect();
+        assert_eq!(packages.len(), 2, "{packages:?}");
+        for files in &packages {
+            let names: Vec<_> = files.iter().map(|p| p.file_name().unwrap()).collect();
+            assert_eq!(names, ["easylist.txt", "easyprivacy.txt"], "{files:?}");
+            assert!(files.iter().all(|p| p.is_absolute()), "{files:?}");
+        }
+        assert!(packages[0][0].starts_with("/usr/share/chromium"));
+    }
 
     #[test]
     fn unreadable_empty_and_binary_files_are_named() {
