@@ -115,28 +115,32 @@ impl Spool {
     }
 
     /// Whether `more` bytes can join the body in memory: it stays under
-    /// [`MEMORY_LIMIT`] and the budget has room for the buffer's growth, which is then
-    /// taken from it.
+    /// [`MEMORY_LIMIT`] and the budget has room for the buffer's growth, which is taken
+    /// from it before the buffer grows (a refused body never holds more than it was given).
     fn keep_in_memory(&mut self, more: usize) -> bool {
         let len = self.memory.len() + more;
         if len > MEMORY_LIMIT {
             return false;
         }
-        self.memory.reserve(more);
-        let held = self.taken.as_ref().map_or(0, |p| p.num_permits());
-        let Some(grow) = self.memory.capacity().checked_sub(held).filter(|&g| g > 0) else {
+        let capacity = self.memory.capacity();
+        if len <= capacity {
             return true;
-        };
-        match self.budget.try_take(grow) {
-            Some(permit) => {
-                match &mut self.taken {
-                    Some(taken) => taken.merge(permit),
-                    None => self.taken = Some(permit),
-                }
-                true
-            }
-            None => false,
         }
+        // A BytesMut grows to the larger of twice its capacity and what is asked.
+        let target = len.max(capacity.saturating_mul(2));
+        let held = self.taken.as_ref().map_or(0, |p| p.num_permits());
+        let grow = target.saturating_sub(held);
+        if grow > 0 {
+            let Some(permit) = self.budget.try_take(grow) else {
+                return false;
+            };
+            match &mut self.taken {
+                Some(taken) => taken.merge(permit),
+                None => self.taken = Some(permit),
+            }
+        }
+        self.memory.reserve(target - self.memory.len());
+        true
     }
 
     /// The whole body received.
@@ -246,6 +250,28 @@ impl Spooled {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memory_never_grows_past_what_the_budget_gave() {
+        let dir = tempfile::tempdir().unwrap();
+        let budget = MemoryBudget::new(100_000);
+        let mut spool = Spool::new(dir.path(), &budget);
+        assert!(spool.keep_in_memory(60_000));
+        spool.memory.extend_from_slice(&[7; 60_000]);
+        let held = 100_000 - budget.available();
+        assert!(
+            spool.memory.capacity() <= held,
+            "{} > {held}",
+            spool.memory.capacity()
+        );
+        // 120,000 bytes do not fit in the 100,000: refused before the buffer grows.
+        assert!(!spool.keep_in_memory(60_000));
+        assert!(
+            spool.memory.capacity() <= 100_000,
+            "the buffer grew to {} bytes past the budget",
+            spool.memory.capacity()
+        );
+    }
 
     async fn spooled(dir: &Path, sizes: &[usize]) -> (Spooled, Vec<u8>) {
         let mut spool = Spool::new(dir, &MemoryBudget::new(MEMORY_BUDGET));
