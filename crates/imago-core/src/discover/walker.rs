@@ -717,17 +717,7 @@ impl<'p, 'r> Walker<'p, 'r> {
             _ => return,
         };
         let info = Info::default();
-        self.emit(
-            &decode(content),
-            Emit {
-                kind,
-                group: None,
-                descriptor: None,
-                info: &info,
-                full_size: false,
-                order,
-            },
-        );
+        self.emit(&decode(content), Emit::plain(kind, None, &info, order));
     }
 
     fn link(&mut self, attrs: &[Attr<'_>], order: u32) {
@@ -782,17 +772,7 @@ impl<'p, 'r> Walker<'p, 'r> {
         } else {
             return;
         };
-        self.emit(
-            &href,
-            Emit {
-                kind,
-                group: None,
-                descriptor: None,
-                info: &info,
-                full_size: false,
-                order,
-            },
-        );
+        self.emit(&href, Emit::plain(kind, None, &info, order));
     }
 
     fn stylesheet(&mut self, raw: &str) {
