@@ -3,7 +3,7 @@
 use std::ffi::OsString;
 use std::path::Path;
 
-use super::command::{run, RunError};
+use super::command::{run, Output, RunError};
 use super::{input_args, TempFiles, Tools, VideoError, VideoFacts};
 use crate::VideoFormat;
 
@@ -13,8 +13,19 @@ fn output_arg(file: &Path) -> OsString {
     out
 }
 
-fn strings(a: &[&str]) -> Vec<OsString> {
-    a.iter().map(OsString::from).collect()
+/// Arguments written as one line: none of these has a space (paths are added apart).
+fn words(line: &str) -> Vec<OsString> {
+    line.split_whitespace().map(OsString::from).collect()
+}
+
+/// Runs ffmpeg; a missing binary and a failure to run it are the caller's errors, a run
+/// that fails is the output's to tell.
+fn ffmpeg(tools: &Tools, args: &[OsString]) -> Result<Output, VideoError> {
+    match run(&tools.ffmpeg, args, tools.timeout, 0) {
+        Err(RunError::NotInstalled(_)) => Err(VideoError::ToolMissing),
+        Err(e) => Err(VideoError::Tool(e.to_string())),
+        Ok(out) => Ok(out),
+    }
 }
 
 /// One frame as PNG: at 1 s, or the middle of a shorter clip; the first frame when
@@ -25,7 +36,6 @@ pub(super) fn poster(
     format: VideoFormat,
     facts: &VideoFacts,
 ) -> Result<Vec<u8>, VideoError> {
-    let timeout = tools.timeout;
     let at = if facts.duration_secs >= 2.0 {
         1.0
     } else {
@@ -34,32 +44,15 @@ pub(super) fn poster(
     // A PNG is never larger than its raw RGBA pixels plus a little.
     let max_png = u64::from(facts.width) * u64::from(facts.height) * 4 + (1 << 20);
     for at in [at, 0.0] {
-        let mut args = strings(&["-nostdin", "-v", "error", "-hide_banner", "-threads", "1"]);
+        let mut args = words("-nostdin -v error -hide_banner -threads 1");
         args.extend(["-ss".into(), format!("{at:.3}").into()]);
         args.extend(input_args(&files.input, format));
-        args.extend(strings(&[
-            "-map",
-            "0:v:0",
-            "-frames:v",
-            "1",
-            "-an",
-            "-sn",
-            "-dn",
-            "-f",
-            "image2",
-            // One file, its name never read as a `%d` pattern.
-            "-update",
-            "1",
-            "-c:v",
-            "png",
-            "-y",
-        ]));
+        // `-update 1`: one file, its name never read as a `%d` pattern.
+        args.extend(words(
+            "-map 0:v:0 -frames:v 1 -an -sn -dn -f image2 -update 1 -c:v png -y",
+        ));
         args.push(output_arg(&files.poster));
-        let out = match run(&tools.ffmpeg, &args, timeout, 0) {
-            Err(RunError::NotInstalled(_)) => return Err(VideoError::ToolMissing),
-            Err(e) => return Err(VideoError::Tool(e.to_string())),
-            Ok(out) => out,
-        };
+        let out = ffmpeg(tools, &args)?;
         let made = std::fs::metadata(&files.poster)
             .map(|m| m.len())
             .unwrap_or(0);
@@ -80,44 +73,23 @@ pub(super) fn strip_metadata(
     files: &TempFiles,
     format: VideoFormat,
 ) -> Result<Vec<u8>, VideoError> {
-    let timeout = tools.timeout;
-    let mut args = strings(&["-nostdin", "-v", "error", "-hide_banner"]);
+    let mut args = words("-nostdin -v error -hide_banner");
     args.extend(input_args(&files.input, format));
-    args.extend(strings(&[
-        "-map",
-        "0:v",
-        "-map",
-        "0:a?",
-        "-map_metadata",
-        "-1",
-        "-map_metadata:s",
-        "-1",
-        "-map_chapters",
-        "-1",
-        "-c",
-        "copy",
-        "-fflags",
-        "+bitexact",
-        "-flags:v",
-        "+bitexact",
-        "-flags:a",
-        "+bitexact",
-    ]));
+    args.extend(words(
+        "-map 0:v -map 0:a? -map_metadata -1 -map_metadata:s -1 -map_chapters -1 -c copy \
+         -fflags +bitexact -flags:v +bitexact -flags:a +bitexact",
+    ));
     let muxer = match format {
         VideoFormat::Mp4 => "mp4",
         VideoFormat::Mov => "mov",
         VideoFormat::Webm => "webm",
     };
     if format != VideoFormat::Webm {
-        args.extend(strings(&["-movflags", "+faststart"]));
+        args.extend(words("-movflags +faststart"));
     }
-    args.extend(strings(&["-f", muxer, "-y"]));
+    args.extend(words(&format!("-f {muxer} -y")));
     args.push(output_arg(&files.clean));
-    let out = match run(&tools.ffmpeg, &args, timeout, 0) {
-        Err(RunError::NotInstalled(_)) => return Err(VideoError::ToolMissing),
-        Err(e) => return Err(VideoError::Tool(e.to_string())),
-        Ok(out) => out,
-    };
+    let out = ffmpeg(tools, &args)?;
     if !out.status.success() {
         tracing::info!(reason = %out.reason(), "ffmpeg could not rewrite a video");
         return Err(VideoError::Unreadable(
