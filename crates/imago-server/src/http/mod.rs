@@ -239,6 +239,21 @@ async fn require_user(state: &AppState, headers: &HeaderMap) -> Result<User, Api
         .ok_or(ApiError::MissingKey)
 }
 
+/// The account a request's key or session belongs to, as a handler argument; a request
+/// without a valid one is answered as [`require_user`] answers it.
+pub(crate) struct SignedIn(pub User);
+
+impl axum::extract::FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, ApiError> {
+        require_user(state, &parts.headers).await.map(SignedIn)
+    }
+}
+
 /// Whether `viewer` may see `image`: not expired, and not in another user's private
 /// album. Unlisted albums are reachable by link, like public ones.
 async fn may_see(

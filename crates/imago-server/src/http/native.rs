@@ -10,7 +10,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{header_key, image_json::image_v2, require_user, signed_in, Param};
+use super::{header_key, image_json::image_v2, signed_in, Param, SignedIn};
 use crate::error::ApiError;
 use crate::ids::{base62, is_public_id};
 use crate::ingest::delete_image as remove_image;
@@ -61,11 +61,10 @@ fn cursor(p: &Paging) -> Result<Option<&str>, ApiError> {
 
 pub(super) async fn list_images(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
     query: Result<Query<Paging>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let p = paging(query)?;
-    let user = require_user(&state, &headers).await?;
     let limit = limit_of(&p);
     if let Some(a) = p.album_id.as_deref() {
         owned_album(&state, &user, a).await?;
@@ -110,10 +109,9 @@ async fn owned_album(state: &AppState, user: &User, id: &str) -> Result<Album, A
 
 pub(super) async fn get_image(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
     Param(id): Param<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require_user(&state, &headers).await?;
     let r = owned_image(&state, &user, &id).await?;
     Ok(Json(image_v2(&state, &r)))
 }
@@ -145,11 +143,10 @@ fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError>
 
 pub(super) async fn update_image(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
     Param(id): Param<String>,
     body: bytes::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require_user(&state, &headers).await?;
     let patch: ImagePatch = json_body(&body)?;
     let mut r = owned_image(&state, &user, &id).await?;
     if let Some(t) = patch.title {
@@ -175,10 +172,9 @@ pub(super) async fn update_image(
 
 pub(super) async fn delete_image(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
     Param(id): Param<String>,
 ) -> Result<StatusCode, ApiError> {
-    let user = require_user(&state, &headers).await?;
     let r = owned_image(&state, &user, &id).await?;
     remove_image(&state, &r.id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -230,10 +226,9 @@ fn expiry(v: &str) -> Result<i64, ApiError> {
 
 pub(super) async fn create_album(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
     body: bytes::Bytes,
 ) -> Result<Response, ApiError> {
-    let user = require_user(&state, &headers).await?;
     let new: NewAlbum = json_body(&body)?;
     let mut album = Album {
         id: String::new(),
@@ -261,9 +256,8 @@ pub(super) async fn create_album(
 
 pub(super) async fn list_albums(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require_user(&state, &headers).await?;
     let albums = state.repo.list_albums(user.id).await?;
     Ok(Json(
         json!({"albums": albums.iter().map(album_json).collect::<Vec<_>>()}),
@@ -309,11 +303,10 @@ pub(super) struct AlbumPatch {
 
 pub(super) async fn update_album(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
     Param(id): Param<String>,
     body: bytes::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require_user(&state, &headers).await?;
     let patch: AlbumPatch = json_body(&body)?;
     let mut album = owned_album(&state, &user, &id).await?;
     if let Some(n) = patch.name {
@@ -331,10 +324,9 @@ pub(super) async fn update_album(
 
 pub(super) async fn delete_album(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
     Param(id): Param<String>,
 ) -> Result<StatusCode, ApiError> {
-    let user = require_user(&state, &headers).await?;
     let album = owned_album(&state, &user, &id).await?;
     state.repo.delete_album(&album.id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -369,9 +361,8 @@ pub(super) async fn album_images(
 
 pub(super) async fn usage(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require_user(&state, &headers).await?;
     let u = state.repo.usage(user.id).await?;
     Ok(Json(json!({
         "user": user.name,
