@@ -28,7 +28,7 @@ command -v node >/dev/null && command -v npm >/dev/null || {
 if [ -z "${IMAGO_E2E_SERVER:-}" ]; then
   # --workspace, not -p imago-server: the same features as `cargo test --workspace`, so
   # after the test step nothing is compiled again (with -p, tokio and serde_json get
-  # other features and half the dependency tree is built a second time, ~5 GB of disk).
+  # other features and half the dependency tree is built a second time).
   cargo build --quiet --workspace --example serve_for_e2e
 fi
 

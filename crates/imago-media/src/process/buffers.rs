@@ -20,6 +20,10 @@ const KEPT_BYTES: usize = 16 << 20;
 /// Buffers kept, at most.
 const KEPT_BUFFERS: usize = 8;
 
+/// glibc's mmap threshold as the binaries hold it: smaller buffers come from the heap,
+/// which reuses memory by itself, so keeping them gains nothing.
+const MMAP_THRESHOLD: usize = 128 << 10;
+
 /// Resizers kept, at most (each holds its scratch buffer).
 const KEPT_RESIZERS: usize = 4;
 
@@ -52,8 +56,7 @@ pub(super) fn zeroed(len: usize) -> Vec<u8> {
 /// Gives a buffer back to be reused, or frees it when keeping it would pass the bounds
 /// (the smallest kept ones make way for a larger one: those are the costly ones).
 pub(super) fn give(buf: Vec<u8>) {
-    // Below the mmap threshold the allocator reuses memory by itself.
-    if buf.capacity() < 128 << 10 || buf.capacity() > KEPT_BYTES {
+    if buf.capacity() < MMAP_THRESHOLD || buf.capacity() > KEPT_BYTES {
         return;
     }
     let freed = {
@@ -116,7 +119,7 @@ mod tests {
         give(Vec::with_capacity(KEPT_BYTES + 1));
         {
             let kept = BUFFERS.lock().unwrap();
-            assert!(kept.iter().all(|b| b.capacity() >= 128 << 10));
+            assert!(kept.iter().all(|b| b.capacity() >= MMAP_THRESHOLD));
             assert!(kept.iter().all(|b| b.capacity() <= KEPT_BYTES));
         }
 

@@ -3,11 +3,11 @@
 //! received); then, one upload per core under the decoder permit (and one more than the
 //! cores until their files are stored), the body read back from its spool (`spool.rs`:
 //! memory up to 1 MiB while the bodies in memory stay within their 8 MiB budget, else a
-//! temp file, so waiting uploads hold no large bodies in RAM), its format by magic bytes with sides, pixel area and
-//! frames read from headers (`imago_media::inspect`, before any decode; a video is held
-//! to the video size limit, an image to `body_limit`) and the pixel work (an image:
-//! `imago_media::process`, bounded decode, orientation, metadata stripping, thumbnail
-//! and medium; a video: `video.rs`, duration and size, poster frame, metadata, see
+//! temp file, so waiting uploads hold no large bodies in RAM), its format by magic bytes
+//! with sides, pixel area and frames read from headers (`imago_media::inspect`, before
+//! any decode; a video is held to the video size limit, an image to `body_limit`) and the
+//! pixel work (an image: `imago_media::process`, bounded decode, orientation, metadata
+//! stripping, thumbnail and medium; a video: `video.rs`, duration and size, poster frame, metadata, see
 //! [`crate::video`]); blobs stored under keys named by their own SHA-256; the record.
 //!
 //! A [`BlobGuard`] removes the blobs this upload stored if a later step fails, so a

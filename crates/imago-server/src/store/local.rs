@@ -191,50 +191,42 @@ fn finish_blocking(tmp: &mut TempFile, path: &Path) -> io::Result<()> {
 /// blocking thread per this much, not per chunk.
 const WRITE_BATCH: usize = 512 * 1024;
 
-/// Writes `body` to `file` and syncs it; the byte count.
+/// Writes `body` to `file` and syncs it; the byte count. A failed write or sync is
+/// reported as `what`; an error of the body itself is passed on as it is.
 ///
 /// Chunks are written from their own memory on a blocking thread, a batch at a time.
 /// `tokio::fs::File` would first copy each into a buffer of its own: for an upload held in
 /// memory, a fresh megabyte faulted in page by page, an eighth of an upload's page faults.
-async fn write_synced(file: File, mut body: ByteStream) -> Result<u64, WriteError> {
+async fn write_synced(file: File, mut body: ByteStream, what: &str) -> Result<u64, StoreError> {
     let file = Arc::new(file);
     let mut written = 0u64;
     let mut batch: Vec<Bytes> = Vec::new();
-    let mut batched = 0;
     loop {
-        let chunk = body.try_next().await.map_err(WriteError::Source)?;
+        let chunk = body.try_next().await?;
         let last = chunk.is_none();
         if let Some(chunk) = chunk {
             written += chunk.len() as u64;
-            batched += chunk.len();
             batch.push(chunk);
         }
+        let batched: usize = batch.iter().map(Bytes::len).sum();
         if batched >= WRITE_BATCH || last {
-            let (f, chunks) = (file.clone(), std::mem::take(&mut batch));
-            batched = 0;
-            tokio::task::spawn_blocking(move || {
+            let (f, chunks, what) = (file.clone(), std::mem::take(&mut batch), what.to_string());
+            blocking(move || {
                 let mut out: &File = &f;
                 for chunk in &chunks {
-                    out.write_all(chunk)?;
+                    out.write_all(chunk).map_err(|e| backend(&what, e))?;
                 }
                 if last {
-                    f.sync_all()?;
+                    f.sync_all().map_err(|e| backend(&what, e))?;
                 }
                 Ok(())
             })
-            .await
-            .map_err(|e| WriteError::Io(io::Error::other(e)))?
-            .map_err(WriteError::Io)?;
+            .await?;
         }
         if last {
             return Ok(written);
         }
     }
-}
-
-enum WriteError {
-    Source(StoreError),
-    Io(io::Error),
 }
 
 fn list_blocking(root: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()> {
@@ -271,11 +263,7 @@ impl Store for LocalStore {
         let (file, mut tmp) =
             blocking(move || start_blocking(&inner, &target).map_err(|e| backend(&start, e)))
                 .await?;
-        let written = match write_synced(file, body).await {
-            Ok(n) => n,
-            Err(WriteError::Source(e)) => return Err(e),
-            Err(WriteError::Io(e)) => return Err(backend(&what, e)),
-        };
+        let written = write_synced(file, body, &what).await?;
         blocking(move || {
             finish_blocking(&mut tmp, &path).map_err(|e| backend(&what, e))
             // `tmp` drops here: after a failed rename it removes the temp file.

@@ -1,6 +1,6 @@
 -- imago serve, schema version 1. Times are unix seconds (UTC). Written once for both
--- databases: repo/dialect.rs puts in the types that differ ({id}, {int}, {bool}, {true},
--- {false}).
+-- databases: the placeholders in braces are the types that differ, filled in by
+-- repo/dialect.rs (`Dialect::types`).
 
 CREATE TABLE users (
     id             {id},
