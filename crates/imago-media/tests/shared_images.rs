@@ -194,6 +194,22 @@ fn avif_exif_item_with_gps_is_blanked_in_place_when_stripping() {
 }
 
 #[test]
+fn avif_whose_exif_item_points_at_its_own_boxes_is_refused_not_blanked() {
+    // The EXIF item's extent offset (the only 0x00027041 in the file, inside `iloc`) moved
+    // to 0: blanking "the item" would zero `ftyp` and `meta`, leaving a file no reader
+    // opens (the fuzz target `media_container` found such an input).
+    let mut bytes = odd("avif-orientation-6.avif");
+    let at = bytes
+        .windows(4)
+        .position(|w| w == [0x00, 0x02, 0x70, 0x41])
+        .unwrap();
+    bytes[at..at + 4].copy_from_slice(&[0, 0, 0, 0]);
+    let err = run(&bytes).unwrap_err();
+    assert_eq!(err.code(), "corrupt", "{err}");
+    assert!(err.to_string().contains("outside the media data"), "{err}");
+}
+
+#[test]
 fn one_file_per_accepted_format_processes() {
     for (name, bytes) in shared_files("formats") {
         let outcome = run(&bytes);

@@ -1,6 +1,10 @@
 //! AVIF: the EXIF and XMP items' bytes are overwritten with zeros where they lie. The
 //! file keeps its size and every offset in it, so nothing else needs rewriting; a reader
 //! finds an EXIF item whose TIFF header is gone (no data) and an empty XMP packet.
+//!
+//! Only bytes inside an `mdat` body (or the `idat` of an item stored there) are
+//! overwritten: an extent that points anywhere else (at the box headers, or into `meta`
+//! itself) would blank the file's structure, so such a file is refused as damaged.
 
 use crate::container::isobmff::{boxes, extents, items_of_type, Base};
 
@@ -17,6 +21,11 @@ pub(super) fn strip(b: &[u8]) -> Result<Vec<u8>, String> {
         return Ok(out);
     };
     let idat = find(b"idat").map(|x| x.body.clone());
+    let media: Vec<_> = top
+        .iter()
+        .filter(|x| &x.typ == b"mdat")
+        .map(|x| x.body.clone())
+        .collect();
     let ids = items_of_type(b, iinf, &[b"Exif"], &[b"application/rdf+xml"])?;
     for id in ids {
         let Some(location) = extents(b, iloc, id)? else {
@@ -44,6 +53,14 @@ pub(super) fn strip(b: &[u8]) -> Result<Vec<u8>, String> {
                     .filter(|e| *e <= origin.end)
                     .ok_or("AVIF metadata item runs past the file")?,
             };
+            let inside_data = match location.base {
+                Base::File => media.iter().any(|m| m.start <= start && end <= m.end),
+                // `origin` is the idat body already.
+                Base::Idat => true,
+            };
+            if !inside_data {
+                return Err("AVIF metadata item outside the media data".into());
+            }
             out[start..end].fill(0);
         }
     }

@@ -8,7 +8,7 @@
 //! | WebP | `EXIF`, `XMP ` (and their `VP8X` flags; the RIFF size is rewritten), bytes past the RIFF size | `ICCP`, animation, alpha, image data |
 //! | GIF | comment extensions, application extensions other than looping (`NETSCAPE2.0`, `ANIMEXTS1.0`; XMP lives in one), bytes after the trailer | frames, graphic controls, plain text |
 //! | BMP | nothing: it has no metadata block | everything |
-//! | AVIF | the bytes of `Exif` items and of `mime` items of type `application/rdf+xml` (XMP), overwritten with zeros in place (sizes and offsets unchanged) | everything else |
+//! | AVIF | the bytes of `Exif` items and of `mime` items of type `application/rdf+xml` (XMP), overwritten with zeros in place (sizes and offsets unchanged); an item outside `mdat`/`idat` is refused as damage | everything else |
 
 mod avif;
 mod gif;
