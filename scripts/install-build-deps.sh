@@ -1,13 +1,25 @@
 #!/usr/bin/env bash
 # Installs what building imago needs beside the Rust toolchain and a C compiler, when it
-# is missing: cmake and nasm, which build the libjpeg-turbo 3 bundled by the `turbojpeg`
-# crate (imago-media's JPEG decoder; Debian 12 ships libjpeg-turbo 2.1, whose API the
-# crate does not bind). Called by ./run before it builds and by install-test-deps.sh.
+# is missing. Called by ./run before it builds and by install-test-deps.sh.
+#
+# - cmake and nasm: the libjpeg-turbo 3 bundled by the `turbojpeg` crate (imago-media's
+#   JPEG codec; Debian 12 ships libjpeg-turbo 2.1, whose API the crate does not bind), and
+#   the libheif 1.23 bundled by `libheif-rs` (Debian 12 ships 1.15, older than any
+#   binding); nasm also assembles rav1e's SIMD (AVIF encoding).
+# - pkg-config and the codec libraries libheif is built against: libde265 (HEVC, to read
+#   HEIC), dav1d (AV1, to read AVIF), and x265 and aom (HEVC and AV1 encoders: libheif
+#   writes the HEIC and AVIF fixtures of the tests with them; imago writes AVIF by rav1e),
+#   and libnuma, which the static link of x265 names.
 set -euo pipefail
 
 need_apt=()
 command -v cmake >/dev/null || need_apt+=(cmake)
 command -v nasm >/dev/null || need_apt+=(nasm)
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+# pkg-config module, then the Debian package that provides it.
+for pair in libde265:libde265-dev dav1d:libdav1d-dev x265:libx265-dev numa:libnuma-dev aom:libaom-dev; do
+  pkg-config --exists "${pair%%:*}" 2>/dev/null || need_apt+=("${pair#*:}")
+done
 if [ ${#need_apt[@]} -eq 0 ]; then
   exit 0
 fi

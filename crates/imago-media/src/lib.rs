@@ -63,13 +63,16 @@
 //!   calls run at once ([`Limits::decode_budget`] is the most one may hold). `inspect`
 //!   takes milliseconds and no memory in proportion to the file.
 
+pub mod codecs;
 mod container;
 pub mod convert;
 mod error;
+pub mod info;
 mod inspect;
 mod limits;
 mod process;
 mod strip;
+pub mod tools;
 pub mod video;
 
 pub use error::MediaError;
@@ -85,7 +88,7 @@ pub mod fuzzing {
         format: imago_core::Format,
         bytes: &[u8],
     ) -> Result<Option<Vec<u8>>, crate::MediaError> {
-        crate::strip::strip(format, bytes)
+        crate::strip::strip(format, bytes, crate::strip::Icc::Keep)
     }
 
     /// Duration and size from a video's own header, as read when ffprobe is missing.
@@ -96,6 +99,8 @@ pub mod fuzzing {
         crate::video::header::read(bytes, format)
     }
 }
-pub use inspect::{inspect, Inspected, MediaKind, VideoFormat, ACCEPTED_IMAGES};
+pub use inspect::{
+    inspect, inspect_readable, Inspected, MediaKind, VideoFormat, ACCEPTED_IMAGES, READABLE,
+};
 pub use limits::Limits;
 pub use process::{fit_inside, process, ProcessOptions, Processed, Variant};

@@ -84,7 +84,7 @@ fn turned_jpeg_kept_with_metadata_says_orientation_1() {
         .unwrap();
     assert_eq!(o.value.get_uint(0), Some(1));
     // GPS was asked to be kept.
-    assert_eq!(gps_fields(&done.original.bytes).len(), 2);
+    assert_eq!(gps_fields(&done.original.bytes).len(), 4);
     let shown = image::load_from_memory(&done.original.bytes).unwrap();
     assert_eq!((shown.width(), shown.height()), (32, 64));
 }

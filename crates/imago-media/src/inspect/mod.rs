@@ -76,6 +76,19 @@ pub const ACCEPTED_IMAGES: [Format; 6] = [
     Format::Webp,
 ];
 
+/// The image formats [`crate::codecs::read`] decodes: the host's and HEIC, TIFF and ICO.
+pub const READABLE: [Format; 9] = [
+    Format::Avif,
+    Format::Jpeg,
+    Format::Png,
+    Format::Bmp,
+    Format::Gif,
+    Format::Webp,
+    Format::Heif,
+    Format::Tiff,
+    Format::Ico,
+];
+
 /// What the headers say about an upload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Inspected {
@@ -114,6 +127,20 @@ pub struct Inspected {
 /// assert_eq!(inspect(svg, &Limits::default()).unwrap_err().code(), "svg_refused");
 /// ```
 pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspected, MediaError> {
+    inspect_among(bytes, limits, &ACCEPTED_IMAGES)
+}
+
+/// [`inspect`] for the image tools: the same checks, taking every format
+/// [`crate::codecs`] reads ([`READABLE`]) rather than the host's accepted list.
+pub fn inspect_readable(bytes: &[u8], limits: &Limits) -> Result<Inspected, MediaError> {
+    inspect_among(bytes, limits, &READABLE)
+}
+
+fn inspect_among(
+    bytes: &[u8],
+    limits: &Limits,
+    formats: &[Format],
+) -> Result<Inspected, MediaError> {
     if bytes.is_empty() {
         return Err(MediaError::Empty);
     }
@@ -133,7 +160,7 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspected, MediaError> {
     }
     check_bytes(len, limits.max_bytes)?;
     if let Some(format) = sniffed {
-        accepted(format)?;
+        accepted(format, formats)?;
     }
     let info = match probe(bytes, true) {
         Probe::Known(info) => info,
@@ -143,7 +170,7 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspected, MediaError> {
         Probe::NeedMore(_) => return Err(MediaError::Corrupt("header cut short".into())),
     };
     // An SVG with a long comment first is only found by the probe.
-    accepted(info.format)?;
+    accepted(info.format, formats)?;
     check_area(info.width, info.height, limits)?;
     let frames = frames::count(info.format, bytes, limits)?;
     if frames > u64::from(limits.max_frames) {
@@ -169,11 +196,11 @@ fn check_bytes(len: u64, max: u64) -> Result<(), MediaError> {
     Ok(())
 }
 
-fn accepted(format: Format) -> Result<(), MediaError> {
+fn accepted(format: Format, formats: &[Format]) -> Result<(), MediaError> {
     if format == Format::Svg {
         return Err(MediaError::SvgRefused);
     }
-    if !ACCEPTED_IMAGES.contains(&format) {
+    if !formats.contains(&format) {
         return Err(MediaError::Unsupported(format!(
             "{} images are not accepted",
             format.as_str().to_uppercase()

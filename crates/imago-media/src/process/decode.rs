@@ -20,6 +20,8 @@ pub(crate) fn image_format(format: Format) -> Option<ImageFormat> {
         Format::Gif => ImageFormat::Gif,
         Format::Webp => ImageFormat::WebP,
         Format::Bmp => ImageFormat::Bmp,
+        Format::Tiff => ImageFormat::Tiff,
+        Format::Ico => ImageFormat::Ico,
         _ => return None,
     })
 }
@@ -59,7 +61,7 @@ fn decode_inner(format: ImageFormat, bytes: &[u8], limits: &Limits) -> Result<De
     })
 }
 
-pub(super) fn from_image(e: ImageError) -> MediaError {
+pub(crate) fn from_image(e: ImageError) -> MediaError {
     match e {
         ImageError::Limits(l) => MediaError::DecodeLimit(l.to_string()),
         ImageError::Unsupported(u) => MediaError::Unsupported(u.to_string()),
@@ -86,7 +88,7 @@ const MAX_SCANS: u32 = 100;
 /// decodes in full, and that decoder's error is the one a user reads. A panic in the
 /// bindings (none is known: libjpeg's own errors return through `setjmp`) is read as
 /// `None` too.
-pub(super) fn jpeg_shrunk(bytes: &[u8], limits: &Limits, side: u32) -> Option<Decoded> {
+pub(crate) fn jpeg_shrunk(bytes: &[u8], limits: &Limits, side: u32) -> Option<Decoded> {
     std::panic::catch_unwind(|| shrunk(bytes, limits, side))
         .ok()
         .flatten()

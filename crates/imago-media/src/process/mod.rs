@@ -7,7 +7,7 @@ mod thumbs;
 
 pub use thumbs::fit_inside;
 
-use crate::strip::{metadata_segments, splice_after_header, strip};
+use crate::strip::{metadata_segments, splice_after_header, strip, Icc};
 use crate::{inspect, Inspected, Limits, MediaError, MediaKind};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
@@ -136,7 +136,7 @@ pub fn process(
 /// The original as it is, or with its metadata blocks dropped.
 fn lossless(format: Format, bytes: &[u8], opts: &ProcessOptions) -> Result<Vec<u8>, MediaError> {
     if opts.strip_metadata {
-        if let Some(stripped) = strip(format, bytes)? {
+        if let Some(stripped) = strip(format, bytes, Icc::Keep)? {
             return Ok(stripped);
         }
     }
@@ -146,6 +146,21 @@ fn lossless(format: Format, bytes: &[u8], opts: &ProcessOptions) -> Result<Vec<u
 /// A still image whose EXIF orientation is not 1, written again with its pixels turned.
 /// JPEG at quality 90, keeping its other metadata (orientation reset to 1) unless told to
 /// strip; PNG and WebP losslessly, without metadata.
+/// `image` (already turned upright) written again as `format` (JPEG at quality 90, PNG
+/// and WebP losslessly; any other as PNG) with `icc` and no other metadata: the bytes of
+/// [`crate::tools::strip_metadata`] for a turned photo.
+pub(crate) fn reencode_upright(
+    format: Format,
+    image: &DynamicImage,
+    icc: Option<&[u8]>,
+) -> Result<Vec<u8>, MediaError> {
+    let opts = ProcessOptions {
+        strip_metadata: true,
+        ..ProcessOptions::default()
+    };
+    Ok(reencode(format, &[], image, icc, &opts)?.bytes)
+}
+
 fn reencode(
     format: Format,
     bytes: &[u8],

@@ -1,3 +1,4 @@
+use super::Icc;
 use crate::container::jpeg::{pieces, Piece};
 
 const ICC: &[u8] = b"ICC_PROFILE\0";
@@ -5,17 +6,17 @@ const JFIF: &[u8] = b"JFIF\0";
 const EXIF: &[u8] = b"Exif\0\0";
 
 /// Whether a segment is metadata (see the table in the module doc).
-fn is_metadata(marker: u8, data: &[u8]) -> bool {
+fn is_metadata(marker: u8, data: &[u8], icc: Icc) -> bool {
     match marker {
         // JFIF stays; a JFXX extension is a thumbnail, which may show what was cropped.
         0xE0 => !data.starts_with(JFIF),
-        0xE2 => !data.starts_with(ICC),
+        0xE2 => icc == Icc::Drop || !data.starts_with(ICC),
         0xE1 | 0xE3..=0xED | 0xEF | 0xFE => true,
         _ => false,
     }
 }
 
-pub(super) fn strip(b: &[u8]) -> Result<Vec<u8>, String> {
+pub(super) fn strip(b: &[u8], icc: Icc) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(b.len());
     // Where the bytes copied since the last kept segment begin. `FF` fill bytes at their
     // end belong to the marker that follows: they go with a dropped segment, since left
@@ -23,7 +24,7 @@ pub(super) fn strip(b: &[u8]) -> Result<Vec<u8>, String> {
     let mut loose_from = 0;
     for piece in pieces(b)? {
         match piece? {
-            Piece::Segment { marker, data, .. } if is_metadata(marker, data) => {
+            Piece::Segment { marker, data, .. } if is_metadata(marker, data, icc) => {
                 while out.len() > loose_from && out.last() == Some(&0xFF) {
                     out.pop();
                 }
@@ -47,7 +48,7 @@ pub(crate) fn metadata_segments(b: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     for piece in pieces(b)? {
         match piece? {
             Piece::Segment { marker: 0xDA, .. } => break,
-            Piece::Segment { marker, data, raw } if is_metadata(marker, data) => {
+            Piece::Segment { marker, data, raw } if is_metadata(marker, data, Icc::Keep) => {
                 let mut seg = raw.to_vec();
                 if marker == 0xE1 && data.starts_with(EXIF) {
                     // Segment: FF E1, length (2), then the data.
@@ -179,7 +180,7 @@ fn reset_orientation(tiff: &mut [u8]) {
 
 #[cfg(test)]
 mod tests {
-    use super::{icc_profile, icc_segments, splice_after_header, strip};
+    use super::{icc_profile, icc_segments, splice_after_header, strip, Icc};
 
     /// An APP2 `ICC_PROFILE` segment: chunk `seq` of `count`, holding `data`.
     fn icc_chunk(seq: u8, count: u8, data: &[u8]) -> Vec<u8> {
@@ -231,8 +232,8 @@ mod tests {
             0xDB, 0xFF, 0xFF, 0x00, // junk that starts with DB
             0xFF, 0xD9, // end of image
         ];
-        let once = strip(jpeg).expect("the file reads");
-        let twice = strip(&once).expect("the stripped file reads back");
+        let once = strip(jpeg, Icc::Keep).expect("the file reads");
+        let twice = strip(&once, Icc::Keep).expect("the stripped file reads back");
         assert_eq!(once, twice);
         assert_eq!(once, [0xFF, 0xD8, 0x00, 0xDB, 0xFF, 0xFF, 0x00, 0xFF, 0xD9]);
     }
@@ -251,8 +252,8 @@ mod tests {
             0xFF, 0x00, 0x00, 0x04, 0xFF, 0xDB, // `FF 00`: no marker
             0xFF, 0xD9, // end of image
         ];
-        if let Ok(once) = strip(jpeg) {
-            let twice = strip(&once).expect("the stripped file reads back");
+        if let Ok(once) = strip(jpeg, Icc::Keep) {
+            let twice = strip(&once, Icc::Keep).expect("the stripped file reads back");
             assert_eq!(once, twice);
         }
     }
@@ -267,7 +268,7 @@ mod tests {
             0xFF, 0xDB, 0x00, 0x04, 0x01, 0x02, // a segment (DQT) that stays
             0xFF, 0xD9, // end of image
         ];
-        assert_eq!(strip(jpeg).expect("the file reads"), jpeg);
+        assert_eq!(strip(jpeg, Icc::Keep).expect("the file reads"), jpeg);
     }
 
     #[test]

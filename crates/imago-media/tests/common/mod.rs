@@ -55,7 +55,8 @@ pub fn near(a: Rgb<u8>, b: Rgb<u8>) -> bool {
 }
 
 /// A little-endian TIFF block (EXIF body after `Exif\0\0`): IFD0 with Orientation and a
-/// GPS pointer; the GPS IFD with latitude ref "N" and latitude 48/1, 51/1, 30/1.
+/// GPS pointer; the GPS IFD with latitude N 48/1, 51/1, 30/1 and longitude W 2/1, 17/1,
+/// 40/1 (48.858333, -2.294444 in decimal degrees).
 pub fn exif_tiff(orientation: u16) -> Vec<u8> {
     let mut t = Vec::new();
     t.extend_from_slice(b"II*\0");
@@ -66,20 +67,22 @@ pub fn exif_tiff(orientation: u16) -> Vec<u8> {
         t.extend_from_slice(&count.to_le_bytes());
         t.extend_from_slice(&value);
     };
-    // IFD0 at 8: two entries (30 bytes), then the GPS IFD at 38 (30 bytes), then the
-    // three rationals at 68.
+    // IFD0 at 8: two entries (30 bytes), then the GPS IFD at 38: four entries (54
+    // bytes), then the latitude's three rationals at 92 and the longitude's at 116.
     t.extend_from_slice(&2u16.to_le_bytes());
     let o = orientation.to_le_bytes();
     entry(&mut t, 0x0112, 3, 1, [o[0], o[1], 0, 0]);
     entry(&mut t, 0x8825, 4, 1, 38u32.to_le_bytes());
     t.extend_from_slice(&0u32.to_le_bytes());
     assert_eq!(t.len(), 38);
-    t.extend_from_slice(&2u16.to_le_bytes());
+    t.extend_from_slice(&4u16.to_le_bytes());
     entry(&mut t, 0x0001, 2, 2, *b"N\0\0\0");
-    entry(&mut t, 0x0002, 5, 3, 68u32.to_le_bytes());
+    entry(&mut t, 0x0002, 5, 3, 92u32.to_le_bytes());
+    entry(&mut t, 0x0003, 2, 2, *b"W\0\0\0");
+    entry(&mut t, 0x0004, 5, 3, 116u32.to_le_bytes());
     t.extend_from_slice(&0u32.to_le_bytes());
-    assert_eq!(t.len(), 68);
-    for v in [48u32, 51, 30] {
+    assert_eq!(t.len(), 92);
+    for v in [48u32, 51, 30, 2, 17, 40] {
         t.extend_from_slice(&v.to_le_bytes());
         t.extend_from_slice(&1u32.to_le_bytes());
     }
@@ -107,6 +110,8 @@ pub fn gps_fields(bytes: &[u8]) -> Vec<String> {
             .map(|f| f.tag.to_string())
             .collect(),
         Err(exif::Error::NotFound(_)) => Vec::new(),
+        // A HEIF EXIF item blanked in place: the item is there, its TIFF header zeros.
+        Err(exif::Error::InvalidFormat("Invalid TIFF byte order")) => Vec::new(),
         Err(e) => panic!("EXIF reader: {e}"),
     }
 }
@@ -163,5 +168,93 @@ pub fn webp_chunk_types(webp: &[u8]) -> Vec<String> {
         out.push(String::from_utf8_lossy(&webp[off..off + 4]).into_owned());
         off += 8 + len + (len & 1);
     }
+    out
+}
+
+/// `img` written by libheif as HEIC (HEVC by x265) or AVIF (AV1 by aom) at quality 90,
+/// with `orientation` (EXIF's 1-8) as the container's `irot`/`imir`, and `exif` (a TIFF
+/// block) as an EXIF item when given.
+pub fn heif_fixture(img: &RgbImage, av1: bool, orientation: u8, exif: Option<&[u8]>) -> Vec<u8> {
+    use libheif_rs::{
+        Channel, ColorSpace, CompressionFormat, EncoderQuality, EncodingOptions, HeifContext,
+        Image, ImageOrientation, LibHeif, RgbChroma,
+    };
+    let (w, h) = img.dimensions();
+    let mut pixels = Image::new(w, h, ColorSpace::Rgb(RgbChroma::Rgb)).unwrap();
+    pixels.create_plane(Channel::Interleaved, w, h, 8).unwrap();
+    {
+        let planes = pixels.planes_mut();
+        let plane = planes.interleaved.unwrap();
+        let row = w as usize * 3;
+        for (y, line) in img.as_raw().chunks(row).enumerate() {
+            plane.data[y * plane.stride..y * plane.stride + row].copy_from_slice(line);
+        }
+    }
+    let lib = LibHeif::new();
+    let codec = if av1 {
+        CompressionFormat::Av1
+    } else {
+        CompressionFormat::Hevc
+    };
+    let mut encoder = lib.encoder_for_format(codec).unwrap();
+    encoder.set_quality(EncoderQuality::Lossy(90)).unwrap();
+    let mut opts = EncodingOptions::new().unwrap();
+    opts.set_image_orientation(ImageOrientation::n(orientation).unwrap());
+    let mut ctx = HeifContext::new().unwrap();
+    let handle = ctx.encode_image(&pixels, &mut encoder, Some(opts)).unwrap();
+    if let Some(exif) = exif {
+        ctx.add_exif_metadata(&handle, exif).unwrap();
+    }
+    ctx.write_to_bytes().unwrap()
+}
+
+/// 64 x 32 (or any size), four quadrants of clearly different colours, so every turn and
+/// mirror gives a different picture.
+pub fn quadrants(width: u32, height: u32) -> RgbImage {
+    RgbImage::from_fn(width, height, |x, y| {
+        match (x < width / 2, y < height / 2) {
+            (true, true) => Rgb([220, 20, 20]),
+            (false, true) => Rgb([20, 220, 20]),
+            (true, false) => Rgb([20, 20, 220]),
+            (false, false) => Rgb([230, 230, 30]),
+        }
+    })
+}
+
+/// The colours at the centres of the four quadrants of `img`, top left, top right,
+/// bottom left, bottom right.
+pub fn quadrant_colours(img: &RgbImage) -> [Rgb<u8>; 4] {
+    let (w, h) = img.dimensions();
+    let at = |x, y| *img.get_pixel(x, y);
+    [
+        at(w / 4, h / 4),
+        at(3 * w / 4, h / 4),
+        at(w / 4, 3 * h / 4),
+        at(3 * w / 4, 3 * h / 4),
+    ]
+}
+
+/// `webp` (a simple lossy or lossless file of `width` x `height`) rebuilt as an extended
+/// WebP with a `VP8X` header announcing EXIF, and an `EXIF` chunk holding `tiff`.
+pub fn webp_with_exif(webp: &[u8], width: u32, height: u32, tiff: &[u8]) -> Vec<u8> {
+    let chunk = |fourcc: &[u8], data: &[u8]| {
+        let mut c = fourcc.to_vec();
+        c.extend_from_slice(&u32::try_from(data.len()).unwrap().to_le_bytes());
+        c.extend_from_slice(data);
+        if data.len() % 2 == 1 {
+            c.push(0);
+        }
+        c
+    };
+    let mut vp8x = vec![0x08, 0, 0, 0];
+    vp8x.extend_from_slice(&(width - 1).to_le_bytes()[..3]);
+    vp8x.extend_from_slice(&(height - 1).to_le_bytes()[..3]);
+    let mut body = b"WEBP".to_vec();
+    body.extend(chunk(b"VP8X", &vp8x));
+    body.extend_from_slice(&webp[12..]);
+    body.extend(chunk(b"EXIF", tiff));
+    let mut out = b"RIFF".to_vec();
+    out.extend_from_slice(&u32::try_from(body.len()).unwrap().to_le_bytes());
+    out.extend(body);
     out
 }
