@@ -36,6 +36,10 @@ pub enum Command {
     Keys(KeysCommand),
     /// The browser extension's desktop helper (Chrome native messaging on stdin/stdout).
     NativeHost(NativeHostArgs),
+    /// Format, size, frames, colour profile, metadata and GPS position of image files.
+    Info(InfoArgs),
+    /// Remove EXIF, XMP, IPTC and GPS from image files without re-encoding them.
+    Strip(StripArgs),
 }
 
 /// Where the image host keeps its data: flags, else `IMAGO_*` variables, else the
@@ -409,4 +413,56 @@ pub struct NativeHostArgs {
     /// The browser passes the calling extension's origin as an argument: accepted, unused.
     #[arg(hide = true)]
     pub origin: Vec<String>,
+}
+
+/// The image files a tool works on: files, or folders standing for the image files
+/// directly inside them.
+#[derive(Args, Debug)]
+pub struct ToolInputs {
+    /// Image files or folders.
+    #[arg(required = true, value_name = "IN")]
+    pub inputs: Vec<PathBuf>,
+    /// Files worked on at once (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// One JSON event per file per line, then a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Where a tool writes: a folder and a name template, never over a file without --force.
+#[derive(Args, Debug)]
+pub struct ToolOutput {
+    /// Output folder (created when missing).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// File name template: {name} (the input's, without extension) {ext} {w} {h} {n} {n:03} {date}.
+    #[arg(long, default_value = "{name}.{ext}", value_name = "TEMPLATE")]
+    pub name: String,
+    /// Replace files that exist already.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct InfoArgs {
+    #[command(flatten)]
+    pub files: ToolInputs,
+}
+
+#[derive(Args, Debug)]
+pub struct StripArgs {
+    #[command(flatten)]
+    pub files: ToolInputs,
+    #[command(flatten)]
+    pub out: ToolOutput,
+    /// Replace each file by its stripped copy (instead of -o DIR).
+    #[arg(long, conflicts_with = "output")]
+    pub in_place: bool,
+    /// Keep the ICC colour profile.
+    #[arg(long)]
+    pub keep_icc: bool,
 }

@@ -102,6 +102,8 @@ fn main() -> ExitCode {
             cli::Command::Users(cmd) => commands::serve::users(cmd).await,
             cli::Command::Keys(cmd) => commands::serve::keys(cmd).await,
             cli::Command::NativeHost(args) => commands::native_host::run(args).await,
+            cli::Command::Info(args) => commands::tools::info(args),
+            cli::Command::Strip(args) => commands::tools::strip(args),
         }
     });
     match result {

@@ -6,3 +6,4 @@ pub mod native_host;
 pub mod render;
 pub mod rewrite;
 pub mod serve;
+pub mod tools;

@@ -1,0 +1,27 @@
+//! The image tools: `info`, `strip` (and the pixel tools to come). Thin: the files are
+//! found, spread over a pool of workers, named and written here; the work on each is
+//! `imago_media`'s.
+//!
+//! Every tool: a folder stands for the image files directly in it; a file that fails is
+//! reported and the others go on (exit 1); what would overwrite a file is refused
+//! unless `--force`; results are written to a temporary file beside the target and
+//! renamed, so a result that is there is whole.
+
+mod files;
+mod info;
+mod report;
+mod strip;
+
+pub use info::info;
+pub use strip::strip;
+
+use imago_media::Limits;
+
+/// What one file may be: the host's bounds on sides, area and frames, and files up to
+/// 512 MB (a tool's user chose them; a 100-megapixel TIFF is larger than the host's 5 MB).
+fn limits() -> Limits {
+    Limits {
+        max_bytes: 512 << 20,
+        ..Limits::default()
+    }
+}
