@@ -40,6 +40,12 @@ pub enum Command {
     Info(InfoArgs),
     /// Remove EXIF, XMP, IPTC and GPS from image files without re-encoding them.
     Strip(StripArgs),
+    /// Write image files as JPEG, PNG, WebP, AVIF or GIF.
+    Convert(ConvertArgs),
+    /// Make image files smaller (or larger), in their format or another.
+    Resize(ResizeArgs),
+    /// Join images into one: a long image, a row, or a grid.
+    Stitch(StitchArgs),
 }
 
 /// Where the image host keeps its data: flags, else `IMAGO_*` variables, else the
@@ -465,4 +471,102 @@ pub struct StripArgs {
     /// Keep the ICC colour profile.
     #[arg(long)]
     pub keep_icc: bool,
+}
+
+/// How pixels are written.
+#[derive(Args, Debug)]
+pub struct EncodeArgs {
+    /// Quality 1-100 (default: JPEG 85, WebP 80, AVIF 60).
+    #[arg(long, value_name = "Q", value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub quality: Option<u8>,
+    /// Lossless WebP.
+    #[arg(long)]
+    pub lossless: bool,
+    /// What transparent pixels become in a JPEG: #rrggbb, #rgb, white or black (default white).
+    #[arg(long, value_name = "COLOR", default_value = "white")]
+    pub background: String,
+    /// Convert the colours to sRGB by the embedded profile, and write no profile.
+    #[arg(long)]
+    pub srgb: bool,
+    /// AVIF encoder speed, 1 (slowest, smallest) to 10 (fastest).
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u8).range(1..=10))]
+    pub avif_speed: u8,
+}
+
+#[derive(Args, Debug)]
+pub struct ConvertArgs {
+    #[command(flatten)]
+    pub files: ToolInputs,
+    #[command(flatten)]
+    pub out: ToolOutput,
+    /// The format to write: jpg, png, webp, avif or gif.
+    #[arg(long, value_name = "FORMAT")]
+    pub to: String,
+    #[command(flatten)]
+    pub encode: EncodeArgs,
+}
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("size").required(true).multiple(true).args(["max", "width", "height"])))]
+pub struct ResizeArgs {
+    #[command(flatten)]
+    pub files: ToolInputs,
+    #[command(flatten)]
+    pub out: ToolOutput,
+    /// Fit inside a square of N pixels.
+    #[arg(long, value_name = "N", conflicts_with_all = ["width", "height"])]
+    pub max: Option<u32>,
+    /// Width in pixels (with --height: a box).
+    #[arg(long, value_name = "W")]
+    pub width: Option<u32>,
+    /// Height in pixels (with --width: a box).
+    #[arg(long, value_name = "H")]
+    pub height: Option<u32>,
+    /// How a picture meets the box: contain (all of it inside) or cover (the box filled,
+    /// the overflow cut off around the centre).
+    #[arg(long, value_name = "FIT", default_value = "contain")]
+    pub fit: String,
+    /// Leave pictures smaller than the size as they are.
+    #[arg(long)]
+    pub no_upscale: bool,
+    /// Also write as this format (jpg, png, webp, avif, gif); default: the file's own.
+    #[arg(long, value_name = "FORMAT")]
+    pub to: Option<String>,
+    #[command(flatten)]
+    pub encode: EncodeArgs,
+}
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("layout").required(true).args(["vertical", "horizontal", "grid"])))]
+pub struct StitchArgs {
+    /// Image files (or folders), in the order they are joined.
+    #[arg(required = true, value_name = "IN")]
+    pub inputs: Vec<PathBuf>,
+    /// The result (its extension says the format: .jpg, .png, .webp, .avif); parts of a
+    /// split result are numbered: OUT-1.jpg, OUT-2.jpg, ...
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: PathBuf,
+    /// One above the other, at a common width: the long image of product listings.
+    #[arg(long)]
+    pub vertical: bool,
+    /// Side by side, at a common height.
+    #[arg(long)]
+    pub horizontal: bool,
+    /// A grid of COLS columns and ROWS rows, e.g. 3x2.
+    #[arg(long, value_name = "COLSxROWS")]
+    pub grid: Option<String>,
+    /// Pixels between the pictures.
+    #[arg(long, value_name = "PX", default_value_t = 0)]
+    pub gap: u32,
+    /// The width of the result (vertical: every picture's; default: the narrowest's).
+    #[arg(long, value_name = "W")]
+    pub width: Option<u32>,
+    /// Split a taller result into parts of at most this height.
+    #[arg(long, value_name = "PX", default_value_t = imago_media::tools::MAX_HEIGHT)]
+    pub max_height: u32,
+    /// Replace files that exist already.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub encode: EncodeArgs,
 }

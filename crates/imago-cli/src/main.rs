@@ -104,6 +104,9 @@ fn main() -> ExitCode {
             cli::Command::NativeHost(args) => commands::native_host::run(args).await,
             cli::Command::Info(args) => commands::tools::info(args),
             cli::Command::Strip(args) => commands::tools::strip(args),
+            cli::Command::Convert(args) => commands::tools::convert(args),
+            cli::Command::Resize(args) => commands::tools::resize(args),
+            cli::Command::Stitch(args) => commands::tools::stitch(args),
         }
     });
     match result {

@@ -22,7 +22,7 @@ use imago_engine::ClientConfig;
 use imago_server::config::{self, Config};
 use url::Url;
 
-use crate::cli::{FilterArgs, NetArgs, PageArgs};
+use crate::cli::{EncodeArgs, FilterArgs, NetArgs, PageArgs, ResizeArgs, StitchArgs};
 use crate::{BadInput, ResultExt};
 
 type Result<T> = std::result::Result<T, BadInput>;
@@ -282,6 +282,108 @@ pub fn duration(flag: &str, s: &str) -> Result<Duration> {
 /// Today as YYYY-MM-DD (UTC) for `{date}`: the core has no clock, so it is given here.
 pub fn today() -> String {
     DateTime::from_unix(imago_core::dates::unix_now()).date()
+}
+
+/// `--to` and the like: a format imago writes.
+pub fn target(flag: &str, s: &str) -> Result<imago_media::codecs::Target> {
+    imago_media::codecs::Target::parse(s.trim().trim_start_matches('.')).ok_or_else(|| {
+        BadInput(anyhow!(
+            "{flag} {s:?}: not a format imago writes (jpg, png, webp, avif or gif)"
+        ))
+    })
+}
+
+/// A colour: `#rgb`, `#rrggbb`, `white` or `black`.
+pub fn colour(flag: &str, s: &str) -> Result<[u8; 3]> {
+    let bad = || {
+        BadInput(anyhow!(
+            "{flag} {s:?}: write a colour as #rrggbb, #rgb, white or black"
+        ))
+    };
+    let t = s.trim().to_ascii_lowercase();
+    match t.as_str() {
+        "white" => return Ok([255; 3]),
+        "black" => return Ok([0; 3]),
+        _ => {}
+    }
+    let hex = t.strip_prefix('#').unwrap_or(&t);
+    let digits: Vec<u8> = hex
+        .chars()
+        .map(|c| c.to_digit(16).map(|d| d as u8))
+        .collect::<Option<_>>()
+        .ok_or_else(bad)?;
+    match digits.as_slice() {
+        [r, g, b] => Ok([r * 17, g * 17, b * 17]),
+        [r1, r2, g1, g2, b1, b2] => Ok([r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2]),
+        _ => Err(bad()),
+    }
+}
+
+/// How the pixel tools write.
+pub fn encode(args: &EncodeArgs) -> Result<imago_media::codecs::WriteOptions> {
+    Ok(imago_media::codecs::WriteOptions {
+        quality: args.quality,
+        lossless: args.lossless,
+        background: colour("--background", &args.background)?,
+        srgb: args.srgb,
+        avif_speed: args.avif_speed,
+    })
+}
+
+/// `--max`, `--width`, `--height`, `--fit`, `--no-upscale`.
+pub fn resize(args: &ResizeArgs) -> Result<imago_media::tools::ResizeOptions> {
+    use imago_media::tools::{Fit, Size};
+    let positive = |flag: &str, n: u32| {
+        if n == 0 {
+            Err(BadInput(anyhow!("{flag} 0: a size is at least 1 pixel")))
+        } else {
+            Ok(n)
+        }
+    };
+    let size = match (args.max, args.width, args.height) {
+        (Some(n), _, _) => Size::Max(positive("--max", n)?),
+        (None, Some(w), Some(h)) => Size::Box(positive("--width", w)?, positive("--height", h)?),
+        (None, Some(w), None) => Size::Width(positive("--width", w)?),
+        (None, None, Some(h)) => Size::Height(positive("--height", h)?),
+        (None, None, None) => {
+            return Err(BadInput(anyhow!("say a size: --max, --width or --height")))
+        }
+    };
+    let fit = match args.fit.as_str() {
+        "contain" => Fit::Contain,
+        "cover" => Fit::Cover,
+        other => {
+            return Err(BadInput(anyhow!(
+                "--fit {other:?}: contain (all of it inside) or cover (the box filled)"
+            )))
+        }
+    };
+    Ok(imago_media::tools::ResizeOptions {
+        size,
+        fit,
+        upscale: !args.no_upscale,
+    })
+}
+
+/// `--vertical`, `--horizontal` or `--grid COLSxROWS`.
+pub fn layout(args: &StitchArgs) -> Result<imago_media::tools::Layout> {
+    use imago_media::tools::Layout;
+    if let Some(grid) = &args.grid {
+        let bad = || BadInput(anyhow!("--grid {grid:?}: write columns x rows, e.g. 3x2"));
+        let lower = grid.to_ascii_lowercase();
+        let (c, r) = lower.split_once('x').ok_or_else(bad)?;
+        let cols: u32 = c.trim().parse().map_err(|_| bad())?;
+        let rows: u32 = r.trim().parse().map_err(|_| bad())?;
+        if cols == 0 || rows == 0 {
+            return Err(bad());
+        }
+        return Ok(Layout::Grid { cols, rows });
+    }
+    Ok(if args.horizontal {
+        Layout::Horizontal
+    } else {
+        Layout::Vertical
+    })
 }
 
 #[cfg(test)]

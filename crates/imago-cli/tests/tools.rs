@@ -177,3 +177,235 @@ fn strip_in_place_keeps_the_file_and_its_permissions() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("-o DIR or --in-place"));
 }
+
+/// The result's format and size, as `imago info --json` reads it.
+fn probe(dir: &Path, file: &str) -> serde_json::Value {
+    let out = imago(dir, &["info", "--json", file]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_lines(&out).remove(0)
+}
+
+#[test]
+fn convert_a_folder_to_webp_keeps_animations_and_says_what_it_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("in")).unwrap();
+    std::fs::write(dir.path().join("in/cogs.gif"), shared("formats/cogs.gif")).unwrap();
+    std::fs::write(
+        dir.path().join("in/photo.jpg"),
+        shared("formats/sample.jpg"),
+    )
+    .unwrap();
+    let out = imago(
+        dir.path(),
+        &[
+            "convert",
+            "in",
+            "--to",
+            "webp",
+            "--quality",
+            "70",
+            "-o",
+            "out",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let gif = probe(dir.path(), "out/cogs.webp");
+    assert_eq!(
+        (gif["format"].as_str(), gif["frames"].as_u64()),
+        (Some("webp"), Some(5))
+    );
+    let photo = probe(dir.path(), "out/photo.webp");
+    assert_eq!(
+        (photo["width"].as_u64(), photo["height"].as_u64()),
+        (Some(290), Some(442))
+    );
+    // The profile went along; EXIF and XMP did not.
+    assert_eq!(photo["metadata"], serde_json::json!(["icc"]));
+
+    // To JPEG, the animation keeps its first frame, and says so.
+    let out = imago(
+        dir.path(),
+        &["convert", "in/cogs.gif", "--to", "jpg", "-o", "out"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the first of 5 frames was written"), "{err}");
+    assert_eq!(probe(dir.path(), "out/cogs.jpg")["frames"], 1);
+
+    let out = imago(dir.path(), &["convert", "in", "--to", "tiff", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a format imago writes"));
+}
+
+#[test]
+fn resize_for_a_marketplace_jpeg_under_1000_pixels() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("big.jpg"), shared("formats/ultra-hdr.jpg")).unwrap();
+    std::fs::write(dir.path().join("small.png"), png(40, 30, 2)).unwrap();
+    let out = imago(
+        dir.path(),
+        &[
+            "resize",
+            "big.jpg",
+            "small.png",
+            "--max",
+            "999",
+            "--no-upscale",
+            "--to",
+            "jpg",
+            "-o",
+            "out",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let big = probe(dir.path(), "out/big.jpg");
+    assert_eq!(
+        (big["width"].as_u64(), big["height"].as_u64()),
+        (Some(999), Some(562))
+    );
+    let small = probe(dir.path(), "out/small.jpg");
+    assert_eq!(
+        (small["width"].as_u64(), small["height"].as_u64()),
+        (Some(40), Some(30))
+    );
+    // A box filled: cover.
+    let out = imago(
+        dir.path(),
+        &[
+            "resize", "big.jpg", "--width", "300", "--height", "300", "--fit", "cover", "-o", "sq",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let sq = probe(dir.path(), "sq/big.jpg");
+    assert_eq!(
+        (sq["width"].as_u64(), sq["height"].as_u64()),
+        (Some(300), Some(300))
+    );
+    // No size: bad usage, by clap.
+    assert_eq!(
+        imago(dir.path(), &["resize", "big.jpg", "-o", "x"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn stitch_makes_the_long_image_and_splits_it_into_numbered_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, seed) in [1u8, 2, 3].iter().enumerate() {
+        std::fs::create_dir_all(dir.path().join("in")).unwrap();
+        std::fs::write(dir.path().join(format!("in/{i}.png")), png(200, 300, *seed)).unwrap();
+    }
+    let out = imago(
+        dir.path(),
+        &[
+            "stitch",
+            "in/0.png",
+            "in/1.png",
+            "in/2.png",
+            "--vertical",
+            "--gap",
+            "10",
+            "--width",
+            "100",
+            "-o",
+            "long.jpg",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let long = probe(dir.path(), "long.jpg");
+    // 200x300 at width 100 is 100x150: three, and two gaps of 10.
+    assert_eq!(
+        (long["width"].as_u64(), long["height"].as_u64()),
+        (Some(100), Some(470))
+    );
+
+    let out = imago(
+        dir.path(),
+        &[
+            "stitch",
+            "in",
+            "--vertical",
+            "--max-height",
+            "350",
+            "-o",
+            "parts.png",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for n in 1..=3 {
+        let part = probe(dir.path(), &format!("parts-{n}.png"));
+        assert_eq!(
+            (part["width"].as_u64(), part["height"].as_u64()),
+            (Some(200), Some(300))
+        );
+    }
+    assert!(!dir.path().join("parts.png").exists());
+
+    let out = imago(
+        dir.path(),
+        &[
+            "stitch",
+            "in/0.png",
+            "in/1.png",
+            "--grid",
+            "2x1",
+            "--gap",
+            "4",
+            "-o",
+            "grid.webp",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let grid = probe(dir.path(), "grid.webp");
+    assert_eq!(
+        (grid["width"].as_u64(), grid["height"].as_u64()),
+        (Some(404), Some(300))
+    );
+    // Never over a file without --force.
+    let out = imago(
+        dir.path(),
+        &[
+            "stitch",
+            "in/0.png",
+            "in/1.png",
+            "--grid",
+            "2x1",
+            "-o",
+            "grid.webp",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exists already"));
+}

@@ -17,10 +17,18 @@
 //! which libheif applies itself (their EXIF orientation, when there is one, repeats it
 //! and is not applied twice).
 
+mod avif;
+mod colour;
+mod gif;
 mod heif;
+pub(crate) mod jpeg;
 mod raster;
+mod webp;
+mod write;
 
+pub(crate) use colour::has_transparency;
 pub(crate) use heif::context as heif_context;
+pub use write::{write, Target, WriteOptions, Written};
 
 use std::time::Duration;
 
@@ -54,6 +62,20 @@ pub struct Picture {
 }
 
 impl Picture {
+    /// One still picture made here (a stitched image), with no profile.
+    pub fn still(format: Format, image: impl Into<DynamicImage>) -> Picture {
+        Picture {
+            format,
+            frames: vec![Frame {
+                image: image.into(),
+                delay: Duration::ZERO,
+            }],
+            frames_in_file: 1,
+            icc: None,
+            bit_depth: 8,
+        }
+    }
+
     /// The first frame, the still image.
     pub fn first(&self) -> &DynamicImage {
         &self.frames[0].image

@@ -107,7 +107,7 @@ impl Source {
                 .map_err(fail)?;
             Format::Png
         } else {
-            write_jpeg(&mut bytes, &self.pixels, (width, height), icc)?;
+            bytes = crate::codecs::jpeg::encode(&self.pixels, (width, height), THUMB_QUALITY, icc)?;
             Format::Jpeg
         };
         Ok(Variant {
@@ -117,52 +117,6 @@ impl Source {
             height,
         })
     }
-}
-
-/// Opaque RGB pixels as a baseline JPEG at [`THUMB_QUALITY`], 4:2:0 (each chroma sample
-/// the mean of its 2x2 block), by libjpeg-turbo, the library that decoded them; the ICC
-/// profile goes in as APP2 segments after the JFIF header (the `turbojpeg` crate has no
-/// call for it).
-fn write_jpeg(
-    out: &mut Vec<u8>,
-    rgb: &[u8],
-    (width, height): (u32, u32),
-    icc: Option<&[u8]>,
-) -> Result<(), MediaError> {
-    let fail = |e: turbojpeg::Error| MediaError::Encode(e.to_string());
-    let side = |n: u32| {
-        usize::try_from(n)
-            .ok()
-            .filter(|&n| n <= 65_535)
-            .ok_or_else(|| {
-                MediaError::Encode(format!(
-                    "a {width}x{height} variant is larger than JPEG allows (65535)"
-                ))
-            })
-    };
-    let (w, h) = (side(width)?, side(height)?);
-    let mut compressor = turbojpeg::Compressor::new().map_err(fail)?;
-    compressor
-        .set_quality(i32::from(THUMB_QUALITY))
-        .map_err(fail)?;
-    compressor
-        .set_subsamp(turbojpeg::Subsamp::Sub2x2)
-        .map_err(fail)?;
-    let jpeg = compressor
-        .compress_to_vec(turbojpeg::Image {
-            pixels: rgb,
-            width: w,
-            pitch: w * 3,
-            height: h,
-            format: turbojpeg::PixelFormat::RGB,
-        })
-        .map_err(fail)?;
-    // A profile too large to carry only costs colour accuracy.
-    *out = match icc.and_then(crate::strip::jpeg_icc_segments) {
-        Some(segments) => crate::strip::splice_after_header(&jpeg, &segments),
-        None => jpeg,
-    };
-    Ok(())
 }
 
 /// The size that fits `(width, height)` inside a `side` x `side` box, aspect kept, never
@@ -286,11 +240,5 @@ mod tests {
             "{:?}",
             back.get_pixel(56, 24)
         );
-    }
-
-    #[test]
-    fn a_variant_wider_than_jpeg_allows_is_an_error_not_a_panic() {
-        let err = write_jpeg(&mut Vec::new(), &[0; 3], (70_000, 1), None).unwrap_err();
-        assert!(matches!(err, MediaError::Encode(_)), "{err:?}");
     }
 }

@@ -1,6 +1,12 @@
 //! The image tools of `imago` (and the desktop helper): each works on one file's bytes
 //! and gives bytes back; the command line finds the files, names and writes the results.
 
+mod convert;
+mod resize;
+mod stitch;
 mod strip;
 
+pub use convert::{convert_image, ConvertOptions, Converted};
+pub use resize::{resample, target_size, Fit, ResizeOptions, Size};
+pub use stitch::{stitch, Layout, StitchOptions, MAX_HEIGHT};
 pub use strip::{strip_metadata, StripOptions, Stripped};

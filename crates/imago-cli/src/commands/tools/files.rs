@@ -24,9 +24,13 @@ const IMAGE_EXTENSIONS: [&str; 14] = [
 pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for input in inputs {
-        let meta = std::fs::metadata(input)
-            .with_context(|| format!("{}: no such file or folder", input.display()))
-            .bad_input()?;
+        let meta = std::fs::metadata(input).map_err(|e| {
+            let what = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+                _ => format!("cannot read it: {e}"),
+            };
+            BadInput(anyhow!("{}: {what}", input.display()))
+        })?;
         if !meta.is_dir() {
             out.push(input.clone());
             continue;

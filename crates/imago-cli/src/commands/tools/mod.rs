@@ -1,4 +1,4 @@
-//! The image tools: `info`, `strip` (and the pixel tools to come). Thin: the files are
+//! The image tools: `info`, `strip`, `convert`, `resize`, `stitch`. Thin: the files are
 //! found, spread over a pool of workers, named and written here; the work on each is
 //! `imago_media`'s.
 //!
@@ -7,12 +7,16 @@
 //! unless `--force`; results are written to a temporary file beside the target and
 //! renamed, so a result that is there is whole.
 
+mod convert;
 mod files;
 mod info;
 mod report;
+mod stitch;
 mod strip;
 
+pub use convert::{convert, resize};
 pub use info::info;
+pub use stitch::stitch;
 pub use strip::strip;
 
 use imago_media::Limits;
