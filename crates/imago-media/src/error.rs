@@ -43,7 +43,7 @@ pub enum MediaError {
     /// sanitized.
     #[error("SVG images are not accepted (they can carry scripts)")]
     SvgRefused,
-    /// Not a format the host accepts (unknown bytes, HTML, TIFF, HEIF, ICO, ...).
+    /// Not a format accepted here (unknown bytes, HTML; TIFF and ICO on the host, ...).
     #[error("unsupported file type: {0}")]
     Unsupported(String),
     /// A video was handed to [`crate::process`], which handles images only.

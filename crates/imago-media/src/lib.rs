@@ -1,5 +1,7 @@
-//! Pixels and containers: the steps of `imago serve`'s ingest pipeline after the body
-//! limit, and the desktop helper's conversion.
+//! Pixels and containers, for the whole project: the steps of `imago serve`'s ingest
+//! pipeline after the body limit, the image tools of the command line ([`info`],
+//! [`tools`]: strip, convert, resize, stitch, over [`codecs`], which reads and writes
+//! every format with the library made for it), and the desktop helper's conversion.
 //!
 //! 1. [`inspect`] reads format (magic bytes only), size and frame count from headers and
 //!    refuses what is over the [`Limits`], before any decode.
@@ -25,26 +27,27 @@
 //! ```
 //!
 //! Decisions a caller should know:
-//! - **Accepted**: AVIF, JPEG, PNG (APNG too), BMP, GIF and WebP (animated too) images;
-//!   MP4, MOV and WebM videos, recognised by magic only (their size is left at 0x0 and
-//!   [`process`] refuses them: [`video::prepare`] runs ffmpeg). SVG answers 415
-//!   (`svg_refused`); HEIF, TIFF, ICO and anything else 415 (`unsupported_type`).
-//! - **AVIF is accepted by its header only.** Decoding AV1 needs dav1d (C; the `image`
-//!   crate's `avif-native`), which crates.io cannot build without the system library, and
-//!   the Rust port `rav1d` offers dav1d's C API only. So an AVIF is stored as it came
+//! - **Accepted**: AVIF, HEIC, JPEG, PNG (APNG too), BMP, GIF and WebP (animated too)
+//!   images; MP4, MOV and WebM videos, recognised by magic only (their size is left at
+//!   0x0 and [`process`] refuses them: [`video::prepare`] runs ffmpeg). SVG answers 415
+//!   (`svg_refused`); TIFF, ICO and anything else 415 (`unsupported_type`). The image
+//!   tools read TIFF and ICO too ([`inspect_readable`], [`codecs`]).
+//! - **AVIF and HEIC** are decoded by libheif (dav1d for AV1, libde265 for HEVC), which
+//!   turns them by `irot`/`imir` as MIAF says (not by their EXIF item: the shared
+//!   `avif-orientation-6.avif` has no `irot` and its EXIF says 1, the file name
+//!   notwithstanding: 3024 wide, 4032 high, as stored). An AVIF is stored as it came
 //!   (when stripping, the bytes of its EXIF and XMP items are overwritten with zeros in
-//!   place), it is its own thumbnail (browsers scale it), and it has no medium. Its
-//!   size is the primary item's `ispe` turned by `irot`, which is how browsers show it:
-//!   MIAF orients by `irot`/`imir`, not by the EXIF item. The shared
-//!   `avif-orientation-6.avif` has no `irot` and its EXIF says orientation 1 (the file
-//!   name notwithstanding): 3024 wide, 4032 high, as stored.
+//!   place); a HEIC too, or as a JPEG ([`ProcessOptions::heic_as_jpeg`], the default:
+//!   browsers other than Safari show no HEIC). Both get real thumbnails and media.
 //! - **Orientation** (EXIF, as the decoder reads it: JPEG, PNG `eXIf`, WebP `EXIF`) is
 //!   applied to still images: the stored original is written again with its pixels
 //!   turned (JPEG at quality 90, keeping the ICC profile and, when not stripping, its
 //!   other metadata with the orientation reset to 1; PNG and WebP losslessly, without
 //!   metadata). An image with orientation 1 or none is never re-encoded.
 //! - **Stripping** drops metadata blocks and copies the rest byte for byte (see the table
-//!   in `strip/mod.rs`): lossless for JPEG, PNG, WebP, GIF and AVIF; BMP has none.
+//!   in `strip/mod.rs`): lossless for JPEG, PNG, WebP, GIF, AVIF and HEIC; BMP has none.
+//!   The host keeps the ICC profile; `imago strip` drops it unless asked
+//!   ([`tools::strip_metadata`]).
 //! - **Animations** (GIF, animated WebP, APNG) are stored whole, frames not turned;
 //!   thumbnail and medium are made from the first frame and are still images.
 //! - **Variants** fit inside a square of the asked side, aspect kept, never enlarged;

@@ -147,7 +147,14 @@ fn avif_is_sized_by_ispe_and_irot_as_browsers_show_it() {
     assert_eq!((seen.width, seen.height), (3024, 4032));
     let done = run(&bytes).unwrap();
     assert_eq!((done.original.width, done.original.height), (3024, 4032));
-    assert_eq!(done.thumb.bytes, done.original.bytes);
+    assert_eq!(done.original.format, Format::Avif);
+    // Decoded by libheif: a real thumbnail and medium, as JPEG.
+    assert_eq!(done.thumb.format, Format::Jpeg);
+    assert_eq!((done.thumb.width, done.thumb.height), (120, 160));
+    let thumb = image::load_from_memory(&done.thumb.bytes).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (120, 160));
+    let medium = done.medium.expect("a medium for a 4032 px picture");
+    assert_eq!((medium.width, medium.height), (480, 640));
 }
 
 #[test]

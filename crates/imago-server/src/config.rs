@@ -41,6 +41,9 @@ pub struct Config {
     pub rate_per_ip: RateLimit,
     /// Strip EXIF/XMP/GPS from uploads unless the user turned it off.
     pub strip_metadata: bool,
+    /// Store a HEIC upload as a JPEG (browsers other than Safari show no HEIC); `false`
+    /// keeps it as sent. File `heic = "jpeg" | "keep"`, `IMAGO_HEIC`.
+    pub heic_as_jpeg: bool,
     /// Seconds between two runs of the expiry reaper.
     pub reaper_interval_secs: u64,
     /// Reverse proxies whose `X-Forwarded-For` is believed (for per-address limits);
@@ -75,6 +78,7 @@ impl Default for Config {
                 burst: 120,
             },
             strip_metadata: true,
+            heic_as_jpeg: true,
             reaper_interval_secs: 30,
             trusted_proxies: Vec::new(),
             video: crate::video::VideoConfig::default(),
@@ -148,6 +152,7 @@ struct FileConfig {
     default_expiry: Option<String>,
     max_pixels: Option<u64>,
     strip_metadata: Option<bool>,
+    heic: Option<String>,
     reaper_interval_secs: Option<toml::Value>,
     trusted_proxies: Option<Vec<String>>,
     rate_limit: Option<FileRates>,
@@ -232,6 +237,9 @@ impl Config {
         if let Some(v) = file.strip_metadata {
             self.strip_metadata = v;
         }
+        if let Some(v) = file.heic {
+            self.heic_as_jpeg = parse_heic(&v).map_err(|m| value_error(name("heic"), m))?;
+        }
         if let Some(v) = file.reaper_interval_secs {
             self.reaper_interval_secs = secs_value(v)
                 .map_err(|m| value_error(name("reaper_interval_secs"), m))?
@@ -291,6 +299,7 @@ impl Config {
                     .map_err(|_| err("a whole number".to_string()))?
             }
             "IMAGO_STRIP_METADATA" => self.strip_metadata = parse_bool(value).map_err(err)?,
+            "IMAGO_HEIC" => self.heic_as_jpeg = parse_heic(value).map_err(err)?,
             "IMAGO_RATE_PER_KEY" => self.rate_per_key = parse_rate(value).map_err(err)?,
             "IMAGO_RATE_PER_IP" => self.rate_per_ip = parse_rate(value).map_err(err)?,
             "IMAGO_TRUSTED_PROXIES" => self.trusted_proxies = parse_ips(value).map_err(err)?,
@@ -392,6 +401,17 @@ fn parse_ips(v: &str) -> Result<Vec<IpAddr>, String> {
         .filter(|s| !s.is_empty())
         .map(|s| s.parse().map_err(|_| format!("{s:?} is not an IP address")))
         .collect()
+}
+
+/// `heic`: `jpeg` (store HEIC uploads as JPEG) or `keep` (as sent).
+fn parse_heic(v: &str) -> Result<bool, String> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "jpeg" | "jpg" => Ok(true),
+        "keep" => Ok(false),
+        other => Err(format!(
+            "{other:?}: write jpeg (store HEIC uploads as JPEG) or keep (as sent)"
+        )),
+    }
 }
 
 fn parse_bool(v: &str) -> Result<bool, String> {

@@ -120,7 +120,7 @@ async fn config_tells_the_page_the_limits() {
         .collect();
     assert_eq!(
         accepted,
-        ["jpeg", "png", "gif", "bmp", "webp", "avif", "mp4", "mov", "webm"]
+        ["jpeg", "png", "gif", "bmp", "webp", "avif", "heic", "mp4", "mov", "webm"]
     );
     assert_eq!(c["videos"], serde_json::json!(["mp4", "mov", "webm"]));
     assert_eq!(c["max_video_bytes"], 7654321);
@@ -153,7 +153,7 @@ async fn with_videos_off_the_page_is_told_images_only() {
         .unwrap();
     assert_eq!(
         c["accepted"],
-        serde_json::json!(["jpeg", "png", "gif", "bmp", "webp", "avif"])
+        serde_json::json!(["jpeg", "png", "gif", "bmp", "webp", "avif", "heic"])
     );
     assert_eq!(c["videos"], serde_json::json!([]));
     assert_eq!(c["max_video_bytes"], 0);

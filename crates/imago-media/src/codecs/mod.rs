@@ -26,7 +26,7 @@ mod raster;
 mod webp;
 mod write;
 
-pub(crate) use colour::has_transparency;
+pub(crate) use colour::{flatten, has_transparency};
 pub(crate) use heif::context as heif_context;
 pub use write::{write, Target, WriteOptions, Written};
 

@@ -120,7 +120,12 @@ fn animation(
     };
     let mut out = Vec::new();
     for frame in frames.take(seen.frames as usize) {
-        let frame = frame.map_err(from_image)?;
+        // Damage after the first frame ends the animation there, as browsers end it.
+        let frame = match frame {
+            Ok(f) => f,
+            Err(_) if !out.is_empty() => break,
+            Err(e) => return Err(from_image(e)),
+        };
         let (num, den) = frame.delay().numer_denom_ms();
         let delay = Duration::from_micros(u64::from(num) * 1000 / u64::from(den.max(1)));
         out.push(Frame {

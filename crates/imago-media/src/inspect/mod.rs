@@ -65,10 +65,11 @@ impl MediaKind {
     }
 }
 
-/// The image formats the host accepts. SVG is refused (scripts), HEIF, TIFF and ICO are
-/// not in the list.
-pub const ACCEPTED_IMAGES: [Format; 6] = [
+/// The image formats the host accepts. SVG is refused (scripts); TIFF and ICO are read by
+/// the tools but not hosted (browsers show no TIFF, and an icon is no upload).
+pub const ACCEPTED_IMAGES: [Format; 7] = [
     Format::Avif,
+    Format::Heif,
     Format::Jpeg,
     Format::Png,
     Format::Bmp,

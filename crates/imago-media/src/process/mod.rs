@@ -30,6 +30,9 @@ pub struct ProcessOptions {
     /// The medium variant fits inside this square; there is none when the original
     /// already does.
     pub medium_size: u32,
+    /// Store a HEIC as a JPEG (quality 90, its colour profile kept), which every browser
+    /// shows; `false` stores it as sent (its metadata items blanked when stripping).
+    pub heic_as_jpeg: bool,
 }
 
 impl Default for ProcessOptions {
@@ -39,6 +42,7 @@ impl Default for ProcessOptions {
             strip_metadata: true,
             thumb_size: 160,
             medium_size: 640,
+            heic_as_jpeg: true,
         }
     }
 }
@@ -90,7 +94,7 @@ pub fn process(
         )));
     }
     let Some(image_format) = decode::image_format(format) else {
-        return header_only(format, bytes, inspected, opts);
+        return heif(format, bytes, inspected, opts, limits);
     };
     // A JPEG that needs no turning is only read for its variants: shrink it on load.
     let upright = matches!(inspected.orientation, None | Some(1));
@@ -224,24 +228,54 @@ fn reencode(
     })
 }
 
-/// A format accepted by its header but not decoded in this build (AVIF): stored as it
-/// came (its metadata items blanked when stripping), its own thumbnail.
-fn header_only(
+/// AVIF and HEIC, decoded by libheif (turned by `irot`/`imir` as it decodes): AVIF
+/// stored as sent (metadata items blanked in place when stripping), HEIC too or as a JPEG
+/// ([`ProcessOptions::heic_as_jpeg`]); thumbnail and medium from the decoded pixels.
+fn heif(
     format: Format,
     bytes: &[u8],
     inspected: &Inspected,
     opts: &ProcessOptions,
+    limits: &Limits,
 ) -> Result<Processed, MediaError> {
-    let original = Variant {
-        bytes: lossless(format, bytes, opts)?,
-        format,
-        width: inspected.width,
-        height: inspected.height,
+    let picture = crate::codecs::read_inspected(bytes, inspected, limits, &Default::default())?;
+    let icc = picture.icc.as_deref();
+    let Some(frame) = picture.frames.into_iter().next() else {
+        return Err(MediaError::Corrupt("no picture in the file".into()));
     };
+    let image = frame.image;
+    let (width, height) = (image.width(), image.height());
+    let original = if format == Format::Heif && opts.heic_as_jpeg {
+        let rgb = crate::codecs::flatten(&image, [255, 255, 255]);
+        Variant {
+            bytes: crate::codecs::jpeg::encode(
+                rgb.as_raw(),
+                (width, height),
+                REENCODE_QUALITY,
+                icc,
+            )?,
+            format: Format::Jpeg,
+            width,
+            height,
+        }
+    } else {
+        Variant {
+            bytes: lossless(format, bytes, opts)?,
+            format,
+            width,
+            height,
+        }
+    };
+    let (thumb, medium) = thumbs::variants(
+        thumbs::Source::new(image),
+        (width, height),
+        (opts.thumb_size, opts.medium_size),
+        icc,
+    )?;
     Ok(Processed {
-        thumb: original.clone(),
         original,
         frames: inspected.frames,
-        medium: None,
+        thumb,
+        medium,
     })
 }

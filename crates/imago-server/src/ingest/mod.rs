@@ -64,8 +64,7 @@ struct Files {
     width: u32,
     height: u32,
     frames: u32,
-    /// `None`: the original is its own thumbnail (AVIF).
-    thumb: Option<Variant>,
+    thumb: Variant,
     medium: Option<Variant>,
 }
 
@@ -172,17 +171,22 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
     // 6. Pixels: decode with limits, orientation, metadata, variants; for a video its
     //    duration, poster frame and metadata through ffmpeg. CPU-bound, so off the
     //    async workers, still under the permit.
-    let strip = upload.user.as_ref().map_or(config.strip_metadata, |u| {
-        u.strip_metadata && config.strip_metadata
-    });
+    let options = ProcessOptions {
+        strip_metadata: upload.user.as_ref().map_or(config.strip_metadata, |u| {
+            u.strip_metadata && config.strip_metadata
+        }),
+        heic_as_jpeg: config.heic_as_jpeg,
+        ..ProcessOptions::default()
+    };
     let (files, video) = match inspected.kind {
         MediaKind::Image(_) => (
-            image_files(bytes, inspected, strip, media_limits).await?,
+            image_files(bytes, inspected, options, media_limits).await?,
             None,
         ),
         MediaKind::Video(format) => {
             let (files, report) =
-                video::video_files(state, &bytes, format, strip, media_limits).await?;
+                video::video_files(state, &bytes, format, options.strip_metadata, media_limits)
+                    .await?;
             (files, Some(report))
         }
     };
@@ -195,11 +199,7 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
     let mut guard = BlobGuard::new(state);
     let original_key = blob_key("o", &files.original, files.ext);
     guard.put(&original_key, files.original.clone()).await?;
-    let thumb_key = match files.thumb {
-        Some(v) => put_variant(&mut guard, "t", v).await?,
-        // AVIF: its own thumbnail; one blob serves both.
-        None => original_key.clone(),
-    };
+    let thumb_key = put_variant(&mut guard, "t", files.thumb).await?;
     let medium_key = match files.medium {
         Some(v) => Some(put_variant(&mut guard, "m", v).await?),
         None => None,
@@ -261,21 +261,14 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
 async fn image_files(
     bytes: Bytes,
     inspected: imago_media::Inspected,
-    strip: bool,
+    options: ProcessOptions,
     limits: Limits,
 ) -> Result<Files, ApiError> {
-    let options = ProcessOptions {
-        strip_metadata: strip,
-        ..ProcessOptions::default()
-    };
     let processed =
         tokio::task::spawn_blocking(move || process(&bytes, &inspected, &options, &limits))
             .await
             .map_err(|e| ApiError::Internal(format!("image processing task: {e}")))??;
     let original = processed.original;
-    // AVIF: its own thumbnail (see imago_media's crate doc).
-    let own_thumb =
-        processed.thumb.format == original.format && processed.thumb.bytes == original.bytes;
     Ok(Files {
         ext: original.format.extension(),
         mime: original.format.mime(),
@@ -283,7 +276,7 @@ async fn image_files(
         height: original.height,
         frames: processed.frames,
         original: Bytes::from(original.bytes),
-        thumb: (!own_thumb).then_some(processed.thumb),
+        thumb: processed.thumb,
         medium: processed.medium,
     })
 }

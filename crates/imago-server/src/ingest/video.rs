@@ -60,7 +60,7 @@ pub(super) async fn video_files(
         width: prepared.facts.width,
         height: prepared.facts.height,
         frames: 0,
-        thumb: Some(thumb),
+        thumb,
         medium: Some(medium),
     };
     Ok((files, prepared.report))

@@ -30,7 +30,7 @@ object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 /// The image formats the server takes, by the names the page's sniffer gives them. Videos
 /// are added from [`VIDEOS`] when the server takes them (`[video]` enabled); otherwise
 /// the page says "wrong type" before sending one.
-pub const ACCEPTED: &[&str] = &["jpeg", "png", "gif", "bmp", "webp", "avif"];
+pub const ACCEPTED: &[&str] = &["jpeg", "png", "gif", "bmp", "webp", "avif", "heic"];
 
 /// The video formats the page sends when the server takes videos (as its sniffer names them).
 pub const VIDEOS: &[&str] = &["mp4", "mov", "webm"];
