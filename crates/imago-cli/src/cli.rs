@@ -379,6 +379,19 @@ pub struct GrabArgs {
     /// Say on standard error what is in force (which ad/tracker lists, how many rules).
     #[arg(short, long)]
     pub verbose: bool,
+    /// Write each image as this format as it lands (jpg, png, webp, avif, gif); a
+    /// converted file carries no metadata but its colour profile.
+    #[arg(long, value_name = "FORMAT")]
+    pub convert: Option<String>,
+    /// Make each image fit inside a square of N pixels as it lands (never enlarged).
+    #[arg(long, value_name = "N")]
+    pub max: Option<u32>,
+    /// Remove EXIF, XMP, IPTC and GPS from each image as it lands (without re-encoding).
+    #[arg(long)]
+    pub strip: bool,
+    /// Quality of --convert and --max (1-100; default JPEG 85, WebP 80, AVIF 60).
+    #[arg(long, value_name = "Q", value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub quality: Option<u8>,
     #[command(flatten)]
     pub filter: FilterArgs,
     #[command(flatten)]

@@ -110,6 +110,7 @@ impl Reporter for Progress {
                 self.tick();
             }
             Event::Skipped { .. } => self.tick(),
+            Event::Note { url, note, .. } => self.line(&format!("imago: {url}: {note}"), false),
         }
     }
 }

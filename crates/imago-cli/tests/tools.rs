@@ -409,3 +409,80 @@ fn stitch_makes_the_long_image_and_splits_it_into_numbered_parts() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("exists already"));
 }
+
+#[test]
+fn grab_converts_resizes_and_strips_each_image_as_it_lands() {
+    use std::collections::HashMap;
+    use support::{Route, Server};
+    let photo = shared("formats/sample.jpg"); // 290x442, EXIF, XMP, ICC
+    let svg = b"<svg xmlns='http://www.w3.org/2000/svg' width='8' height='8'/>".to_vec();
+    let page = "<html><head><title>Shop</title></head><body>\
+                <img src='/photo.jpg'><img src='/mark.svg'></body></html>";
+    let mut routes = HashMap::new();
+    routes.insert("/".to_string(), Route::ok("text/html", page));
+    routes.insert("/photo.jpg".to_string(), Route::ok("image/jpeg", photo));
+    routes.insert(
+        "/mark.svg".to_string(),
+        Route::ok("image/svg+xml", svg.clone()),
+    );
+    let server = Server::start(routes);
+    let dir = tempfile::tempdir().unwrap();
+    let out = imago(
+        dir.path(),
+        &[
+            "grab",
+            &server.url("/"),
+            "-o",
+            "out",
+            "--folder",
+            "",
+            "--no-archive",
+            "--convert",
+            "webp",
+            "--max",
+            "200",
+            "--strip",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = json_lines(&out);
+    let saved: Vec<_> = events.iter().filter(|e| e["event"] == "saved").collect();
+    assert_eq!(saved.len(), 2, "{events:?}");
+    let webp = saved
+        .iter()
+        .find(|e| e["url"].as_str().unwrap().ends_with("photo.jpg"))
+        .unwrap();
+    assert_eq!(webp["format"], "webp");
+    assert_eq!(
+        (webp["width"].as_u64(), webp["height"].as_u64()),
+        (Some(131), Some(200))
+    );
+    assert!(
+        webp["path"].as_str().unwrap().ends_with("photo.webp"),
+        "{webp}"
+    );
+    let found = probe(&dir.path().join("out"), "photo.webp");
+    assert_eq!(
+        (found["width"].as_u64(), found["height"].as_u64()),
+        (Some(131), Some(200))
+    );
+    assert_eq!(found["gps"], serde_json::Value::Null);
+    assert!(!found["metadata"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|b| b == "exif" || b == "xmp"));
+    // What the tools do not read is saved as downloaded, and said.
+    assert_eq!(std::fs::read(dir.path().join("out/mark.svg")).unwrap(), svg);
+    assert!(events.iter().any(|e| e["event"] == "note"
+        && e["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("kept as downloaded")));
+}

@@ -73,6 +73,7 @@ pub async fn run(mut args: GrabArgs) -> Result<Outcome> {
         metadata: args.metadata,
         date: settings::today(),
         page_concurrency: 4,
+        transform: image_step(&args)?,
     };
     let client = Client::new(settings::client(&args.net)?)?;
     let progress = Progress::new(args.json, args.quiet);
@@ -90,4 +91,29 @@ pub async fn run(mut args: GrabArgs) -> Result<Outcome> {
     } else {
         Outcome::Done
     })
+}
+
+/// `--convert`, `--max`, `--strip`: the step each file takes before it is named.
+fn image_step(args: &GrabArgs) -> Result<Option<Arc<dyn imago_engine::grab::Transform>>> {
+    if args.convert.is_none() && args.max.is_none() && !args.strip {
+        return Ok(None);
+    }
+    if args.max == Some(0) {
+        return Err(crate::BadInput(anyhow::anyhow!("--max 0: a size is at least 1 pixel")).into());
+    }
+    let convert = args
+        .convert
+        .as_deref()
+        .map(|t| settings::target("--convert", t))
+        .transpose()?;
+    Ok(Some(Arc::new(super::tools::ImageStep {
+        convert,
+        max: args.max,
+        strip: args.strip,
+        write: imago_media::codecs::WriteOptions {
+            quality: args.quality,
+            ..Default::default()
+        },
+        limits: super::tools::limits(),
+    })))
 }

@@ -56,6 +56,13 @@ pub enum Event {
         url: String,
         reason: String,
     },
+    /// Something to know about one image on its way (the `--convert` step dropped an
+    /// animation's frames, re-encoded a turned photo); its `saved` event follows.
+    Note {
+        page: String,
+        url: String,
+        note: String,
+    },
 }
 
 /// Receives events as they happen; called from several tasks at once.
@@ -148,6 +155,7 @@ impl Reporter for Counting<'_> {
             }
             Event::Skipped { .. } => add(&self.skipped, 1),
             Event::Failed { .. } => add(&self.failed, 1),
+            Event::Note { .. } => {}
         }
         self.inner.event(event);
     }

@@ -11,6 +11,7 @@ mod page;
 mod run;
 mod save;
 mod select;
+mod transform;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ pub use page::{collect_page, Discovery, PageImages};
 pub use run::run;
 pub use save::{Fetched, SaveTo, Saver};
 pub use select::{select, Selected, Selection};
+pub use transform::{Transform, Transformed};
 
 use imago_core::blocklist::Blocklist;
 use imago_core::filter::Filter;
@@ -60,6 +62,8 @@ pub struct GrabOptions {
     pub date: String,
     /// How many pages are read at once.
     pub page_concurrency: usize,
+    /// Convert, resize or strip each file before it is named (`None`: saved as sent).
+    pub transform: Option<Arc<dyn Transform>>,
 }
 
 /// Why a page or the whole run could not go on.

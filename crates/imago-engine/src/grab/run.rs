@@ -152,6 +152,30 @@ async fn grab_page(
                     fetched.discard();
                     return skipped(report, page_str, &url, format!("filtered: {why}"));
                 }
+                let mut fetched = fetched;
+                if let Some(step) = &opts.transform {
+                    match super::transform::apply(step.clone(), &fetched.temp).await {
+                        Ok(done) => {
+                            fetched.bytes = done.bytes.len() as u64;
+                            fetched.info = Some(done.info);
+                            if let Some(note) = done.note {
+                                report.event(&Event::Note {
+                                    page: page_str.clone(),
+                                    url: url.clone(),
+                                    note,
+                                });
+                            }
+                        }
+                        Err(reason) => {
+                            fetched.discard();
+                            return report.event(&Event::Failed {
+                                page: page_str.clone(),
+                                url,
+                                reason,
+                            });
+                        }
+                    }
+                }
                 let used = fetched.url.clone();
                 let ext = fetched.info.map(|i| i.format.extension());
                 let hash8 = fetched.sha256.get(..8).unwrap_or("").to_string();

@@ -11,11 +11,13 @@ mod convert;
 mod files;
 mod info;
 mod report;
+mod step;
 mod stitch;
 mod strip;
 
 pub use convert::{convert, resize};
 pub use info::info;
+pub use step::ImageStep;
 pub use stitch::stitch;
 pub use strip::strip;
 
@@ -23,7 +25,7 @@ use imago_media::Limits;
 
 /// What one file may be: the host's bounds on sides, area and frames, and files up to
 /// 512 MB (a tool's user chose them; a 100-megapixel TIFF is larger than the host's 5 MB).
-fn limits() -> Limits {
+pub fn limits() -> Limits {
     Limits {
         max_bytes: 512 << 20,
         ..Limits::default()
