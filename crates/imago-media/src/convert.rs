@@ -1,19 +1,17 @@
-//! Conversion: an image file re-encoded as PNG, JPEG or WebP, for the `convert` of the
-//! desktop helper's save message (`imago native-host`), before the file gets its name.
-//! Headers are checked by [`crate::inspect`] before anything is decoded (a hostile
-//! page's image is no more trusted here than in `imago serve`), the decode is bounded by
-//! the same [`Limits`], the EXIF orientation is applied (the new file has no EXIF to
-//! carry it), and an animation keeps its first frame.
+//! Conversion for the `convert` of the desktop helper's save message (`imago
+//! native-host`), before the file gets its name: the image tools' own pipeline
+//! ([`crate::tools::convert_image`]: headers checked before any decode, the decode
+//! bounded by the same [`Limits`], the EXIF orientation applied, an animation's first
+//! frame for PNG and JPEG, all of it for WebP), with the helper's file in and out.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use image::codecs::jpeg::JpegEncoder;
-use image::{DynamicImage, ImageFormat};
 use serde::Deserialize;
 
-use crate::process::decode::{decode, image_format};
-use crate::{Limits, MediaError, MediaKind};
+use crate::codecs::{Target, WriteOptions};
+use crate::tools::{convert_image, ConvertOptions};
+use crate::{Limits, MediaError};
 
 /// Why a file was not converted. Every message says so first ("not converted: ...")
 /// unless the file itself could not be read or written.
@@ -21,21 +19,15 @@ use crate::{Limits, MediaError, MediaKind};
 pub enum ConvertError {
     #[error("cannot read the download: {0}")]
     Read(#[source] std::io::Error),
-    /// Refused by the header checks (not an image, over the limits, damaged).
+    /// Refused (not an image, over the limits, damaged) or not encodable.
     #[error("not converted: {0}")]
     Refused(#[source] MediaError),
-    #[error("not converted: a video is not an image")]
-    Video,
-    #[error("not converted: cannot decode it: {0}")]
-    Decode(String),
     #[error("cannot write {}: {source}", path.display())]
     Write {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("not converted: {0}")]
-    Encode(#[source] image::ImageError),
 }
 
 /// The formats a selection can be converted to.
@@ -44,29 +36,26 @@ pub enum ConvertError {
 pub enum Convert {
     Png,
     Jpeg,
-    /// Lossless WebP (the only WebP encoder of the `image` crate).
+    /// Lossy WebP at quality 80 (libwebp).
     Webp,
 }
-
-/// JPEG quality of a conversion: visually lossless for photos.
-const JPEG_QUALITY: u8 = 90;
 
 impl Convert {
     /// The file extension of the result.
     pub fn extension(self) -> &'static str {
-        match self {
-            Convert::Png => "png",
-            Convert::Jpeg => "jpg",
-            Convert::Webp => "webp",
-        }
+        self.target().extension()
     }
 
     /// Whether a file with extension `ext` (as probed) is already in this format.
     pub fn is(self, ext: &str) -> bool {
-        let ext = ext.to_ascii_lowercase();
+        Target::parse(ext) == Some(self.target())
+    }
+
+    fn target(self) -> Target {
         match self {
-            Convert::Jpeg => ext == "jpg" || ext == "jpeg",
-            other => ext == other.extension(),
+            Convert::Png => Target::Png,
+            Convert::Jpeg => Target::Jpeg,
+            Convert::Webp => Target::Webp,
         }
     }
 }
@@ -80,52 +69,24 @@ pub fn convert(from: &Path, to: &Path, to_format: Convert) -> Result<(), Convert
         max_bytes: u64::MAX,
         ..Limits::default()
     };
-    let inspected = crate::inspect(&bytes, &limits).map_err(ConvertError::Refused)?;
-    let format = match inspected.kind {
-        MediaKind::Video(_) => return Err(ConvertError::Video),
-        MediaKind::Image(format) => format,
+    let opts = ConvertOptions {
+        to: Some(to_format.target()),
+        resize: None,
+        // JPEG at 90 (visually lossless for photos), WebP at its default 80.
+        write: WriteOptions {
+            quality: (to_format == Convert::Jpeg).then_some(90),
+            ..WriteOptions::default()
+        },
     };
-    let Some(decoder) = image_format(format) else {
-        return Err(ConvertError::Decode(format!(
-            "no decoder for {format} here"
-        )));
-    };
-    let decoded =
-        decode(decoder, &bytes, &limits).map_err(|e| ConvertError::Decode(e.to_string()))?;
-    let mut picture = decoded.image;
-    picture.apply_orientation(decoded.orientation);
+    let done = convert_image(&bytes, &limits, &opts).map_err(ConvertError::Refused)?;
     let write_error = |source| ConvertError::Write {
         path: to.to_path_buf(),
         source,
     };
-    let file = std::fs::File::create(to).map_err(write_error)?;
-    let mut out = BufWriter::new(file);
-    let encoded = match to_format {
-        Convert::Jpeg => {
-            // JPEG has no alpha: flatten onto white, as a browser shows it on a page.
-            let rgb = flatten_on_white(&picture);
-            JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY).encode_image(&rgb)
-        }
-        Convert::Png => picture.write_to(&mut out, ImageFormat::Png),
-        Convert::Webp => picture.write_to(&mut out, ImageFormat::WebP),
-    };
-    encoded.map_err(ConvertError::Encode)?;
-    out.flush()
-        .and_then(|()| out.get_ref().sync_all())
+    let mut file = std::fs::File::create(to).map_err(write_error)?;
+    file.write_all(&done.bytes)
+        .and_then(|()| file.sync_all())
         .map_err(write_error)
-}
-
-fn flatten_on_white(picture: &DynamicImage) -> DynamicImage {
-    if !picture.color().has_alpha() {
-        return DynamicImage::ImageRgb8(picture.to_rgb8());
-    }
-    let rgba = picture.to_rgba8();
-    let rgb = image::RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
-        let [r, g, b, a] = rgba.get_pixel(x, y).0;
-        let over = |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
-        image::Rgb([over(r), over(g), over(b)])
-    });
-    DynamicImage::ImageRgb8(rgb)
 }
 
 #[cfg(test)]
@@ -139,16 +100,6 @@ mod tests {
         assert_eq!(Convert::Webp.extension(), "webp");
     }
 
-    #[test]
-    fn transparent_pixels_become_white_in_a_jpeg() {
-        let mut rgba = image::RgbaImage::new(2, 1);
-        rgba.put_pixel(0, 0, image::Rgba([0, 0, 0, 0]));
-        rgba.put_pixel(1, 0, image::Rgba([200, 10, 10, 255]));
-        let flat = flatten_on_white(&DynamicImage::ImageRgba8(rgba)).to_rgb8();
-        assert_eq!(flat.get_pixel(0, 0).0, [255, 255, 255]);
-        assert_eq!(flat.get_pixel(1, 0).0, [200, 10, 10]);
-    }
-
     /// A 64 x 32 JPEG, left half red, right half blue, with EXIF orientation 6 (shown
     /// turned clockwise: red on top).
     fn turned_jpeg() -> Vec<u8> {
@@ -160,7 +111,7 @@ mod tests {
             }
         });
         let mut jpeg = Vec::new();
-        JpegEncoder::new_with_quality(&mut jpeg, 95)
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 95)
             .encode_image(&img)
             .unwrap();
         let mut app1 = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01".to_vec();
@@ -181,7 +132,7 @@ mod tests {
         let to = dir.path().join("out.png");
         convert(&from, &to, Convert::Png).unwrap();
         let png = std::fs::read(&to).unwrap();
-        assert_eq!(image::guess_format(&png).unwrap(), ImageFormat::Png);
+        assert_eq!(image::guess_format(&png).unwrap(), image::ImageFormat::Png);
         let shown = image::load_from_memory(&png).unwrap().to_rgb8();
         assert_eq!(
             shown.dimensions(),
