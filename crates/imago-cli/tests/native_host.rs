@@ -489,3 +489,68 @@ fn chromium_reaches_the_installed_host_and_the_host_saves_what_the_extension_ask
     let saved = saved.unwrap_or_else(|e| panic!("{} was not saved: {e}", want.display()));
     assert_eq!(sha256_hex(&saved), sha256_hex(&image));
 }
+
+#[test]
+fn stitch_joins_the_selection_into_one_long_image_in_the_folder() {
+    let mut routes = HashMap::new();
+    routes.insert(
+        "/a.png".to_string(),
+        Route::ok("image/png", png(200, 300, 1)),
+    );
+    routes.insert(
+        "/b.png".to_string(),
+        Route::ok("image/png", png(400, 200, 2)),
+    );
+    let server = Server::start(routes);
+    let home = tempfile::tempdir().unwrap();
+    let folder = home.path().join("listing");
+    let (child, mut stdin, mut stdout) = spawn(home.path());
+    let answer = ask(
+        &mut stdin,
+        &mut stdout,
+        json!({"type": "stitch", "folder": "~/listing", "filename": "long.png", "gap": 10,
+               "items": [{"url": server.url("/a.png")}, {"url": server.url("/b.png")}]}),
+    );
+    assert_eq!(answer["type"], "stitched", "{answer}");
+    let written = folder.join("long.png");
+    assert_eq!(answer["paths"], json!([written.display().to_string()]));
+    // 400x200 at the narrowest width (200) is 200x100: 300 + 10 + 100.
+    let out = Command::new(env!("CARGO_BIN_EXE_imago"))
+        .args(["info", "--json"])
+        .arg(&written)
+        .output()
+        .unwrap();
+    let info: Value =
+        serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(
+        (info["width"].as_u64(), info["height"].as_u64()),
+        (Some(200), Some(410))
+    );
+    // Again: a new name, the first file kept; no work folder left behind.
+    let again = ask(
+        &mut stdin,
+        &mut stdout,
+        json!({"type": "stitch", "folder": "~/listing", "filename": "long.png",
+               "items": [{"url": server.url("/a.png")}]}),
+    );
+    assert_eq!(
+        again["paths"],
+        json!([folder.join("long-2.png").display().to_string()])
+    );
+    assert_eq!(saved_names(&folder), ["long-2.png", "long.png"]);
+    // A picture that cannot be had: the answer names it, nothing is written.
+    let missing = ask(
+        &mut stdin,
+        &mut stdout,
+        json!({"type": "stitch", "folder": "~/listing", "filename": "x.jpg",
+               "items": [{"url": server.url("/a.png")}, {"url": server.url("/gone.png")}]}),
+    );
+    assert_eq!(missing["type"], "error");
+    assert!(
+        missing["message"].as_str().unwrap().contains("/gone.png"),
+        "{missing}"
+    );
+    assert_eq!(saved_names(&folder), ["long-2.png", "long.png"]);
+    drop(stdin);
+    assert_eq!(exit_code(child), Some(0));
+}

@@ -10,6 +10,7 @@
 
 mod install;
 mod save;
+mod stitch;
 
 use std::ffi::OsString;
 
@@ -103,10 +104,11 @@ async fn answer(message: &[u8], client: &mut Option<Client>) -> String {
     match value.get("type").and_then(Value::as_str) {
         Some("ping") => json!({"type": "pong", "version": env!("CARGO_PKG_VERSION")}).to_string(),
         Some("save") => save_message(value, client).await,
+        Some("stitch") => stitch_message(value, client).await,
         Some(other) => error(&format!(
-            "unknown message type {other:?} (known: ping, save)"
+            "unknown message type {other:?} (known: ping, save, stitch)"
         )),
-        None => error("a message needs a string field \"type\" (ping or save)"),
+        None => error("a message needs a string field \"type\" (ping, save or stitch)"),
     }
 }
 
@@ -147,6 +149,28 @@ async fn save_message(value: Value, client: &mut Option<Client>) -> String {
     };
     let results = save::save(client, &root, req.items, req.convert).await;
     json!({"type": "saved", "results": results}).to_string()
+}
+
+async fn stitch_message(value: Value, client: &mut Option<Client>) -> String {
+    let req: stitch::StitchRequest = match serde_json::from_value(value) {
+        Ok(r) => r,
+        Err(e) => {
+            return error(&format!(
+                "stitch: {e} (expected {{type:'stitch', items:[{{url}}], folder, filename?, layout?: 'vertical'|'horizontal', gap?, width?}})"
+            ))
+        }
+    };
+    let client = match client {
+        Some(c) => c,
+        None => match Client::new(ClientConfig::default()) {
+            Ok(c) => client.insert(c),
+            Err(e) => return error(&format!("stitch: cannot start the HTTP client: {e}")),
+        },
+    };
+    match stitch::run(client, req).await {
+        Ok(paths) => json!({"type": "stitched", "paths": paths}).to_string(),
+        Err(e) => error(&e),
+    }
 }
 
 #[cfg(test)]
