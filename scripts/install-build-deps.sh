@@ -8,7 +8,7 @@
 #   binding); nasm also assembles rav1e's SIMD (AVIF encoding).
 # - pkg-config and the codec libraries libheif is built against: libde265 (HEVC, to read
 #   HEIC), dav1d (AV1, to read AVIF), and x265 and aom (HEVC and AV1 encoders: libheif
-#   writes the HEIC and AVIF fixtures of the tests with them; imago writes AVIF by rav1e),
+#   writes AVIF with aom and the HEIC fixtures of the tests with x265),
 #   and libnuma, which the static link of x265 names.
 set -euo pipefail
 

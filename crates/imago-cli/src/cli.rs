@@ -501,8 +501,8 @@ pub struct EncodeArgs {
     /// Convert the colours to sRGB by the embedded profile, and write no profile.
     #[arg(long)]
     pub srgb: bool,
-    /// AVIF encoder speed, 1 (slowest, smallest) to 10 (fastest).
-    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u8).range(1..=10))]
+    /// AVIF encoder speed (aom's), 0 (slowest, smallest) to 9 (fastest).
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u8).range(0..=9))]
     pub avif_speed: u8,
 }
 

@@ -8,7 +8,7 @@
 //! | GIF | yes, frames too | yes, frames too | `image` (`gif`) |
 //! | WebP | yes, frames too | lossy and lossless, frames too | `image-webp` to read, libwebp (`webp`, vendored) to write |
 //! | BMP, TIFF, ICO | yes (TIFF: the first page; ICO: the largest entry) | no | `image` |
-//! | AVIF | yes (a sequence: its primary image) | yes | libheif (bundled 1.23) with dav1d to read, rav1e (`ravif`) to write |
+//! | AVIF | yes (a sequence: its primary image) | yes | libheif (bundled 1.23): dav1d to read, aom to write |
 //! | HEIC/HEIF | yes | no | libheif with libde265 |
 //!
 //! Reading checks every side, area and frame count from headers first

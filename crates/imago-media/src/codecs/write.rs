@@ -81,7 +81,7 @@ pub struct WriteOptions {
     pub background: [u8; 3],
     /// Convert the pixels to sRGB by their ICC profile and write none.
     pub srgb: bool,
-    /// AVIF encoder speed, 1 (slow, small) to 10 (fast).
+    /// AVIF encoder speed (aom's), 0 (slow, small) to 9 (fast).
     pub avif_speed: u8,
 }
 
@@ -112,18 +112,22 @@ pub struct Written {
 /// `picture` as `target`.
 ///
 /// - Animation: kept where the target holds one (WebP, GIF), else the first frame (a
-///   note says so). AVIF sequences are not written (`ravif` encodes stills).
+///   note says so). AVIF sequences are not written (libheif's sequence API is left
+///   for later).
 /// - Transparency: flattened onto `background` for JPEG (a note says so when some pixel
 ///   was not opaque).
-/// - Colour: the ICC profile is carried (JPEG, PNG, WebP) unless `srgb`; where the
-///   target cannot carry it (AVIF, GIF) the pixels are converted to sRGB (said).
+/// - Colour: the ICC profile is carried (JPEG, PNG, WebP, AVIF) unless `srgb`; where the
+///   target cannot carry it (GIF) the pixels are converted to sRGB (said).
 pub fn write(
     picture: &Picture,
     target: Target,
     opts: &WriteOptions,
 ) -> Result<Written, MediaError> {
     let mut notes = Vec::new();
-    let carries_icc = matches!(target, Target::Jpeg | Target::Png | Target::Webp);
+    let carries_icc = matches!(
+        target,
+        Target::Jpeg | Target::Png | Target::Webp | Target::Avif
+    );
     let mut frames: Vec<_> = if target.animates() {
         picture.frames.clone()
     } else {
@@ -174,7 +178,7 @@ pub fn write(
             webp::encode_animation(&frames, quality, opts.lossless, icc)?
         }
         Target::Webp => webp::encode(first, quality, opts.lossless, icc)?,
-        Target::Avif => avif::encode(first, quality, opts.avif_speed)?,
+        Target::Avif => avif::encode(first, quality, opts.avif_speed, icc)?,
         Target::Gif => gif::encode(&frames)?,
     };
     Ok(Written {
