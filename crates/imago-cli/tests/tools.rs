@@ -25,12 +25,7 @@ fn info_reads_a_folder_in_order_and_says_where_a_photo_was_taken() {
     std::fs::write(dir.path().join("a.png"), png(4, 3, 1)).unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not an image").unwrap();
     let out = imago(dir.path(), &["info", "."]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
@@ -106,12 +101,7 @@ fn strip_writes_new_files_and_never_overwrites_without_force() {
             "{name}-{w}x{h}.{ext}",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let clean = dir.path().join("clean/photo-290x442.jpg");
     let stripped = std::fs::read(&clean).unwrap();
     assert!(stripped.len() < photo.len());
@@ -156,12 +146,7 @@ fn strip_in_place_keeps_the_file_and_its_permissions() {
         dir.path(),
         &["strip", "--in-place", "--keep-icc", "--json", "photo.jpg"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let events = json_lines(&out);
     assert_eq!(events[0]["event"], "done");
     assert_eq!(events[0]["output"], "photo.jpg");
@@ -178,15 +163,24 @@ fn strip_in_place_keeps_the_file_and_its_permissions() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("-o DIR or --in-place"));
 }
 
-/// The result's format and size, as `imago info --json` reads it.
-fn probe(dir: &Path, file: &str) -> serde_json::Value {
-    let out = imago(dir, &["info", "--json", file]);
+fn assert_ok(out: &std::process::Output) {
     assert_eq!(
         out.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Width and height of an `info --json` event (or a `saved` one).
+fn sides(v: &serde_json::Value) -> (Option<u64>, Option<u64>) {
+    (v["width"].as_u64(), v["height"].as_u64())
+}
+
+/// The result's format and size, as `imago info --json` reads it.
+fn probe(dir: &Path, file: &str) -> serde_json::Value {
+    let out = imago(dir, &["info", "--json", file]);
+    assert_ok(&out);
     json_lines(&out).remove(0)
 }
 
@@ -213,22 +207,14 @@ fn convert_a_folder_to_webp_keeps_animations_and_says_what_it_changed() {
             "out",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let gif = probe(dir.path(), "out/cogs.webp");
     assert_eq!(
         (gif["format"].as_str(), gif["frames"].as_u64()),
         (Some("webp"), Some(5))
     );
     let photo = probe(dir.path(), "out/photo.webp");
-    assert_eq!(
-        (photo["width"].as_u64(), photo["height"].as_u64()),
-        (Some(290), Some(442))
-    );
+    assert_eq!(sides(&photo), (Some(290), Some(442)));
     // The profile went along; EXIF and XMP did not.
     assert_eq!(photo["metadata"], serde_json::json!(["icc"]));
 
@@ -267,22 +253,11 @@ fn resize_for_a_marketplace_jpeg_under_1000_pixels() {
             "out",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let big = probe(dir.path(), "out/big.jpg");
-    assert_eq!(
-        (big["width"].as_u64(), big["height"].as_u64()),
-        (Some(999), Some(562))
-    );
+    assert_eq!(sides(&big), (Some(999), Some(562)));
     let small = probe(dir.path(), "out/small.jpg");
-    assert_eq!(
-        (small["width"].as_u64(), small["height"].as_u64()),
-        (Some(40), Some(30))
-    );
+    assert_eq!(sides(&small), (Some(40), Some(30)));
     // A box filled: cover.
     let out = imago(
         dir.path(),
@@ -292,10 +267,7 @@ fn resize_for_a_marketplace_jpeg_under_1000_pixels() {
     );
     assert_eq!(out.status.code(), Some(0));
     let sq = probe(dir.path(), "sq/big.jpg");
-    assert_eq!(
-        (sq["width"].as_u64(), sq["height"].as_u64()),
-        (Some(300), Some(300))
-    );
+    assert_eq!(sides(&sq), (Some(300), Some(300)));
     // No size: bad usage, by clap.
     assert_eq!(
         imago(dir.path(), &["resize", "big.jpg", "-o", "x"])
@@ -328,18 +300,10 @@ fn stitch_makes_the_long_image_and_splits_it_into_numbered_parts() {
             "long.jpg",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let long = probe(dir.path(), "long.jpg");
     // 200x300 at width 100 is 100x150: three, and two gaps of 10.
-    assert_eq!(
-        (long["width"].as_u64(), long["height"].as_u64()),
-        (Some(100), Some(470))
-    );
+    assert_eq!(sides(&long), (Some(100), Some(470)));
 
     let out = imago(
         dir.path(),
@@ -353,18 +317,10 @@ fn stitch_makes_the_long_image_and_splits_it_into_numbered_parts() {
             "parts.png",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     for n in 1..=3 {
         let part = probe(dir.path(), &format!("parts-{n}.png"));
-        assert_eq!(
-            (part["width"].as_u64(), part["height"].as_u64()),
-            (Some(200), Some(300))
-        );
+        assert_eq!(sides(&part), (Some(200), Some(300)));
     }
     assert!(!dir.path().join("parts.png").exists());
 
@@ -384,10 +340,7 @@ fn stitch_makes_the_long_image_and_splits_it_into_numbered_parts() {
     );
     assert_eq!(out.status.code(), Some(0));
     let grid = probe(dir.path(), "grid.webp");
-    assert_eq!(
-        (grid["width"].as_u64(), grid["height"].as_u64()),
-        (Some(404), Some(300))
-    );
+    assert_eq!(sides(&grid), (Some(404), Some(300)));
     // Never over a file without --force.
     let out = imago(
         dir.path(),
@@ -445,12 +398,7 @@ fn grab_converts_resizes_and_strips_each_image_as_it_lands() {
             "--json",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let events = json_lines(&out);
     let saved: Vec<_> = events.iter().filter(|e| e["event"] == "saved").collect();
     assert_eq!(saved.len(), 2, "{events:?}");
@@ -459,19 +407,13 @@ fn grab_converts_resizes_and_strips_each_image_as_it_lands() {
         .find(|e| e["url"].as_str().unwrap().ends_with("photo.jpg"))
         .unwrap();
     assert_eq!(webp["format"], "webp");
-    assert_eq!(
-        (webp["width"].as_u64(), webp["height"].as_u64()),
-        (Some(131), Some(200))
-    );
+    assert_eq!(sides(webp), (Some(131), Some(200)));
     assert!(
         webp["path"].as_str().unwrap().ends_with("photo.webp"),
         "{webp}"
     );
     let found = probe(&dir.path().join("out"), "photo.webp");
-    assert_eq!(
-        (found["width"].as_u64(), found["height"].as_u64()),
-        (Some(131), Some(200))
-    );
+    assert_eq!(sides(&found), (Some(131), Some(200)));
     assert_eq!(found["gps"], serde_json::Value::Null);
     assert!(!found["metadata"]
         .as_array()

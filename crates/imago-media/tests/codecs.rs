@@ -82,10 +82,12 @@ fn the_eight_exif_orientations_of_jpeg_png_and_webp_are_applied() {
     let webp = encode(&img, ImageFormat::WebP);
     for o in 1..=8u8 {
         assert_shown(&jpeg_with_exif(&jpeg, o.into()), &stored, o, "JPEG");
-        let mut with = png[..33].to_vec();
-        with.extend(png_chunk(b"eXIf", &exif_tiff(o.into())));
-        with.extend_from_slice(&png[33..]);
-        assert_shown(&with, &stored, o, "PNG");
+        assert_shown(
+            &png_with_exif(&png, &exif_tiff(o.into())),
+            &stored,
+            o,
+            "PNG",
+        );
         assert_shown(
             &webp_with_exif(&webp, 64, 32, &exif_tiff(o.into())),
             &stored,

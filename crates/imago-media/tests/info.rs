@@ -4,7 +4,6 @@ mod common;
 
 use common::*;
 use image::{DynamicImage, ImageFormat};
-use imago_core::Format;
 use imago_media::info::{info, Block, Gps};
 use imago_media::Limits;
 
@@ -24,26 +23,7 @@ fn assert_gps(found: Option<Gps>, what: &str) {
 
 #[test]
 fn a_gps_position_is_found_in_jpeg_png_webp_heic_and_avif() {
-    let stored = quadrants(64, 32);
-    let img = DynamicImage::ImageRgb8(stored.clone());
-    let jpeg = jpeg_with_exif(&encode(&img, ImageFormat::Jpeg), 6);
-    let png = {
-        let plain = encode(&img, ImageFormat::Png);
-        let mut with = plain[..33].to_vec();
-        with.extend(png_chunk(b"eXIf", &exif_tiff(6)));
-        with.extend_from_slice(&plain[33..]);
-        with
-    };
-    let webp = webp_with_exif(&encode(&img, ImageFormat::WebP), 64, 32, &exif_tiff(6));
-    let heic = heif_fixture(&stored, false, 6, Some(&exif_tiff(6)));
-    let avif = heif_fixture(&stored, true, 6, Some(&exif_tiff(6)));
-    for (what, bytes, format) in [
-        ("JPEG", jpeg, Format::Jpeg),
-        ("PNG", png, Format::Png),
-        ("WebP", webp, Format::Webp),
-        ("HEIC", heic, Format::Heif),
-        ("AVIF", avif, Format::Avif),
-    ] {
+    for (what, bytes, format) in gps_tagged(6) {
         let found = info(&bytes, &Limits::default()).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(found.format, format, "{what}");
         assert_gps(found.gps, what);

@@ -107,15 +107,7 @@ fn webp_with_metadata() -> (Vec<u8>, Vec<u8>) {
     let mut vp8x = vec![0x08 | 0x04, 0, 0, 0];
     vp8x.extend_from_slice(&w.to_le_bytes()[..3]);
     vp8x.extend_from_slice(&h.to_le_bytes()[..3]);
-    let chunk = |fourcc: &[u8], data: &[u8]| {
-        let mut c = fourcc.to_vec();
-        c.extend_from_slice(&u32::try_from(data.len()).unwrap().to_le_bytes());
-        c.extend_from_slice(data);
-        if data.len() % 2 == 1 {
-            c.push(0);
-        }
-        c
-    };
+    let chunk = webp_chunk;
     let mut body = b"WEBP".to_vec();
     body.extend(chunk(b"VP8X", &vp8x));
     body.extend_from_slice(&plain[12..]);

@@ -20,26 +20,8 @@ fn pixels(bytes: &[u8]) -> image::RgbImage {
 
 #[test]
 fn gps_is_gone_from_jpeg_png_webp_heic_and_avif_and_the_pixels_stay() {
-    let stored = quadrants(64, 32);
-    let img = DynamicImage::ImageRgb8(stored.clone());
-    let jpeg = jpeg_with_exif(&encode(&img, ImageFormat::Jpeg), 1);
-    let png = {
-        let plain = encode(&img, ImageFormat::Png);
-        let mut with = plain[..33].to_vec();
-        with.extend(png_chunk(b"eXIf", &exif_tiff(1)));
-        with.extend_from_slice(&plain[33..]);
-        with
-    };
-    let webp = webp_with_exif(&encode(&img, ImageFormat::WebP), 64, 32, &exif_tiff(1));
-    let heic = heif_fixture(&stored, false, 1, Some(&exif_tiff(1)));
-    let avif = heif_fixture(&stored, true, 1, Some(&exif_tiff(1)));
-    for (what, bytes) in [
-        ("JPEG", &jpeg),
-        ("PNG", &png),
-        ("WebP", &webp),
-        ("HEIC", &heic),
-        ("AVIF", &avif),
-    ] {
+    for (what, bytes, _) in &gps_tagged(1) {
+        let what = *what;
         assert_eq!(gps_fields(bytes).len(), 4, "{what}: the fixture has GPS");
         let done = strip(bytes, false);
         assert!(!done.reencoded, "{what}");

@@ -237,15 +237,7 @@ pub fn quadrant_colours(img: &RgbImage) -> [Rgb<u8>; 4] {
 /// `webp` (a simple lossy or lossless file of `width` x `height`) rebuilt as an extended
 /// WebP with a `VP8X` header announcing EXIF, and an `EXIF` chunk holding `tiff`.
 pub fn webp_with_exif(webp: &[u8], width: u32, height: u32, tiff: &[u8]) -> Vec<u8> {
-    let chunk = |fourcc: &[u8], data: &[u8]| {
-        let mut c = fourcc.to_vec();
-        c.extend_from_slice(&u32::try_from(data.len()).unwrap().to_le_bytes());
-        c.extend_from_slice(data);
-        if data.len() % 2 == 1 {
-            c.push(0);
-        }
-        c
-    };
+    let chunk = webp_chunk;
     let mut vp8x = vec![0x08, 0, 0, 0];
     vp8x.extend_from_slice(&(width - 1).to_le_bytes()[..3]);
     vp8x.extend_from_slice(&(height - 1).to_le_bytes()[..3]);
@@ -257,4 +249,61 @@ pub fn webp_with_exif(webp: &[u8], width: u32, height: u32, tiff: &[u8]) -> Vec<
     out.extend_from_slice(&u32::try_from(body.len()).unwrap().to_le_bytes());
     out.extend(body);
     out
+}
+
+/// `png` with an `eXIf` chunk holding `tiff`, right after `IHDR`.
+pub fn png_with_exif(png: &[u8], tiff: &[u8]) -> Vec<u8> {
+    let mut with = png[..33].to_vec();
+    with.extend(png_chunk(b"eXIf", tiff));
+    with.extend_from_slice(&png[33..]);
+    with
+}
+
+/// The 64 x 32 quadrants picture in JPEG, PNG, WebP, HEIC and AVIF, each with an EXIF
+/// block of orientation `o` and the GPS position of [`exif_tiff`] (for JPEG, PNG and
+/// WebP in the EXIF; for HEIC and AVIF an EXIF item, the turn in `irot`/`imir`).
+pub fn gps_tagged(o: u8) -> Vec<(&'static str, Vec<u8>, imago_core::Format)> {
+    use image::DynamicImage;
+    use imago_core::Format;
+    let stored = quadrants(64, 32);
+    let img = DynamicImage::ImageRgb8(stored.clone());
+    let tiff = exif_tiff(o.into());
+    vec![
+        (
+            "JPEG",
+            jpeg_with_exif(&encode(&img, ImageFormat::Jpeg), o.into()),
+            Format::Jpeg,
+        ),
+        (
+            "PNG",
+            png_with_exif(&encode(&img, ImageFormat::Png), &tiff),
+            Format::Png,
+        ),
+        (
+            "WebP",
+            webp_with_exif(&encode(&img, ImageFormat::WebP), 64, 32, &tiff),
+            Format::Webp,
+        ),
+        (
+            "HEIC",
+            heif_fixture(&stored, false, o, Some(&tiff)),
+            Format::Heif,
+        ),
+        (
+            "AVIF",
+            heif_fixture(&stored, true, o, Some(&tiff)),
+            Format::Avif,
+        ),
+    ]
+}
+
+/// A WebP chunk: fourcc, little-endian size, data, a pad byte to an even length.
+pub fn webp_chunk(fourcc: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut c = fourcc.to_vec();
+    c.extend_from_slice(&u32::try_from(data.len()).unwrap().to_le_bytes());
+    c.extend_from_slice(data);
+    if data.len() % 2 == 1 {
+        c.push(0);
+    }
+    c
 }
