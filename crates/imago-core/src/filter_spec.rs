@@ -173,14 +173,14 @@ mod tests {
         assert_eq!(f.kinds, vec![SourceKind::Lazy]);
 
         let bad = FilterText {
-            formats: vec!["jxl".into()],
+            formats: vec!["jpegxr".into()],
             ..FilterText::default()
         };
         let e = bad.build().unwrap_err();
-        assert_eq!((e.field, e.value.as_str()), (Field::Formats, "jxl"));
+        assert_eq!((e.field, e.value.as_str()), (Field::Formats, "jpegxr"));
         assert!(
             e.to_string()
-                .starts_with("--format jxl: unknown format (one of jpeg"),
+                .starts_with("--format jpegxr: unknown format (one of jpeg"),
             "{e}"
         );
         let bad = FilterText {

@@ -237,10 +237,12 @@ pub enum Format {
     Ico,
     Svg,
     Tiff,
+    /// JPEG XL.
+    Jxl,
 }
 
 impl Format {
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 11] = [
         Format::Jpeg,
         Format::Png,
         Format::Gif,
@@ -251,6 +253,7 @@ impl Format {
         Format::Ico,
         Format::Svg,
         Format::Tiff,
+        Format::Jxl,
     ];
 
     /// The usual file extension, without the dot.
@@ -266,6 +269,7 @@ impl Format {
             Format::Ico => "ico",
             Format::Svg => "svg",
             Format::Tiff => "tiff",
+            Format::Jxl => "jxl",
         }
     }
 
@@ -281,6 +285,7 @@ impl Format {
             Format::Ico => "image/x-icon",
             Format::Svg => "image/svg+xml",
             Format::Tiff => "image/tiff",
+            Format::Jxl => "image/jxl",
         }
     }
 
@@ -297,6 +302,7 @@ impl Format {
             Format::Ico => "ico",
             Format::Svg => "svg",
             Format::Tiff => "tiff",
+            Format::Jxl => "jxl",
         }
     }
 
@@ -314,6 +320,7 @@ impl Format {
             "ico" | "cur" => Format::Ico,
             "svg" | "svgz" => Format::Svg,
             "tif" | "tiff" => Format::Tiff,
+            "jxl" => Format::Jxl,
             _ => return None,
         })
     }

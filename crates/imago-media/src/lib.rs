@@ -30,8 +30,8 @@
 //! - **Accepted**: AVIF, HEIC, JPEG, PNG (APNG too), BMP, GIF and WebP (animated too)
 //!   images; MP4, MOV and WebM videos, recognised by magic only (their size is left at
 //!   0x0 and [`process`] refuses them: [`video::prepare`] runs ffmpeg). SVG answers 415
-//!   (`svg_refused`); TIFF, ICO and anything else 415 (`unsupported_type`). The image
-//!   tools read TIFF and ICO too ([`inspect_readable`], [`codecs`]).
+//!   (`svg_refused`); TIFF, ICO, JPEG XL and anything else 415 (`unsupported_type`). The
+//!   image tools read TIFF, ICO and JPEG XL too ([`inspect_readable`], [`codecs`]).
 //! - **AVIF and HEIC** are decoded by libheif (dav1d for AV1, libde265 for HEVC), which
 //!   turns them by `irot`/`imir` as MIAF says (not by their EXIF item: the shared
 //!   `avif-orientation-6.avif` has no `irot` and its EXIF says 1, the file name

@@ -16,7 +16,7 @@ export type SourceKind =
 
 /** An image format as probed (and as `formats` of a filter names it). */
 export type Format =
-  | "jpeg" | "png" | "gif" | "webp" | "avif" | "heif" | "bmp" | "ico" | "svg" | "tiff";
+  | "jpeg" | "png" | "gif" | "webp" | "avif" | "heif" | "bmp" | "ico" | "svg" | "tiff" | "jxl";
 
 /** An srcset / image-set descriptor: `640w` is `{width: 640}`, `2x` is `{density: 2}`. */
 export type Descriptor = { width: number } | { density: number };

@@ -5,7 +5,7 @@
 //!
 //! The checks walk the file's own length fields, never decode pixels, and lean lenient
 //! where browsers do (a GIF without its trailer byte, a PNG without IEND, bytes after a
-//! JPEG's end marker are all shown, so they pass). TIFF and SVG are not checked.
+//! JPEG's end marker are all shown, so they pass). TIFF, SVG and JPEG XL are not checked.
 
 use super::bytes::{bad, be32, end_of, le16, le32, u8_at, Parse, Stop};
 use super::{isobmff, jpeg};
@@ -22,7 +22,8 @@ pub(super) fn check(format: Format, b: &[u8]) -> Parse<()> {
         Format::Avif | Format::Heif => isobmff::boxes_fit(b),
         Format::Bmp => bmp_pixels(b),
         Format::Ico => ico_entries(b),
-        Format::Tiff | Format::Svg => Ok(()),
+        // A JPEG XL codestream has no length to check short of decoding it.
+        Format::Tiff | Format::Svg | Format::Jxl => Ok(()),
     };
     // Inside a complete file, running out of bytes is the truncation itself.
     outcome.map_err(|stop| match stop {

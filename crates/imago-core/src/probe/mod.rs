@@ -49,6 +49,7 @@ mod html;
 mod ico;
 mod isobmff;
 mod jpeg;
+mod jxl;
 mod png;
 mod svg;
 mod tiff;
@@ -166,6 +167,9 @@ const MAGIC: &[(&[u8], Format)] = &[
     // Icon (type 1) and cursor (type 2); the count after them must not be zero.
     (b"\0\0\x01\0", Format::Ico),
     (b"\0\0\x02\0", Format::Ico),
+    // JPEG XL: a bare codestream, or the container's signature box.
+    (b"\xFF\x0A", Format::Jxl),
+    (jxl::CONTAINER, Format::Jxl),
 ];
 
 fn classify(prefix: &[u8]) -> Sniffed {
@@ -256,6 +260,7 @@ fn parse(format: Format, prefix: &[u8], complete: bool) -> bytes::Parse<ImageInf
         Format::Bmp => bmp::parse(prefix),
         Format::Ico => ico::parse(prefix),
         Format::Tiff => tiff::parse(prefix),
+        Format::Jxl => jxl::parse(prefix),
         Format::Svg => svg::parse(prefix),
     }
 }

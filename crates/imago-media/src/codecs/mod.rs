@@ -10,18 +10,20 @@
 //! | BMP, TIFF, ICO | yes (TIFF: the first page; ICO: the largest entry) | no | `image` |
 //! | AVIF | yes (a sequence: its primary image) | yes | libheif (bundled 1.23): dav1d to read, aom to write |
 //! | HEIC/HEIF | yes | no | libheif with libde265 |
+//! | JPEG XL | yes (an animation: its first frame) | no | `jxl-oxide` |
 //!
 //! Reading checks every side, area and frame count from headers first
 //! ([`crate::inspect_readable`]), hands the decoder the same bounds, and then applies the
 //! orientation: EXIF for JPEG, PNG, WebP and TIFF; `irot`/`imir` for HEIC and AVIF,
 //! which libheif applies itself (their EXIF orientation, when there is one, repeats it
-//! and is not applied twice).
+//! and is not applied twice); the codestream's own for JPEG XL, which jxl-oxide applies.
 
 mod avif;
 mod colour;
 mod gif;
 mod heif;
 pub(crate) mod jpeg;
+mod jxl;
 mod raster;
 mod webp;
 mod write;
@@ -129,6 +131,7 @@ pub fn read_inspected(
     // A codec's panic on hostile bytes is a damaged file, not a dead worker.
     std::panic::catch_unwind(|| match format {
         Format::Avif | Format::Heif => heif::read(bytes, format, limits),
+        Format::Jxl => jxl::read(bytes, limits),
         _ => raster::read(bytes, format, seen, limits, opts),
     })
     .unwrap_or_else(|_| {

@@ -160,13 +160,23 @@ fn profile_name(icc: &[u8]) -> Option<String> {
 /// Bits per sample and the ICC profile of a format the `image` crate reads, from its
 /// decoder's header (no pixel is decoded).
 fn raster_header(format: Format, bytes: &[u8]) -> (u8, Option<Vec<u8>>) {
+    if format == Format::Jxl {
+        return match jxl_oxide::integration::JxlDecoder::new(std::io::Cursor::new(bytes)) {
+            Ok(decoder) => header_of(decoder),
+            Err(_) => (8, None),
+        };
+    }
     let Some(codec) = image_format(format) else {
         return (8, None);
     };
     let reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), codec);
-    let Ok(mut decoder) = reader.into_decoder() else {
-        return (8, None);
-    };
+    match reader.into_decoder() {
+        Ok(decoder) => header_of(decoder),
+        Err(_) => (8, None),
+    }
+}
+
+fn header_of(mut decoder: impl ImageDecoder) -> (u8, Option<Vec<u8>>) {
     let color = decoder.color_type();
     let depth = (color.bits_per_pixel() / u16::from(color.channel_count().max(1))) as u8;
     (depth, decoder.icc_profile().ok().flatten())

@@ -77,8 +77,8 @@ pub const ACCEPTED_IMAGES: [Format; 7] = [
     Format::Webp,
 ];
 
-/// The image formats [`crate::codecs::read`] decodes: the host's and HEIC, TIFF and ICO.
-pub const READABLE: [Format; 9] = [
+/// The image formats [`crate::codecs::read`] decodes: the host's and TIFF, ICO and JPEG XL.
+pub const READABLE: [Format; 10] = [
     Format::Avif,
     Format::Jpeg,
     Format::Png,
@@ -88,6 +88,7 @@ pub const READABLE: [Format; 9] = [
     Format::Heif,
     Format::Tiff,
     Format::Ico,
+    Format::Jxl,
 ];
 
 /// What the headers say about an upload.

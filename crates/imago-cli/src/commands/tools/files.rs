@@ -14,9 +14,9 @@ use crate::{settings, BadInput, ResultExt};
 
 /// Extensions a folder's files are taken by (a file named on the command line is taken
 /// whatever its name: its bytes say what it is).
-const IMAGE_EXTENSIONS: [&str; 14] = [
+const IMAGE_EXTENSIONS: [&str; 15] = [
     "jpg", "jpeg", "jpe", "png", "apng", "gif", "webp", "bmp", "tif", "tiff", "ico", "avif",
-    "heic", "heif",
+    "heic", "heif", "jxl",
 ];
 
 /// The files `inputs` name, in order: a folder gives its image files (sorted by name,
