@@ -324,8 +324,8 @@ fn filter_spec_errors_name_the_field_and_the_value() {
         ),
         (json!({"exclude": [""]}), "exclude : empty URL pattern"),
         (
-            json!({"formats": ["jxl"]}),
-            "formats jxl: unknown format (one of jpeg, png",
+            json!({"formats": ["jpegxr"]}),
+            "formats jpegxr: unknown format (one of jpeg, png",
         ),
         (
             json!({"sources": ["picture", "iframe"]}),
