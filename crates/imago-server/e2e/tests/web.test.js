@@ -94,7 +94,7 @@ test('real files upload with progress and links; bad ones say why while the othe
     };
     assert.equal(await reason(REAL_TOO_LARGE), 'Too large: 1.2 MB; this server accepts up to 1 MB.');
     assert.equal(await reason(files.big), 'Too large: 1,048,577 B; this server accepts up to 1,048,576 B.');
-    assert.equal(await reason(files.svg), 'Wrong type: SVG. This server accepts JPEG, PNG, GIF, BMP, WEBP, AVIF, MP4, MOV, WEBM.');
+    assert.equal(await reason(files.svg), 'Wrong type: SVG. This server accepts JPEG, PNG, GIF, BMP, WEBP, AVIF, HEIC, MP4, MOV, WEBM.');
     // The server's own reason, as the API gives it for the same bytes.
     const refused = await apiUpload(server, BAD_PNG);
     assert.ok(refused.status >= 400 && refused.status < 500, `${refused.status}`);
@@ -178,7 +178,7 @@ test('Simplified Chinese from the browser language, with reasons and the chosen 
     await waitForQueue(page, 3);
     assert.equal(await item(page, fresh).locator('.state').textContent(), '已上传');
     assert.equal(await item(page, files.big).locator('.reason').textContent(), '文件太大：1,048,577 B；本服务器最多接受 1,048,576 B。');
-    assert.equal(await item(page, files.svg).locator('.reason').textContent(), '类型不对：SVG。本服务器接受 JPEG, PNG, GIF, BMP, WEBP, AVIF, MP4, MOV, WEBM。');
+    assert.equal(await item(page, files.svg).locator('.reason').textContent(), '类型不对：SVG。本服务器接受 JPEG, PNG, GIF, BMP, WEBP, AVIF, HEIC, MP4, MOV, WEBM。');
     const labels = await item(page, fresh).locator('.link-label').allTextContents();
     assert.deepEqual(labels.slice(0, 2), ['直链', '图片页']);
     assert.equal(await page.locator('#overall-text').textContent(), '3 个文件中已完成 3 个，100%');
