@@ -5,7 +5,7 @@
 # - cmake and nasm: the libjpeg-turbo 3 bundled by the `turbojpeg` crate (imago-media's
 #   JPEG codec; Debian 12 ships libjpeg-turbo 2.1, whose API the crate does not bind), and
 #   the libheif 1.23 bundled by `libheif-rs` (Debian 12 ships 1.15, older than any
-#   binding); nasm also assembles rav1e's SIMD (AVIF encoding).
+#   binding).
 # - pkg-config and the codec libraries libheif is built against: libde265 (HEVC, to read
 #   HEIC), dav1d (AV1, to read AVIF), and x265 and aom (HEVC and AV1 encoders: libheif
 #   writes AVIF with aom and the HEIC fixtures of the tests with x265),

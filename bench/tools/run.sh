@@ -81,7 +81,8 @@ for mode in one all; do
   run "webp-imago-$mode" "$pin $imago convert $photos --to webp --quality 80 -j $j -q -o $o/webp-imago-$mode"
   run "webp-vips-$mode" "printf '%s\n' $photos/*.jpg | VIPS_CONCURRENCY=$vc $pin xargs -P $j -I{} sh -c 'vips webpsave {} $o/webp-vips-$mode/\$(basename {} .jpg).webp --Q 80'"
   run "webp-magick-$mode" "printf '%s\n' $photos/*.jpg | $pin xargs -P $j -n 100 mogrify $im_threads -path $o/webp-magick-$mode -format webp -quality 80"
-  # JPEG -> AVIF, quality 60 (each encoder's default speed: rav1e 6, aom through libheif).
+  # JPEG -> AVIF, quality 60 (aom through libheif for imago and libvips, at their default
+  # speeds: imago 6, vips effort 4; ImageMagick through its libheif delegate).
   run "avif-imago-$mode" "$pin $imago convert $photos --to avif --quality 60 -j $j -q -o $o/avif-imago-$mode"
   run "avif-vips-$mode" "printf '%s\n' $photos/*.jpg | VIPS_CONCURRENCY=$vc $pin xargs -P $j -I{} sh -c 'vips heifsave {} $o/avif-vips-$mode/\$(basename {} .jpg).avif --compression av1 --Q 60'"
   run "avif-magick-$mode" "printf '%s\n' $photos/*.jpg | $pin xargs -P $j -n 100 mogrify $im_threads -path $o/avif-magick-$mode -format avif -quality 60"
