@@ -134,6 +134,22 @@ mod tests {
         out
     }
 
+    /// Height 100 (Bits(9)), ratio 0 with a U32 width of 5000 (Bits(18)), then
+    /// orientation 6 (not all_default, extra_fields, Bits(3) = 5).
+    fn turned() -> Vec<u8> {
+        pack(&[
+            (0, 1),
+            (0, 2),
+            (99, 9),
+            (0, 3),
+            (2, 2),
+            (4999, 18),
+            (0, 1),
+            (1, 1),
+            (5, 3),
+        ])
+    }
+
     #[test]
     fn small_sizes_ratios_and_u32_sides() {
         // small, height (3+1)*8 = 32, ratio 0, width (7+1)*8 = 64, all_default.
@@ -142,34 +158,12 @@ mod tests {
         // not small, height selector 1 (13 bits): 1499+1 = 1500, ratio 3 (4/3): 2000.
         let b = pack(&[(0, 1), (1, 2), (1499, 13), (3, 3), (1, 1)]);
         assert_eq!(header(&b).unwrap(), (2000, 1500, 1));
-        // ratio 0 with a U32 width, then orientation 6 (extra_fields, Bits(3) = 5).
-        let b = pack(&[
-            (0, 1),
-            (0, 2),
-            (99, 9),
-            (0, 3),
-            (2, 2),
-            (4999, 18),
-            (0, 1),
-            (1, 1),
-            (5, 3),
-        ]);
-        assert_eq!(header(&b).unwrap(), (5000, 100, 6));
+        assert_eq!(header(&turned()).unwrap(), (5000, 100, 6));
     }
 
     #[test]
     fn shown_sides_swap_for_a_quarter_turn_and_cut_headers_ask_for_more() {
-        let b = pack(&[
-            (0, 1),
-            (0, 2),
-            (99, 9),
-            (0, 3),
-            (2, 2),
-            (4999, 18),
-            (0, 1),
-            (1, 1),
-            (5, 3),
-        ]);
+        let b = turned();
         let i = parse(&b).unwrap();
         assert_eq!((i.width, i.height, i.orientation), (100, 5000, Some(6)));
         assert_eq!(parse(&b[..3]), Err(Stop::Need(4)));
