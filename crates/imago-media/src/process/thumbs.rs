@@ -1,11 +1,11 @@
 //! Thumbnail and medium variants: fit inside a square box, aspect kept, never enlarged,
 //! resized with `fast_image_resize` (Lanczos3), written as JPEG (quality 85, 4:2:0
 //! chroma, as libjpeg writes by default) when the picture is opaque and PNG when it has
-//! transparency (JPEG has no alpha, and the `image` crate's WebP encoder is lossless
-//! only, so PNG is as small and more widely read).
+//! transparency (JPEG has no alpha; PNG is read by every client of the host, older ones
+//! included, where a lossy WebP would not be).
 //!
-//! The JPEGs come from libjpeg-turbo (`turbojpeg`, the library that decodes JPEG uploads)
-//! rather than the `image` crate's encoder: that one writes full-resolution chroma and
+//! The JPEGs come from libjpeg-turbo (`codecs/jpeg.rs`, the library that decodes JPEG
+//! uploads) rather than the `image` crate's encoder: that one writes full-resolution chroma and
 //! has no SIMD, and it took a fifth of the time of a server upload's pixel work.
 //! libjpeg-turbo's SIMD DCT and Huffman coder with averaged 4:2:0 chroma make files a
 //! quarter smaller than it, and took 1.5-2 ms less per image than `jpeg-encoder` (AVX2

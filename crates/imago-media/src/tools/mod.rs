@@ -1,5 +1,6 @@
-//! The image tools of `imago` (and the desktop helper): each works on one file's bytes
-//! and gives bytes back; the command line finds the files, names and writes the results.
+//! The image tools of `imago` (and the desktop helper): strip, convert and resize take
+//! one file's bytes and give bytes back, stitch takes decoded pictures and gives the
+//! joined parts; the command line finds the files, names and writes the results.
 
 mod convert;
 mod resize;
