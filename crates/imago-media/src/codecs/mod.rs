@@ -37,7 +37,7 @@ use std::time::Duration;
 use image::DynamicImage;
 use imago_core::Format;
 
-use crate::{inspect_readable, Inspected, Limits, MediaError, MediaKind};
+use crate::{inspect_readable, Inspected, Limits, MediaError};
 
 /// One picture of a file, upright.
 #[derive(Clone, Debug)]
@@ -125,9 +125,7 @@ pub fn read_inspected(
     limits: &Limits,
     opts: &ReadOptions,
 ) -> Result<Picture, MediaError> {
-    let MediaKind::Image(format) = seen.kind else {
-        return Err(MediaError::NotAnImage);
-    };
+    let format = seen.image_format()?;
     // A codec's panic on hostile bytes is a damaged file, not a dead worker.
     std::panic::catch_unwind(|| match format {
         Format::Avif | Format::Heif => heif::read(bytes, format, limits),

@@ -13,7 +13,7 @@ use imago_core::Format;
 use serde::Serialize;
 
 use crate::process::decode::image_format;
-use crate::{inspect_readable, Limits, MediaError, MediaKind};
+use crate::{inspect_readable, Limits, MediaError};
 
 /// A metadata block a file may carry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -72,9 +72,7 @@ fn format_name<S: serde::Serializer>(f: &Format, s: S) -> Result<S::Ok, S::Error
 /// `limits` from headers, as before a decode, though nothing is decoded.
 pub fn info(bytes: &[u8], limits: &Limits) -> Result<Info, MediaError> {
     let seen = inspect_readable(bytes, limits)?;
-    let MediaKind::Image(format) = seen.kind else {
-        return Err(MediaError::NotAnImage);
-    };
+    let format = seen.image_format()?;
     let exif = exif::Reader::new()
         .read_from_container(&mut std::io::Cursor::new(bytes))
         .ok();

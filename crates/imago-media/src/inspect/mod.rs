@@ -109,6 +109,17 @@ pub struct Inspected {
     pub orientation: Option<u8>,
 }
 
+impl Inspected {
+    /// The image format, or [`MediaError::NotAnImage`] for a video (which the pixel
+    /// functions refuse: the server hands videos to ffmpeg).
+    pub fn image_format(&self) -> Result<Format, MediaError> {
+        match self.kind {
+            MediaKind::Image(format) => Ok(format),
+            MediaKind::Video(_) => Err(MediaError::NotAnImage),
+        }
+    }
+}
+
 /// Reads format, size and frame count from the headers of `bytes` and refuses what is
 /// over `limits`, before any pixel is decoded.
 ///

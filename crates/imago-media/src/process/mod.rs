@@ -8,7 +8,7 @@ mod thumbs;
 pub use thumbs::fit_inside;
 
 use crate::strip::{metadata_segments, splice_after_header, strip, Icc};
-use crate::{inspect, Inspected, Limits, MediaError, MediaKind};
+use crate::{inspect, Inspected, Limits, MediaError};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::codecs::webp::WebPEncoder;
@@ -84,9 +84,7 @@ pub fn process(
     opts: &ProcessOptions,
     limits: &Limits,
 ) -> Result<Processed, MediaError> {
-    let MediaKind::Image(format) = inspected.kind else {
-        return Err(MediaError::NotAnImage);
-    };
+    let format = inspected.image_format()?;
     let fresh = inspect(bytes, limits)?;
     if fresh != *inspected {
         return Err(MediaError::Mismatch(format!(
@@ -113,7 +111,8 @@ pub fn process(
     let turn = inspected.frames <= 1 && decoded.orientation != Orientation::NoTransforms;
     let original = if turn {
         image.apply_orientation(decoded.orientation);
-        reencode(format, bytes, &image, decoded.icc.as_deref(), opts)?
+        let keep = (!opts.strip_metadata).then_some(bytes);
+        reencode(format, &image, decoded.icc.as_deref(), keep)?
     } else {
         Variant {
             bytes: lossless(format, bytes, opts)?,
@@ -147,9 +146,6 @@ fn lossless(format: Format, bytes: &[u8], opts: &ProcessOptions) -> Result<Vec<u
     Ok(bytes.to_vec())
 }
 
-/// A still image whose EXIF orientation is not 1, written again with its pixels turned.
-/// JPEG at quality 90, keeping its other metadata (orientation reset to 1) unless told to
-/// strip; PNG and WebP losslessly, without metadata.
 /// `image` (already turned upright) written again as `format` (JPEG at quality 90, PNG
 /// and WebP losslessly; any other as PNG) with `icc` and no other metadata: the bytes of
 /// [`crate::tools::strip_metadata`] for a turned photo.
@@ -158,19 +154,18 @@ pub(crate) fn reencode_upright(
     image: &DynamicImage,
     icc: Option<&[u8]>,
 ) -> Result<Vec<u8>, MediaError> {
-    let opts = ProcessOptions {
-        strip_metadata: true,
-        ..ProcessOptions::default()
-    };
-    Ok(reencode(format, &[], image, icc, &opts)?.bytes)
+    Ok(reencode(format, image, icc, None)?.bytes)
 }
 
+/// A still image whose EXIF orientation is not 1, written again with its pixels turned:
+/// JPEG at quality 90, keeping the metadata of `keep_metadata_of` (the original file;
+/// orientation reset to 1) when given; PNG and WebP losslessly, without metadata; `icc`
+/// carried along.
 fn reencode(
     format: Format,
-    bytes: &[u8],
     image: &DynamicImage,
     icc: Option<&[u8]>,
-    opts: &ProcessOptions,
+    keep_metadata_of: Option<&[u8]>,
 ) -> Result<Variant, MediaError> {
     let encode = |e: image::ImageError| MediaError::Encode(e.to_string());
     let (width, height) = (image.width(), image.height());
@@ -192,8 +187,8 @@ fn reencode(
                 }
             }
             .map_err(encode)?;
-            if !opts.strip_metadata {
-                let kept = metadata_segments(bytes).map_err(MediaError::Corrupt)?;
+            if let Some(original) = keep_metadata_of {
+                let kept = metadata_segments(original).map_err(MediaError::Corrupt)?;
                 out = splice_after_header(&out, &kept);
             }
             Format::Jpeg

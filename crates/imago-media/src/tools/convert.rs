@@ -5,7 +5,7 @@ use imago_core::Format;
 
 use super::resize::{resample, target_size, ResizeOptions};
 use crate::codecs::{read_inspected, write, Picture, ReadOptions, Target, WriteOptions};
-use crate::{inspect_readable, Limits, MediaError, MediaKind};
+use crate::{inspect_readable, Inspected, Limits, MediaError};
 
 /// What to do with one file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -29,15 +29,24 @@ pub struct Converted {
     pub notes: Vec<String>,
 }
 
+/// `bytes` read (its headers checked against `limits` first), resized and written as
+/// `opts` say.
 pub fn convert_image(
     bytes: &[u8],
     limits: &Limits,
     opts: &ConvertOptions,
 ) -> Result<Converted, MediaError> {
-    let seen = inspect_readable(bytes, limits)?;
-    let MediaKind::Image(format) = seen.kind else {
-        return Err(MediaError::NotAnImage);
-    };
+    convert_inspected(bytes, &inspect_readable(bytes, limits)?, limits, opts)
+}
+
+/// [`convert_image`] when the caller has inspected the bytes already.
+pub fn convert_inspected(
+    bytes: &[u8],
+    seen: &Inspected,
+    limits: &Limits,
+    opts: &ConvertOptions,
+) -> Result<Converted, MediaError> {
+    let format = seen.image_format()?;
     let kept = opts.to.or_else(|| Target::parse(format.extension()));
     let all_frames = kept.is_none_or(Target::animates) && seen.frames > 1;
     // A JPEG is decoded at the smallest IDCT scale that still covers the output.
@@ -52,7 +61,7 @@ pub fn convert_image(
         all_frames,
         shrink_to,
     };
-    let mut picture = read_inspected(bytes, &seen, limits, &read)?;
+    let mut picture = read_inspected(bytes, seen, limits, &read)?;
     let mut notes = Vec::new();
     let target = match kept {
         Some(t) => t,

@@ -7,7 +7,7 @@ mod resize;
 mod stitch;
 mod strip;
 
-pub use convert::{convert_image, ConvertOptions, Converted};
+pub use convert::{convert_image, convert_inspected, ConvertOptions, Converted};
 pub use resize::{resample, target_size, Fit, ResizeOptions, Size};
 pub use stitch::{stitch, Layout, StitchOptions, MAX_HEIGHT};
-pub use strip::{strip_metadata, StripOptions, Stripped};
+pub use strip::{strip_inspected, strip_metadata, StripOptions, Stripped};

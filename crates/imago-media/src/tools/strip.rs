@@ -2,10 +2,10 @@
 
 use imago_core::Format;
 
-use crate::codecs::{read, ReadOptions};
+use crate::codecs::{read_inspected, ReadOptions};
 use crate::process::reencode_upright;
 use crate::strip::{strip, Icc};
-use crate::{inspect_readable, Limits, MediaError, MediaKind};
+use crate::{inspect_readable, Inspected, Limits, MediaError};
 
 /// What [`strip_metadata`] keeps.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -39,16 +39,23 @@ pub fn strip_metadata(
     limits: &Limits,
     opts: &StripOptions,
 ) -> Result<Stripped, MediaError> {
-    let seen = inspect_readable(bytes, limits)?;
-    let MediaKind::Image(format) = seen.kind else {
-        return Err(MediaError::NotAnImage);
-    };
+    strip_inspected(bytes, &inspect_readable(bytes, limits)?, limits, opts)
+}
+
+/// [`strip_metadata`] when the caller has inspected the bytes already.
+pub fn strip_inspected(
+    bytes: &[u8],
+    seen: &Inspected,
+    limits: &Limits,
+    opts: &StripOptions,
+) -> Result<Stripped, MediaError> {
+    let format = seen.image_format()?;
     let icc = if opts.keep_icc { Icc::Keep } else { Icc::Drop };
     let turned = seen.frames <= 1
         && matches!(format, Format::Jpeg | Format::Png | Format::Webp)
         && exif_orientation(bytes).is_some_and(|o| o != 1);
     if turned {
-        let picture = read(bytes, limits, &ReadOptions::default())?;
+        let picture = read_inspected(bytes, seen, limits, &ReadOptions::default())?;
         let profile = picture.icc.as_deref().filter(|_| opts.keep_icc);
         let bytes = reencode_upright(format, picture.first(), profile)?;
         // The encoders write no metadata but the profile asked for.

@@ -171,11 +171,11 @@ impl Outputs {
 /// one is readable by all, as files a user writes usually are (temporary files start
 /// private).
 pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<(), String> {
+    let taken = || format!("{} exists already (--force replaces it)", path.display());
+    // Checked first so a taken name costs no write; the rename checks again (a file that
+    // appears meanwhile is not replaced either).
     if !replace && path.exists() {
-        return Err(format!(
-            "{} exists already (--force replaces it)",
-            path.display()
-        ));
+        return Err(taken());
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
@@ -199,7 +199,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Stri
     } else {
         tmp.persist_noclobber(path).map_err(|e| {
             if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                format!("{} exists already (--force replaces it)", path.display())
+                taken()
             } else {
                 fail(e.error)
             }
