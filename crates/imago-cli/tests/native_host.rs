@@ -288,6 +288,57 @@ fn save_with_convert_writes_the_new_format_and_refuses_what_it_cannot_decode() {
 }
 
 #[test]
+fn save_with_max_scales_down_what_is_larger_and_keeps_the_rest_as_downloaded() {
+    let big = png(30, 20, 7);
+    let small = png(12, 12, 9);
+    let mut routes = HashMap::new();
+    routes.insert("/pics/big.png".to_string(), Route::ok("image/png", big));
+    routes.insert(
+        "/pics/small.png".to_string(),
+        Route::ok("image/png", small.clone()),
+    );
+    let srv = Server::start(routes);
+    let home = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let (child, mut stdin, mut stdout) = spawn(home.path());
+
+    let zero = json!({"type": "save", "folder": folder.path(), "max": 0,
+        "items": [{"url": srv.url("/pics/big.png")}]});
+    let refused = ask(&mut stdin, &mut stdout, zero);
+    assert_eq!(refused["type"], "error", "{refused}");
+    assert!(saved_names(folder.path()).is_empty());
+
+    let msg = json!({
+        "type": "save",
+        "folder": folder.path(),
+        "max": 15,
+        "items": [
+            {"url": srv.url("/pics/big.png"), "filename": "big.png"},
+            {"url": srv.url("/pics/small.png"), "filename": "small.png"}
+        ]
+    });
+    let saved = ask(&mut stdin, &mut stdout, msg);
+    let r = saved["results"].as_array().unwrap();
+    assert!(r.iter().all(|x| x["ok"] == true), "{saved}");
+    let scaled = std::fs::read(folder.path().join("big.png")).unwrap();
+    assert_eq!(&scaled[1..4], b"PNG", "still a PNG");
+    let side = |at: usize| u32::from_be_bytes(scaled[at..at + 4].try_into().unwrap());
+    assert_eq!(
+        (side(16), side(20)),
+        (15, 10),
+        "the longest side at 15, the shape kept"
+    );
+    assert_eq!(
+        std::fs::read(folder.path().join("small.png")).unwrap(),
+        small,
+        "within the size: the downloaded bytes"
+    );
+
+    drop(stdin);
+    assert_eq!(exit_code(child), Some(0));
+}
+
+#[test]
 fn install_writes_a_valid_manifest_for_each_browser_present_and_uninstall_removes_them() {
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join(".config");

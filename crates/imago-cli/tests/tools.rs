@@ -428,3 +428,40 @@ fn grab_converts_resizes_and_strips_each_image_as_it_lands() {
             .unwrap()
             .starts_with("kept as downloaded")));
 }
+
+#[test]
+fn grab_keeps_a_file_already_in_the_asked_format_as_downloaded() {
+    use std::collections::HashMap;
+    use support::{Route, Server};
+    let photo = shared("formats/sample.jpg");
+    let page = "<html><body><img src='/photo.jpg'></body></html>";
+    let mut routes = HashMap::new();
+    routes.insert("/".to_string(), Route::ok("text/html", page));
+    routes.insert(
+        "/photo.jpg".to_string(),
+        Route::ok("image/jpeg", photo.clone()),
+    );
+    let server = Server::start(routes);
+    let dir = tempfile::tempdir().unwrap();
+    let out = imago(
+        dir.path(),
+        &[
+            "grab",
+            &server.url("/"),
+            "-o",
+            "out",
+            "--folder",
+            "",
+            "--no-archive",
+            "--convert",
+            "jpg",
+            "--json",
+        ],
+    );
+    assert_ok(&out);
+    // A JPEG written again as a JPEG only loses quality: the bytes are the server's.
+    assert_eq!(
+        std::fs::read(dir.path().join("out/photo.jpg")).unwrap(),
+        photo
+    );
+}

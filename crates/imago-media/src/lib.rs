@@ -68,7 +68,6 @@
 
 pub mod codecs;
 mod container;
-pub mod convert;
 mod error;
 pub mod info;
 mod inspect;

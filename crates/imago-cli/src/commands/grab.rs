@@ -115,5 +115,6 @@ fn image_step(args: &GrabArgs) -> Result<Option<Arc<dyn imago_engine::grab::Tran
             ..Default::default()
         },
         limits: super::tools::limits(),
+        keep_unreadable: true,
     })))
 }

@@ -154,11 +154,9 @@ async fn grab_page(
                 }
                 let mut fetched = fetched;
                 if let Some(step) = &opts.transform {
-                    match super::transform::apply(step.clone(), &fetched.temp).await {
-                        Ok(done) => {
-                            fetched.bytes = done.bytes.len() as u64;
-                            fetched.info = Some(done.info);
-                            if let Some(note) = done.note {
+                    match fetched.transform(step.clone()).await {
+                        Ok(note) => {
+                            if let Some(note) = note {
                                 report.event(&Event::Note {
                                     page: page_str.clone(),
                                     url: url.clone(),

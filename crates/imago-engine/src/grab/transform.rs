@@ -3,8 +3,11 @@
 //! it; the binary plugs the pixel library in, so the engine never depends on one.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use imago_core::ImageInfo;
+
+use super::Fetched;
 
 /// The new bytes of a file and what they are.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,12 +24,20 @@ pub trait Transform: Send + Sync + std::fmt::Debug {
     fn apply(&self, bytes: &[u8]) -> Result<Transformed, String>;
 }
 
-/// The file at `temp` through `step`, rewritten in place (the temp file keeps its path,
-/// so naming and placing go on as for any download).
-pub(crate) async fn apply(
-    step: std::sync::Arc<dyn Transform>,
-    temp: &Path,
-) -> Result<Transformed, String> {
+impl Fetched {
+    /// The download through `step`, rewritten in place (the temp file keeps its path, so
+    /// naming and placing go on as for any download); its size and kind follow the new
+    /// bytes, its hash stays the downloaded bytes' (what a re-download is recognised by).
+    /// Gives the step's note. On an error the caller discards the download.
+    pub async fn transform(&mut self, step: Arc<dyn Transform>) -> Result<Option<String>, String> {
+        let done = apply(step, &self.temp).await?;
+        self.bytes = done.bytes.len() as u64;
+        self.info = Some(done.info);
+        Ok(done.note)
+    }
+}
+
+async fn apply(step: Arc<dyn Transform>, temp: &Path) -> Result<Transformed, String> {
     let path = temp.to_path_buf();
     tokio::task::spawn_blocking(move || {
         let bytes =

@@ -2,8 +2,10 @@
 //!
 //! The browser starts it and talks over stdin/stdout in Chrome's native messaging
 //! framing ([`imago_engine::native_frame`]). Messages: `{type:'ping'}` -> `{type:'pong', version}`;
-//! `{type:'save', items:[{url, filename}], folder}` -> `{type:'saved', results:[{url,
-//! ok, path?, skipped?, error?}]}` ([`save`]). Anything else gets `{type:'error',
+//! `{type:'save', items:[{url, filename}], folder, convert?, max?}` -> `{type:'saved',
+//! results:[{url, ok, path?, skipped?, error?}]}` ([`save`]); `{type:'stitch', items:[{url}],
+//! folder, filename?, layout?, gap?, width?}` -> `{type:'stitched', paths}` ([`stitch`]).
+//! Anything else gets `{type:'error',
 //! message}` and the host keeps reading; the end of input ends it (exit 0). A length
 //! over 64 MiB cannot be skipped in step with the sender: it gets an error, and the
 //! host exits 2. Nothing but frames is ever written to stdout.
@@ -119,13 +121,16 @@ async fn save_message(value: Value, client: &mut Option<Client>) -> String {
         folder: String,
         /// Re-encode every saved image as `png`, `jpeg` or `webp`.
         #[serde(default)]
-        convert: Option<imago_media::convert::Convert>,
+        convert: Option<save::Convert>,
+        /// Scale every image larger than this down to it (longest side, pixels).
+        #[serde(default)]
+        max: Option<u32>,
     }
     let req: Save = match serde_json::from_value(value) {
         Ok(r) => r,
         Err(e) => {
             return error(&format!(
-                "save: {e} (expected {{type:'save', items:[{{url, filename}}], folder, convert?: 'png'|'jpeg'|'webp'}})"
+                "save: {e} (expected {{type:'save', items:[{{url, filename}}], folder, convert?: 'png'|'jpeg'|'webp', max?: pixels}})"
             ))
         }
     };
@@ -135,6 +140,9 @@ async fn save_message(value: Value, client: &mut Option<Client>) -> String {
             req.items.len(),
             save::MAX_ITEMS
         ));
+    }
+    if req.max == Some(0) {
+        return error("save: max 0: a size is at least 1 pixel");
     }
     let root = match save::target_folder(&req.folder) {
         Ok(r) => r,
@@ -147,7 +155,8 @@ async fn save_message(value: Value, client: &mut Option<Client>) -> String {
             Err(e) => return error(&format!("save: cannot start the HTTP client: {e}")),
         },
     };
-    let results = save::save(client, &root, req.items, req.convert).await;
+    let step = save::image_step(req.convert, req.max);
+    let results = save::save(client, &root, req.items, step).await;
     json!({"type": "saved", "results": results}).to_string()
 }
 

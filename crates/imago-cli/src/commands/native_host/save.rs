@@ -2,15 +2,19 @@
 //! skipping what the folder's download archive already holds.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use futures_util::stream::{self, StreamExt};
 use imago_core::naming::{safe_relative_path, url_extension, url_name, RelPath};
 use imago_core::{Image, SourceKind};
-use imago_engine::grab::{Event, Fetched, SaveTo, Saver};
+use imago_engine::grab::{Event, Fetched, SaveTo, Saver, Transform};
 use imago_engine::{Client, DownloadRequest};
-use imago_media::convert::{convert, Convert};
+use imago_media::codecs::{Target as Format, WriteOptions};
+use imago_media::Limits;
 use serde::{Deserialize, Serialize};
 use url::Url;
+
+use crate::commands::tools::ImageStep;
 
 /// Items in one save message: their answers must fit in the 1 MiB a host may send.
 pub const MAX_ITEMS: usize = 250;
@@ -88,22 +92,67 @@ pub fn target_folder(folder: &str) -> Result<PathBuf, String> {
     Ok(path)
 }
 
+/// The formats a selection can be converted to.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Convert {
+    Png,
+    Jpeg,
+    /// Lossy WebP at quality 80 (libwebp).
+    Webp,
+}
+
+impl Convert {
+    fn format(self) -> Format {
+        match self {
+            Convert::Png => Format::Png,
+            Convert::Jpeg => Format::Jpeg,
+            Convert::Webp => Format::Webp,
+        }
+    }
+}
+
+/// What the save does to each image before it is named: `imago grab`'s own step
+/// (`--convert`, `--max`), so a file already in the format and within the size is kept
+/// as downloaded, and what cannot be read is refused with the reason.
+pub fn image_step(convert: Option<Convert>, max: Option<u32>) -> Option<Arc<dyn Transform>> {
+    if convert.is_none() && max.is_none() {
+        return None;
+    }
+    Some(Arc::new(ImageStep {
+        convert: convert.map(Convert::format),
+        max,
+        strip: false,
+        // JPEG at 90 (visually lossless for photos), WebP at its default 80.
+        write: WriteOptions {
+            quality: (convert == Some(Convert::Jpeg)).then_some(90),
+            ..WriteOptions::default()
+        },
+        // The download was already held to the helper's own size limit.
+        limits: Limits {
+            max_bytes: u64::MAX,
+            ..Limits::default()
+        },
+        keep_unreadable: false,
+    }))
+}
+
 /// What every item of one message shares.
 struct Target {
     root: PathBuf,
-    convert: Option<Convert>,
+    step: Option<Arc<dyn Transform>>,
     /// The engine's save, as `imago grab` uses it: names unique against the folder, the
     /// folder's archive, each file flushed before it is answered for.
     saver: Saver,
 }
 
-/// Saves `items` into `root`; one result per item, in order.
-/// With `to`, every image is re-encoded in that format before it is named.
+/// Saves `items` into `root`; one result per item, in order, each through `step` (see
+/// [`image_step`]) before it is named.
 pub async fn save(
     client: &Client,
     root: &Path,
     items: Vec<SaveItem>,
-    to: Option<Convert>,
+    step: Option<Arc<dyn Transform>>,
 ) -> Vec<SaveResult> {
     let opened = std::fs::create_dir_all(root)
         .map_err(|e| format!("cannot create {}: {e}", root.display()))
@@ -129,7 +178,7 @@ pub async fn save(
     };
     let target = Target {
         root: root.to_path_buf(),
-        convert: to,
+        step,
         saver,
     };
     stream::iter(items)
@@ -186,25 +235,16 @@ async fn save_one(client: &Client, t: &Target, item: SaveItem) -> SaveResult {
         .or_else(|| url_extension(url.as_str()))
         .unwrap_or_else(|| "bin".into());
     let mut filename = item.filename.clone();
-    if let Some(to) = t.convert.filter(|to| !to.is(&ext)) {
-        // Decoding is CPU work: off the runtime's threads.
-        let from = fetched.temp.clone();
-        let out = from.with_extension(format!("convert.{}", to.extension()));
-        let target = out.clone();
-        let converted = tokio::task::spawn_blocking(move || convert(&from, &target, to))
-            .await
-            .map_err(|e| format!("not converted: {e}"))
-            .and_then(|done| done.map_err(|e| e.to_string()));
-        let _ = std::fs::remove_file(&fetched.temp);
-        if let Err(e) = converted {
-            let _ = std::fs::remove_file(&out);
-            return SaveResult::failed(&item.url, e);
+    if let Some(step) = &t.step {
+        if let Err(e) = fetched.transform(step.clone()).await {
+            fetched.discard();
+            return SaveResult::failed(&item.url, format!("not converted: {e}"));
         }
-        // The archive keeps the downloaded bytes' hash: that is what a re-download of
-        // the same URL or content is recognised by.
-        fetched.temp = out;
-        ext = to.extension().to_string();
-        filename = filename.map(|f| swap_extension(&f, &ext));
+        let now = fetched.info.map(|i| i.format.extension().to_string());
+        if let Some(now) = now.filter(|now| *now != ext) {
+            ext = now;
+            filename = filename.map(|f| swap_extension(&f, &ext));
+        }
     }
     let mut rel = relative_name(filename.as_deref(), url.as_str(), &ext);
     let file = rel.components.pop().unwrap_or_else(|| "_".into());
@@ -261,6 +301,14 @@ fn swap_extension(name: &str, ext: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_message_names_the_formats_the_tools_write() {
+        let c: Vec<Convert> = serde_json::from_str(r#"["png","jpeg","webp"]"#).unwrap();
+        let formats: Vec<&str> = c.iter().map(|c| c.format().extension()).collect();
+        assert_eq!(formats, ["png", "jpg", "webp"]);
+        assert!(serde_json::from_str::<Convert>(r#""bmp""#).is_err());
+    }
 
     #[test]
     fn a_converted_file_gets_the_new_extension() {

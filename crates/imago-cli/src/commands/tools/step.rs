@@ -5,25 +5,30 @@ use imago_core::ImageInfo;
 use imago_engine::grab::{Transform, Transformed};
 use imago_media::codecs::{Target, WriteOptions};
 use imago_media::tools::{
-    convert_image, strip_metadata, ConvertOptions, Fit, ResizeOptions, Size, StripOptions,
+    convert_inspected, strip_inspected, ConvertOptions, Fit, ResizeOptions, Size, StripOptions,
 };
-use imago_media::{inspect_readable, Limits, MediaError, MediaKind};
+use imago_media::{inspect_readable, Limits, MediaError};
 
 #[derive(Debug)]
 pub struct ImageStep {
+    /// The format to write; a file already in it is not written again unless resized.
     pub convert: Option<Target>,
     pub max: Option<u32>,
     pub strip: bool,
     pub write: WriteOptions,
     pub limits: Limits,
+    /// What the tools do not read (SVG, an unknown type): kept as downloaded, said in a
+    /// note (grab), or refused (the desktop helper, whose user asked for a format).
+    pub keep_unreadable: bool,
 }
 
 impl Transform for ImageStep {
     fn apply(&self, bytes: &[u8]) -> Result<Transformed, String> {
         match self.run(bytes) {
             Ok(done) => Ok(done),
-            // What the tools do not read (SVG, an unknown type) is saved as downloaded.
-            Err(e @ (MediaError::Unsupported(_) | MediaError::SvgRefused)) => {
+            Err(e @ (MediaError::Unsupported(_) | MediaError::SvgRefused))
+                if self.keep_unreadable =>
+            {
                 let info = match imago_core::probe::probe(bytes, true) {
                     imago_core::probe::Probe::Known(info) => info,
                     _ => return Err(e.to_string()),
@@ -42,11 +47,12 @@ impl Transform for ImageStep {
 impl ImageStep {
     fn run(&self, bytes: &[u8]) -> Result<Transformed, MediaError> {
         let seen = inspect_readable(bytes, &self.limits)?;
-        let MediaKind::Image(format) = seen.kind else {
-            return Err(MediaError::NotAnImage);
-        };
+        let format = seen.image_format()?;
         let small = self.max.is_none_or(|m| seen.width <= m && seen.height <= m);
-        if self.convert.is_none() && small {
+        let convert = self
+            .convert
+            .filter(|to| Target::parse(format.extension()) != Some(*to));
+        if convert.is_none() && small {
             // Nothing to re-encode: stripped (losslessly) or kept.
             if !self.strip {
                 return Ok(Transformed {
@@ -55,7 +61,7 @@ impl ImageStep {
                     note: None,
                 });
             }
-            let s = strip_metadata(bytes, &self.limits, &StripOptions { keep_icc: true })?;
+            let s = strip_inspected(bytes, &seen, &self.limits, &StripOptions { keep_icc: true })?;
             return Ok(Transformed {
                 info: info(s.format, s.width, s.height),
                 note: s
@@ -65,7 +71,7 @@ impl ImageStep {
             });
         }
         let opts = ConvertOptions {
-            to: self.convert,
+            to: convert,
             resize: self.max.map(|m| ResizeOptions {
                 size: Size::Max(m),
                 fit: Fit::Contain,
@@ -73,7 +79,7 @@ impl ImageStep {
             }),
             write: self.write,
         };
-        let c = convert_image(bytes, &self.limits, &opts)?;
+        let c = convert_inspected(bytes, &seen, &self.limits, &opts)?;
         Ok(Transformed {
             info: info(c.target.format(), c.width, c.height),
             note: (!c.notes.is_empty()).then(|| c.notes.join("; ")),
