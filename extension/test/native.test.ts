@@ -28,6 +28,15 @@ test('pong, saved and error answers', () => {
   );
 });
 
+test('a stitch answers with the files it wrote; one without any is an error', () => {
+  assert.deepEqual(parseReply({ type: 'stitched', paths: ['/home/u/long-1.jpg', '/home/u/long-2.jpg'] }), {
+    type: 'stitched',
+    paths: ['/home/u/long-1.jpg', '/home/u/long-2.jpg'],
+  });
+  assert.equal(parseReply({ type: 'stitched', paths: [] }).type, 'error');
+  assert.equal(parseReply({ type: 'stitched', paths: [3] }).type, 'error');
+});
+
 test('anything else is an error naming what came', () => {
   const r = parseReply({ type: 'surprise' });
   assert.equal(r.type, 'error');

@@ -15,7 +15,7 @@ import { controlsOf, specOf, type FilterControls } from './filters.ts';
 import { frameCandidates, invertSelection, items, selectRange, versions } from './model.ts';
 import { VirtualGrid } from './virtual.ts';
 import { searchEngineChoices } from './search.ts';
-import { nativeAllowed, nativeSave, type NativeConvert } from '../shared/native.ts';
+import { nativeAllowed, nativePresent, nativeSave, nativeStitch, type NativeConvert } from '../shared/native.ts';
 import { saveSettings } from '../shared/settings.ts';
 import { today } from '../shared/download.ts';
 import '../background/api.ts';
@@ -168,11 +168,17 @@ function selection(): Image[] {
   return state.shown.filter((i) => state.selected.has(i.url));
 }
 
-function nameItems(images: Image[]) {
+/** What the name templates know of each image; with `max`, the size it will have once the
+ * desktop helper scaled it down (as `imago`'s resize rounds it). */
+function nameItems(images: Image[], max?: number) {
   return images.map((image) => {
     const m = state.measured.get(image.url);
-    const w = m?.width ?? image.width;
-    const h = m?.height ?? image.height;
+    let w = m?.width ?? image.width;
+    let h = m?.height ?? image.height;
+    if (max && w && h && Math.max(w, h) > max) {
+      const scale = max / Math.max(w, h);
+      [w, h] = [Math.max(1, Math.round(w * scale)), Math.max(1, Math.round(h * scale))];
+    }
     const ext = extensionOf(m?.format);
     return {
       url: image.url,
@@ -306,36 +312,68 @@ function wireSearch(): void {
 }
 
 /** "Save with imago": the desktop helper (`imago native-host`) saves the selection into any
- * folder with grab's downloader, skipping what that folder's archive already holds. Shown
- * only once the user allowed the helper in the options. */
+ * folder with grab's downloader, skipping what that folder's archive already holds, and
+ * converts or scales it down on the way. Shown only once the user allowed the helper in
+ * the options; "stitch" only once the helper answers. */
 async function wireNative(): Promise<void> {
   if (!(await nativeAllowed())) return;
   const folder = $('native-folder') as HTMLInputElement;
   folder.value = state.settings.nativeFolder;
   folder.placeholder = '~/Pictures/imago';
   $('native').hidden = false;
+  /** The folder typed, remembered for next time; empty when none is. */
+  const where = async (): Promise<string> => {
+    const w = folder.value.trim();
+    if (w && w !== state.settings.nativeFolder) {
+      state.settings = { ...state.settings, nativeFolder: w };
+      await saveSettings(state.settings);
+    }
+    return w;
+  };
   $('native-save').addEventListener('click', () =>
     act(async (images) => {
-      const where = folder.value.trim();
-      if (!where) return t('gridNativeNoFolder');
-      const names = state.core.renderNames(state.settings.nameTemplate, '', nameItems(images), today());
+      const into = await where();
+      if (!into) return t('gridNativeNoFolder');
       const convert = ($('native-convert') as HTMLSelectElement).value as NativeConvert | '';
+      const max = Number(($('native-max') as HTMLSelectElement).value) || undefined;
+      const names = state.core.renderNames(state.settings.nameTemplate, '', nameItems(images, max), today());
       const results = await nativeSave(
         images.map((image, i) => ({ url: image.url, filename: names[i] ?? '' })),
-        where,
-        convert || undefined,
+        into,
+        { convert: convert || undefined, max },
       );
-      if (where !== state.settings.nativeFolder) {
-        state.settings = { ...state.settings, nativeFolder: where };
-        await saveSettings(state.settings);
-      }
       showResults(results.filter((r) => !r.ok).map((r) => ({ text: `${r.url}: ${r.error ?? ''}` })));
       const saved = results.filter((r) => r.ok && !r.skipped).length;
       const skipped = results.filter((r) => r.ok && r.skipped).length;
       return t('gridNativeSaved', String(saved), String(skipped), String(results.length - saved - skipped));
     }),
   );
+  $('native-stitch').addEventListener('click', () =>
+    act(async (images) => {
+      const into = await where();
+      if (!into) return t('gridNativeNoFolder');
+      if (images.length > STITCH_MAX) return t('gridNativeStitchMany', String(STITCH_MAX));
+      const done = await nativeStitch(
+        images.map((i) => i.url),
+        into,
+        `stitched-${today()}.jpg`,
+      );
+      if ('error' in done) {
+        showResults([]);
+        return t('gridNativeStitchFailed', done.error);
+      }
+      showResults(done.paths.map((p) => ({ text: p })));
+      return t('gridNativeStitched', String(images.length), String(done.paths.length));
+    }),
+  );
+  // The helper starts only for a message: asked once, in the background.
+  void nativePresent().then((here) => {
+    $('native-stitch').hidden = !here;
+  });
 }
+
+/** Pictures in one stitch: the helper's own limit (`native_host/stitch.rs`). */
+const STITCH_MAX = 50;
 
 function chip(label: string, pressed: boolean, onToggle: (on: boolean) => void): HTMLButtonElement {
   const b = document.createElement('button');

@@ -17,7 +17,8 @@ export type NativeConvert = 'png' | 'jpeg' | 'webp';
 
 export type NativeRequest =
   | { type: 'ping' }
-  | { type: 'save'; items: NativeItem[]; folder: string; convert?: NativeConvert };
+  | { type: 'save'; items: NativeItem[]; folder: string; convert?: NativeConvert; max?: number }
+  | { type: 'stitch'; items: { url: string }[]; folder: string; filename?: string };
 
 /** Per-item outcome of a `save`. `skipped`: the download archive already held it. */
 export interface NativeResult {
@@ -31,6 +32,7 @@ export interface NativeResult {
 export type NativeReply =
   | { type: 'pong'; version: string }
   | { type: 'saved'; results: NativeResult[] }
+  | { type: 'stitched'; paths: string[] }
   | { type: 'error'; message: string };
 
 /** Reads the host's answer; anything else becomes an `error` reply naming what came. */
@@ -52,6 +54,9 @@ export function parseReply(raw: unknown): NativeReply {
       results.push(res);
     }
     return { type: 'saved', results };
+  }
+  if (r.type === 'stitched' && Array.isArray(r.paths) && r.paths.length > 0 && r.paths.every((p) => typeof p === 'string')) {
+    return { type: 'stitched', paths: r.paths as string[] };
   }
   return { type: 'error', message: `unexpected answer from the helper: ${JSON.stringify(raw).slice(0, 200)}` };
 }
@@ -108,10 +113,34 @@ export function nativeCall(req: NativeRequest, timeoutMs = 120_000): Promise<Nat
   });
 }
 
-/** Saves `items` into `folder` (any folder on disk) through the desktop helper, re-encoded
- * as `convert` when given: one
+/** What the helper does to each saved image: re-encode it (`convert`), scale down what
+ * is larger than `max` pixels on its longest side. */
+export interface NativeSaveOptions {
+  convert?: NativeConvert;
+  max?: number;
+}
+
+/** Saves `items` into `folder` (any folder on disk) through the desktop helper: one
  * outcome per item, in order; when the helper is missing, every item fails with why. */
-export async function nativeSave(items: NativeItem[], folder: string, convert?: NativeConvert): Promise<NativeResult[]> {
+export async function nativeSave(items: NativeItem[], folder: string, options: NativeSaveOptions = {}): Promise<NativeResult[]> {
   if (!(await nativeAllowed())) return outcomes(items, { type: 'error', message: 'the desktop helper is not allowed (options page)' });
-  return outcomes(items, await nativeCall({ type: 'save', items, folder, ...(convert ? { convert } : {}) }));
+  const { convert, max } = options;
+  return outcomes(items, await nativeCall({ type: 'save', items, folder, ...(convert ? { convert } : {}), ...(max ? { max } : {}) }));
+}
+
+/** Whether the helper answers (installed, allowed, started by the browser): the grid
+ * offers what only the helper does ("stitch") then. */
+export async function nativePresent(timeoutMs = 5000): Promise<boolean> {
+  if (!(await nativeAllowed())) return false;
+  return (await nativeCall({ type: 'ping' }, timeoutMs)).type === 'pong';
+}
+
+/** Joins the pictures at `urls`, in order, top to bottom into one long image in `folder`
+ * (the helper's `stitch`: a common width, split into numbered parts when taller than
+ * marketplaces take). The files written, or why none was. */
+export async function nativeStitch(urls: string[], folder: string, filename?: string): Promise<{ paths: string[] } | { error: string }> {
+  const reply = await nativeCall({ type: 'stitch', items: urls.map((url) => ({ url })), folder, ...(filename ? { filename } : {}) });
+  if (reply.type === 'stitched') return { paths: reply.paths };
+  if (reply.type === 'error') return { error: reply.message };
+  return { error: 'the helper did not stitch' };
 }
