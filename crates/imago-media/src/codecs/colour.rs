@@ -1,5 +1,7 @@
 //! Colours: an embedded profile converted to sRGB (moxcms), transparency flattened.
 
+use std::borrow::Cow;
+
 use image::{DynamicImage, Rgb, RgbImage};
 use moxcms::{ColorProfile, Layout, TransformOptions};
 
@@ -33,12 +35,15 @@ pub(crate) fn to_srgb(image: &DynamicImage, icc: &[u8]) -> Result<DynamicImage, 
 
 /// An image without alpha: transparent pixels blended onto `background`, as a page
 /// shows them on its colour.
-pub(crate) fn flatten(image: &DynamicImage, background: [u8; 3]) -> RgbImage {
-    if !image.color().has_alpha() {
-        return image.to_rgb8();
+pub(crate) fn flatten(image: &DynamicImage, background: [u8; 3]) -> Cow<'_, RgbImage> {
+    match image {
+        // 8-bit RGB is what the encoders take: no copy.
+        DynamicImage::ImageRgb8(rgb) => return Cow::Borrowed(rgb),
+        other if !other.color().has_alpha() => return Cow::Owned(other.to_rgb8()),
+        _ => {}
     }
     let rgba = image.to_rgba8();
-    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+    Cow::Owned(RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
         let [r, g, b, a] = rgba.get_pixel(x, y).0;
         let a = u16::from(a);
         let over =
@@ -48,7 +53,7 @@ pub(crate) fn flatten(image: &DynamicImage, background: [u8; 3]) -> RgbImage {
             over(g, background[1]),
             over(b, background[2]),
         ])
-    })
+    }))
 }
 
 /// Whether some pixel is not fully opaque.
@@ -71,7 +76,8 @@ mod tests {
         rgba.put_pixel(0, 0, image::Rgba([0, 0, 0, 0]));
         rgba.put_pixel(1, 0, image::Rgba([200, 10, 10, 255]));
         rgba.put_pixel(2, 0, image::Rgba([0, 0, 0, 128]));
-        let flat = flatten(&DynamicImage::ImageRgba8(rgba), [255, 255, 255]);
+        let image = DynamicImage::ImageRgba8(rgba);
+        let flat = flatten(&image, [255, 255, 255]);
         assert_eq!(flat.get_pixel(0, 0).0, [255, 255, 255]);
         assert_eq!(flat.get_pixel(1, 0).0, [200, 10, 10]);
         // Half black over white: mid grey.

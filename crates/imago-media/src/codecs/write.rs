@@ -4,7 +4,7 @@ use image::codecs::png::PngEncoder;
 use image::DynamicImage;
 use imago_core::Format;
 
-use super::{avif, colour, gif, jpeg, webp, Picture};
+use super::{avif, colour, gif, jpeg, webp, Frame, Picture};
 use crate::MediaError;
 
 /// A format imago writes.
@@ -128,12 +128,12 @@ pub fn write(
         target,
         Target::Jpeg | Target::Png | Target::Webp | Target::Avif
     );
-    let mut frames: Vec<_> = if target.animates() {
-        picture.frames.clone()
+    let count = if target.animates() {
+        picture.frames.len()
     } else {
-        picture.frames[..1].to_vec()
+        1
     };
-    if picture.frames_in_file > 1 && frames.len() == 1 {
+    if picture.frames_in_file > 1 && count == 1 {
         notes.push(format!(
             "{} holds no animation here: the first of {} frames was written",
             target.extension().to_uppercase(),
@@ -141,16 +141,21 @@ pub fn write(
         ));
     }
     let mut icc = picture.icc.as_deref();
+    // The frames are copied only when their colours change.
+    let mut converted: Option<Vec<Frame>> = None;
     if let Some(profile) = icc.filter(|_| opts.srgb || !carries_icc) {
-        match frames
+        match picture.frames[..count]
             .iter()
-            .map(|f| colour::to_srgb(&f.image, profile))
+            .map(|f| {
+                colour::to_srgb(&f.image, profile).map(|image| Frame {
+                    image,
+                    delay: f.delay,
+                })
+            })
             .collect::<Result<Vec<_>, _>>()
         {
-            Ok(converted) => {
-                for (f, image) in frames.iter_mut().zip(converted) {
-                    f.image = image;
-                }
+            Ok(frames) => {
+                converted = Some(frames);
                 if !opts.srgb {
                     notes.push(format!(
                         "converted to sRGB: {} here carries no colour profile",
@@ -162,6 +167,7 @@ pub fn write(
         }
         icc = None;
     }
+    let frames: &[Frame] = converted.as_deref().unwrap_or(&picture.frames[..count]);
     let quality = opts.quality.unwrap_or(target.default_quality());
     let first = &frames[0].image;
     let (width, height) = (first.width(), first.height());
@@ -175,11 +181,11 @@ pub fn write(
         }
         Target::Png => png(first, icc)?,
         Target::Webp if frames.len() > 1 => {
-            webp::encode_animation(&frames, quality, opts.lossless, icc)?
+            webp::encode_animation(frames, quality, opts.lossless, icc)?
         }
         Target::Webp => webp::encode(first, quality, opts.lossless, icc)?,
         Target::Avif => avif::encode(first, quality, opts.avif_speed, icc)?,
-        Target::Gif => gif::encode(&frames)?,
+        Target::Gif => gif::encode(frames)?,
     };
     Ok(Written {
         bytes,

@@ -1,5 +1,6 @@
 //! `{type:'save'}`: the engine downloads a selection into a folder the user chose,
-//! skipping what the folder's download archive already holds.
+//! skipping what the folder's download archive already holds, each image converted or
+//! scaled down on the way when the message asks (grab's own step).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
