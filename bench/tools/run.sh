@@ -7,6 +7,8 @@
 # other; ratios against imago. A benchmark, not a test.
 #
 #   bench/tools/run.sh            # builds imago (release), makes the photos once
+#   TOOLS_JOBS="resize stitch" bench/tools/run.sh   # some jobs only (resize webp avif stitch);
+#                                                   # the rows of the others are kept
 #
 # Inputs and outputs go to IMAGO_BENCH_DIR (default /tmp/imago-bench)/tools.
 set -euo pipefail
@@ -47,10 +49,14 @@ cores=$(nproc)
 photos=$work/photos
 
 # run NAME CMD...: wall seconds and peak KB of the largest process, into $work/times.
-: >"$work/times"
+jobs=${TOOLS_JOBS:-resize webp avif stitch}
+# Rows of the jobs not run this time stay (report.py reads them all).
+touch "$work/times"
+for job in $jobs; do sed -i "/^$job-/d" "$work/times"; done
 run() {
   local name=$1
   shift
+  case " $jobs " in *" ${name%%-*} "*) ;; *) return 0 ;; esac
   local out=$work/out/$name
   rm -rf "$out" && mkdir -p "$out"
   sync
