@@ -3,9 +3,10 @@
 
 mod support;
 
+use std::collections::HashMap;
 use std::path::Path;
 
-use support::{imago, json_lines, png};
+use support::{imago, json_lines, png, Route, Server};
 
 fn shared(rel: &str) -> Vec<u8> {
     let base = std::env::var_os("IMAGO_SHARED")
@@ -365,38 +366,20 @@ fn stitch_makes_the_long_image_and_splits_it_into_numbered_parts() {
 
 #[test]
 fn grab_converts_resizes_and_strips_each_image_as_it_lands() {
-    use std::collections::HashMap;
-    use support::{Route, Server};
     let photo = shared("formats/sample.jpg"); // 290x442, EXIF, XMP, ICC
     let svg = b"<svg xmlns='http://www.w3.org/2000/svg' width='8' height='8'/>".to_vec();
     let page = "<html><head><title>Shop</title></head><body>\
                 <img src='/photo.jpg'><img src='/mark.svg'></body></html>";
     let mut routes = HashMap::new();
-    routes.insert("/".to_string(), Route::ok("text/html", page));
     routes.insert("/photo.jpg".to_string(), Route::ok("image/jpeg", photo));
     routes.insert(
         "/mark.svg".to_string(),
         Route::ok("image/svg+xml", svg.clone()),
     );
-    let server = Server::start(routes);
-    let dir = tempfile::tempdir().unwrap();
-    let out = imago(
-        dir.path(),
-        &[
-            "grab",
-            &server.url("/"),
-            "-o",
-            "out",
-            "--folder",
-            "",
-            "--no-archive",
-            "--convert",
-            "webp",
-            "--max",
-            "200",
-            "--strip",
-            "--json",
-        ],
+    let (dir, out) = grab_page(
+        page,
+        routes,
+        &["--convert", "webp", "--max", "200", "--strip"],
     );
     assert_ok(&out);
     let events = json_lines(&out);
@@ -431,37 +414,47 @@ fn grab_converts_resizes_and_strips_each_image_as_it_lands() {
 
 #[test]
 fn grab_keeps_a_file_already_in_the_asked_format_as_downloaded() {
-    use std::collections::HashMap;
-    use support::{Route, Server};
     let photo = shared("formats/sample.jpg");
     let page = "<html><body><img src='/photo.jpg'></body></html>";
     let mut routes = HashMap::new();
-    routes.insert("/".to_string(), Route::ok("text/html", page));
     routes.insert(
         "/photo.jpg".to_string(),
         Route::ok("image/jpeg", photo.clone()),
     );
-    let server = Server::start(routes);
-    let dir = tempfile::tempdir().unwrap();
-    let out = imago(
-        dir.path(),
-        &[
-            "grab",
-            &server.url("/"),
-            "-o",
-            "out",
-            "--folder",
-            "",
-            "--no-archive",
-            "--convert",
-            "jpg",
-            "--json",
-        ],
-    );
+    let (dir, out) = grab_page(page, routes, &["--convert", "jpg"]);
     assert_ok(&out);
     // A JPEG written again as a JPEG only loses quality: the bytes are the server's.
-    assert_eq!(
-        std::fs::read(dir.path().join("out/photo.jpg")).unwrap(),
-        photo
+    let saved = std::fs::read(dir.path().join("out/photo.jpg")).unwrap();
+    assert!(
+        saved == photo,
+        "written again: {} bytes, {} downloaded",
+        saved.len(),
+        photo.len()
     );
+}
+
+/// `imago grab` of `page` (served at `/` beside `routes`) into `out/` of a new folder,
+/// with `--json` and `extra` flags.
+fn grab_page(
+    page: &str,
+    mut routes: HashMap<String, Route>,
+    extra: &[&str],
+) -> (tempfile::TempDir, std::process::Output) {
+    routes.insert("/".to_string(), Route::ok("text/html", page.to_string()));
+    let server = Server::start(routes);
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.url("/");
+    let mut args = vec![
+        "grab",
+        url.as_str(),
+        "-o",
+        "out",
+        "--folder",
+        "",
+        "--no-archive",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let out = imago(dir.path(), &args);
+    (dir, out)
 }
