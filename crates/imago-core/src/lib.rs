@@ -25,6 +25,7 @@ pub mod merge;
 pub mod model;
 pub mod naming;
 pub mod probe;
+pub mod product;
 pub mod siterules;
 pub mod sort;
 pub mod srcset;

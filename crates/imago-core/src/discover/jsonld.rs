@@ -36,6 +36,18 @@ pub fn image_urls(text: &str) -> Vec<String> {
     out
 }
 
+/// The JSON values of a JSON-LD block, read as leniently as [`image_urls`] reads them
+/// (nothing when it is too broken to parse).
+pub(crate) fn values(text: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    if parse_all(text, &mut |v| out.push(v.clone())) {
+        return out;
+    }
+    out.clear();
+    parse_all(&clean(text), &mut |v| out.push(v.clone()));
+    out
+}
+
 /// Parses one or more JSON values in a row; `false` if any fails.
 fn parse_all(text: &str, f: &mut dyn FnMut(&Value)) -> bool {
     let mut any = false;

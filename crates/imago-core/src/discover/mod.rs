@@ -18,7 +18,7 @@
 
 mod attrs;
 mod deep;
-mod jsonld;
+pub(crate) mod jsonld;
 mod tree;
 mod walker;
 

@@ -1,0 +1,245 @@
+//! Product fields from JSON-LD: `Product` (and `ProductGroup`, `IndividualProduct`,
+//! `ProductModel`) wherever it sits (top level, arrays, `@graph`, `mainEntity`), its
+//! `offers` (`Offer`, `AggregateOffer`, arrays, `priceSpecification`), `brand` as a
+//! name or an object, and `@id` references to nodes elsewhere on the page.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::{clean_text, Fields};
+use crate::discover::jsonld::values;
+use crate::html::{attr, Token, Tokenizer};
+
+const PRODUCT_TYPES: [&str; 4] = [
+    "Product",
+    "ProductGroup",
+    "IndividualProduct",
+    "ProductModel",
+];
+/// Deeper than any real page nests; hostile input stops here.
+const MAX_DEPTH: u32 = 32;
+
+pub(crate) fn fields(html: &str) -> Fields {
+    let mut nodes: Vec<Value> = Vec::new();
+    let mut tokens = Tokenizer::new(html);
+    let mut attrs = Vec::new();
+    let mut in_ld = false;
+    while let Some(token) = tokens.next_token(&mut attrs) {
+        match token {
+            Token::Start { name, .. } if name.eq_ignore_ascii_case("script") => {
+                in_ld = attr(&attrs, "type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+            }
+            Token::Text(text) if in_ld => {
+                nodes.extend(values(text));
+                in_ld = false;
+            }
+            _ => in_ld = false,
+        }
+    }
+    let mut objects = Vec::new();
+    for v in &nodes {
+        collect(v, &mut objects, 0);
+    }
+    let ids: HashMap<&str, &Map<String, Value>> = objects
+        .iter()
+        .filter_map(|o| Some((o.get("@id")?.as_str()?, *o)))
+        .filter(|(_, o)| o.len() > 1)
+        .collect();
+    let Some(product) = objects.iter().find(|o| is_type(o, &PRODUCT_TYPES)) else {
+        return Fields::default();
+    };
+    read_product(product, &ids)
+}
+
+/// Every object in `v`, depth first, in document order.
+fn collect<'a>(v: &'a Value, out: &mut Vec<&'a Map<String, Value>>, depth: u32) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match v {
+        Value::Array(a) => a.iter().for_each(|x| collect(x, out, depth + 1)),
+        Value::Object(o) => {
+            out.push(o);
+            o.values().for_each(|x| collect(x, out, depth + 1));
+        }
+        _ => {}
+    }
+}
+
+fn is_type(o: &Map<String, Value>, names: &[&str]) -> bool {
+    let matches = |t: &str| {
+        let t = t.rsplit(['/', ':']).next().unwrap_or(t);
+        names.contains(&t)
+    };
+    match o.get("@type") {
+        Some(Value::String(t)) => matches(t),
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).any(matches),
+        _ => false,
+    }
+}
+
+/// `v`, or the node it references by `@id`.
+fn resolve<'a>(
+    v: &'a Value,
+    ids: &HashMap<&str, &'a Map<String, Value>>,
+) -> Option<&'a Map<String, Value>> {
+    let o = v.as_object()?;
+    match o.get("@id").and_then(Value::as_str) {
+        Some(id) if o.len() == 1 => ids.get(id).copied(),
+        _ => Some(o),
+    }
+}
+
+/// A string, a number, or the first of a list of them.
+fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => clean_text(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Array(a) => a.iter().find_map(|x| text(Some(x))),
+        _ => None,
+    }
+}
+
+fn read_product(p: &Map<String, Value>, ids: &HashMap<&str, &Map<String, Value>>) -> Fields {
+    let mut f = Fields {
+        title: text(p.get("name")),
+        sku: text(p.get("sku")).or_else(|| text(p.get("productID"))),
+        mpn: text(p.get("mpn")),
+        gtin: ["gtin", "gtin13", "gtin12", "gtin14", "gtin8"]
+            .iter()
+            .find_map(|k| text(p.get(*k))),
+        description: text(p.get("description")),
+        ..Fields::default()
+    };
+    f.brand = p.get("brand").and_then(|b| match b {
+        Value::Object(_) => resolve(b, ids).and_then(|o| text(o.get("name"))),
+        Value::Array(a) => a.iter().find_map(|x| {
+            resolve(x, ids)
+                .and_then(|o| text(o.get("name")))
+                .or_else(|| text(Some(x)))
+        }),
+        other => text(Some(other)),
+    });
+    f.images = images(p.get("image"));
+    let offers: Vec<&Map<String, Value>> = match p.get("offers") {
+        Some(Value::Array(a)) => a.iter().filter_map(|x| resolve(x, ids)).collect(),
+        Some(v) => resolve(v, ids).into_iter().collect(),
+        None => Vec::new(),
+    };
+    for offer in offers {
+        if f.price.is_none() {
+            f.price = offer_price(offer, ids);
+        }
+        if f.availability.is_none() {
+            f.availability = text(offer.get("availability"));
+        }
+        if f.sku.is_none() {
+            f.sku = text(offer.get("sku"));
+        }
+    }
+    // A product group's variants carry what the group does not.
+    if let Some(Value::Array(variants)) = p.get("hasVariant") {
+        for v in variants.iter().filter_map(|x| resolve(x, ids)) {
+            let inner = read_product(v, ids);
+            if f.price.is_none() {
+                f.price = inner.price;
+            }
+            if f.availability.is_none() {
+                f.availability = inner.availability;
+            }
+        }
+    }
+    f
+}
+
+fn offer_price(
+    o: &Map<String, Value>,
+    ids: &HashMap<&str, &Map<String, Value>>,
+) -> Option<(String, Option<String>)> {
+    let currency = text(o.get("priceCurrency"));
+    if let Some(price) = text(o.get("price")).or_else(|| text(o.get("lowPrice"))) {
+        return Some((price, currency));
+    }
+    // `priceSpecification`, one or a list; then nested offers (`AggregateOffer.offers`).
+    let nested = |key: &str| -> Vec<&Map<String, Value>> {
+        match o.get(key) {
+            Some(Value::Array(a)) => a.iter().filter_map(|x| resolve(x, ids)).collect(),
+            Some(v) => resolve(v, ids).into_iter().collect(),
+            None => Vec::new(),
+        }
+    };
+    for spec in nested("priceSpecification") {
+        if let Some(price) = text(spec.get("price")) {
+            return Some((price, text(spec.get("priceCurrency")).or(currency)));
+        }
+    }
+    nested("offers")
+        .into_iter()
+        .find_map(|inner| offer_price(inner, ids))
+}
+
+fn images(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(a)) => a.iter().flat_map(|x| images(Some(x))).collect(),
+        Some(Value::Object(o)) => ["contentUrl", "url"]
+            .iter()
+            .find_map(|k| {
+                o.get(*k)
+                    .and_then(Value::as_str)
+                    .map(|s| vec![s.to_string()])
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(ld: &str) -> String {
+        format!("<html><head><script type=\"application/ld+json\">{ld}</script></head></html>")
+    }
+
+    #[test]
+    fn a_product_in_a_graph_with_an_aggregate_offer_and_a_brand_by_reference() {
+        let f = fields(&page(
+            r##"{"@context":"https://schema.org","@graph":[
+              {"@type":"Organization","@id":"#org","name":"Acme"},
+              {"@type":["Product"],"name":" Red  shoe ","sku":12345,"gtin13":"4006381333931",
+               "brand":{"@id":"#org"},"image":["a.jpg",{"url":"b.jpg"}],
+               "offers":{"@type":"AggregateOffer","lowPrice":"35.5","highPrice":"42",
+                         "priceCurrency":"CNY","availability":"https://schema.org/InStock"}}]}"##,
+        ));
+        assert_eq!(f.title.as_deref(), Some("Red shoe"));
+        assert_eq!(f.sku.as_deref(), Some("12345"));
+        assert_eq!(f.gtin.as_deref(), Some("4006381333931"));
+        assert_eq!(f.brand.as_deref(), Some("Acme"));
+        assert_eq!(f.price, Some(("35.5".into(), Some("CNY".into()))));
+        assert_eq!(
+            f.availability.as_deref(),
+            Some("https://schema.org/InStock")
+        );
+        assert_eq!(f.images, ["a.jpg", "b.jpg"]);
+    }
+
+    #[test]
+    fn offers_as_a_list_and_a_price_specification() {
+        let f = fields(&page(
+            r#"[{"@type":"BreadcrumbList"},{"@type":"Product","name":"Lamp","offers":[
+              {"@type":"Offer","priceSpecification":{"price":19.99,"priceCurrency":"EUR"}}]}]"#,
+        ));
+        assert_eq!(f.price, Some(("19.99".into(), Some("EUR".into()))));
+    }
+
+    #[test]
+    fn broken_json_is_read_leniently_and_no_product_is_no_fields() {
+        let f = fields(&page(r#"{"@type":"Product","name":"Cup",}"#));
+        assert_eq!(f.title.as_deref(), Some("Cup"));
+        let none = fields(&page(r#"{"@type":"WebPage","name":"Home"}"#));
+        assert!(none.title.is_none() && none.price.is_none());
+    }
+}

@@ -1,0 +1,115 @@
+//! A product page's fields: title, price, SKU, brand, availability, ... each with the
+//! source it came from. Sources in order of trust: JSON-LD (`jsonld`), then microdata
+//! and `<meta>` tags (`markup`: itemprop, OpenGraph and `product:` properties). The
+//! first source that says a field wins it.
+
+mod availability;
+mod jsonld;
+mod markup;
+mod price;
+
+use serde::Serialize;
+
+pub use availability::availability;
+pub use price::{parse_price, Price};
+
+/// Where a field came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    JsonLd,
+    Microdata,
+    Meta,
+}
+
+/// A field's value and its source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Found<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+/// What a page says about its product. `None`: the page does not say.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Product {
+    pub title: Option<Found<String>>,
+    pub price: Option<Found<Price>>,
+    pub sku: Option<Found<String>>,
+    pub mpn: Option<Found<String>>,
+    pub gtin: Option<Found<String>>,
+    pub brand: Option<Found<String>>,
+    /// A schema.org `ItemAvailability` name: `InStock`, `OutOfStock`, `PreOrder`, ...
+    pub availability: Option<Found<String>>,
+    pub description: Option<Found<String>>,
+    /// Image URLs the structured data names, as written (not resolved).
+    pub images: Vec<String>,
+}
+
+/// The fields one source found, before they are merged by trust.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Fields {
+    pub title: Option<String>,
+    /// The amount as written, and the currency the source gives beside it.
+    pub price: Option<(String, Option<String>)>,
+    pub sku: Option<String>,
+    pub mpn: Option<String>,
+    pub gtin: Option<String>,
+    pub brand: Option<String>,
+    pub availability: Option<String>,
+    pub description: Option<String>,
+    pub images: Vec<String>,
+}
+
+/// The product fields of `html`, a page saved from `page_url` (its host hints at the
+/// currency a bare `$` or `¥` means).
+pub fn extract(html: &str, page_url: &str) -> Product {
+    let mut product = Product::default();
+    let (microdata, meta) = markup::fields(html);
+    for (fields, source) in [
+        (jsonld::fields(html), Source::JsonLd),
+        (microdata, Source::Microdata),
+        (meta, Source::Meta),
+    ] {
+        merge(&mut product, fields, source, page_url);
+    }
+    product
+}
+
+fn merge(p: &mut Product, f: Fields, source: Source, page_url: &str) {
+    fn take(slot: &mut Option<Found<String>>, value: Option<String>, source: Source) {
+        if slot.is_none() {
+            *slot = value.map(|value| Found { value, source });
+        }
+    }
+    take(&mut p.title, f.title, source);
+    take(&mut p.sku, f.sku, source);
+    take(&mut p.mpn, f.mpn, source);
+    take(&mut p.gtin, f.gtin, source);
+    take(&mut p.brand, f.brand, source);
+    take(&mut p.description, f.description, source);
+    if p.availability.is_none() {
+        p.availability = f
+            .availability
+            .as_deref()
+            .and_then(availability)
+            .map(|a| Found {
+                value: a.to_string(),
+                source,
+            });
+    }
+    if p.price.is_none() {
+        if let Some((raw, currency)) = f.price {
+            p.price = price::structured(&raw, currency.as_deref(), page_url)
+                .map(|value| Found { value, source });
+        }
+    }
+    if p.images.is_empty() {
+        p.images = f.images;
+    }
+}
+
+/// Whitespace runs as one space, trimmed; `None` when nothing is left.
+pub(crate) fn clean_text(s: &str) -> Option<String> {
+    let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!t.is_empty()).then_some(t)
+}
