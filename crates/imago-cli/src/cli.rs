@@ -46,6 +46,8 @@ pub enum Command {
     Resize(ResizeArgs),
     /// Join images into one: a long image, a row, or a grid.
     Stitch(StitchArgs),
+    /// The product of shop pages: title, price, SKU, brand, availability, ...
+    Product(ProductArgs),
 }
 
 /// Where the image host keeps its data: flags, else `IMAGO_*` variables, else the
@@ -394,6 +396,26 @@ pub struct GrabArgs {
     pub quality: Option<u8>,
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+/// `imago product`: a shop page's product fields, read from its structured data.
+#[derive(Args, Debug)]
+pub struct ProductArgs {
+    /// Page URLs (http/https) or saved HTML files.
+    #[arg(value_name = "URL|FILE")]
+    pub inputs: Vec<String>,
+    /// Read more pages from a file, one per line (`-` for standard input).
+    #[arg(short = 'i', long = "input-file", value_name = "FILE")]
+    pub input_file: Option<PathBuf>,
+    /// Resolve a saved HTML file's relative URLs against this URL (its country also
+    /// says what a bare `$` or `¥` means).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// One JSON object per page.
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub net: NetArgs,
 }

@@ -3,6 +3,7 @@
 pub mod grab;
 pub mod list;
 pub mod native_host;
+pub mod product;
 pub mod render;
 pub mod rewrite;
 pub mod serve;

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 pub use events::{Event, NullReporter, Reporter, Summary};
 pub use input::{read_url_list, PageInput, UrlList};
-pub use page::{collect_page, Discovery, PageImages};
+pub use page::{collect_page, load_html, Discovery, PageImages};
 pub use run::run;
 pub use save::{Fetched, SaveTo, Saver};
 pub use select::{select, Selected, Selection};

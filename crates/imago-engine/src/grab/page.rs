@@ -180,7 +180,9 @@ fn shift_order(mut cands: Vec<Candidate>, next_order: &mut u32) -> Vec<Candidate
     cands
 }
 
-async fn load_html(client: &Client, input: &PageInput) -> Result<(Url, String), GrabError> {
+/// The HTML of one page: fetched (its URL after redirects), or read from a saved file
+/// (with its base).
+pub async fn load_html(client: &Client, input: &PageInput) -> Result<(Url, String), GrabError> {
     match input {
         PageInput::Url(url) => fetch_html(client, url, None).await,
         PageInput::File { path, base } => {

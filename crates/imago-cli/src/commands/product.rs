@@ -1,0 +1,110 @@
+//! `imago product`: a shop page's product fields (`imago_core::product`), one line or one
+//! JSON object per page. A page that was read is a success even when it names no
+//! product (its fields are null); one that could not be read fails alone (exit 1, or 2
+//! for bad input).
+
+use anyhow::Result;
+use imago_core::product::{extract, Found, Product};
+use imago_engine::grab::load_html;
+use imago_engine::Client;
+use serde_json::{json, Map, Value};
+
+use crate::cli::{PageArgs, ProductArgs};
+use crate::{settings, Outcome};
+
+pub async fn run(args: ProductArgs) -> Result<Outcome> {
+    let pages = settings::pages(&PageArgs {
+        inputs: args.inputs.clone(),
+        input_file: args.input_file.clone(),
+        base_url: args.base_url.clone(),
+        deep: false,
+        site_rules: None,
+        no_linked_css: true,
+    })?;
+    let client = Client::new(settings::client(&args.net)?)?;
+    let mut outcome = Outcome::Done;
+    for input in &pages {
+        let (url, html) = match load_html(&client, input).await {
+            Ok(page) => page,
+            Err(e) => {
+                eprintln!("imago: {e}");
+                outcome = if e.is_bad_input() || outcome == Outcome::BadInput {
+                    Outcome::BadInput
+                } else {
+                    Outcome::SomeFailed
+                };
+                continue;
+            }
+        };
+        let product = extract(&html, url.as_str());
+        drop(html);
+        if args.json {
+            crate::out::line(&to_json(url.as_str(), &product).to_string());
+        } else {
+            crate::out::line(&plain(url.as_str(), &product));
+        }
+    }
+    Ok(outcome)
+}
+
+/// `{"url", "title", "price": {"amount", "currency", "raw"} | null, "sku", ..., "images",
+/// "source": {field: "jsonld" | "microdata" | "meta"}}`.
+fn to_json(url: &str, p: &Product) -> Value {
+    let mut source = Map::new();
+    let mut field = |name: &str, f: &Option<Found<String>>| -> Value {
+        match f {
+            Some(found) => {
+                source.insert(name.into(), json!(found.source));
+                json!(found.value)
+            }
+            None => Value::Null,
+        }
+    };
+    let title = field("title", &p.title);
+    let sku = field("sku", &p.sku);
+    let mpn = field("mpn", &p.mpn);
+    let gtin = field("gtin", &p.gtin);
+    let brand = field("brand", &p.brand);
+    let availability = field("availability", &p.availability);
+    let description = field("description", &p.description);
+    let price = match &p.price {
+        Some(found) => {
+            source.insert("price".into(), json!(found.source));
+            json!(found.value)
+        }
+        None => Value::Null,
+    };
+    json!({
+        "url": url,
+        "title": title,
+        "price": price,
+        "sku": sku,
+        "mpn": mpn,
+        "gtin": gtin,
+        "brand": brand,
+        "availability": availability,
+        "description": description,
+        "images": p.images,
+        "source": source,
+    })
+}
+
+/// `URL  title  1299.00 EUR  sku AB-1  InStock`, tab-separated, `-` for what is missing.
+fn plain(url: &str, p: &Product) -> String {
+    let text = |f: &Option<Found<String>>| f.as_ref().map_or("-".to_string(), |f| f.value.clone());
+    let price = p.price.as_ref().map_or("-".to_string(), |f| {
+        let v = &f.value;
+        match &v.currency {
+            Some(c) => format!("{} {c}", v.amount),
+            None => v.amount.clone(),
+        }
+    });
+    [
+        url.to_string(),
+        text(&p.title),
+        price,
+        text(&p.sku),
+        text(&p.availability),
+    ]
+    .join("\t")
+}
