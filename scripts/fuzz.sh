@@ -100,6 +100,7 @@ for gz in "$shared"/corpus/pages/*.html.gz; do
         continue
     fi
     printf '%s' "$page" | seed discover_html "$name"
+    [[ $name == product-* ]] && printf '%s' "$page" | seed product_html "$name"
     # The text of its <style> blocks, its srcset values and its data: URIs.
     flat=$(printf '%s' "$page" | tr '\n' ' ')
     printf '%s' "$flat" | grep -oiP '<style[^>]*>\K.*?(?=</style)' | head -c 200000 |
@@ -148,7 +149,7 @@ printf '# Netscape HTTP Cookie File\n.example.com\tTRUE\t/\tFALSE\t0\tsid\tabc\n
 
 # --- Runs ---------------------------------------------------------------------------
 mkdir -p fuzz/artifacts
-declare -A max_len=([discover_html]=262144 [discover_css]=131072 [media_container]=65536 [probe]=65536 [multipart]=65536)
+declare -A max_len=([discover_html]=262144 [product_html]=262144 [discover_css]=131072 [media_container]=65536 [probe]=65536 [multipart]=65536)
 rows=()
 found=0
 for t in $targets; do

@@ -50,7 +50,7 @@ pub(crate) fn fields(html: &str) -> Fields {
     let Some(product) = objects.iter().find(|o| is_type(o, &PRODUCT_TYPES)) else {
         return Fields::default();
     };
-    read_product(product, &ids)
+    read_product(product, &ids, 0)
 }
 
 /// Every object in `v`, depth first, in document order.
@@ -102,7 +102,13 @@ fn text(v: Option<&Value>) -> Option<String> {
     }
 }
 
-fn read_product(p: &Map<String, Value>, ids: &HashMap<&str, &Map<String, Value>>) -> Fields {
+/// `depth` bounds the walk through variants and nested offers, which `@id` references
+/// can make a cycle.
+fn read_product(
+    p: &Map<String, Value>,
+    ids: &HashMap<&str, &Map<String, Value>>,
+    depth: u32,
+) -> Fields {
     let mut f = Fields {
         title: text(p.get("name")),
         sku: text(p.get("sku")).or_else(|| text(p.get("productID"))),
@@ -130,7 +136,7 @@ fn read_product(p: &Map<String, Value>, ids: &HashMap<&str, &Map<String, Value>>
     };
     for offer in offers {
         if f.price.is_none() {
-            f.price = offer_price(offer, ids);
+            f.price = offer_price(offer, ids, depth + 1);
         }
         if f.availability.is_none() {
             f.availability = text(offer.get("availability"));
@@ -140,9 +146,9 @@ fn read_product(p: &Map<String, Value>, ids: &HashMap<&str, &Map<String, Value>>
         }
     }
     // A product group's variants carry what the group does not.
-    if let Some(Value::Array(variants)) = p.get("hasVariant") {
+    if let Some(Value::Array(variants)) = p.get("hasVariant").filter(|_| depth < 4) {
         for v in variants.iter().filter_map(|x| resolve(x, ids)) {
-            let inner = read_product(v, ids);
+            let inner = read_product(v, ids, depth + 1);
             if f.price.is_none() {
                 f.price = inner.price;
             }
@@ -157,7 +163,11 @@ fn read_product(p: &Map<String, Value>, ids: &HashMap<&str, &Map<String, Value>>
 fn offer_price(
     o: &Map<String, Value>,
     ids: &HashMap<&str, &Map<String, Value>>,
+    depth: u32,
 ) -> Option<(String, Option<String>)> {
+    if depth > 8 {
+        return None;
+    }
     let currency = text(o.get("priceCurrency"));
     if let Some(price) = text(o.get("price")).or_else(|| text(o.get("lowPrice"))) {
         return Some((price, currency));
@@ -177,7 +187,7 @@ fn offer_price(
     }
     nested("offers")
         .into_iter()
-        .find_map(|inner| offer_price(inner, ids))
+        .find_map(|inner| offer_price(inner, ids, depth + 1))
 }
 
 fn images(v: Option<&Value>) -> Vec<String> {
@@ -241,5 +251,16 @@ mod tests {
         assert_eq!(f.title.as_deref(), Some("Cup"));
         let none = fields(&page(r#"{"@type":"WebPage","name":"Home"}"#));
         assert!(none.title.is_none() && none.price.is_none());
+    }
+
+    #[test]
+    fn references_that_make_a_cycle_end() {
+        let f = fields(&page(
+            r##"[{"@type":"Product","@id":"#p","name":"Loop","hasVariant":[{"@id":"#p"}],
+                 "offers":{"@id":"#o"}},
+                {"@type":"AggregateOffer","@id":"#o","offers":{"@id":"#o"}}]"##,
+        ));
+        assert_eq!(f.title.as_deref(), Some("Loop"));
+        assert!(f.price.is_none());
     }
 }

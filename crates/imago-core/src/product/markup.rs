@@ -5,6 +5,13 @@
 use super::{clean_text, Fields};
 use crate::html::{attr, decode, is_void, Context, Token, Tokenizer};
 
+/// Open elements kept at most; deeper ones are not tracked (no page nests so deep).
+const MAX_OPEN: usize = 1024;
+/// How far up an end tag looks for its element: a stray one does not scan the page.
+const END_REACH: usize = 64;
+/// Longest text an `itemprop` value is read from.
+const MAX_TEXT: usize = 16 * 1024;
+
 /// One open element: its name, and whether it opened a product's item scope.
 struct Open<'a> {
     name: &'a str,
@@ -20,6 +27,8 @@ pub(crate) fn fields(html: &str) -> (Fields, Fields) {
     let mut micro_currency: Option<String> = None;
     let mut micro_amount: Option<String> = None;
     let mut stack: Vec<Open> = Vec::new();
+    // Open product scopes in `stack`, so a start tag need not look through it.
+    let mut in_products = 0usize;
     let mut tokens = Tokenizer::new(html);
     let mut attrs = Vec::new();
     while let Some(token) = tokens.next_token(&mut attrs) {
@@ -28,7 +37,7 @@ pub(crate) fn fields(html: &str) -> (Fields, Fields) {
                 if name.eq_ignore_ascii_case("meta") {
                     meta_tag(&attrs, &mut meta);
                 }
-                let in_product = stack.iter().any(|o| o.product_scope);
+                let in_product = in_products > 0;
                 let product_scope = attr(&attrs, "itemscope").is_some()
                     && attr(&attrs, "itemtype").is_some_and(is_product_type);
                 let mut text_prop = None;
@@ -53,7 +62,8 @@ pub(crate) fn fields(html: &str) -> (Fields, Fields) {
                         }
                     }
                 }
-                if !is_void(name) && !self_closing {
+                if !is_void(name) && !self_closing && stack.len() < MAX_OPEN {
+                    in_products += usize::from(product_scope);
                     stack.push(Open {
                         name,
                         product_scope,
