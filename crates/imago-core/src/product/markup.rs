@@ -73,16 +73,23 @@ pub(crate) fn fields(html: &str) -> (Fields, Fields) {
             }
             Token::End { name } => {
                 // Close up to the matching element (unclosed ones inside close with it).
-                let Some(at) = stack
+                let reach = stack.len().saturating_sub(END_REACH);
+                let Some(at) = stack[reach..]
                     .iter()
                     .rposition(|o| o.name.eq_ignore_ascii_case(name))
+                    .map(|i| reach + i)
                 else {
                     continue;
                 };
                 let end = tokens.position();
                 for open in stack.drain(at..).rev() {
+                    in_products -= usize::from(open.product_scope);
                     if let Some((prop, start)) = open.text_prop {
-                        let inner = html.get(start..end).unwrap_or("");
+                        let mut stop = end.min(start.saturating_add(MAX_TEXT));
+                        while !html.is_char_boundary(stop) {
+                            stop -= 1;
+                        }
+                        let inner = html.get(start..stop).unwrap_or("");
                         set(
                             prop,
                             &visible_text(inner),
@@ -235,6 +242,11 @@ mod tests {
         let html = r#"<div itemscope itemtype="https://schema.org/Organization">
             <span itemprop="name">Shop Ltd</span></div>"#;
         assert!(fields(html).0.title.is_none());
+        // After the product's scope closes, a review's itemprops are not the product's.
+        let html = r#"<div itemscope itemtype="https://schema.org/Product"><b>x</b></div>
+            <div itemscope itemtype="https://schema.org/Review">
+            <span itemprop="sku">not-the-sku</span></div>"#;
+        assert!(fields(html).0.sku.is_none());
     }
 
     #[test]
