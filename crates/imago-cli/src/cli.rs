@@ -160,9 +160,9 @@ pub enum KeysCommand {
     },
 }
 
-/// Which pages, and how to read them.
+/// Which pages: `list`, `grab` and `product` take them alike.
 #[derive(Args, Debug, Clone)]
-pub struct PageArgs {
+pub struct PageInputs {
     /// Page URLs (http/https) or saved HTML files.
     #[arg(value_name = "URL|FILE")]
     pub inputs: Vec<String>,
@@ -172,6 +172,13 @@ pub struct PageArgs {
     /// Resolve a saved HTML file's relative URLs against this URL.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+}
+
+/// Which pages, and how to read their images.
+#[derive(Args, Debug, Clone)]
+pub struct PageArgs {
+    #[command(flatten)]
+    pub given: PageInputs,
     /// Also look inside inline scripts and JSON, and same-origin iframes.
     #[arg(long)]
     pub deep: bool,
@@ -403,16 +410,8 @@ pub struct GrabArgs {
 /// `imago product`: a shop page's product fields, read from its structured data.
 #[derive(Args, Debug)]
 pub struct ProductArgs {
-    /// Page URLs (http/https) or saved HTML files.
-    #[arg(value_name = "URL|FILE")]
-    pub inputs: Vec<String>,
-    /// Read more pages from a file, one per line (`-` for standard input).
-    #[arg(short = 'i', long = "input-file", value_name = "FILE")]
-    pub input_file: Option<PathBuf>,
-    /// Resolve a saved HTML file's relative URLs against this URL (its country also
-    /// says what a bare `$` or `¥` means).
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
+    #[command(flatten)]
+    pub given: PageInputs,
     /// One JSON object per page.
     #[arg(long)]
     pub json: bool,

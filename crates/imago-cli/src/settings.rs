@@ -22,13 +22,13 @@ use imago_engine::ClientConfig;
 use imago_server::config::{self, Config};
 use url::Url;
 
-use crate::cli::{EncodeArgs, FilterArgs, NetArgs, PageArgs, ResizeArgs, StitchArgs};
+use crate::cli::{EncodeArgs, FilterArgs, NetArgs, PageArgs, PageInputs, ResizeArgs, StitchArgs};
 use crate::{BadInput, ResultExt};
 
 type Result<T> = std::result::Result<T, BadInput>;
 
 /// The pages named on the command line and in `-i FILE`, checked.
-pub fn pages(args: &PageArgs) -> Result<Vec<PageInput>> {
+pub fn pages(args: &PageInputs) -> Result<Vec<PageInput>> {
     let base = base_url(args)?;
     let mut raw = args.inputs.clone();
     if let Some(file) = &args.input_file {
@@ -52,7 +52,7 @@ pub fn pages(args: &PageArgs) -> Result<Vec<PageInput>> {
 }
 
 /// `--base-url`, checked.
-pub fn base_url(args: &PageArgs) -> Result<Option<Url>> {
+pub fn base_url(args: &PageInputs) -> Result<Option<Url>> {
     args.base_url
         .as_deref()
         .map(|b| {

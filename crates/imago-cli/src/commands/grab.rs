@@ -14,11 +14,11 @@ use crate::{settings, Outcome};
 pub async fn run(mut args: GrabArgs) -> Result<Outcome> {
     // `-i FILE` is read as the pages go, so a list of a million pages is never held whole;
     // the pages named on the command line are checked before anything starts.
-    let list_file = args.pages.input_file.take();
-    let given = if args.pages.inputs.is_empty() && list_file.is_some() {
+    let list_file = args.pages.given.input_file.take();
+    let given = if args.pages.given.inputs.is_empty() && list_file.is_some() {
         Vec::new()
     } else {
-        settings::pages(&args.pages)?
+        settings::pages(&args.pages.given)?
     };
     let mut list = match &list_file {
         Some(file) => {
@@ -30,7 +30,7 @@ pub async fn run(mut args: GrabArgs) -> Result<Outcome> {
                 Box::new(BufReader::new(f))
             };
             let name = format!("-i {}", file.display());
-            Some(UrlList::new(reader, name, settings::base_url(&args.pages)?).peekable())
+            Some(UrlList::new(reader, name, settings::base_url(&args.pages.given)?).peekable())
         }
         None => None,
     };

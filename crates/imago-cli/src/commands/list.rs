@@ -14,7 +14,7 @@ use crate::cli::ListArgs;
 use crate::{settings, Outcome};
 
 pub async fn run(args: ListArgs) -> Result<Outcome> {
-    let pages = settings::pages(&args.pages)?;
+    let pages = settings::pages(&args.pages.given)?;
     let renderer = super::render::renderer(&args.render, &args.net)?;
     let mut discovery = settings::discovery(&args.pages)?;
     discovery.render = renderer.clone();

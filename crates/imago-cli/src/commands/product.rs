@@ -9,18 +9,11 @@ use imago_engine::grab::load_html;
 use imago_engine::Client;
 use serde_json::{json, Map, Value};
 
-use crate::cli::{PageArgs, ProductArgs};
+use crate::cli::ProductArgs;
 use crate::{settings, Outcome};
 
 pub async fn run(args: ProductArgs) -> Result<Outcome> {
-    let pages = settings::pages(&PageArgs {
-        inputs: args.inputs.clone(),
-        input_file: args.input_file.clone(),
-        base_url: args.base_url.clone(),
-        deep: false,
-        site_rules: None,
-        no_linked_css: true,
-    })?;
+    let pages = settings::pages(&args.given)?;
     let client = Client::new(settings::client(&args.net)?)?;
     let mut outcome = Outcome::Done;
     for input in &pages {
