@@ -412,6 +412,10 @@ pub struct GrabArgs {
 pub struct ProductArgs {
     #[command(flatten)]
     pub given: PageInputs,
+    /// Your own site rules (TOML; `[site.fields]` says where a shop's fields are), tried
+    /// before the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub site_rules: Option<PathBuf>,
     /// One JSON object per page.
     #[arg(long)]
     pub json: bool,

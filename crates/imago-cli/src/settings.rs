@@ -65,17 +65,10 @@ pub fn base_url(args: &PageInputs) -> Result<Option<Url>> {
 }
 
 pub fn discovery(args: &PageArgs) -> Result<Discovery> {
-    let mut rules = SiteRules::builtin();
-    if let Some(path) = &args.site_rules {
-        rules.extend(
-            SiteRules::from_toml(&read_rule_file(path)?, &path.display().to_string())
-                .bad_input()?,
-        );
-    }
     let defaults = Discovery::default();
     Ok(Discovery {
         deep: args.deep,
-        site_rules: Arc::new(rules),
+        site_rules: Arc::new(site_rules(args.site_rules.as_deref())?),
         max_stylesheets: if args.no_linked_css {
             0
         } else {
@@ -83,6 +76,18 @@ pub fn discovery(args: &PageArgs) -> Result<Discovery> {
         },
         ..defaults
     })
+}
+
+/// The built-in site rules, then the user's file (if any).
+pub fn site_rules(user: Option<&Path>) -> Result<SiteRules> {
+    let mut rules = SiteRules::builtin();
+    if let Some(path) = user {
+        rules.extend(
+            SiteRules::from_toml(&read_rule_file(path)?, &path.display().to_string())
+                .bad_input()?,
+        );
+    }
+    Ok(rules)
 }
 
 /// The built-in HD rules, with the user's file (if any) tried first.

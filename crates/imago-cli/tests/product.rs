@@ -72,3 +72,72 @@ fn a_missing_file_is_bad_input_and_a_plain_line_is_tab_separated() {
         "{line}"
     );
 }
+
+#[test]
+fn a_site_rule_of_the_users_says_where_a_shop_without_structured_data_keeps_its_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("item.html"),
+        r#"<html><body><h1 class="t">Teapot</h1><div id="buy"><s>£30.00</s>
+           <b class="now">£24.50</b></div><p id="stock">Only 2 left in stock</p></body></html>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("shop.toml"),
+        r##"[[site]]
+name = "Teapot shop"
+match = ["teapots.example.co.uk"]
+[site.fields]
+title = "h1.t"
+price = "#buy .now"
+availability = "#stock"
+sku = "url:/item/([0-9]+)"
+"##,
+    )
+    .unwrap();
+    let args = [
+        "product",
+        "--json",
+        "--base-url",
+        "https://teapots.example.co.uk/item/4711",
+        "item.html",
+    ];
+    let without = json_lines(&imago(dir.path(), &args));
+    assert_eq!(
+        without[0]["price"],
+        Value::Null,
+        "nothing structured on the page"
+    );
+    let mut with_rules = args.to_vec();
+    with_rules.extend(["--site-rules", "shop.toml"]);
+    let out = imago(dir.path(), &with_rules);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = &json_lines(&out)[0];
+    assert_eq!(page["title"], "Teapot");
+    assert_eq!(page["price"]["amount"], "24.50");
+    assert_eq!(page["price"]["currency"], "GBP");
+    assert_eq!(page["availability"], "InStock");
+    assert_eq!(page["sku"], "4711");
+    assert_eq!(page["source"]["price"], "siterule");
+    // A rule file with a mistake is bad input, named with its line.
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[[site]]\nname = \"x\"\nmatch = [\"a.example\"]\n[site.fields]\ncolour = \".c\"\n",
+    )
+    .unwrap();
+    let out = imago(
+        dir.path(),
+        &["product", "item.html", "--site-rules", "bad.toml"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unknown field \"colour\""),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

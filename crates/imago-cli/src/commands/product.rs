@@ -14,6 +14,7 @@ use crate::{settings, Outcome};
 
 pub async fn run(args: ProductArgs) -> Result<Outcome> {
     let pages = settings::pages(&args.given)?;
+    let rules = settings::site_rules(args.site_rules.as_deref())?;
     let client = Client::new(settings::client(&args.net)?)?;
     let mut outcome = Outcome::Done;
     for input in &pages {
@@ -29,7 +30,7 @@ pub async fn run(args: ProductArgs) -> Result<Outcome> {
                 continue;
             }
         };
-        let product = extract(&html, url.as_str());
+        let product = extract(&html, url.as_str(), &rules);
         drop(html);
         if args.json {
             crate::out::line(&to_json(url.as_str(), &product).to_string());
@@ -41,7 +42,7 @@ pub async fn run(args: ProductArgs) -> Result<Outcome> {
 }
 
 /// `{"url", "title", "price": {"amount", "currency", "raw"} | null, "sku", ..., "images",
-/// "source": {field: "jsonld" | "microdata" | "meta"}}`.
+/// "source": {field: "siterule" | "jsonld" | "microdata" | "meta"}}`.
 fn to_json(url: &str, p: &Product) -> Value {
     let mut source = Map::new();
     let mut field = |name: &str, f: &Option<Found<String>>| -> Value {

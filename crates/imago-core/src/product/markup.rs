@@ -1,31 +1,66 @@
-//! Product fields from markup, in one pass of the tokenizer: microdata (`itemprop`
-//! inside an `itemscope` of a schema.org `Product`, or of its `Offer` and `Brand`) and
-//! `<meta>` tags (OpenGraph `og:`, Facebook's `product:` properties).
+//! Product fields from markup, in one pass of the tokenizer: a site rule's selectors
+//! (`[site.fields]`), microdata (`itemprop` inside an `itemscope` of a schema.org
+//! `Product`, or of its `Offer` and `Brand`) and `<meta>` tags (OpenGraph `og:`,
+//! Facebook's `product:` properties).
 
 use super::{clean_text, Fields};
-use crate::html::{attr, decode, is_void, Context, Token, Tokenizer};
+use crate::html::{attr, decode, is_void, Attr, Context, Token, Tokenizer};
+use crate::siterules::{selector::SelectorList, Element};
 
 /// Open elements kept at most; deeper ones are not tracked (no page nests so deep).
 const MAX_OPEN: usize = 1024;
 /// How far up an end tag looks for its element: a stray one does not scan the page.
 const END_REACH: usize = 64;
-/// Longest text an `itemprop` value is read from.
+/// Longest text a value is read from.
 const MAX_TEXT: usize = 16 * 1024;
 
-/// One open element: its name, and whether it opened a product's item scope.
-struct Open<'a> {
-    name: &'a str,
-    product_scope: bool,
-    /// An `itemprop` whose value is this element's text, with where its text starts.
-    text_prop: Option<(&'a str, usize)>,
+/// Whose value an element's text is.
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    Itemprop(&'a str),
+    /// The index of a site rule's field.
+    Rule(usize),
 }
 
-/// The microdata fields and the `<meta>` fields of `html`.
-pub(crate) fn fields(html: &str) -> (Fields, Fields) {
-    let mut micro = Fields::default();
-    let mut meta = Fields::default();
+/// One open element.
+struct Open<'a> {
+    name: &'a str,
+    /// Kept only when site-rule selectors need them.
+    attrs: Vec<Attr<'a>>,
+    /// It opened a product's item scope.
+    product_scope: bool,
+    /// Values that are this element's text, and where its text starts.
+    text_of: Vec<Target<'a>>,
+    text_start: usize,
+}
+
+impl Element for Open<'_> {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn attr(&self, name: &str) -> Option<&str> {
+        attr(&self.attrs, name)
+    }
+}
+
+/// What the markup says: by the site rule's selectors, by microdata, by `<meta>` tags.
+pub(crate) struct Found {
+    pub rule: Fields,
+    pub micro: Fields,
+    pub meta: Fields,
+}
+
+/// The fields of `html`; `rules` are the site rule's (field, selector) pairs.
+pub(crate) fn fields(html: &str, rules: &[(&str, &SelectorList)]) -> Found {
+    let mut found = Found {
+        rule: Fields::default(),
+        micro: Fields::default(),
+        meta: Fields::default(),
+    };
     let mut micro_currency: Option<String> = None;
     let mut micro_amount: Option<String> = None;
+    // A rule's field is taken by its first match only.
+    let mut rule_taken = vec![false; rules.len()];
     let mut stack: Vec<Open> = Vec::new();
     // Open product scopes in `stack`, so a start tag need not look through it.
     let mut in_products = 0usize;
@@ -35,40 +70,70 @@ pub(crate) fn fields(html: &str) -> (Fields, Fields) {
         match token {
             Token::Start { name, self_closing } => {
                 if name.eq_ignore_ascii_case("meta") {
-                    meta_tag(&attrs, &mut meta);
+                    meta_tag(&attrs, &mut found.meta);
                 }
-                let in_product = in_products > 0;
+                if stack.len() >= MAX_OPEN {
+                    continue;
+                }
+                let has_text = !is_void(name) && !self_closing;
+                // A value in an attribute, else the element's text.
+                let attr_value = ["content", "value"]
+                    .iter()
+                    .find_map(|a| attr(&attrs, a))
+                    .map(|v| decode(v, Context::Attribute).into_owned());
+                let mut text_of = Vec::new();
                 let product_scope = attr(&attrs, "itemscope").is_some()
                     && attr(&attrs, "itemtype").is_some_and(is_product_type);
-                let mut text_prop = None;
-                if in_product || product_scope {
+                if in_products > 0 || product_scope {
                     if let Some(prop) = attr(&attrs, "itemprop") {
-                        // A value in an attribute, else the element's text.
-                        let value = ["content", "value", "href", "src", "datetime"]
-                            .iter()
-                            .find_map(|a| attr(&attrs, a));
+                        let value = attr_value.clone().or_else(|| {
+                            ["href", "src", "datetime"]
+                                .iter()
+                                .find_map(|a| attr(&attrs, a))
+                                .map(|v| decode(v, Context::Attribute).into_owned())
+                        });
                         match value {
                             Some(v) => set(
                                 prop,
-                                &decode(v, Context::Attribute),
-                                &mut micro,
+                                &v,
+                                &mut found.micro,
                                 &mut micro_amount,
                                 &mut micro_currency,
                             ),
-                            None if !is_void(name) && !self_closing => {
-                                text_prop = Some((prop, tokens.position()));
-                            }
+                            None if has_text => text_of.push(Target::Itemprop(prop)),
                             None => {}
                         }
                     }
                 }
-                if !is_void(name) && !self_closing && stack.len() < MAX_OPEN {
+                stack.push(Open {
+                    name,
+                    attrs: if rules.is_empty() {
+                        Vec::new()
+                    } else {
+                        attrs.clone()
+                    },
+                    product_scope,
+                    text_of: Vec::new(),
+                    text_start: tokens.position(),
+                });
+                for (i, (field, selector)) in rules.iter().enumerate() {
+                    if rule_taken[i] || !selector.matches(&stack) {
+                        continue;
+                    }
+                    rule_taken[i] = true;
+                    match &attr_value {
+                        Some(v) => set_rule(field, v, &mut found.rule),
+                        None if has_text => text_of.push(Target::Rule(i)),
+                        None => {}
+                    }
+                }
+                if has_text {
                     in_products += usize::from(product_scope);
-                    stack.push(Open {
-                        name,
-                        product_scope,
-                        text_prop,
-                    });
+                    if let Some(open) = stack.last_mut() {
+                        open.text_of = text_of;
+                    }
+                } else {
+                    stack.pop();
                 }
             }
             Token::End { name } => {
@@ -84,19 +149,25 @@ pub(crate) fn fields(html: &str) -> (Fields, Fields) {
                 let end = tokens.position();
                 for open in stack.drain(at..).rev() {
                     in_products -= usize::from(open.product_scope);
-                    if let Some((prop, start)) = open.text_prop {
-                        let mut stop = end.min(start.saturating_add(MAX_TEXT));
-                        while !html.is_char_boundary(stop) {
-                            stop -= 1;
+                    if open.text_of.is_empty() {
+                        continue;
+                    }
+                    let mut stop = end.min(open.text_start.saturating_add(MAX_TEXT));
+                    while !html.is_char_boundary(stop) {
+                        stop -= 1;
+                    }
+                    let text = visible_text(html.get(open.text_start..stop).unwrap_or(""));
+                    for target in open.text_of {
+                        match target {
+                            Target::Itemprop(prop) => set(
+                                prop,
+                                &text,
+                                &mut found.micro,
+                                &mut micro_amount,
+                                &mut micro_currency,
+                            ),
+                            Target::Rule(i) => set_rule(rules[i].0, &text, &mut found.rule),
                         }
-                        let inner = html.get(start..stop).unwrap_or("");
-                        set(
-                            prop,
-                            &visible_text(inner),
-                            &mut micro,
-                            &mut micro_amount,
-                            &mut micro_currency,
-                        );
                     }
                 }
             }
@@ -104,9 +175,35 @@ pub(crate) fn fields(html: &str) -> (Fields, Fields) {
         }
     }
     if let Some(amount) = micro_amount {
-        micro.price = Some((amount, micro_currency));
+        found.micro.price = Some((amount, micro_currency));
     }
-    (micro, meta)
+    found
+}
+
+/// A site rule's field.
+pub(crate) fn set_rule(field: &str, value: &str, f: &mut Fields) {
+    let Some(value) = clean_text(value) else {
+        return;
+    };
+    let slot = match field {
+        "title" => &mut f.title,
+        "sku" => &mut f.sku,
+        "mpn" => &mut f.mpn,
+        "gtin" => &mut f.gtin,
+        "brand" => &mut f.brand,
+        "availability" => &mut f.availability,
+        "description" => &mut f.description,
+        "price" => {
+            if f.price.is_none() {
+                f.price = Some((value, None));
+            }
+            return;
+        }
+        _ => return,
+    };
+    if slot.is_none() {
+        *slot = Some(value);
+    }
 }
 
 fn is_product_type(t: &str) -> bool {
@@ -227,7 +324,7 @@ mod tests {
               <link itemprop="availability" href="https://schema.org/OutOfStock">
             </div></div>
             <div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Other</span></div>"#;
-        let (f, _) = fields(html);
+        let f = fields(html, &[]).micro;
         assert_eq!(f.title.as_deref(), Some("Desk & chair"));
         assert_eq!(f.sku.as_deref(), Some("AB-1"));
         assert_eq!(f.price, Some(("1299.00".into(), Some("EUR".into()))));
@@ -241,12 +338,12 @@ mod tests {
     fn itemprops_outside_a_product_are_not_its_fields() {
         let html = r#"<div itemscope itemtype="https://schema.org/Organization">
             <span itemprop="name">Shop Ltd</span></div>"#;
-        assert!(fields(html).0.title.is_none());
+        assert!(fields(html, &[]).micro.title.is_none());
         // After the product's scope closes, a review's itemprops are not the product's.
         let html = r#"<div itemscope itemtype="https://schema.org/Product"><b>x</b></div>
             <div itemscope itemtype="https://schema.org/Review">
             <span itemprop="sku">not-the-sku</span></div>"#;
-        assert!(fields(html).0.sku.is_none());
+        assert!(fields(html, &[]).micro.sku.is_none());
     }
 
     #[test]
@@ -255,9 +352,25 @@ mod tests {
             <meta property="product:price:amount" content="19.99">
             <meta property="product:price:currency" content="GBP">
             <meta property="product:availability" content="in stock"></head>"#;
-        let (_, m) = fields(html);
+        let m = fields(html, &[]).meta;
         assert_eq!(m.title.as_deref(), Some("Lamp"));
         assert_eq!(m.price, Some(("19.99".into(), Some("GBP".into()))));
         assert_eq!(m.availability.as_deref(), Some("in stock"));
+    }
+
+    #[test]
+    fn a_site_rules_selectors_take_the_first_match_text_or_content() {
+        let html = r#"<div id="buy"><span class="a-offscreen">$87.11</span>
+            <span class="a-offscreen">$99.00</span></div>
+            <div id="availability"><span> In Stock. </span></div>
+            <input id="asin" value="B01GOH7PKA">"#;
+        let price = SelectorList::parse("#buy .a-offscreen").unwrap();
+        let avail = SelectorList::parse("#availability").unwrap();
+        let sku = SelectorList::parse("input#asin").unwrap();
+        let rules = [("price", &price), ("availability", &avail), ("sku", &sku)];
+        let f = fields(html, &rules).rule;
+        assert_eq!(f.price, Some(("$87.11".into(), None)));
+        assert_eq!(f.availability.as_deref(), Some("In Stock."));
+        assert_eq!(f.sku.as_deref(), Some("B01GOH7PKA"));
     }
 }

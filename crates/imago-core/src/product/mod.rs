@@ -1,7 +1,8 @@
 //! A product page's fields: title, price, SKU, brand, availability, ... each with the
-//! source it came from. Sources in order of trust: JSON-LD (`jsonld`), then microdata
-//! and `<meta>` tags (`markup`: itemprop, OpenGraph and `product:` properties). The
-//! first source that says a field wins it.
+//! source it came from. Sources in order of trust: the site's rule (`[site.fields]`:
+//! selectors and URL patterns), JSON-LD (`jsonld`), then microdata and `<meta>` tags
+//! (`markup`: itemprop, OpenGraph and `product:` properties). The first source that
+//! says a field wins it.
 
 mod availability;
 mod jsonld;
@@ -9,6 +10,9 @@ mod markup;
 mod price;
 
 use serde::Serialize;
+use url::Url;
+
+use crate::siterules::{FieldRule, SiteRules};
 
 pub use availability::availability;
 pub use price::{parse_price, Price};
@@ -17,6 +21,8 @@ pub use price::{parse_price, Price};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
+    /// A site rule's `[site.fields]`.
+    SiteRule,
     JsonLd,
     Microdata,
     Meta,
@@ -60,15 +66,38 @@ pub(crate) struct Fields {
     pub images: Vec<String>,
 }
 
-/// The product fields of `html`, a page saved from `page_url` (its host hints at the
-/// currency a bare `$` or `¥` means).
-pub fn extract(html: &str, page_url: &str) -> Product {
+/// The product fields of `html`, a page saved from `page_url` (its host picks the site
+/// rules of `rules` and hints at the currency a bare `$` or `¥` means).
+pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
+    let field_rules = Url::parse(page_url)
+        .map(|u| rules.fields_for(&u))
+        .unwrap_or_default();
+    let selectors: Vec<_> = field_rules
+        .iter()
+        .filter_map(|(field, rule)| match rule {
+            FieldRule::Selector(s) => Some((*field, s)),
+            FieldRule::Url(_) => None,
+        })
+        .collect();
+    let markup = markup::fields(html, &selectors);
+    let mut by_rule = markup.rule;
+    for (field, rule) in &field_rules {
+        if let FieldRule::Url(re) = rule {
+            let value = re
+                .captures(page_url)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().to_string());
+            if let Some(v) = value {
+                markup::set_rule(field, &v, &mut by_rule);
+            }
+        }
+    }
     let mut product = Product::default();
-    let (microdata, meta) = markup::fields(html);
     for (fields, source) in [
+        (by_rule, Source::SiteRule),
         (jsonld::fields(html), Source::JsonLd),
-        (microdata, Source::Microdata),
-        (meta, Source::Meta),
+        (markup.micro, Source::Microdata),
+        (markup.meta, Source::Meta),
     ] {
         merge(&mut product, fields, source, page_url);
     }

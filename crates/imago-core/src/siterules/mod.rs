@@ -9,8 +9,9 @@
 //! match = ["amazon.*"]              # host globs; or `url = "regex"` on the whole URL
 //! include = ["#imageBlock", "#altImages"]   # when present: only images inside these
 //! exclude = ["#sims-fbt"]                   # never images inside these
-//! [site.fields]                             # kept for product-field rules (later)
-//! price = "#corePrice_feature_div .a-offscreen"
+//! [site.fields]                             # product fields (`imago product`)
+//! price = "#corePrice_feature_div .a-offscreen"   # the first match's text (or content)
+//! sku = "url:/dp/([A-Z0-9]{10})"                 # a capture of the page's URL
 //! ```
 //!
 //! With `include`, page metadata (`og:image`, `twitter:image`, icons, JSON-LD) still
@@ -50,10 +51,49 @@ pub struct SiteRule {
     pub include: Vec<SelectorList>,
     /// Never images inside these.
     pub exclude: Vec<SelectorList>,
-    /// Named selectors for later product-field extraction, kept as written.
-    pub fields: BTreeMap<String, String>,
+    /// Where the product's fields are on this site's pages (`[site.fields]`).
+    pub fields: BTreeMap<String, FieldRule>,
     /// Where the rule came from (`builtin`, a file name).
     pub origin: String,
+}
+
+/// The product fields a site rule may name.
+pub const FIELDS: [&str; 8] = [
+    "title",
+    "price",
+    "sku",
+    "mpn",
+    "gtin",
+    "brand",
+    "availability",
+    "description",
+];
+
+/// Where one product field is on a site's pages.
+#[derive(Clone, Debug)]
+pub enum FieldRule {
+    /// The first element matching it: its `content` or `value` attribute, else its text.
+    Selector(SelectorList),
+    /// The first capture group of this regex on the page's URL (`url:REGEX`).
+    Url(Regex),
+}
+
+impl FieldRule {
+    /// `url:REGEX`, or a CSS selector.
+    pub fn parse(text: &str) -> Result<FieldRule, String> {
+        match text.strip_prefix("url:") {
+            Some(re) => {
+                let re = Regex::new(re).map_err(|e| format!("bad url regex: {e}"))?;
+                if re.captures_len() < 2 {
+                    return Err("a url: rule needs a capture group: the part it takes".into());
+                }
+                Ok(FieldRule::Url(re))
+            }
+            None => SelectorList::parse(text)
+                .map(FieldRule::Selector)
+                .map_err(|m| format!("bad selector: {m}")),
+        }
+    }
 }
 
 /// The site rules in force (built in, extended by the user's file).
@@ -173,13 +213,28 @@ impl SiteRules {
                     "a site needs `match` (host globs) or `url` (regex)".into(),
                 ));
             }
+            let mut fields = BTreeMap::new();
+            for (field, text) in site.fields {
+                if !FIELDS.contains(&field.as_str()) {
+                    return Err(err(
+                        name_at,
+                        format!(
+                            "[site.fields]: unknown field {field:?} (known: {})",
+                            FIELDS.join(", ")
+                        ),
+                    ));
+                }
+                let rule = FieldRule::parse(&text)
+                    .map_err(|m| err(name_at, format!("[site.fields] {field}: {m}")))?;
+                fields.insert(field, rule);
+            }
             rules.push(SiteRule {
                 name: site.name.into_inner(),
                 hosts: hosts.into_iter().map(|h| h.to_ascii_lowercase()).collect(),
                 url,
                 include: selectors(site.include)?,
                 exclude: selectors(site.exclude)?,
-                fields: site.fields,
+                fields,
                 origin: origin.to_string(),
             });
         }
@@ -199,6 +254,20 @@ impl SiteRules {
     /// The rules whose pattern matches `page`.
     pub fn matching(&self, page: &Url) -> Vec<&SiteRule> {
         self.rules.iter().filter(|r| r.matches(page)).collect()
+    }
+
+    /// The product-field rules in force on `page`: of the rules naming a field, the last
+    /// added wins (the user's file, read after the built-in rules, overrides them).
+    pub fn fields_for(&self, page: &Url) -> Vec<(&str, &FieldRule)> {
+        let mut out: Vec<(&str, &FieldRule)> = Vec::new();
+        for r in self.matching(page).into_iter().rev() {
+            for (field, rule) in &r.fields {
+                if !out.iter().any(|(f, _)| f == field) {
+                    out.push((field.as_str(), rule));
+                }
+            }
+        }
+        out
     }
 
     /// The selectors in force on `page`.
@@ -285,5 +354,36 @@ mod tests {
         assert!(!host_matches("amazon.com", "notamazon.com"));
         assert!(host_matches("*.ikea.com", "www.ikea.com"));
         assert!(!host_matches("ikea.com", "ikea.com.evil.net"));
+    }
+
+    #[test]
+    fn field_rules_are_checked_when_read_and_the_users_override_the_builtin() {
+        let bad = |fields: &str| {
+            let text = format!(
+                "[[site]]\nname = \"s\"\nmatch = [\"x.example\"]\n[site.fields]\n{fields}\n"
+            );
+            SiteRules::from_toml(&text, "mine.toml")
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(bad("colour = \".c\"").contains("unknown field \"colour\""));
+        assert!(bad("sku = \"url:/dp/[A-Z0-9]+\"").contains("capture group"));
+        assert!(bad("price = \"div[\"").contains("bad selector"));
+
+        let mut rules = SiteRules::builtin();
+        let mine =
+            "[[site]]\nname = \"mine\"\nmatch = [\"amazon.*\"]\n[site.fields]\nsku = \"#asin\"\n";
+        rules.extend(SiteRules::from_toml(mine, "mine.toml").unwrap());
+        let page = Url::parse("https://www.amazon.de/dp/B00BRMIU7A").unwrap();
+        let fields = rules.fields_for(&page);
+        let sku = fields.iter().find(|(f, _)| *f == "sku").map(|(_, r)| *r);
+        assert!(
+            matches!(sku, Some(FieldRule::Selector(_))),
+            "the user's sku rule wins"
+        );
+        assert!(
+            fields.iter().any(|(f, _)| *f == "price"),
+            "the built-in price stays"
+        );
     }
 }
