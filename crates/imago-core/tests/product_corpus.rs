@@ -6,8 +6,8 @@
 //! peers' published scores (`product-peer-metrics.json`).
 //!
 //! The floors are this code's measured scores, rounded down: a change that loses pages
-//! fails here. Heuristics for pages without structured data or a site rule are still to
-//! come (issue 10), so the goal (at or above Zyte on every field) is not asserted yet.
+//! fails here. The goal (at or above Zyte on every field, issue 10) is not reached yet,
+//! so it is printed, not asserted.
 
 use std::collections::BTreeMap;
 
@@ -154,14 +154,14 @@ fn product_fields_on_the_corpus_score_as_the_benchmark_scores_them() {
             peer("extruct")
         );
     }
-    // Measured with the built-in site rules and the structured data (JSON-LD,
-    // microdata, meta): price 0.818, SKU 0.675, availability 0.724, InStock 0.739; the
-    // floors just under.
+    // Measured with the built-in site rules, the structured data (JSON-LD, microdata,
+    // meta) and the page heuristics: price 0.877, SKU 0.675, availability 0.740,
+    // InStock 0.757; the floors just under.
     for (f, floor) in [
-        ("price", 0.81),
+        ("price", 0.87),
         ("sku", 0.67),
-        ("availability", 0.72),
-        ("InStock", 0.73),
+        ("availability", 0.73),
+        ("InStock", 0.75),
     ] {
         assert!(f1s[f] >= floor, "{f}: F1 {:.3} fell below {floor}", f1s[f]);
     }

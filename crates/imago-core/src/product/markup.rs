@@ -20,6 +20,10 @@ enum Target<'a> {
     Itemprop(&'a str),
     /// The index of a site rule's field.
     Rule(usize),
+    /// A price-looking element (`class`/`id` says price), for the page heuristics.
+    PriceLike,
+    /// A stock-looking element (`class`/`id` says availability or stock).
+    StockLike,
 }
 
 /// One open element.
@@ -48,6 +52,10 @@ pub(crate) struct Found {
     pub rule: Fields,
     pub micro: Fields,
     pub meta: Fields,
+    /// What the visible page suggests where nothing says it outright: the first short
+    /// price-looking element after the page's first `<h1>` (else the first at all), the
+    /// first stock-looking element's phrase.
+    pub page: Fields,
 }
 
 /// The fields of `html`; `rules` are the site rule's (field, selector) pairs.
@@ -56,7 +64,11 @@ pub(crate) fn fields(html: &str, rules: &[(&str, &SelectorList)]) -> Found {
         rule: Fields::default(),
         micro: Fields::default(),
         meta: Fields::default(),
+        page: Fields::default(),
     };
+    // Price candidates (seen after the first <h1>, text) and whether an <h1> was seen.
+    let mut prices: Vec<(bool, String)> = Vec::new();
+    let mut seen_h1 = false;
     let mut micro_currency: Option<String> = None;
     let mut micro_amount: Option<String> = None;
     // A rule's field is taken by its first match only.
@@ -82,6 +94,16 @@ pub(crate) fn fields(html: &str, rules: &[(&str, &SelectorList)]) -> Found {
                     .find_map(|a| attr(&attrs, a))
                     .map(|v| decode(v, Context::Attribute).into_owned());
                 let mut text_of = Vec::new();
+                seen_h1 |= name.eq_ignore_ascii_case("h1");
+                if has_text && prices.len() < 64 {
+                    match page_hint(&attrs) {
+                        Some(Hint::Price) => text_of.push(Target::PriceLike),
+                        Some(Hint::Stock) if found.page.availability.is_none() => {
+                            text_of.push(Target::StockLike)
+                        }
+                        _ => {}
+                    }
+                }
                 let product_scope = attr(&attrs, "itemscope").is_some()
                     && attr(&attrs, "itemtype").is_some_and(is_product_type);
                 if in_products > 0 || product_scope {
@@ -167,6 +189,20 @@ pub(crate) fn fields(html: &str, rules: &[(&str, &SelectorList)]) -> Found {
                                 &mut micro_currency,
                             ),
                             Target::Rule(i) => set_rule(rules[i].0, &text, &mut found.rule),
+                            Target::PriceLike => {
+                                let t = clean_text(&text).unwrap_or_default();
+                                if t.len() <= 40
+                                    && t.chars().any(|c| c.is_ascii_digit() && c != '0')
+                                {
+                                    prices.push((seen_h1, t));
+                                }
+                            }
+                            Target::StockLike => {
+                                let t = clean_text(&text).unwrap_or_default();
+                                if t.len() <= 80 && super::availability(&t).is_some() {
+                                    found.page.availability.get_or_insert(t);
+                                }
+                            }
                         }
                     }
                 }
@@ -177,7 +213,37 @@ pub(crate) fn fields(html: &str, rules: &[(&str, &SelectorList)]) -> Found {
     if let Some(amount) = micro_amount {
         found.micro.price = Some((amount, micro_currency));
     }
+    let after_title = prices.iter().find(|(after, _)| *after).or(prices.first());
+    found.page.price = after_title.map(|(_, t)| (t.clone(), None));
     found
+}
+
+enum Hint {
+    Price,
+    Stock,
+}
+
+/// Words in a `class` or `id` that mark a price other than the one to pay.
+const NOT_THE_PRICE: [&str; 16] = [
+    "old", "was", "list", "regular", "orig", "strike", "compare", "before", "save", "tax", "ship",
+    "deliver", "month", "rrp", "uvp", "unit",
+];
+
+/// Whether an element's `class`/`id` says it holds the price or the stock.
+fn page_hint(attrs: &[Attr]) -> Option<Hint> {
+    let words = [attr(attrs, "class"), attr(attrs, "id")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    if words.is_empty() {
+        return None;
+    }
+    if words.contains("price") && !NOT_THE_PRICE.iter().any(|w| words.contains(w)) {
+        return Some(Hint::Price);
+    }
+    (words.contains("availability") || words.contains("stock")).then_some(Hint::Stock)
 }
 
 /// A site rule's field.
@@ -372,5 +438,20 @@ mod tests {
         assert_eq!(f.price, Some(("$87.11".into(), None)));
         assert_eq!(f.availability.as_deref(), Some("In Stock."));
         assert_eq!(f.sku.as_deref(), Some("B01GOH7PKA"));
+    }
+
+    #[test]
+    fn the_page_heuristic_takes_the_price_after_the_title_not_the_old_one_or_a_widgets() {
+        let html = r#"<div class="reco"><span class="sale-price">$129</span></div>
+            <h1>Oak desk</h1>
+            <div class="prices"><span class="price-old">$300.00</span>
+              <span class="price">$249.00</span><span class="price per-month">$20 / month</span></div>
+            <div id="stock-status"><span>Only 3 left in stock</span></div>"#;
+        let page = fields(html, &[]).page;
+        assert_eq!(page.price, Some(("$249.00".into(), None)));
+        assert_eq!(page.availability.as_deref(), Some("Only 3 left in stock"));
+        // No title: the first price-looking element; a container of several is no price.
+        let html = r#"<p class="price">£24.50</p><div class="price">from £9 to £90, see all the offers</div>"#;
+        assert_eq!(fields(html, &[]).page.price, Some(("£24.50".into(), None)));
     }
 }

@@ -26,6 +26,8 @@ pub enum Source {
     JsonLd,
     Microdata,
     Meta,
+    /// The visible page: a price- or stock-looking element.
+    Heuristic,
 }
 
 /// A field's value and its source.
@@ -98,6 +100,7 @@ pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
         (jsonld::fields(html), Source::JsonLd),
         (markup.micro, Source::Microdata),
         (markup.meta, Source::Meta),
+        (markup.page, Source::Heuristic),
     ] {
         merge(&mut product, fields, source, page_url);
     }
