@@ -8,6 +8,7 @@ mod availability;
 mod jsonld;
 mod markup;
 mod price;
+mod url_id;
 
 use serde::Serialize;
 use url::Url;
@@ -26,7 +27,7 @@ pub enum Source {
     JsonLd,
     Microdata,
     Meta,
-    /// The visible page: a price- or stock-looking element.
+    /// The visible page (a price- or stock-looking element) or an id in the page's URL.
     Heuristic,
 }
 
@@ -94,13 +95,15 @@ pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
             }
         }
     }
+    let mut page = markup.page;
+    page.sku = url_id::id_in_url(page_url);
     let mut product = Product::default();
     for (fields, source) in [
         (by_rule, Source::SiteRule),
         (jsonld::fields(html), Source::JsonLd),
         (markup.micro, Source::Microdata),
         (markup.meta, Source::Meta),
-        (markup.page, Source::Heuristic),
+        (page, Source::Heuristic),
     ] {
         merge(&mut product, fields, source, page_url);
     }
