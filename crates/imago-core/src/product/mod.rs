@@ -107,6 +107,14 @@ pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
     ] {
         merge(&mut product, fields, source, page_url);
     }
+    // A shop shows a price to pay for what it sells; one that says nothing of stock
+    // sells what it shows (an out-of-stock page says so, and was read above).
+    if product.availability.is_none() && product.price.is_some() {
+        product.availability = Some(Found {
+            value: "InStock".into(),
+            source: Source::Heuristic,
+        });
+    }
     product
 }
 
@@ -147,4 +155,30 @@ fn merge(p: &mut Product, f: Fields, source: Source, page_url: &str) {
 pub(crate) fn clean_text(s: &str) -> Option<String> {
     let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
     (!t.is_empty()).then_some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_price_without_a_word_on_stock_is_in_stock_and_a_stock_line_says_otherwise() {
+        let rules = SiteRules::empty();
+        let shown = extract(
+            r#"<h1>Lamp</h1><span class="price">€19,99</span>"#,
+            "https://shop.example.de/lamp",
+            &rules,
+        );
+        let a = shown.availability.unwrap();
+        assert_eq!((a.value.as_str(), a.source), ("InStock", Source::Heuristic));
+        assert_eq!(shown.price.unwrap().value.amount, "19.99");
+        let gone = extract(
+            r#"<h1>Lamp</h1><span class="price">€19,99</span><p class="stock">Ausverkauft</p>"#,
+            "https://shop.example.de/lamp",
+            &rules,
+        );
+        assert_eq!(gone.availability.unwrap().value, "OutOfStock");
+        let nothing = extract("<p>Hello</p>", "https://blog.example/", &rules);
+        assert!(nothing.availability.is_none() && nothing.price.is_none());
+    }
 }
