@@ -33,6 +33,8 @@ struct Open<'a> {
     attrs: Vec<Attr<'a>>,
     /// It opened a product's item scope.
     product_scope: bool,
+    /// It matched a site rule's `exclude` (a carousel of other products).
+    excluded: bool,
     /// Values that are this element's text, and where its text starts.
     text_of: Vec<Target<'a>>,
     text_start: usize,
@@ -58,8 +60,13 @@ pub(crate) struct Found {
     pub page: Fields,
 }
 
-/// The fields of `html`; `rules` are the site rule's (field, selector) pairs.
-pub(crate) fn fields(html: &str, rules: &[(&str, &SelectorList)]) -> Found {
+/// The fields of `html`; `rules` are the site rule's (field, selector) pairs, `exclude`
+/// its selectors of what is not the product's (no page heuristic looks inside).
+pub(crate) fn fields(
+    html: &str,
+    rules: &[(&str, &SelectorList)],
+    exclude: &[&SelectorList],
+) -> Found {
     let mut found = Found {
         rule: Fields::default(),
         micro: Fields::default(),
@@ -74,8 +81,11 @@ pub(crate) fn fields(html: &str, rules: &[(&str, &SelectorList)]) -> Found {
     // A rule's field is taken by its first match only.
     let mut rule_taken = vec![false; rules.len()];
     let mut stack: Vec<Open> = Vec::new();
-    // Open product scopes in `stack`, so a start tag need not look through it.
+    // Open product scopes and excluded elements in `stack`, so a start tag need not
+    // look through it.
     let mut in_products = 0usize;
+    let mut in_excluded = 0usize;
+    let keep_attrs = !rules.is_empty() || !exclude.is_empty();
     let mut tokens = Tokenizer::new(html);
     let mut attrs = Vec::new();
     while let Some(token) = tokens.next_token(&mut attrs) {
@@ -95,7 +105,20 @@ pub(crate) fn fields(html: &str, rules: &[(&str, &SelectorList)]) -> Found {
                     .map(|v| decode(v, Context::Attribute).into_owned());
                 let mut text_of = Vec::new();
                 seen_h1 |= name.eq_ignore_ascii_case("h1");
-                if has_text && prices.len() < 64 {
+                stack.push(Open {
+                    name,
+                    attrs: if keep_attrs {
+                        attrs.clone()
+                    } else {
+                        Vec::new()
+                    },
+                    product_scope: false,
+                    excluded: false,
+                    text_of: Vec::new(),
+                    text_start: tokens.position(),
+                });
+                let excluded = !exclude.is_empty() && exclude.iter().any(|x| x.matches(&stack));
+                if has_text && prices.len() < 64 && in_excluded == 0 && !excluded {
                     match page_hint(&attrs) {
                         Some(Hint::Price) => text_of.push(Target::PriceLike),
                         Some(Hint::Stock) if found.page.availability.is_none() => {
@@ -127,17 +150,6 @@ pub(crate) fn fields(html: &str, rules: &[(&str, &SelectorList)]) -> Found {
                         }
                     }
                 }
-                stack.push(Open {
-                    name,
-                    attrs: if rules.is_empty() {
-                        Vec::new()
-                    } else {
-                        attrs.clone()
-                    },
-                    product_scope,
-                    text_of: Vec::new(),
-                    text_start: tokens.position(),
-                });
                 for (i, (field, selector)) in rules.iter().enumerate() {
                     if rule_taken[i] || !selector.matches(&stack) {
                         continue;
@@ -151,8 +163,11 @@ pub(crate) fn fields(html: &str, rules: &[(&str, &SelectorList)]) -> Found {
                 }
                 if has_text {
                     in_products += usize::from(product_scope);
+                    in_excluded += usize::from(excluded);
                     if let Some(open) = stack.last_mut() {
                         open.text_of = text_of;
+                        open.product_scope = product_scope;
+                        open.excluded = excluded;
                     }
                 } else {
                     stack.pop();
@@ -171,6 +186,7 @@ pub(crate) fn fields(html: &str, rules: &[(&str, &SelectorList)]) -> Found {
                 let end = tokens.position();
                 for open in stack.drain(at..).rev() {
                     in_products -= usize::from(open.product_scope);
+                    in_excluded -= usize::from(open.excluded);
                     if open.text_of.is_empty() {
                         continue;
                     }
@@ -390,7 +406,7 @@ mod tests {
               <link itemprop="availability" href="https://schema.org/OutOfStock">
             </div></div>
             <div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Other</span></div>"#;
-        let f = fields(html, &[]).micro;
+        let f = fields(html, &[], &[]).micro;
         assert_eq!(f.title.as_deref(), Some("Desk & chair"));
         assert_eq!(f.sku.as_deref(), Some("AB-1"));
         assert_eq!(f.price, Some(("1299.00".into(), Some("EUR".into()))));
@@ -404,12 +420,12 @@ mod tests {
     fn itemprops_outside_a_product_are_not_its_fields() {
         let html = r#"<div itemscope itemtype="https://schema.org/Organization">
             <span itemprop="name">Shop Ltd</span></div>"#;
-        assert!(fields(html, &[]).micro.title.is_none());
+        assert!(fields(html, &[], &[]).micro.title.is_none());
         // After the product's scope closes, a review's itemprops are not the product's.
         let html = r#"<div itemscope itemtype="https://schema.org/Product"><b>x</b></div>
             <div itemscope itemtype="https://schema.org/Review">
             <span itemprop="sku">not-the-sku</span></div>"#;
-        assert!(fields(html, &[]).micro.sku.is_none());
+        assert!(fields(html, &[], &[]).micro.sku.is_none());
     }
 
     #[test]
@@ -418,7 +434,7 @@ mod tests {
             <meta property="product:price:amount" content="19.99">
             <meta property="product:price:currency" content="GBP">
             <meta property="product:availability" content="in stock"></head>"#;
-        let m = fields(html, &[]).meta;
+        let m = fields(html, &[], &[]).meta;
         assert_eq!(m.title.as_deref(), Some("Lamp"));
         assert_eq!(m.price, Some(("19.99".into(), Some("GBP".into()))));
         assert_eq!(m.availability.as_deref(), Some("in stock"));
@@ -434,7 +450,7 @@ mod tests {
         let avail = SelectorList::parse("#availability").unwrap();
         let sku = SelectorList::parse("input#asin").unwrap();
         let rules = [("price", &price), ("availability", &avail), ("sku", &sku)];
-        let f = fields(html, &rules).rule;
+        let f = fields(html, &rules, &[]).rule;
         assert_eq!(f.price, Some(("$87.11".into(), None)));
         assert_eq!(f.availability.as_deref(), Some("In Stock."));
         assert_eq!(f.sku.as_deref(), Some("B01GOH7PKA"));
@@ -447,11 +463,30 @@ mod tests {
             <div class="prices"><span class="price-old">$300.00</span>
               <span class="price">$249.00</span><span class="price per-month">$20 / month</span></div>
             <div id="stock-status"><span>Only 3 left in stock</span></div>"#;
-        let page = fields(html, &[]).page;
+        let page = fields(html, &[], &[]).page;
         assert_eq!(page.price, Some(("$249.00".into(), None)));
         assert_eq!(page.availability.as_deref(), Some("Only 3 left in stock"));
         // No title: the first price-looking element; a container of several is no price.
         let html = r#"<p class="price">£24.50</p><div class="price">from £9 to £90, see all the offers</div>"#;
-        assert_eq!(fields(html, &[]).page.price, Some(("£24.50".into(), None)));
+        assert_eq!(
+            fields(html, &[], &[]).page.price,
+            Some(("£24.50".into(), None))
+        );
+    }
+
+    #[test]
+    fn no_page_heuristic_looks_inside_what_the_site_rule_excludes() {
+        let html = r#"<h1>Book</h1><ol class="a-carousel"><li><span class="sc-price">2,86 €</span></li></ol>
+            <span class="price">12,00 €</span>"#;
+        let carousel = SelectorList::parse("ol.a-carousel").unwrap();
+        assert_eq!(
+            fields(html, &[], &[&carousel]).page.price,
+            Some(("12,00 €".into(), None))
+        );
+        assert_eq!(
+            fields(html, &[], &[]).page.price,
+            Some(("2,86 €".into(), None)),
+            "without the rule the carousel comes first"
+        );
     }
 }

@@ -72,9 +72,12 @@ pub(crate) struct Fields {
 /// The product fields of `html`, a page saved from `page_url` (its host picks the site
 /// rules of `rules` and hints at the currency a bare `$` or `¥` means).
 pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
-    let field_rules = Url::parse(page_url)
-        .map(|u| rules.fields_for(&u))
+    let url = Url::parse(page_url).ok();
+    let field_rules = url
+        .as_ref()
+        .map(|u| rules.fields_for(u))
         .unwrap_or_default();
+    let page_rules = url.as_ref().map(|u| rules.for_page(u)).unwrap_or_default();
     let selectors: Vec<_> = field_rules
         .iter()
         .filter_map(|(field, rule)| match rule {
@@ -82,7 +85,7 @@ pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
             FieldRule::Url(_) => None,
         })
         .collect();
-    let markup = markup::fields(html, &selectors);
+    let markup = markup::fields(html, &selectors, &page_rules.exclude);
     let mut by_rule = markup.rule;
     for (field, rule) in &field_rules {
         if let FieldRule::Url(re) = rule {
@@ -142,7 +145,9 @@ fn merge(p: &mut Product, f: Fields, source: Source, page_url: &str) {
     }
     if p.price.is_none() {
         if let Some((raw, currency)) = f.price {
+            // A zero is a placeholder ("price on request"), not a price to pay.
             p.price = price::structured(&raw, currency.as_deref(), page_url)
+                .filter(|v| v.amount.bytes().any(|b| (b'1'..=b'9').contains(&b)))
                 .map(|value| Found { value, source });
         }
     }
