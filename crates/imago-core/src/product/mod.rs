@@ -6,6 +6,7 @@
 
 mod availability;
 mod jsonld;
+mod labels;
 mod markup;
 mod price;
 mod url_id;
@@ -27,7 +28,8 @@ pub enum Source {
     JsonLd,
     Microdata,
     Meta,
-    /// The visible page (a price- or stock-looking element) or an id in the page's URL.
+    /// The visible page (a price- or stock-looking element, a labelled code) or an id in
+    /// the page's URL.
     Heuristic,
 }
 
@@ -99,7 +101,8 @@ pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
         }
     }
     let mut page = markup.page;
-    page.sku = url_id::id_in_url(page_url);
+    page.sku =
+        labels::labelled_sku(&labels::visible_text(html)).or_else(|| url_id::id_in_url(page_url));
     let mut product = Product::default();
     for (fields, source) in [
         (by_rule, Source::SiteRule),

@@ -1,0 +1,90 @@
+//! Fields a shop writes as labelled text ("Product code: 46286401", "Art.-Nr. 79961",
+//! "Cod produs: DR2401", "Код: 01245"), read from the page's visible text.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::html::{decode, Context, Token, Tokenizer};
+
+/// Visible text read at most (the labels sit near the product, high on the page).
+const MAX_TEXT: usize = 1024 * 1024;
+
+/// The page's text outside tags, scripts and styles, entities decoded, runs of
+/// whitespace as one space.
+pub(crate) fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut tokens = Tokenizer::new(html);
+    let mut attrs = Vec::new();
+    while let Some(token) = tokens.next_token(&mut attrs) {
+        // A script's or style's contents come as their own token, skipped with it.
+        let skip = match token {
+            Token::Text(_) => true,
+            Token::Start { name, .. } => ["script", "style"]
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(name)),
+            Token::End { .. } => false,
+        };
+        if skip {
+            continue;
+        }
+        let from = tokens.position();
+        let rest = &html[from..];
+        let text = &rest[..memchr::memchr(b'<', rest.as_bytes()).unwrap_or(rest.len())];
+        if !text.trim().is_empty() {
+            out.push(' ');
+            out.push_str(&decode(text.trim(), Context::Text));
+        }
+        if out.len() > MAX_TEXT {
+            break;
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The SKU a label in `text` names.
+pub(crate) fn labelled_sku(text: &str) -> Option<String> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let re = RE
+        .get_or_init(|| {
+            Regex::new(
+                r"(?i)(?:product code|item code|item number|item no\.?|sku|art\.?-?nr\.?|artikelnummer|artikel-nr\.?|bestellnummer|best\.-nr\.?|cod produs|código|codigo|référence|reference|ref\.|šifra|kód|kod|код|артикул|id produto|numéro d'article)\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9/._-]{1,30})",
+            )
+            .ok()
+        })
+        .as_ref()?;
+    re.captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().trim_end_matches(['.', '-', '/']))
+        .find(|v| v.bytes().any(|b| b.is_ascii_digit()))
+        .map(String::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_in_the_corpus_languages() {
+        let sku = |html: &str| labelled_sku(&visible_text(html));
+        assert_eq!(
+            sku("<p>Product code: <b>46286401</b></p>").as_deref(),
+            Some("46286401")
+        );
+        assert_eq!(
+            sku("<dt>Bestellnummer</dt><dd>79961</dd>").as_deref(),
+            Some("79961")
+        );
+        assert_eq!(
+            sku("<span>Cod produs: DR2401</span>").as_deref(),
+            Some("DR2401")
+        );
+        assert_eq!(sku("<li>Код: 01245</li>").as_deref(), Some("01245"));
+        assert_eq!(sku("<li>Šifra: 0638</li>").as_deref(), Some("0638"));
+        // A label without a code after it, and scripts, are not read.
+        assert_eq!(
+            sku("<p>SKU: see below</p><script>var sku = 'X123';</script>"),
+            None
+        );
+    }
+}
