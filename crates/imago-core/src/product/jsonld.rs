@@ -134,17 +134,22 @@ fn read_product(
         Some(v) => resolve(v, ids).into_iter().collect(),
         None => Vec::new(),
     };
+    // One offer per size or colour: the product is in stock when any of them is.
+    let mut stock: Vec<String> = Vec::new();
     for offer in offers {
         if f.price.is_none() {
             f.price = offer_price(offer, ids, depth + 1);
         }
-        if f.availability.is_none() {
-            f.availability = text(offer.get("availability"));
-        }
+        stock.extend(text(offer.get("availability")));
         if f.sku.is_none() {
             f.sku = text(offer.get("sku"));
         }
     }
+    f.availability = stock
+        .iter()
+        .find(|a| super::availability(a) == Some("InStock"))
+        .or(stock.first())
+        .cloned();
     // A product group's variants carry what the group does not.
     if let Some(Value::Array(variants)) = p.get("hasVariant").filter(|_| depth < 4) {
         for v in variants.iter().filter_map(|x| resolve(x, ids)) {
@@ -262,5 +267,18 @@ mod tests {
         ));
         assert_eq!(f.title.as_deref(), Some("Loop"));
         assert!(f.price.is_none());
+    }
+
+    #[test]
+    fn a_product_with_one_size_in_stock_is_in_stock() {
+        let f = fields(&page(
+            r#"{"@type":"Product","name":"Boot","offers":[
+              {"@type":"Offer","price":"80","availability":"https://schema.org/OutOfStock"},
+              {"@type":"Offer","price":"80","availability":"https://schema.org/InStock"}]}"#,
+        ));
+        assert_eq!(
+            f.availability.as_deref(),
+            Some("https://schema.org/InStock")
+        );
     }
 }
