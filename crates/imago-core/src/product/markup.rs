@@ -267,24 +267,10 @@ pub(crate) fn set_rule(field: &str, value: &str, f: &mut Fields) {
     let Some(value) = clean_text(value) else {
         return;
     };
-    let slot = match field {
-        "title" => &mut f.title,
-        "sku" => &mut f.sku,
-        "mpn" => &mut f.mpn,
-        "gtin" => &mut f.gtin,
-        "brand" => &mut f.brand,
-        "availability" => &mut f.availability,
-        "description" => &mut f.description,
-        "price" => {
-            if f.price.is_none() {
-                f.price = Some((value, None));
-            }
-            return;
-        }
-        _ => return,
-    };
-    if slot.is_none() {
-        *slot = Some(value);
+    if field == "price" {
+        f.price.get_or_insert((value, None));
+    } else if let Some(slot) = f.text_slot(field) {
+        slot.get_or_insert(value);
     }
 }
 
@@ -309,24 +295,26 @@ fn set(
     let Some(value) = clean_text(value) else {
         return;
     };
-    let slot = match prop {
-        "name" => &mut f.title,
-        "sku" | "productID" => &mut f.sku,
-        "mpn" => &mut f.mpn,
-        "gtin" | "gtin13" | "gtin12" | "gtin14" | "gtin8" => &mut f.gtin,
-        "brand" => &mut f.brand,
-        "availability" => &mut f.availability,
-        "description" => &mut f.description,
-        "price" | "lowPrice" => amount,
-        "priceCurrency" => currency,
+    let field = match prop {
+        "name" => "title",
+        "productID" => "sku",
+        "gtin13" | "gtin12" | "gtin14" | "gtin8" => "gtin",
+        "price" | "lowPrice" => {
+            amount.get_or_insert(value);
+            return;
+        }
+        "priceCurrency" => {
+            currency.get_or_insert(value);
+            return;
+        }
         "image" => {
             f.images.push(value);
             return;
         }
-        _ => return,
+        other => other,
     };
-    if slot.is_none() {
-        *slot = Some(value);
+    if let Some(slot) = f.text_slot(field) {
+        slot.get_or_insert(value);
     }
 }
 
@@ -340,14 +328,14 @@ fn meta_tag(attrs: &[crate::html::Attr], f: &mut Fields) {
         return;
     };
     let key = key.to_ascii_lowercase();
-    let slot = match key.as_str() {
-        "og:title" => &mut f.title,
-        "og:description" => &mut f.description,
-        "product:retailer_item_id" | "product:sku" => &mut f.sku,
-        "product:brand" | "og:brand" => &mut f.brand,
-        "product:availability" | "og:availability" => &mut f.availability,
-        "product:mfr_part_no" => &mut f.mpn,
-        "product:upc" | "product:ean" | "product:gtin" => &mut f.gtin,
+    let field = match key.as_str() {
+        "og:title" => "title",
+        "og:description" => "description",
+        "product:retailer_item_id" | "product:sku" => "sku",
+        "product:brand" | "og:brand" => "brand",
+        "product:availability" | "og:availability" => "availability",
+        "product:mfr_part_no" => "mpn",
+        "product:upc" | "product:ean" | "product:gtin" => "gtin",
         "product:price:amount" | "og:price:amount" => {
             match &mut f.price {
                 Some((amount, _)) if !amount.is_empty() => {}
@@ -370,8 +358,8 @@ fn meta_tag(attrs: &[crate::html::Attr], f: &mut Fields) {
         }
         _ => return,
     };
-    if slot.is_none() {
-        *slot = Some(content);
+    if let Some(slot) = f.text_slot(field) {
+        slot.get_or_insert(content);
     }
 }
 

@@ -71,6 +71,23 @@ pub(crate) struct Fields {
     pub images: Vec<String>,
 }
 
+impl Fields {
+    /// The slot of a text field by its name (`title`, `sku`, `mpn`, `gtin`, `brand`,
+    /// `availability`, `description`); `None` for the price and unknown names.
+    pub(crate) fn text_slot(&mut self, field: &str) -> Option<&mut Option<String>> {
+        Some(match field {
+            "title" => &mut self.title,
+            "sku" => &mut self.sku,
+            "mpn" => &mut self.mpn,
+            "gtin" => &mut self.gtin,
+            "brand" => &mut self.brand,
+            "availability" => &mut self.availability,
+            "description" => &mut self.description,
+            _ => return None,
+        })
+    }
+}
+
 /// The product fields of `html`, a page saved from `page_url` (its host picks the site
 /// rules of `rules` and hints at the currency a bare `$` or `¥` means).
 pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
