@@ -33,7 +33,8 @@ struct Open<'a> {
     attrs: Vec<Attr<'a>>,
     /// It opened a product's item scope.
     product_scope: bool,
-    /// It matched a site rule's `exclude` (a carousel of other products).
+    /// It matched a site rule's `exclude` (a carousel of other products), or it strikes
+    /// its text out (`<del>`, `<s>`, `<strike>`: the price before a sale).
     excluded: bool,
     /// Values that are this element's text, and where its text starts.
     text_of: Vec<Target<'a>>,
@@ -117,7 +118,10 @@ pub(crate) fn fields(
                     text_of: Vec::new(),
                     text_start: tokens.position(),
                 });
-                let excluded = !exclude.is_empty() && exclude.iter().any(|x| x.matches(&stack));
+                let excluded = ["del", "s", "strike"]
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(name))
+                    || (!exclude.is_empty() && exclude.iter().any(|x| x.matches(&stack)));
                 if has_text && prices.len() < 64 && in_excluded == 0 && !excluded {
                     match page_hint(&attrs) {
                         Some(Hint::Price) => text_of.push(Target::PriceLike),
@@ -240,9 +244,9 @@ enum Hint {
 }
 
 /// Words in a `class` or `id` that mark a price other than the one to pay.
-const NOT_THE_PRICE: [&str; 16] = [
+const NOT_THE_PRICE: [&str; 17] = [
     "old", "was", "list", "regular", "orig", "strike", "compare", "before", "save", "tax", "ship",
-    "deliver", "month", "rrp", "uvp", "unit",
+    "deliver", "month", "instal", "rrp", "uvp", "unit",
 ];
 
 /// Whether an element's `class`/`id` says it holds the price or the stock.

@@ -1,0 +1,94 @@
+//! Product fields on hand-written pages, one per case the heuristics and the structured
+//! data readers must get right: sale and list prices, shipping and instalment decoys,
+//! a page without structured data, JSON-LD blocks that disagree, microdata.
+
+use imago_core::product::{extract, Product, Source};
+use imago_core::siterules::SiteRules;
+
+fn read(html: &str, url: &str) -> Product {
+    extract(html, url, &SiteRules::empty())
+}
+
+fn price(p: &Product) -> (String, Option<String>, Source) {
+    let f = p.price.as_ref().expect("a price");
+    (f.value.amount.clone(), f.value.currency.clone(), f.source)
+}
+
+#[test]
+fn the_sale_price_not_the_struck_list_price() {
+    let p = read(
+        r#"<h1>Kettle</h1><div class="prices"><del class="price">£40.00</del>
+           <span class="price">£29.99</span></div>"#,
+        "https://shop.example.co.uk/kettle",
+    );
+    assert_eq!(
+        price(&p),
+        ("29.99".into(), Some("GBP".into()), Source::Heuristic)
+    );
+}
+
+#[test]
+fn shipping_instalments_and_ratings_are_not_the_price() {
+    let p = read(
+        r#"<h1>Chair</h1><span class="rating-count">(1,234)</span>
+           <span class="shipping-price">+ 4,95 € Versand</span>
+           <span class="price-installments">3 x 33,00 €</span>
+           <span class="product-price">99,00 €</span>"#,
+        "https://shop.example.de/stuhl",
+    );
+    assert_eq!(
+        price(&p),
+        ("99.00".into(), Some("EUR".into()), Source::Heuristic)
+    );
+}
+
+#[test]
+fn a_page_without_structured_data_or_a_price_says_nothing() {
+    let p = read(
+        "<h1>About us</h1><p>We sell chairs since 1999.</p>",
+        "https://shop.example/about",
+    );
+    assert!(p.price.is_none() && p.availability.is_none() && p.sku.is_none());
+}
+
+#[test]
+fn of_json_ld_blocks_that_disagree_the_first_product_is_the_pages() {
+    // The page's product first, a "related product" block after it (as shops write them).
+    let p = read(
+        r#"<script type="application/ld+json">{"@type":"BreadcrumbList","itemListElement":[]}</script>
+           <script type="application/ld+json">{"@type":"Product","name":"Lamp","sku":"L-1",
+             "offers":{"@type":"Offer","price":"19.90","priceCurrency":"EUR"}}</script>
+           <script type="application/ld+json">{"@type":"Product","name":"Shade","sku":"S-9",
+             "offers":{"@type":"Offer","price":"9.90","priceCurrency":"EUR"}}</script>"#,
+        "https://shop.example/lamp",
+    );
+    assert_eq!(p.sku.as_ref().unwrap().value, "L-1");
+    assert_eq!(
+        price(&p),
+        ("19.90".into(), Some("EUR".into()), Source::JsonLd)
+    );
+    // Structured data outranks the visible page when they disagree.
+    let p = read(
+        r#"<script type="application/ld+json">{"@type":"Product","offers":{"price":"10.00","priceCurrency":"USD"}}</script>
+           <h1>Cup</h1><span class="price">$12.00</span>"#,
+        "https://shop.example/cup",
+    );
+    assert_eq!(price(&p).0, "10.00");
+}
+
+#[test]
+fn microdata_with_a_price_in_text_and_currency_in_meta() {
+    let p = read(
+        r#"<div itemscope itemtype="http://schema.org/Product"><h1 itemprop="name">Pen</h1>
+           <div itemprop="offers" itemscope itemtype="http://schema.org/Offer">
+           <meta itemprop="priceCurrency" content="PLN"><span itemprop="price">1 299,00</span>
+           <link itemprop="availability" href="http://schema.org/InStock"></div></div>"#,
+        "https://sklep.example.pl/pen",
+    );
+    assert_eq!(p.title.as_ref().unwrap().value, "Pen");
+    assert_eq!(
+        price(&p),
+        ("1299.00".into(), Some("PLN".into()), Source::Microdata)
+    );
+    assert_eq!(p.availability.as_ref().unwrap().value, "InStock");
+}
