@@ -42,7 +42,7 @@ pub async fn run(args: ProductArgs) -> Result<Outcome> {
 }
 
 /// `{"url", "title", "price": {"amount", "currency", "raw"} | null, "sku", ..., "images",
-/// "source": {field: "siterule" | "jsonld" | "microdata" | "meta"}}`.
+/// "source": {field: "siterule" | "jsonld" | "microdata" | "rdfa" | "meta" | "heuristic"}}`.
 fn to_json(url: &str, p: &Product) -> Value {
     let mut source = Map::new();
     let mut field = |name: &str, f: &Option<Found<String>>| -> Value {

@@ -1,7 +1,7 @@
 //! Product fields from markup, in one pass of the tokenizer: a site rule's selectors
 //! (`[site.fields]`), microdata (`itemprop` inside an `itemscope` of a schema.org
-//! `Product`, or of its `Offer` and `Brand`) and `<meta>` tags (OpenGraph `og:`,
-//! Facebook's `product:` properties).
+//! `Product`, or of its `Offer` and `Brand`), RDFa (`property` inside a `typeof`
+//! `Product`) and `<meta>` tags (OpenGraph `og:`, Facebook's `product:` properties).
 
 use super::{clean_text, Fields};
 use crate::html::{attr, decode, is_void, Attr, Context, Token, Tokenizer};
@@ -17,7 +17,8 @@ const MAX_TEXT: usize = 16 * 1024;
 /// Whose value an element's text is.
 #[derive(Clone, Copy)]
 enum Target<'a> {
-    Itemprop(&'a str),
+    /// A schema.org property, by microdata (`false`) or RDFa (`true`).
+    Property(&'a str, bool),
     /// The index of a site rule's field.
     Rule(usize),
     /// A price-looking element (`class`/`id` says price), for the page heuristics.
@@ -54,6 +55,7 @@ impl Element for Open<'_> {
 pub(crate) struct Found {
     pub rule: Fields,
     pub micro: Fields,
+    pub rdfa: Fields,
     pub meta: Fields,
     /// What the visible page suggests where nothing says it outright: the first short
     /// price-looking element after the page's first `<h1>` (else the first at all), the
@@ -71,14 +73,17 @@ pub(crate) fn fields(
     let mut found = Found {
         rule: Fields::default(),
         micro: Fields::default(),
+        rdfa: Fields::default(),
         meta: Fields::default(),
         page: Fields::default(),
     };
     // Price candidates (seen after the first <h1>, text) and whether an <h1> was seen.
     let mut prices: Vec<(bool, String)> = Vec::new();
     let mut seen_h1 = false;
-    let mut micro_currency: Option<String> = None;
-    let mut micro_amount: Option<String> = None;
+    // An offer's amount and currency come from separate properties: kept apart until
+    // the end, per syntax.
+    let mut micro_price = Price::default();
+    let mut rdfa_price = Price::default();
     // A rule's field is taken by its first match only.
     let mut rule_taken = vec![false; rules.len()];
     let mut stack: Vec<Open> = Vec::new();
@@ -131,25 +136,31 @@ pub(crate) fn fields(
                         _ => {}
                     }
                 }
-                let product_scope = attr(&attrs, "itemscope").is_some()
-                    && attr(&attrs, "itemtype").is_some_and(is_product_type);
+                let product_scope = (attr(&attrs, "itemscope").is_some()
+                    && attr(&attrs, "itemtype").is_some_and(is_product_type))
+                    || attr(&attrs, "typeof").is_some_and(is_product_type);
                 if in_products > 0 || product_scope {
-                    if let Some(prop) = attr(&attrs, "itemprop") {
+                    let property = match attr(&attrs, "itemprop") {
+                        Some(p) => Some((p, false)),
+                        None => attr(&attrs, "property")
+                            .and_then(schema_property)
+                            .map(|p| (p, true)),
+                    };
+                    if let Some((prop, rdfa)) = property {
                         let value = attr_value.clone().or_else(|| {
-                            ["href", "src", "datetime"]
+                            ["resource", "href", "src", "datetime"]
                                 .iter()
                                 .find_map(|a| attr(&attrs, a))
                                 .map(|v| decode(v, Context::Attribute).into_owned())
                         });
+                        let (fields, price) = if rdfa {
+                            (&mut found.rdfa, &mut rdfa_price)
+                        } else {
+                            (&mut found.micro, &mut micro_price)
+                        };
                         match value {
-                            Some(v) => set(
-                                prop,
-                                &v,
-                                &mut found.micro,
-                                &mut micro_amount,
-                                &mut micro_currency,
-                            ),
-                            None if has_text => text_of.push(Target::Itemprop(prop)),
+                            Some(v) => set(prop, &v, fields, price),
+                            None if has_text => text_of.push(Target::Property(prop, rdfa)),
                             None => {}
                         }
                     }
@@ -201,13 +212,14 @@ pub(crate) fn fields(
                     let text = visible_text(html.get(open.text_start..stop).unwrap_or(""));
                     for target in open.text_of {
                         match target {
-                            Target::Itemprop(prop) => set(
-                                prop,
-                                &text,
-                                &mut found.micro,
-                                &mut micro_amount,
-                                &mut micro_currency,
-                            ),
+                            Target::Property(prop, rdfa) => {
+                                let (fields, price) = if rdfa {
+                                    (&mut found.rdfa, &mut rdfa_price)
+                                } else {
+                                    (&mut found.micro, &mut micro_price)
+                                };
+                                set(prop, &text, fields, price);
+                            }
                             Target::Rule(i) => set_rule(rules[i].0, &text, &mut found.rule),
                             Target::PriceLike => {
                                 let t = clean_text(&text).unwrap_or_default();
@@ -230,8 +242,13 @@ pub(crate) fn fields(
             Token::Text(_) => {}
         }
     }
-    if let Some(amount) = micro_amount {
-        found.micro.price = Some((amount, micro_currency));
+    for (fields, price) in [
+        (&mut found.micro, micro_price),
+        (&mut found.rdfa, rdfa_price),
+    ] {
+        if let Some(amount) = price.amount {
+            fields.price = Some((amount, price.currency));
+        }
     }
     let after_title = prices.iter().find(|(after, _)| *after).or(prices.first());
     found.page.price = after_title.map(|(_, t)| (t.clone(), None));
@@ -278,24 +295,44 @@ pub(crate) fn set_rule(field: &str, value: &str, f: &mut Fields) {
     }
 }
 
+/// A microdata `itemtype` or RDFa `typeof` naming a schema.org product (a full URL,
+/// `schema:Product`, or a bare `Product` under `vocab`).
 fn is_product_type(t: &str) -> bool {
     t.split_whitespace().any(|t| {
-        let t = t.trim_end_matches('/');
-        t.ends_with("schema.org/Product")
-            || t.ends_with("schema.org/IndividualProduct")
-            || t.ends_with("schema.org/ProductGroup")
+        let name = t
+            .trim_end_matches('/')
+            .rsplit(['/', ':'])
+            .next()
+            .unwrap_or(t);
+        matches!(name, "Product" | "IndividualProduct" | "ProductGroup")
     })
+}
+
+/// The schema.org property an RDFa `property` names (`schema:price`, `price`, a
+/// schema.org URL); OpenGraph and other vocabularies are not schema.org's.
+fn schema_property(p: &str) -> Option<&str> {
+    let p = p.split_whitespace().next()?;
+    if let Some(rest) = p.strip_prefix("schema:") {
+        return Some(rest);
+    }
+    if let Some(i) = p.find("schema.org/") {
+        return Some(&p[i + "schema.org/".len()..]);
+    }
+    (!p.contains(':')).then_some(p)
 }
 
 /// The first value of each property wins (the product's own comes before related
 /// products' further down the page).
-fn set(
-    prop: &str,
-    value: &str,
-    f: &mut Fields,
-    amount: &mut Option<String>,
-    currency: &mut Option<String>,
-) {
+/// A price's two halves, as separate properties give them.
+#[derive(Default)]
+struct Price {
+    amount: Option<String>,
+    currency: Option<String>,
+}
+
+/// The first value of each property wins (the product's own comes before related
+/// products' further down the page).
+fn set(prop: &str, value: &str, f: &mut Fields, price: &mut Price) {
     let Some(value) = clean_text(value) else {
         return;
     };
@@ -304,11 +341,11 @@ fn set(
         "productID" => "sku",
         "gtin13" | "gtin12" | "gtin14" | "gtin8" => "gtin",
         "price" | "lowPrice" => {
-            amount.get_or_insert(value);
+            price.amount.get_or_insert(value);
             return;
         }
         "priceCurrency" => {
-            currency.get_or_insert(value);
+            price.currency.get_or_insert(value);
             return;
         }
         "image" => {
@@ -480,5 +517,18 @@ mod tests {
             Some(("2,86 €".into(), None)),
             "without the rule the carousel comes first"
         );
+    }
+
+    #[test]
+    fn rdfa_in_a_product_scope_is_its_own_source() {
+        let html = r#"<div vocab="http://schema.org/" typeof="Product">
+            <span property="name">Lamp</span>
+            <meta property="og:title" content="Not RDFa's">
+            <div property="offers" typeof="Offer"><span property="schema:price" content="19.90">19,90 €</span>
+            <meta property="priceCurrency" content="EUR"></div></div>"#;
+        let found = fields(html, &[], &[]);
+        assert_eq!(found.rdfa.title.as_deref(), Some("Lamp"));
+        assert_eq!(found.rdfa.price, Some(("19.90".into(), Some("EUR".into()))));
+        assert!(found.micro.title.is_none());
     }
 }

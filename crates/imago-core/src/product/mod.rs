@@ -1,8 +1,9 @@
 //! A product page's fields: title, price, SKU, brand, availability, ... each with the
 //! source it came from. Sources in order of trust: the site's rule (`[site.fields]`:
-//! selectors and URL patterns), JSON-LD (`jsonld`), then microdata and `<meta>` tags
-//! (`markup`: itemprop, OpenGraph and `product:` properties). The first source that
-//! says a field wins it.
+//! selectors and URL patterns), JSON-LD (`jsonld`), then microdata, RDFa and `<meta>`
+//! tags (`markup`: itemprop, property, OpenGraph and `product:` properties), then the
+//! visible page and the URL (`markup`, `labels`, `url_id`). The first source that says
+//! a field wins it.
 
 mod availability;
 mod jsonld;
@@ -27,6 +28,7 @@ pub enum Source {
     SiteRule,
     JsonLd,
     Microdata,
+    Rdfa,
     Meta,
     /// The visible page (a price- or stock-looking element, a labelled code) or an id in
     /// the page's URL.
@@ -125,6 +127,7 @@ pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
         (by_rule, Source::SiteRule),
         (jsonld::fields(html), Source::JsonLd),
         (markup.micro, Source::Microdata),
+        (markup.rdfa, Source::Rdfa),
         (markup.meta, Source::Meta),
         (page, Source::Heuristic),
     ] {
