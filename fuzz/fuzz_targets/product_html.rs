@@ -16,14 +16,14 @@ fn rules() -> &'static SiteRules {
     static RULES: OnceLock<SiteRules> = OnceLock::new();
     RULES.get_or_init(|| {
         let mut rules = SiteRules::builtin();
-        let shop = r#"[[site]]
+        let shop = r##"[[site]]
 name = "fuzz shop"
 match = ["shop.example.de"]
 [site.fields]
 price = "#buy .price, span[itemprop=price]"
 availability = "div#stock > span"
 sku = "url:/p/([0-9]+)"
-"#;
+"##;
         rules.extend(SiteRules::from_toml(shop, "fuzz").expect("the fuzz rule parses"));
         rules
     })
