@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use imago_core::product::extract;
+use imago_core::product::{extract, Found, Source};
 use imago_core::siterules::SiteRules;
 use serde_json::Value;
 
@@ -93,6 +93,8 @@ fn product_fields_on_the_corpus_score_as_the_benchmark_scores_them() {
         fields.iter().map(|f| (*f, Counts::default())).collect();
     let rules = SiteRules::builtin();
     let mut pages = 0;
+    // How often each source gave each field (the README's table).
+    let mut sources: BTreeMap<(&str, &str), u32> = BTreeMap::new();
     for (file, url) in corpus::manifest(&dir).expect("manifest") {
         let Some(name) = file.strip_prefix("pages/product-") else {
             continue;
@@ -105,6 +107,17 @@ fn product_fields_on_the_corpus_score_as_the_benchmark_scores_them() {
         let page = corpus::read(&dir, &file, url.clone()).expect("page");
         let product = extract(&page.html, url.as_str(), &rules);
         pages += 1;
+        let source = |f: Option<Source>| f.map_or("none", source_name);
+        let text_source = |f: &Option<Found<String>>| source(f.as_ref().map(|x| x.source));
+        for (field, from) in [
+            ("price", source(product.price.as_ref().map(|p| p.source))),
+            ("sku", text_source(&product.sku)),
+            ("availability", text_source(&product.availability)),
+            ("title", text_source(&product.title)),
+            ("brand", text_source(&product.brand)),
+        ] {
+            *sources.entry((field, from)).or_insert(0u32) += 1;
+        }
         let labelled = |f: &str| -> Vec<String> {
             labels[f]
                 .as_array()
@@ -141,6 +154,26 @@ fn product_fields_on_the_corpus_score_as_the_benchmark_scores_them() {
     }
     assert_eq!(pages, 140, "the corpus has 140 product pages");
 
+    let names = [
+        "siterule",
+        "jsonld",
+        "microdata",
+        "rdfa",
+        "meta",
+        "heuristic",
+        "none",
+    ];
+    println!(
+        "\nwhere each field came from, pages of 140: {}",
+        names.join(" / ")
+    );
+    for field in ["price", "sku", "availability", "title", "brand"] {
+        let row: Vec<String> = names
+            .iter()
+            .map(|n| sources.get(&(field, *n)).copied().unwrap_or(0).to_string())
+            .collect();
+        println!("{field:<13} {}", row.join(" / "));
+    }
     println!("\nfield         imago (P / R / F1)        Zyte F1  Diffbot F1  extruct F1");
     let mut f1s = BTreeMap::new();
     for f in fields {
@@ -164,5 +197,16 @@ fn product_fields_on_the_corpus_score_as_the_benchmark_scores_them() {
         ("InStock", 0.97),
     ] {
         assert!(f1s[f] >= floor, "{f}: F1 {:.3} fell below {floor}", f1s[f]);
+    }
+}
+
+fn source_name(s: Source) -> &'static str {
+    match s {
+        Source::SiteRule => "siterule",
+        Source::JsonLd => "jsonld",
+        Source::Microdata => "microdata",
+        Source::Rdfa => "rdfa",
+        Source::Meta => "meta",
+        Source::Heuristic => "heuristic",
     }
 }
