@@ -25,6 +25,33 @@ fn the_sale_price_not_the_struck_list_price() {
         price(&p),
         ("29.99".into(), Some("GBP".into()), Source::Heuristic)
     );
+    assert_eq!(p.list_price.as_ref().unwrap().value.amount, "40.00");
+    // A "was" price lower than the price is no list price.
+    let p = read(
+        r#"<h1>Kettle</h1><span class="was-price">£20.00</span><span class="price">£29.99</span>"#,
+        "https://shop.example.co.uk/kettle",
+    );
+    assert!(p.list_price.is_none());
+}
+
+#[test]
+fn a_json_ld_list_price_beside_the_sale_price() {
+    let p = read(
+        r#"<script type="application/ld+json">{"@type":"Product","name":"Mug","offers":{
+             "@type":"Offer","priceCurrency":"EUR","priceSpecification":[
+               {"@type":"UnitPriceSpecification","priceType":"https://schema.org/ListPrice","price":"12.00"},
+               {"@type":"UnitPriceSpecification","price":"9.00"}]}}</script>"#,
+        "https://shop.example/mug",
+    );
+    assert_eq!(
+        price(&p),
+        ("9.00".into(), Some("EUR".into()), Source::JsonLd)
+    );
+    let list = &p.list_price.as_ref().unwrap().value;
+    assert_eq!(
+        (list.amount.as_str(), list.currency.as_deref()),
+        ("12.00", Some("EUR"))
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! for bad input).
 
 use anyhow::Result;
-use imago_core::product::{extract, Found, Product};
+use imago_core::product::{extract, Found, Price, Product};
 use imago_engine::grab::load_html;
 use imago_engine::Client;
 use serde_json::{json, Map, Value};
@@ -41,7 +41,8 @@ pub async fn run(args: ProductArgs) -> Result<Outcome> {
     Ok(outcome)
 }
 
-/// `{"url", "title", "price": {"amount", "currency", "raw"} | null, "sku", ..., "images",
+/// `{"url", "title", "price": {"amount", "currency", "raw"} | null, "list_price", "sku",
+/// ..., "images",
 /// "source": {field: "siterule" | "jsonld" | "microdata" | "rdfa" | "meta" | "heuristic"}}`.
 fn to_json(url: &str, p: &Product) -> Value {
     let mut source = Map::new();
@@ -61,17 +62,22 @@ fn to_json(url: &str, p: &Product) -> Value {
     let brand = field("brand", &p.brand);
     let availability = field("availability", &p.availability);
     let description = field("description", &p.description);
-    let price = match &p.price {
-        Some(found) => {
-            source.insert("price".into(), json!(found.source));
-            json!(found.value)
+    let mut price = |name: &str, f: &Option<Found<Price>>| -> Value {
+        match f {
+            Some(found) => {
+                source.insert(name.into(), json!(found.source));
+                json!(found.value)
+            }
+            None => Value::Null,
         }
-        None => Value::Null,
     };
+    let list_price = price("list_price", &p.list_price);
+    let price = price("price", &p.price);
     json!({
         "url": url,
         "title": title,
         "price": price,
+        "list_price": list_price,
         "sku": sku,
         "mpn": mpn,
         "gtin": gtin,

@@ -141,6 +141,9 @@ fn read_product(
             f.price = offer_price(offer, ids, depth + 1);
         }
         stock.extend(text(offer.get("availability")));
+        if f.list_price.is_none() {
+            f.list_price = list_price(offer, ids);
+        }
         if f.sku.is_none() {
             f.sku = text(offer.get("sku"));
         }
@@ -186,6 +189,9 @@ fn offer_price(
         }
     };
     for spec in nested("priceSpecification") {
+        if is_list_price(spec) {
+            continue;
+        }
         if let Some(price) = text(spec.get("price")) {
             return Some((price, text(spec.get("priceCurrency")).or(currency)));
         }
@@ -193,6 +199,40 @@ fn offer_price(
     nested("offers")
         .into_iter()
         .find_map(|inner| offer_price(inner, ids, depth + 1))
+}
+
+/// A `priceSpecification` that gives the price before a sale (`priceType` ListPrice,
+/// StrikethroughPrice, MSRP).
+fn is_list_price(spec: &Map<String, Value>) -> bool {
+    text(spec.get("priceType")).is_some_and(|t| {
+        let t = t.rsplit(['/', ':']).next().unwrap_or(&t).to_string();
+        matches!(
+            t.as_str(),
+            "ListPrice" | "StrikethroughPrice" | "MSRP" | "SRP"
+        )
+    })
+}
+
+/// The list price among an offer's `priceSpecification`s.
+fn list_price(
+    o: &Map<String, Value>,
+    ids: &HashMap<&str, &Map<String, Value>>,
+) -> Option<(String, Option<String>)> {
+    let specs: Vec<&Map<String, Value>> = match o.get("priceSpecification") {
+        Some(Value::Array(a)) => a.iter().filter_map(|x| resolve(x, ids)).collect(),
+        Some(v) => resolve(v, ids).into_iter().collect(),
+        None => Vec::new(),
+    };
+    specs
+        .into_iter()
+        .filter(|s| is_list_price(s))
+        .find_map(|s| {
+            let price = text(s.get("price"))?;
+            Some((
+                price,
+                text(s.get("priceCurrency")).or_else(|| text(o.get("priceCurrency"))),
+            ))
+        })
 }
 
 fn images(v: Option<&Value>) -> Vec<String> {

@@ -23,6 +23,8 @@ enum Target<'a> {
     Rule(usize),
     /// A price-looking element (`class`/`id` says price), for the page heuristics.
     PriceLike,
+    /// A price struck out, or whose `class`/`id` says old or list price.
+    ListPriceLike,
     /// A stock-looking element (`class`/`id` says availability or stock).
     StockLike,
 }
@@ -79,6 +81,7 @@ pub(crate) fn fields(
     };
     // Price candidates (seen after the first <h1>, text) and whether an <h1> was seen.
     let mut prices: Vec<(bool, String)> = Vec::new();
+    let mut list_prices: Vec<(bool, String)> = Vec::new();
     let mut seen_h1 = false;
     // An offer's amount and currency come from separate properties: kept apart until
     // the end, per syntax.
@@ -123,13 +126,20 @@ pub(crate) fn fields(
                     text_of: Vec::new(),
                     text_start: tokens.position(),
                 });
-                let excluded = ["del", "s", "strike"]
+                let struck = ["del", "s", "strike"]
                     .iter()
-                    .any(|t| t.eq_ignore_ascii_case(name))
-                    || (!exclude.is_empty() && exclude.iter().any(|x| x.matches(&stack)));
+                    .any(|t| t.eq_ignore_ascii_case(name));
+                let ruled_out = !exclude.is_empty() && exclude.iter().any(|x| x.matches(&stack));
+                let excluded = struck || ruled_out;
+                if has_text && struck && !ruled_out && in_excluded == 0 && list_prices.len() < 64 {
+                    text_of.push(Target::ListPriceLike);
+                }
                 if has_text && prices.len() < 64 && in_excluded == 0 && !excluded {
                     match page_hint(&attrs) {
                         Some(Hint::Price) => text_of.push(Target::PriceLike),
+                        Some(Hint::ListPrice) if list_prices.len() < 64 => {
+                            text_of.push(Target::ListPriceLike)
+                        }
                         Some(Hint::Stock) if found.page.availability.is_none() => {
                             text_of.push(Target::StockLike)
                         }
@@ -221,12 +231,15 @@ pub(crate) fn fields(
                                 set(prop, &text, fields, price);
                             }
                             Target::Rule(i) => set_rule(rules[i].0, &text, &mut found.rule),
-                            Target::PriceLike => {
+                            Target::PriceLike | Target::ListPriceLike => {
                                 let t = clean_text(&text).unwrap_or_default();
                                 if t.len() <= 40
                                     && t.chars().any(|c| c.is_ascii_digit() && c != '0')
                                 {
-                                    prices.push((seen_h1, t));
+                                    match target {
+                                        Target::PriceLike => prices.push((seen_h1, t)),
+                                        _ => list_prices.push((seen_h1, t)),
+                                    }
                                 }
                             }
                             Target::StockLike => {
@@ -250,15 +263,27 @@ pub(crate) fn fields(
             fields.price = Some((amount, price.currency));
         }
     }
-    let after_title = prices.iter().find(|(after, _)| *after).or(prices.first());
-    found.page.price = after_title.map(|(_, t)| (t.clone(), None));
+    let after_title = |v: &[(bool, String)]| {
+        v.iter()
+            .find(|(after, _)| *after)
+            .or(v.first())
+            .map(|(_, t)| (t.clone(), None))
+    };
+    found.page.price = after_title(&prices);
+    found.page.list_price = after_title(&list_prices);
     found
 }
 
 enum Hint {
     Price,
+    ListPrice,
     Stock,
 }
+
+/// Words in a `class` or `id` that mark the price before a sale.
+const LIST_PRICE: [&str; 9] = [
+    "old", "was", "list", "regular", "orig", "strike", "compare", "rrp", "uvp",
+];
 
 /// Words in a `class` or `id` that mark a price other than the one to pay.
 const NOT_THE_PRICE: [&str; 17] = [
@@ -277,8 +302,13 @@ fn page_hint(attrs: &[Attr]) -> Option<Hint> {
     if words.is_empty() {
         return None;
     }
-    if words.contains("price") && !NOT_THE_PRICE.iter().any(|w| words.contains(w)) {
-        return Some(Hint::Price);
+    if words.contains("price") {
+        if LIST_PRICE.iter().any(|w| words.contains(w)) {
+            return Some(Hint::ListPrice);
+        }
+        if !NOT_THE_PRICE.iter().any(|w| words.contains(w)) {
+            return Some(Hint::Price);
+        }
     }
     (words.contains("availability") || words.contains("stock")).then_some(Hint::Stock)
 }
@@ -290,6 +320,8 @@ pub(crate) fn set_rule(field: &str, value: &str, f: &mut Fields) {
     };
     if field == "price" {
         f.price.get_or_insert((value, None));
+    } else if field == "list_price" {
+        f.list_price.get_or_insert((value, None));
     } else if let Some(slot) = f.text_slot(field) {
         slot.get_or_insert(value);
     }

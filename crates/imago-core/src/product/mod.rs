@@ -47,6 +47,8 @@ pub struct Found<T> {
 pub struct Product {
     pub title: Option<Found<String>>,
     pub price: Option<Found<Price>>,
+    /// The price before a sale, when the page shows both (above the price, or dropped).
+    pub list_price: Option<Found<Price>>,
     pub sku: Option<Found<String>>,
     pub mpn: Option<Found<String>>,
     pub gtin: Option<Found<String>>,
@@ -64,6 +66,7 @@ pub(crate) struct Fields {
     pub title: Option<String>,
     /// The amount as written, and the currency the source gives beside it.
     pub price: Option<(String, Option<String>)>,
+    pub list_price: Option<(String, Option<String>)>,
     pub sku: Option<String>,
     pub mpn: Option<String>,
     pub gtin: Option<String>,
@@ -133,6 +136,13 @@ pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
     ] {
         merge(&mut product, fields, source, page_url);
     }
+    // A list price is the higher one shown beside the price; anything else is not.
+    let amount =
+        |f: &Option<Found<Price>>| f.as_ref().and_then(|f| f.value.amount.parse::<f64>().ok());
+    if !matches!((amount(&product.list_price), amount(&product.price)), (Some(l), Some(p)) if l > p)
+    {
+        product.list_price = None;
+    }
     // A shop shows a price to pay for what it sells; one that says nothing of stock
     // sells what it shows (an out-of-stock page says so, and was read above).
     if product.availability.is_none() && product.price.is_some() {
@@ -166,13 +176,18 @@ fn merge(p: &mut Product, f: Fields, source: Source, page_url: &str) {
                 source,
             });
     }
+    // A zero is a placeholder ("price on request"), not a price to pay.
+    let read = |raw: Option<(String, Option<String>)>| {
+        let (raw, currency) = raw?;
+        price::structured(&raw, currency.as_deref(), page_url)
+            .filter(|v| v.amount.bytes().any(|b| (b'1'..=b'9').contains(&b)))
+            .map(|value| Found { value, source })
+    };
     if p.price.is_none() {
-        if let Some((raw, currency)) = f.price {
-            // A zero is a placeholder ("price on request"), not a price to pay.
-            p.price = price::structured(&raw, currency.as_deref(), page_url)
-                .filter(|v| v.amount.bytes().any(|b| (b'1'..=b'9').contains(&b)))
-                .map(|value| Found { value, source });
-        }
+        p.price = read(f.price);
+    }
+    if p.list_price.is_none() {
+        p.list_price = read(f.list_price);
     }
     if p.images.is_empty() {
         p.images = f.images;

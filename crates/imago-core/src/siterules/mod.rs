@@ -58,9 +58,10 @@ pub struct SiteRule {
 }
 
 /// The product fields a site rule may name.
-pub const FIELDS: [&str; 8] = [
+pub const FIELDS: [&str; 9] = [
     "title",
     "price",
+    "list_price",
     "sku",
     "mpn",
     "gtin",
