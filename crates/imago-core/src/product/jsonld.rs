@@ -92,6 +92,19 @@ fn resolve<'a>(
     }
 }
 
+/// The nodes under `key` of `o`: one or a list, `@id` references resolved.
+fn nodes<'a>(
+    o: &'a Map<String, Value>,
+    key: &str,
+    ids: &HashMap<&str, &'a Map<String, Value>>,
+) -> Vec<&'a Map<String, Value>> {
+    match o.get(key) {
+        Some(Value::Array(a)) => a.iter().filter_map(|x| resolve(x, ids)).collect(),
+        Some(v) => resolve(v, ids).into_iter().collect(),
+        None => Vec::new(),
+    }
+}
+
 /// A string, a number, or the first of a list of them.
 fn text(v: Option<&Value>) -> Option<String> {
     match v? {
@@ -129,11 +142,7 @@ fn read_product(
         other => text(Some(other)),
     });
     f.images = images(p.get("image"));
-    let offers: Vec<&Map<String, Value>> = match p.get("offers") {
-        Some(Value::Array(a)) => a.iter().filter_map(|x| resolve(x, ids)).collect(),
-        Some(v) => resolve(v, ids).into_iter().collect(),
-        None => Vec::new(),
-    };
+    let offers = nodes(p, "offers", ids);
     // One offer per size or colour: the product is in stock when any of them is.
     let mut stock: Vec<String> = Vec::new();
     for offer in offers {
@@ -181,14 +190,7 @@ fn offer_price(
         return Some((price, currency));
     }
     // `priceSpecification`, one or a list; then nested offers (`AggregateOffer.offers`).
-    let nested = |key: &str| -> Vec<&Map<String, Value>> {
-        match o.get(key) {
-            Some(Value::Array(a)) => a.iter().filter_map(|x| resolve(x, ids)).collect(),
-            Some(v) => resolve(v, ids).into_iter().collect(),
-            None => Vec::new(),
-        }
-    };
-    for spec in nested("priceSpecification") {
+    for spec in nodes(o, "priceSpecification", ids) {
         if is_list_price(spec) {
             continue;
         }
@@ -196,7 +198,7 @@ fn offer_price(
             return Some((price, text(spec.get("priceCurrency")).or(currency)));
         }
     }
-    nested("offers")
+    nodes(o, "offers", ids)
         .into_iter()
         .find_map(|inner| offer_price(inner, ids, depth + 1))
 }
@@ -218,12 +220,7 @@ fn list_price(
     o: &Map<String, Value>,
     ids: &HashMap<&str, &Map<String, Value>>,
 ) -> Option<(String, Option<String>)> {
-    let specs: Vec<&Map<String, Value>> = match o.get("priceSpecification") {
-        Some(Value::Array(a)) => a.iter().filter_map(|x| resolve(x, ids)).collect(),
-        Some(v) => resolve(v, ids).into_iter().collect(),
-        None => Vec::new(),
-    };
-    specs
+    nodes(o, "priceSpecification", ids)
         .into_iter()
         .filter(|s| is_list_price(s))
         .find_map(|s| {

@@ -10,10 +10,12 @@ use crate::html::{decode, Context, Token, Tokenizer};
 /// Visible text read at most (the labels sit near the product, high on the page).
 const MAX_TEXT: usize = 1024 * 1024;
 
-/// The page's text outside tags, scripts and styles, entities decoded, runs of
-/// whitespace as one space.
+/// The text of a page or of an element's contents, outside tags, scripts and styles,
+/// entities decoded, runs of whitespace as one space.
 pub(crate) fn visible_text(html: &str) -> String {
-    let mut out = String::new();
+    // Text before the first tag too: a fragment (an element's contents) starts with it.
+    let lead = &html[..memchr::memchr(b'<', html.as_bytes()).unwrap_or(html.len())];
+    let mut out = decode(lead, Context::Text).into_owned();
     let mut tokens = Tokenizer::new(html);
     let mut attrs = Vec::new();
     while let Some(token) = tokens.next_token(&mut attrs) {

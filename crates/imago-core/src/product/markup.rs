@@ -3,6 +3,7 @@
 //! `Product`, or of its `Offer` and `Brand`), RDFa (`property` inside a `typeof`
 //! `Product`) and `<meta>` tags (OpenGraph `og:`, Facebook's `product:` properties).
 
+use super::labels::visible_text;
 use super::{clean_text, Fields};
 use crate::html::{attr, decode, is_void, Attr, Context, Token, Tokenizer};
 use crate::siterules::{selector::SelectorList, Element};
@@ -434,22 +435,6 @@ fn meta_tag(attrs: &[crate::html::Attr], f: &mut Fields) {
     if let Some(slot) = f.text_slot(field) {
         slot.get_or_insert(content);
     }
-}
-
-/// The text of an HTML fragment: tags dropped, character references decoded.
-fn visible_text(fragment: &str) -> String {
-    let mut out = String::new();
-    let mut rest = fragment;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        out.push(' ');
-        rest = match rest[lt..].find('>') {
-            Some(gt) => &rest[lt + gt + 1..],
-            None => "",
-        };
-    }
-    out.push_str(rest);
-    decode(&out, Context::Text).into_owned()
 }
 
 #[cfg(test)]
