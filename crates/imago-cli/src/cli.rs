@@ -182,6 +182,13 @@ pub struct PageArgs {
     /// Also look inside inline scripts and JSON, and same-origin iframes.
     #[arg(long)]
     pub deep: bool,
+    /// Only the product's own pictures (the gallery a site rule names, else what the
+    /// page's structure and data show), not logos, banners, related products, reviews.
+    #[arg(long, overrides_with = "no_main")]
+    pub main: bool,
+    /// Every image, also on sites whose rule (`main = true`) narrows by default.
+    #[arg(long, overrides_with = "main")]
+    pub no_main: bool,
     /// Your own site rules (TOML), added to the built-in ones.
     #[arg(long, value_name = "FILE")]
     pub site_rules: Option<PathBuf>,

@@ -68,6 +68,11 @@ pub fn discovery(args: &PageArgs) -> Result<Discovery> {
     let defaults = Discovery::default();
     Ok(Discovery {
         deep: args.deep,
+        main: match (args.main, args.no_main) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
         site_rules: Arc::new(site_rules(args.site_rules.as_deref())?),
         max_stylesheets: if args.no_linked_css {
             0

@@ -141,3 +141,75 @@ sku = "url:/item/([0-9]+)"
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A shop page with its gallery, a related-products strip, a logo and a pixel.
+const GALLERY_PAGE: &str = r#"<!doctype html><html><head><title>Lamp</title>
+<meta property="og:image" content="https://shop.example/img/lamp-1.jpg">
+</head><body>
+<header><a href="/"><img class="logo" src="/static/logo.png" width="120" height="40"></a></header>
+<h1>Brass lamp</h1>
+<div class="product-gallery">
+ <a href="/img/lamp-1.jpg"><img src="/img/lamp-1-300x300.jpg" alt="Brass lamp, front"></a>
+ <a href="/img/lamp-2.jpg"><img src="/img/lamp-2-300x300.jpg" alt="Brass lamp, side"></a>
+</div>
+<section class="related-products">
+ <a href="/p/chair"><img src="/img/chair.jpg" alt="Oak chair"></a>
+ <a href="/p/table"><img src="/img/table.jpg" alt="Oak table"></a>
+</section>
+<img src="https://track.example/p.gif" width="1" height="1">
+</body></html>"#;
+
+fn listed(dir: &std::path::Path, extra: &[&str]) -> Vec<String> {
+    let mut args = vec![
+        "list",
+        "--json",
+        "--base-url",
+        "https://shop.example/lamp",
+        "lamp.html",
+    ];
+    args.extend_from_slice(extra);
+    let out = imago(dir, &args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_lines(&out)
+        .iter()
+        .filter_map(|v| v["url"].as_str().map(String::from))
+        .collect()
+}
+
+#[test]
+fn list_main_keeps_the_products_own_pictures_and_a_site_rule_can_make_it_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lamp.html"), GALLERY_PAGE).unwrap();
+    let all = listed(dir.path(), &[]);
+    assert!(all.iter().any(|u| u.ends_with("/img/chair.jpg")), "{all:?}");
+    assert!(
+        all.iter().any(|u| u.ends_with("/static/logo.png")),
+        "{all:?}"
+    );
+
+    let main = listed(dir.path(), &["--main"]);
+    assert_eq!(
+        main,
+        [
+            "https://shop.example/img/lamp-1.jpg",
+            "https://shop.example/img/lamp-2.jpg"
+        ],
+        "the gallery's full sizes (og:image is lamp-1 too), nothing else"
+    );
+
+    // The user's rule narrows this shop by default; `--no-main` lists everything.
+    std::fs::write(
+        dir.path().join("sites.toml"),
+        "[[site]]\nname = \"shop\"\nmatch = [\"shop.example\"]\nmain = true\n",
+    )
+    .unwrap();
+    let ruled = listed(dir.path(), &["--site-rules", "sites.toml"]);
+    assert_eq!(ruled, main);
+    let every = listed(dir.path(), &["--site-rules", "sites.toml", "--no-main"]);
+    assert_eq!(every.len(), all.len());
+}

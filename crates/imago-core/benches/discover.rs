@@ -62,7 +62,10 @@ fn main() {
     let rules = SiteRules::default();
 
     for (label, deep) in [("discover_html + merge", false), ("same, --deep", true)] {
-        let opts = DiscoverOptions { deep };
+        let opts = DiscoverOptions {
+            deep,
+            ..Default::default()
+        };
         let (images, _) = pass(&pages, &opts, &rules); // warm-up
         let mut totals = Vec::with_capacity(passes);
         // Each page's best time over the passes: the slowest pages show where to look.

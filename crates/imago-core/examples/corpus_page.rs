@@ -31,7 +31,15 @@ fn main() {
         eprintln!("corpus_page: {e}");
         std::process::exit(2);
     });
-    let c = discover_html(&p.html, &p.url, &DiscoverOptions { deep }, &rules);
+    let c = discover_html(
+        &p.html,
+        &p.url,
+        &DiscoverOptions {
+            deep,
+            ..Default::default()
+        },
+        &rules,
+    );
     let images = merge(c.candidates.clone());
     println!("{} {} title={:?}", p.file, p.url, c.title);
     println!("stylesheets={:?}\niframes={:?}", c.stylesheets, c.iframes);

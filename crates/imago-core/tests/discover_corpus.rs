@@ -28,8 +28,22 @@ fn run(p: &Page, deep: bool) -> (Collected, Vec<Image>) {
 }
 
 fn run_with(p: &Page, deep: bool, rules: &SiteRules) -> (Collected, Vec<Image>) {
-    let opts = DiscoverOptions { deep };
+    let opts = DiscoverOptions {
+        deep,
+        ..Default::default()
+    };
     let c = discover_html(&p.html, &p.url, &opts, rules);
+    let images = merge(c.candidates.clone());
+    (c, images)
+}
+
+/// `--main`: only the product's own pictures, with the built-in rules.
+fn run_main(p: &Page) -> (Collected, Vec<Image>) {
+    let opts = DiscoverOptions {
+        main: Some(true),
+        ..Default::default()
+    };
+    let c = discover_html(&p.html, &p.url, &opts, &SiteRules::builtin());
     let images = merge(c.candidates.clone());
     (c, images)
 }
@@ -145,8 +159,9 @@ fn amazon_landing_image_is_the_old_hires_original() {
         .is_some_and(|a| a.starts_with("Gothamite 36-inch Rolling Duffle Bag")));
 }
 
-/// The built-in Amazon rule keeps the gallery (`#imageBlock`, `#altImages`) and drops
-/// the "customers also viewed" carousel, which discovery without rules does find.
+/// By default an Amazon page is listed whole, as any other site (issue 10: the built-in
+/// rule used to narrow every run to the gallery); with `--main` the rule's gallery
+/// (`#imageBlock`, `#altImages`) stays and the "customers also viewed" carousel goes.
 #[test]
 fn amazon_rule_keeps_the_gallery_and_drops_carousels() {
     let p = page("product-01efbb747904");
@@ -154,7 +169,9 @@ fn amazon_rule_keeps_the_gallery_and_drops_carousels() {
     let thumb = "https://images-na.ssl-images-amazon.com/images/I/41vYct5EHTL._AC_SR38,50_.jpg";
     let (_, all) = run_with(&p, false, &SiteRules::empty());
     assert!(find(&all, carousel).is_some());
-    let (_, ruled) = run(&p, false);
+    let (_, default) = run(&p, false);
+    assert_eq!(default.len(), all.len(), "no narrowing without --main");
+    let (_, ruled) = run_main(&p);
     assert!(find(&ruled, carousel).is_none());
     assert!(find(&ruled, thumb).is_some());
     assert!(
@@ -165,14 +182,15 @@ fn amazon_rule_keeps_the_gallery_and_drops_carousels() {
     );
 }
 
-/// An Amazon music page has no `#imageBlock`: the include rule matches nothing, so the
-/// page stays whole except the `ol.a-carousel` strips; the album cover is kept.
+/// An Amazon music page has no `#imageBlock`: the gallery rule matches nothing, so
+/// `--main` tells the product's pictures apart as on any shop: the album cover is kept,
+/// the `ol.a-carousel` strips are not.
 #[test]
 fn amazon_page_without_gallery_keeps_its_cover() {
     let p = page("product-b03d8c978c41");
     let cover = "https://m.media-amazon.com/images/I/71hQVcypIyL._SS500_.jpg";
     let (_, all) = run_with(&p, false, &SiteRules::empty());
-    let (_, ruled) = run(&p, false);
+    let (_, ruled) = run_main(&p);
     assert!(find(&ruled, cover).is_some());
     assert!(ruled.len() < all.len());
     // Read from the page: the first card of the first carousel.
@@ -281,12 +299,12 @@ fn density_srcset_on_wikipedia() {
     assert_eq!(img.alternates.len(), 2);
 }
 
-/// IKEA: the srcset's 1600w entry; with the built-in rule only the product media grid
-/// (7 pictures) plus page metadata (og:image, JSON-LD, favicon) remain.
+/// IKEA: the srcset's 1600w entry; with `--main` only the built-in rule's product media
+/// grid (7 pictures) plus page metadata (og:image, JSON-LD, favicon) remain.
 #[test]
 fn ikea_media_grid() {
     let p = page("product-4708bedc6a2a");
-    let (_, images) = run(&p, false);
+    let (_, images) = run_main(&p);
     let grid: Vec<&Image> = images
         .iter()
         .filter(|i| i.sources.contains(&SourceKind::Srcset))
@@ -308,11 +326,11 @@ fn ikea_media_grid() {
     );
 }
 
-/// eBay: the item picture and the og:image, and no 1x1 tracking pixel.
+/// eBay with `--main`: the item picture and the og:image, and no 1x1 tracking pixel.
 #[test]
 fn ebay_item_picture() {
     let p = page("product-9edbb12683ce");
-    let (c, images) = run(&p, false);
+    let (c, images) = run_main(&p);
     let got: Vec<&str> = images.iter().map(|i| i.url.as_str()).collect();
     assert_eq!(
         got,
@@ -359,7 +377,10 @@ fn truncated_and_mangled_pages_do_not_panic() {
                 let c = discover_html(
                     part,
                     &p.url,
-                    &DiscoverOptions { deep },
+                    &DiscoverOptions {
+                        deep,
+                        ..Default::default()
+                    },
                     &SiteRules::builtin(),
                 );
                 let _ = merge(c.candidates);
@@ -378,7 +399,10 @@ fn truncated_and_mangled_pages_do_not_panic() {
         let c = discover_html(
             &mangled,
             &p.url,
-            &DiscoverOptions { deep: true },
+            &DiscoverOptions {
+                deep: true,
+                ..Default::default()
+            },
             &SiteRules::builtin(),
         );
         let _ = merge(c.candidates);

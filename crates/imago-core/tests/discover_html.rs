@@ -28,7 +28,10 @@ fn collect_deep(html: &str) -> Collected {
     discover_html(
         html,
         &page(),
-        &DiscoverOptions { deep: true },
+        &DiscoverOptions {
+            deep: true,
+            ..Default::default()
+        },
         &SiteRules::empty(),
     )
 }

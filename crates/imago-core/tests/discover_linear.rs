@@ -45,7 +45,10 @@ fn cost(html: &str, runs: usize) -> Duration {
             let c = discover_html(
                 html,
                 &base(),
-                &DiscoverOptions { deep },
+                &DiscoverOptions {
+                    deep,
+                    ..Default::default()
+                },
                 &SiteRules::builtin(),
             );
             std::hint::black_box(merge(c.candidates));

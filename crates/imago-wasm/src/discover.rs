@@ -20,6 +20,10 @@ pub struct PageOptions {
     /// The user's site rules (TOML), used with the built-in ones.
     #[serde(default)]
     pub site_rules: Option<String>,
+    /// `true`: only the product's own pictures ("only the product's images"); `false`:
+    /// every image; absent: as the site rules say.
+    #[serde(default)]
+    pub main: Option<bool>,
 }
 
 /// What one HTML document holds.
@@ -49,7 +53,11 @@ fn absolute_url(what: &str, s: &str) -> Result<Url, Error> {
 pub fn discover_page(html: &str, page_url: &str, opts: &PageOptions) -> Result<Discovered, Error> {
     let page = absolute_url("pageUrl", page_url)?;
     let rules = site_rules(opts.site_rules.as_deref())?;
-    let found = discover_html(html, &page, &DiscoverOptions { deep: opts.deep }, &rules);
+    let options = DiscoverOptions {
+        deep: opts.deep,
+        main: opts.main,
+    };
+    let found = discover_html(html, &page, &options, &rules);
     Ok(Discovered {
         title: found.title,
         candidates: found.candidates,

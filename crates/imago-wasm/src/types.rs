@@ -72,6 +72,8 @@ export interface PageOptions {
   deep?: boolean;
   /** The user's site rules (TOML), used with the built-in ones. */
   siteRules?: string;
+  /** `true`: only the product's own pictures; `false`: every image; absent: as the site rules say. */
+  main?: boolean;
 }
 
 export interface Discovered {

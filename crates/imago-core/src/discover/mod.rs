@@ -22,6 +22,8 @@ pub(crate) mod jsonld;
 mod tree;
 mod walker;
 
+pub(crate) use walker::AWAY;
+
 use crate::model::{Candidate, SourceKind};
 use crate::siterules::SiteRules;
 use url::Url;
@@ -31,6 +33,16 @@ use url::Url;
 pub struct DiscoverOptions {
     /// `--deep`: image URLs inside inline scripts and JSON.
     pub deep: bool,
+    /// `--main` (`Some(true)`): only the product's own pictures; `Some(false)`: every
+    /// image; `None`: as the site rules say (`main = true`), else every image.
+    pub main: Option<bool>,
+}
+
+impl DiscoverOptions {
+    /// Whether the product's own pictures are asked for on `page`.
+    pub fn main_on(&self, page: &Url, rules: &SiteRules) -> bool {
+        self.main.unwrap_or_else(|| rules.main_by_default(page))
+    }
 }
 
 /// What one HTML document holds.
@@ -45,17 +57,43 @@ pub struct Collected {
     /// `--deep` only: absolute URLs of same-origin iframes, for the engine to fetch and
     /// pass to [`discover_html`] (one level).
     pub iframes: Vec<String>,
+    /// Main mode only: where each candidate sits (one per candidate, same order), for
+    /// telling the product's own pictures from the rest.
+    pub places: Vec<Place>,
+    /// Main mode only: every element opened, in document order (what [`Place::path`]
+    /// numbers): `tag#id.class.class`, lower case.
+    pub elements: Vec<String>,
+    /// A site rule's `gallery` (or `include`) matched: the candidates are already the
+    /// ones it names.
+    pub narrowed: bool,
 }
 
-/// Every candidate of `html`, resolved against `page_url` (and `<base href>`).
+/// Where one candidate sits on the page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Place {
+    /// The open elements around it, outermost first, as indices of
+    /// [`Collected::elements`].
+    pub path: Vec<u32>,
+    /// Its own element, as in [`Collected::elements`] (`img.thumb`, `meta`).
+    pub own: String,
+}
+
+/// Every candidate of `html`, resolved against `page_url` (and `<base href>`); in main
+/// mode ([`DiscoverOptions::main_on`]) only the product's own pictures: those a site
+/// rule's `gallery` names, else those [`crate::product::gallery`] tells apart.
 pub fn discover_html(
     html: &str,
     page_url: &Url,
     opts: &DiscoverOptions,
     rules: &SiteRules,
 ) -> Collected {
-    let page_rules = rules.for_page(page_url);
-    walker::Walker::new(page_url, opts, &page_rules).run(html)
+    let main = opts.main_on(page_url, rules);
+    let page_rules = rules.for_page(page_url, main);
+    let mut found = walker::Walker::new(page_url, opts, &page_rules, main).run(html);
+    if main && !found.narrowed {
+        crate::product::gallery::narrow(&mut found, html, page_url, rules);
+    }
+    found
 }
 
 /// What one stylesheet holds.

@@ -23,6 +23,8 @@ pub struct Open<'a> {
     /// Range of its attributes in [`Stack::attrs`] (kept only when rules need them).
     attrs: (u32, u32),
     pub child_group: ChildGroup,
+    /// Its number in [`crate::discover::Collected::elements`] (main mode; else 0).
+    pub serial: u32,
     pub included: bool,
     pub excluded: bool,
     pub foreign: bool,
@@ -72,6 +74,11 @@ impl<'a> Stack<'a> {
             has_include: !rules.include.is_empty(),
             any_included: false,
         }
+    }
+
+    /// The [`Open::serial`]s of the open elements, outermost first.
+    pub fn serials(&self) -> Vec<u32> {
+        self.open.iter().map(|o| o.serial).collect()
     }
 
     pub fn top(&self) -> Option<&Open<'a>> {
@@ -149,6 +156,7 @@ impl<'a> Stack<'a> {
         name: &'a str,
         attrs: &[Attr<'a>],
         child_group: ChildGroup,
+        serial: u32,
         rules: &PageRules<'_>,
     ) {
         if self.open.len() >= MAX_DEPTH {
@@ -166,6 +174,7 @@ impl<'a> Stack<'a> {
             name,
             attrs: (start, self.attrs.len() as u32),
             child_group,
+            serial,
             included: inc,
             excluded: exc,
             foreign,
@@ -208,7 +217,7 @@ impl<'a> Stack<'a> {
             return (true, true);
         }
         let len = self.open.len();
-        self.push(name, attrs, ChildGroup::None, rules);
+        self.push(name, attrs, ChildGroup::None, 0, rules);
         let flags = (self.counts(), self.inside());
         self.truncate(len);
         flags

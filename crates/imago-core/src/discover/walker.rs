@@ -2,7 +2,7 @@
 
 use super::attrs::{self, Lazy};
 use super::tree::{ChildGroup, Stack};
-use super::{deep, jsonld, Collected, DiscoverOptions};
+use super::{deep, jsonld, Collected, DiscoverOptions, Place};
 use crate::html::{self, attr, Attr, Context, Token, Tokenizer};
 use crate::model::{Candidate, Descriptor, SourceKind};
 use crate::siterules::PageRules;
@@ -52,6 +52,36 @@ impl Info {
         }
     }
 }
+
+/// `tag#id.class.class` in lower case, at most [`MAX_LABEL`] bytes: what the gallery
+/// heuristics read of an element.
+fn label(tag: &str, attrs: &[Attr<'_>]) -> String {
+    let mut out = tag.to_string();
+    if let Some(id) = attr(attrs, "id").map(str::trim).filter(|v| !v.is_empty()) {
+        out.push('#');
+        out.push_str(id);
+    }
+    for c in attr(attrs, "class").unwrap_or("").split_ascii_whitespace() {
+        out.push('.');
+        out.push_str(c);
+    }
+    if out.len() > MAX_LABEL {
+        let mut end = MAX_LABEL;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+    }
+    out.make_ascii_lowercase();
+    out
+}
+
+/// Marks a link to another page in an element's label: a picture inside one is a card
+/// of something else (another product, an article), rarely the page's own.
+pub(crate) const AWAY: &str = "!away";
+
+/// Longer class lists are cut: the words that tell a gallery from a footer come first.
+const MAX_LABEL: usize = 160;
 
 /// `width="640"` (also `640px`); not percentages.
 fn dimension(v: &str) -> Option<u32> {
@@ -123,6 +153,10 @@ pub struct Walker<'p, 'r> {
     /// The `<img>` that was the last tag read (its group): a `<noscript>` right after it
     /// holds its fallback, the same picture.
     last_img: Option<u32>,
+    /// Main mode: each candidate's [`Place`] is kept.
+    main: bool,
+    /// Where the element being read sits (main mode).
+    place: Place,
 }
 
 fn lower<'b>(name: &str, buf: &'b mut [u8; 16]) -> &'b str {
@@ -141,7 +175,12 @@ fn decode(v: &str) -> Cow<'_, str> {
 }
 
 impl<'p, 'r> Walker<'p, 'r> {
-    pub fn new(page: &'p Url, opts: &'p DiscoverOptions, rules: &'p PageRules<'r>) -> Self {
+    pub fn new(
+        page: &'p Url,
+        opts: &'p DiscoverOptions,
+        rules: &'p PageRules<'r>,
+        main: bool,
+    ) -> Self {
         Walker {
             page,
             base: page.clone(),
@@ -156,6 +195,8 @@ impl<'p, 'r> Walker<'p, 'r> {
             inside: true,
             inside_flags: Vec::new(),
             last_img: None,
+            main,
+            place: Place::default(),
         }
     }
 
@@ -182,7 +223,27 @@ impl<'p, 'r> Walker<'p, 'r> {
             }
         }
         let restrict = stack.has_include && stack.any_included;
+        self.out.narrowed = restrict;
         self.finish(restrict)
+    }
+
+    /// An `<a href>` to another page (not an anchor of this one, not a script).
+    fn links_away(&self, attrs: &[Attr<'_>]) -> bool {
+        let Some(h) = attr(attrs, "href") else {
+            return false;
+        };
+        let h = decode(h);
+        let h = h.trim();
+        if h.is_empty() || h.starts_with('#') || h.to_ascii_lowercase().starts_with("javascript:") {
+            return false;
+        }
+        let Ok(mut to) = self.base.join(h) else {
+            return false;
+        };
+        let mut here = self.page.clone();
+        to.set_fragment(None);
+        here.set_fragment(None);
+        to != here
     }
 
     fn new_group(&mut self) -> u32 {
@@ -247,6 +308,9 @@ impl<'p, 'r> Walker<'p, 'r> {
         let tiny = matches!((e.info.width, e.info.height), (Some(w), Some(h)) if w <= 2 && h <= 2);
         let placeholder = tiny || urls::is_placeholder(&url);
         self.inside_flags.push(self.inside || page_level(e.kind));
+        if self.main {
+            self.out.places.push(self.place.clone());
+        }
         self.out.candidates.push(Candidate {
             url,
             kind: e.kind,
@@ -341,10 +405,25 @@ impl<'p, 'r> Walker<'p, 'r> {
             }
         }
 
+        let mut serial = 0;
+        if self.main {
+            serial = u32::try_from(self.out.elements.len()).unwrap_or(u32::MAX);
+            let mut own = label(tag, attrs);
+            if tag == "a" && link_href.is_none() && self.links_away(attrs) {
+                own.push_str(AWAY);
+            }
+            self.place = Place {
+                path: stack.serials(),
+                own,
+            };
+            if !void {
+                self.out.elements.push(self.place.own.clone());
+            }
+        }
         let (counts, inside) = if void {
             stack.void_flags(name, attrs, self.rules)
         } else {
-            stack.push(name, attrs, child, self.rules);
+            stack.push(name, attrs, child, serial, self.rules);
             (stack.counts(), stack.inside())
         };
         self.inside = inside;
@@ -878,11 +957,20 @@ impl<'p, 'r> Walker<'p, 'r> {
         if self.out.title.is_none() {
             self.out.title = self.og_title.take();
         }
-        let mut flags = std::mem::take(&mut self.inside_flags).into_iter();
-        self.out.candidates.retain(|c| {
-            let inside = flags.next().unwrap_or(true);
-            (inside || !restrict) && !c.url.is_empty()
-        });
+        let keep: Vec<bool> = self
+            .inside_flags
+            .iter()
+            .zip(&self.out.candidates)
+            .map(|(&inside, c)| (inside || !restrict) && !c.url.is_empty())
+            .collect();
+        let mut flags = keep.iter();
+        self.out
+            .candidates
+            .retain(|_| *flags.next().unwrap_or(&true));
+        if self.main {
+            let mut flags = keep.iter();
+            self.out.places.retain(|_| *flags.next().unwrap_or(&true));
+        }
         dedupe(&mut self.out.stylesheets);
         let page = self.page;
         self.out

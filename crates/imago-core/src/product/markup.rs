@@ -94,6 +94,8 @@ pub(crate) fn fields(
     // Open product scopes and excluded elements in `stack`, so a start tag need not
     // look through it.
     let mut in_products = 0usize;
+    // Top-level product scopes opened so far.
+    let mut top_products = 0usize;
     let mut in_excluded = 0usize;
     let keep_attrs = !rules.is_empty() || !exclude.is_empty();
     let mut tokens = Tokenizer::new(html);
@@ -150,6 +152,9 @@ pub(crate) fn fields(
                 let product_scope = (attr(&attrs, "itemscope").is_some()
                     && attr(&attrs, "itemtype").is_some_and(is_product_type))
                     || attr(&attrs, "typeof").is_some_and(is_product_type);
+                if product_scope && in_products == 0 {
+                    top_products += 1;
+                }
                 if in_products > 0 || product_scope {
                     let property = match attr(&attrs, "itemprop") {
                         Some(p) => Some((p, false)),
@@ -170,6 +175,9 @@ pub(crate) fn fields(
                             (&mut found.micro, &mut micro_price)
                         };
                         match value {
+                            // The first product's pictures are the page's; later ones
+                            // are cards of other products ("related", "also viewed").
+                            Some(_) if prop == "image" && top_products > 1 => {}
                             Some(v) => set(prop, &v, fields, price),
                             None if has_text => text_of.push(Target::Property(prop, rdfa)),
                             None => {}

@@ -6,6 +6,7 @@
 //! a field wins it.
 
 mod availability;
+pub mod gallery;
 mod jsonld;
 mod labels;
 mod markup;
@@ -101,7 +102,12 @@ pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
         .as_ref()
         .map(|u| rules.fields_for(u))
         .unwrap_or_default();
-    let page_rules = url.as_ref().map(|u| rules.for_page(u)).unwrap_or_default();
+    // The product's own parts: a rule's `others` (carousels of other products) hold
+    // decoy prices and stock lines.
+    let page_rules = url
+        .as_ref()
+        .map(|u| rules.for_page(u, true))
+        .unwrap_or_default();
     let selectors: Vec<_> = field_rules
         .iter()
         .filter_map(|(field, rule)| match rule {

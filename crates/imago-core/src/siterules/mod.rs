@@ -7,15 +7,21 @@
 //! [[site]]
 //! name = "Amazon product gallery"
 //! match = ["amazon.*"]              # host globs; or `url = "regex"` on the whole URL
-//! include = ["#imageBlock", "#altImages"]   # when present: only images inside these
+//! gallery = ["#imageBlock", "#altImages"]   # the product's own pictures (`--main`)
+//! main = false                              # true: narrow to `gallery` without `--main`
+//! others = ["ol.a-carousel"]                # about other products: not this one's
+//!                                           # pictures (`--main`) nor fields
+//! include = [".content"]                    # when present: only images inside these, always
 //! exclude = ["#sims-fbt"]                   # never images inside these
 //! [site.fields]                             # product fields (`imago product`)
 //! price = "#corePrice_feature_div .a-offscreen"   # the first match's text (or content)
 //! sku = "url:/dp/([A-Z0-9]{10})"                 # a capture of the page's URL
 //! ```
 //!
-//! With `include`, page metadata (`og:image`, `twitter:image`, icons, JSON-LD) still
-//! counts: it names the product image even when it sits outside the gallery.
+//! `gallery` narrows only when asked (`--main`, or `main = true` in the user's rule):
+//! by default every image of the page is listed, as on any other site. With `include`
+//! (or a `gallery` in force), page metadata (`og:image`, `twitter:image`, icons, JSON-LD)
+//! still counts: it names the product image even when it sits outside the gallery.
 
 pub mod selector;
 
@@ -51,6 +57,13 @@ pub struct SiteRule {
     pub include: Vec<SelectorList>,
     /// Never images inside these.
     pub exclude: Vec<SelectorList>,
+    /// Where the product's own pictures are: narrows only in main mode (`--main`).
+    pub gallery: Vec<SelectorList>,
+    /// Narrow to the product's own pictures on this site without being asked.
+    pub main: bool,
+    /// Parts about other products ("customers also bought"): listed by default, but
+    /// never the product's pictures (main mode) nor read for its fields.
+    pub others: Vec<SelectorList>,
     /// Where the product's fields are on this site's pages (`[site.fields]`).
     pub fields: BTreeMap<String, FieldRule>,
     /// Where the rule came from (`builtin`, a file name).
@@ -136,6 +149,12 @@ struct SiteToml {
     include: Vec<toml::Spanned<String>>,
     #[serde(default)]
     exclude: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    gallery: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    main: bool,
+    #[serde(default)]
+    others: Vec<toml::Spanned<String>>,
     #[serde(default)]
     fields: BTreeMap<String, String>,
 }
@@ -235,6 +254,9 @@ impl SiteRules {
                 url,
                 include: selectors(site.include)?,
                 exclude: selectors(site.exclude)?,
+                gallery: selectors(site.gallery)?,
+                main: site.main,
+                others: selectors(site.others)?,
                 fields,
                 origin: origin.to_string(),
             });
@@ -271,14 +293,26 @@ impl SiteRules {
         out
     }
 
-    /// The selectors in force on `page`.
-    pub fn for_page(&self, page: &Url) -> PageRules<'_> {
+    /// The selectors in force on `page`; `main`: the product's own pictures (or
+    /// fields) are asked for, so the rules' `gallery` narrows and their `others` are
+    /// left out too.
+    pub fn for_page(&self, page: &Url, main: bool) -> PageRules<'_> {
         let mut out = PageRules::default();
         for r in self.matching(page) {
             out.include.extend(r.include.iter());
             out.exclude.extend(r.exclude.iter());
+            if main {
+                out.include.extend(r.gallery.iter());
+                out.exclude.extend(r.others.iter());
+            }
         }
         out
+    }
+
+    /// Whether a rule matching `page` asks for the product's own pictures by default
+    /// (`main = true`).
+    pub fn main_by_default(&self, page: &Url) -> bool {
+        self.matching(page).iter().any(|r| r.main)
     }
 }
 

@@ -21,6 +21,9 @@ use crate::Client;
 pub struct Discovery {
     /// `--deep`: image URLs in scripts and JSON, same-origin iframes (one level).
     pub deep: bool,
+    /// `--main` / `--no-main`: only the product's own pictures, or every image; `None`:
+    /// as the site rules say.
+    pub main: Option<bool>,
     /// Site rules in force (built in plus the user's).
     pub site_rules: Arc<SiteRules>,
     /// How many levels of `@import` are followed below a linked stylesheet.
@@ -37,6 +40,7 @@ impl Default for Discovery {
     fn default() -> Self {
         Discovery {
             deep: false,
+            main: None,
             site_rules: Arc::new(SiteRules::builtin()),
             import_depth: 2,
             max_stylesheets: 40,
@@ -99,6 +103,12 @@ fn add_rendered(found: &mut Found, rendered: Rendered) {
         .map_or(0, |g| g.saturating_add(1));
     let mut next_order = candidates.iter().map(|c| c.order + 1).max().unwrap_or(0);
     let mut live = rendered.candidates;
+    if found.main {
+        // The live DOM has no structure left to weigh: the browser's copies of the
+        // pictures the static read kept are what stays.
+        let kept: HashSet<&str> = candidates.iter().map(|c| stem(&c.url)).collect();
+        live.retain(|c| kept.contains(stem(&c.url)));
+    }
     for c in &mut live {
         c.group = c.group.map(|g| g.saturating_add(group_base));
     }
@@ -115,19 +125,27 @@ async fn collect_static(
     d: &Discovery,
 ) -> Result<Found, GrabError> {
     let (page, html) = load_html(client, input).await?;
-    let opts = DiscoverOptions { deep: d.deep };
+    let opts = DiscoverOptions {
+        deep: d.deep,
+        main: d.main,
+    };
+    let main = opts.main_on(&page, &d.site_rules);
     let found = discover_html(&html, &page, &opts, &d.site_rules);
     drop(html);
     let mut candidates = found.candidates;
     let mut warnings = Vec::new();
 
+    // The product's own pictures are the page's elements and structured data: a
+    // stylesheet's backgrounds and a frame's images are not among them.
     let mut next_order = candidates.iter().map(|c| c.order + 1).max().unwrap_or(0);
-    let css = follow_stylesheets(client, input, &page, found.stylesheets, d, &mut next_order);
-    let (css_candidates, css_warnings) = css.await;
-    candidates.extend(css_candidates);
-    warnings.extend(css_warnings);
+    if !main {
+        let css = follow_stylesheets(client, input, &page, found.stylesheets, d, &mut next_order);
+        let (css_candidates, css_warnings) = css.await;
+        candidates.extend(css_candidates);
+        warnings.extend(css_warnings);
+    }
 
-    if d.deep {
+    if d.deep && !main {
         for frame in found.iframes.iter().filter_map(|f| Url::parse(f).ok()) {
             if frame.origin() != page.origin() {
                 continue;
@@ -147,6 +165,7 @@ async fn collect_static(
         title: found.title,
         candidates,
         warnings,
+        main,
     })
 }
 
@@ -156,6 +175,8 @@ struct Found {
     title: Option<String>,
     candidates: Vec<Candidate>,
     warnings: Vec<String>,
+    /// Only the product's own pictures were kept.
+    main: bool,
 }
 
 impl Found {
@@ -167,6 +188,11 @@ impl Found {
             warnings: self.warnings,
         }
     }
+}
+
+/// A URL without its query and fragment.
+fn stem(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
 }
 
 /// Gives candidates of a later document (a frame) orders after everything so far, so page
