@@ -48,6 +48,9 @@ pub enum Command {
     Stitch(StitchArgs),
     /// The product of shop pages: title, price, SKU, brand, availability, ...
     Product(ProductArgs),
+    /// Rules learned from pages, checked against them before they are offered.
+    #[command(subcommand)]
+    Rules(RulesCommand),
 }
 
 /// Where the image host keeps its data: flags, else `IMAGO_*` variables, else the
@@ -442,6 +445,32 @@ pub struct RewriteArgs {
     /// One JSON object per URL.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `imago rules ...`: rules written from what pages show. Each kind of rule is one
+/// subcommand (HD rewrite rules now; site rules next).
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// HD rewrite rules from the thumbnail/full-size pairs pages show (a thumbnail in a
+    /// link to its image, srcset ladders, zoom attributes), each checked against every
+    /// pair of its host. The output is a rule file for --hd-rules.
+    SuggestHd(SuggestHdArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SuggestHdArgs {
+    #[command(flatten)]
+    pub given: PageInputs,
+    /// One JSON object per suggested rule.
+    #[arg(long)]
+    pub json: bool,
+    /// Append the suggested rules to this HD rule file (the one you give --hd-rules;
+    /// created if missing, never truncated). Its rules count as known: thumbnails they
+    /// rewrite are not learned from again.
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    #[command(flatten)]
+    pub net: NetArgs,
 }
 
 /// `imago native-host`: what the browser starts (no flags), or registration.

@@ -97,6 +97,7 @@ fn main() -> ExitCode {
         match cli.command {
             cli::Command::List(args) => commands::list::run(args).await,
             cli::Command::Product(args) => commands::product::run(args).await,
+            cli::Command::Rules(cmd) => commands::rules::run(cmd).await,
             cli::Command::Grab(args) => commands::grab::run(args).await,
             cli::Command::Rewrite(args) => commands::rewrite::run(args),
             cli::Command::Serve(args) => commands::serve::serve(args).await,

@@ -6,5 +6,6 @@ pub mod native_host;
 pub mod product;
 pub mod render;
 pub mod rewrite;
+pub mod rules;
 pub mod serve;
 pub mod tools;

@@ -66,6 +66,7 @@
 mod apply;
 mod host;
 mod load;
+pub mod suggest;
 
 use std::fmt;
 use std::sync::OnceLock;
