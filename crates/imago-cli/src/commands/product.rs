@@ -4,11 +4,10 @@
 //! for bad input).
 
 use anyhow::Result;
+use imago_core::product::export::to_json;
 use imago_core::product::{extract, Found, Product};
 use imago_engine::grab::load_html;
 use imago_engine::Client;
-use serde::Serialize;
-use serde_json::{json, Map, Value};
 
 use crate::cli::ProductArgs;
 use crate::{settings, Outcome};
@@ -40,47 +39,6 @@ pub async fn run(args: ProductArgs) -> Result<Outcome> {
         }
     }
     Ok(outcome)
-}
-
-/// `{"url", "title", "price": {"amount", "currency", "raw"} | null, "list_price", "sku",
-/// ..., "images",
-/// "source": {field: "siterule" | "jsonld" | "microdata" | "rdfa" | "meta" | "heuristic"}}`.
-fn to_json(url: &str, p: &Product) -> Value {
-    let mut source = Map::new();
-    let title = field(&mut source, "title", &p.title);
-    let price = field(&mut source, "price", &p.price);
-    let list_price = field(&mut source, "list_price", &p.list_price);
-    let sku = field(&mut source, "sku", &p.sku);
-    let mpn = field(&mut source, "mpn", &p.mpn);
-    let gtin = field(&mut source, "gtin", &p.gtin);
-    let brand = field(&mut source, "brand", &p.brand);
-    let availability = field(&mut source, "availability", &p.availability);
-    let description = field(&mut source, "description", &p.description);
-    json!({
-        "url": url,
-        "title": title,
-        "price": price,
-        "list_price": list_price,
-        "sku": sku,
-        "mpn": mpn,
-        "gtin": gtin,
-        "brand": brand,
-        "availability": availability,
-        "description": description,
-        "images": p.images,
-        "source": source,
-    })
-}
-
-/// A field's value, its source noted in `source`; `null` when the page does not say.
-fn field<T: Serialize>(source: &mut Map<String, Value>, name: &str, f: &Option<Found<T>>) -> Value {
-    match f {
-        Some(found) => {
-            source.insert(name.into(), json!(found.source));
-            json!(found.value)
-        }
-        None => Value::Null,
-    }
 }
 
 /// `URL  title  1299.00 EUR  sku AB-1  InStock`, tab-separated, `-` for what is missing.

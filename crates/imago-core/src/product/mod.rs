@@ -6,6 +6,7 @@
 //! a field wins it.
 
 mod availability;
+pub mod export;
 pub mod gallery;
 mod jsonld;
 mod labels;
