@@ -183,12 +183,12 @@ mod tests {
         );
         assert_eq!(row.len(), CSV_COLUMNS.len());
         assert_eq!(
-            row[6], "'=cmd|' /C calc'!A0",
+            row[7], "'=cmd|' /C calc'!A0",
             "a formula is written as text"
         );
         let bytes = csv_lines([CSV_COLUMNS.map(String::from).to_vec(), row], true);
         let text = String::from_utf8(bytes).unwrap();
-        assert!(text.starts_with("\u{feff}url,title,price,currency,"));
+        assert!(text.starts_with("\u{feff}url,title,price,price_max,currency,"));
         assert!(text.contains("\"Desk, \"\"oak\"\"\nlarge\",1299.00,,EUR,\"1.299,00 €\","));
         assert!(text.contains("https://s.example/a.jpg|https://s.example/b.jpg"));
         assert!(text.ends_with(",a.jpg,jsonld\r\n"));
