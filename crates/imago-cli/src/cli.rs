@@ -360,7 +360,7 @@ pub struct GrabArgs {
     /// Output folder.
     #[arg(short = 'o', long = "output", default_value = ".", value_name = "DIR")]
     pub output: PathBuf,
-    /// File name template: {n} {n:03} {name} {ext} {host} {page_host} {title} {alt} {w} {h} {date} {hash8}.
+    /// File name template: {n} {n:03} {name} {ext} {host} {page_host} {title} {alt} {w} {h} {date} {hash8} {product_title} {sku}.
     #[arg(long, default_value = "{name}.{ext}", value_name = "TEMPLATE")]
     pub name: String,
     /// Folder template per page (same variables).
@@ -372,6 +372,13 @@ pub struct GrabArgs {
     /// Write index.json (URL, source, alt, size, sha256) in each page folder.
     #[arg(long)]
     pub metadata: bool,
+    /// Read each page's product: product.json beside its pictures (fields, their
+    /// sources, the files) and a row per page in DIR/products.csv (appended to).
+    #[arg(long)]
+    pub product: bool,
+    /// Start a new products.csv with a UTF-8 byte-order mark (for spreadsheets).
+    #[arg(long, requires = "product")]
+    pub csv_bom: bool,
     /// Download archive (SQLite): what it holds is skipped. Default: DIR/.imago-archive.sqlite,
     /// or with --zip beside the zip (out.zip: out.imago-archive.sqlite).
     #[arg(long, value_name = "FILE")]

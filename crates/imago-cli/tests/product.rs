@@ -2,8 +2,10 @@
 
 mod support;
 
+use std::collections::HashMap;
+
 use serde_json::Value;
-use support::{imago, json_lines};
+use support::{imago, json_lines, png, Route, Server};
 
 const SHOP_PAGE: &str = r#"<!doctype html><html><head><title>Desk</title>
 <script type="application/ld+json">{"@context":"https://schema.org","@type":"Product",
@@ -212,4 +214,207 @@ fn list_main_keeps_the_products_own_pictures_and_a_site_rule_can_make_it_the_def
     assert_eq!(ruled, main);
     let every = listed(dir.path(), &["--site-rules", "sites.toml", "--no-main"]);
     assert_eq!(every.len(), all.len());
+}
+
+/// The desk page served with its two pictures (and a logo `--main` leaves out).
+fn desk_shop() -> Server {
+    let page = SHOP_PAGE
+        .replace(
+            "<h1>Oak desk</h1>",
+            r#"<h1>Oak desk</h1><div class="gallery"><img src="/img/desk-1.png" alt="Oak desk">
+           <img src="/img/desk-2.png" alt="Oak desk, side"></div>
+           <footer><img class="logo" src="/img/logo.png" width="40" height="20"></footer>"#,
+        )
+        .replace(
+            r#""image":["/img/desk-1.jpg","/img/desk-2.jpg"]"#,
+            r#""image":["/img/desk-1.png","/img/desk-2.png"]"#,
+        );
+    let mut routes = HashMap::new();
+    routes.insert("/desk.html".to_string(), Route::ok("text/html", page));
+    routes.insert(
+        "/img/desk-1.png".into(),
+        Route::ok("image/png", png(60, 40, 1)),
+    );
+    routes.insert(
+        "/img/desk-2.png".into(),
+        Route::ok("image/png", png(60, 40, 2)),
+    );
+    routes.insert(
+        "/img/logo.png".into(),
+        Route::ok("image/png", png(40, 20, 3)),
+    );
+    Server::start(routes)
+}
+
+#[test]
+fn grab_product_writes_product_json_beside_the_pictures_and_a_csv_row_per_page() {
+    let server = desk_shop();
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("out");
+    let grab = |extra: &[&str]| {
+        let mut args = vec![
+            "grab",
+            &server.url("/desk.html")[..],
+            "-o",
+            out_dir.to_str().unwrap(),
+            "--json",
+            "--no-hd",
+            "--main",
+            "--product",
+            "--folder",
+            "{sku}",
+            "--name",
+            "{product_title}-{n}.{ext}",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        imago(tmp.path(), &args)
+    };
+    let out = grab(&["--csv-bom"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The pictures are named by the product, in a folder named by its SKU.
+    let folder = out_dir.join("OD-120");
+    assert!(folder.join("Oak desk-1.png").is_file());
+    assert!(folder.join("Oak desk-2.png").is_file());
+    assert!(
+        !folder.join("Oak desk-3.png").exists(),
+        "--main leaves the logo out"
+    );
+
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(folder.join("product.json")).unwrap()).unwrap();
+    assert_eq!(json["url"], server.url("/desk.html"));
+    assert_eq!(json["title"], "Oak desk");
+    assert_eq!(json["price"]["amount"], "1299.00");
+    assert_eq!(json["source"]["sku"], "jsonld");
+    assert_eq!(
+        json["files"],
+        serde_json::json!(["Oak desk-1.png", "Oak desk-2.png"])
+    );
+
+    let csv = std::fs::read_to_string(out_dir.join("products.csv")).unwrap();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert!(lines[0].starts_with("\u{feff}url,title,price,price_max,currency,"));
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[1].starts_with(&format!(
+        "{},Oak desk,1299.00,,EUR,",
+        server.url("/desk.html")
+    )));
+    assert!(
+        lines[1].contains(",OD-120,Oak desk-1.png|Oak desk-2.png,jsonld"),
+        "{}",
+        lines[1]
+    );
+
+    // A second run (the archive skips the pictures) adds a row and keeps the files listed.
+    let again = grab(&[]);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let csv = std::fs::read_to_string(out_dir.join("products.csv")).unwrap();
+    assert_eq!(
+        csv.matches("Oak desk-1.png|Oak desk-2.png").count(),
+        2,
+        "{csv}"
+    );
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(folder.join("product.json")).unwrap()).unwrap();
+    assert_eq!(
+        json["files"],
+        serde_json::json!(["Oak desk-1.png", "Oak desk-2.png"])
+    );
+    assert!(
+        !folder.join("product-2.json").exists(),
+        "the same page's file is updated"
+    );
+}
+
+#[test]
+fn grab_product_refuses_a_products_csv_that_is_not_its_own() {
+    let server = desk_shop();
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(out_dir.join("products.csv"), "name,price\nmine,1\n").unwrap();
+    let out = imago(
+        tmp.path(),
+        &[
+            "grab",
+            &server.url("/desk.html"),
+            "-o",
+            out_dir.to_str().unwrap(),
+            "--product",
+            "--no-hd",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("products.csv") && err.contains("-o"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("products.csv")).unwrap(),
+        "name,price\nmine,1\n"
+    );
+    assert_eq!(
+        server.hits_of("/img/desk-1.png"),
+        0,
+        "nothing downloaded before it is refused"
+    );
+}
+
+#[test]
+fn grab_product_into_a_zip_puts_product_json_and_products_csv_inside() {
+    let server = desk_shop();
+    let tmp = tempfile::tempdir().unwrap();
+    let zip_path = tmp.path().join("desk.zip");
+    let out = imago(
+        tmp.path(),
+        &[
+            "grab",
+            &server.url("/desk.html"),
+            "--zip",
+            zip_path.to_str().unwrap(),
+            "--product",
+            "--main",
+            "--no-hd",
+            "--folder",
+            "{sku}",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let names: Vec<String> = zip.file_names().map(String::from).collect();
+    assert!(
+        names.contains(&"OD-120/product.json".to_string()),
+        "{names:?}"
+    );
+    assert!(names.contains(&"products.csv".to_string()), "{names:?}");
+    let mut csv = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("products.csv").unwrap(), &mut csv).unwrap();
+    assert!(
+        csv.contains(",OD-120,desk-1.png|desk-2.png,jsonld\r\n"),
+        "{csv}"
+    );
+    assert!(!tmp.path().join("products.csv").exists(), "nothing loose");
 }

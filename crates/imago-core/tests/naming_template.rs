@@ -250,3 +250,25 @@ fn bad_formats_are_errors() {
     );
     assert!(Template::parse("{n:020}").is_ok());
 }
+
+#[test]
+fn product_title_and_sku_name_a_products_pictures() {
+    let mut v = vars("https://cdn.example.com/p/IMG_0042.jpg");
+    v.ext = Some("jpg");
+    v.title = Some("Oak desk | Holz shop");
+    // Without a product read, the page title stands in; the SKU is empty.
+    assert_eq!(
+        render("{product_title}-{sku}{n}.{ext}", &v),
+        "Oak desk | Holz shop-1.jpg"
+    );
+    v.product_title = Some("Oak desk 120/80");
+    v.sku = Some("OD-120");
+    assert_eq!(
+        render("{sku}/{product_title}-{n:02}.{ext}", &v),
+        "OD-120/Oak desk 120_80-01.jpg",
+        "a value never adds a folder level"
+    );
+    assert!(Template::parse("{product_title}")
+        .unwrap()
+        .uses(Var::ProductTitle));
+}

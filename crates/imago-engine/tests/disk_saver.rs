@@ -17,6 +17,7 @@ fn saver(root: &Path) -> Saver {
         metadata: false,
         date: "2026-12-06".into(),
         sync_each: false,
+        products_csv: None,
     })
     .unwrap()
 }

@@ -4,7 +4,8 @@ use std::io::{BufRead, BufReader};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use imago_engine::grab::{run as grab_run, GrabOptions, UrlList};
+use imago_core::naming::Var;
+use imago_engine::grab::{run as grab_run, GrabOptions, ProductExport, UrlList};
 use imago_engine::Client;
 
 use crate::cli::GrabArgs;
@@ -41,6 +42,12 @@ pub async fn run(mut args: GrabArgs) -> Result<Outcome> {
     let renderer = super::render::renderer(&args.render, &args.net)?;
     let mut discovery = settings::discovery(&args.pages)?;
     discovery.render = renderer.clone();
+    let folder = settings::template("--folder", &args.folder)?;
+    let name = settings::template("--name", &args.name)?;
+    let names_product = [Var::ProductTitle, Var::Sku]
+        .iter()
+        .any(|&v| folder.uses(v) || name.uses(v));
+    discovery.product = args.product || names_product;
     let hd = if args.no_hd {
         None
     } else {
@@ -59,8 +66,8 @@ pub async fn run(mut args: GrabArgs) -> Result<Outcome> {
     }
     let opts = GrabOptions {
         output: args.output.clone(),
-        folder: settings::template("--folder", &args.folder)?,
-        name: settings::template("--name", &args.name)?,
+        folder,
+        name,
         filter: settings::filter(&args.filter)?,
         blocklist,
         sort: settings::sort(&args.filter)?,
@@ -74,6 +81,9 @@ pub async fn run(mut args: GrabArgs) -> Result<Outcome> {
         date: settings::today(),
         page_concurrency: 4,
         transform: image_step(&args)?,
+        product: args.product.then_some(ProductExport {
+            csv_bom: args.csv_bom,
+        }),
     };
     let client = Client::new(settings::client(&args.net)?)?;
     let progress = Progress::new(args.json, args.quiet);

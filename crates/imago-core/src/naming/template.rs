@@ -36,11 +36,16 @@ pub enum Var {
     Date,
     /// `{hash8}`: first 8 hex digits of the content's SHA-256; empty when unknown.
     Hash8,
+    /// `{product_title}`: the product's name as the page gives it (`imago product`),
+    /// else the page title; empty when neither is known.
+    ProductTitle,
+    /// `{sku}`: the product's SKU; empty when the page gives none.
+    Sku,
 }
 
 impl Var {
     /// Every variable, in the order help texts list them.
-    pub const ALL: [Var; 11] = [
+    pub const ALL: [Var; 13] = [
         Var::N,
         Var::Name,
         Var::Ext,
@@ -52,6 +57,8 @@ impl Var {
         Var::H,
         Var::Date,
         Var::Hash8,
+        Var::ProductTitle,
+        Var::Sku,
     ];
 
     /// The name inside the braces.
@@ -68,6 +75,8 @@ impl Var {
             Var::H => "h",
             Var::Date => "date",
             Var::Hash8 => "hash8",
+            Var::ProductTitle => "product_title",
+            Var::Sku => "sku",
         }
     }
 
@@ -142,6 +151,10 @@ pub struct NameVars<'a> {
     pub date: &'a str,
     /// At least 8 hex digits of the SHA-256 of the content, when known.
     pub hash8: Option<&'a str>,
+    /// The product's name, when the page's product was read.
+    pub product_title: Option<&'a str>,
+    /// The product's SKU, when the page's product was read and gives one.
+    pub sku: Option<&'a str>,
 }
 
 impl Template {
@@ -297,6 +310,8 @@ fn value_of(var: Var, v: &NameVars) -> String {
             .hash8
             .map(|h| h.chars().take(8).collect::<String>().to_ascii_lowercase())
             .unwrap_or_default(),
+        Var::ProductTitle => v.product_title.or(v.title).unwrap_or("").to_string(),
+        Var::Sku => v.sku.unwrap_or("").to_string(),
     }
 }
 

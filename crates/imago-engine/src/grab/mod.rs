@@ -8,6 +8,7 @@
 mod events;
 mod input;
 mod page;
+mod product_out;
 mod run;
 mod save;
 mod select;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 pub use events::{Event, NullReporter, Reporter, Summary};
 pub use input::{read_url_list, PageInput, UrlList};
 pub use page::{collect_page, load_html, Discovery, PageImages};
+pub use product_out::{PRODUCTS_CSV, PRODUCT_FILE};
 pub use run::run;
 pub use save::{Fetched, SaveTo, Saver};
 pub use select::{select, Selected, Selection};
@@ -64,6 +66,16 @@ pub struct GrabOptions {
     pub page_concurrency: usize,
     /// Convert, resize or strip each file before it is named (`None`: saved as sent).
     pub transform: Option<Arc<dyn Transform>>,
+    /// `--product`: `product.json` per page and `products.csv` for the run (needs
+    /// [`Discovery::product`]).
+    pub product: Option<ProductExport>,
+}
+
+/// How `grab --product` writes the product.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProductExport {
+    /// `--csv-bom`: a UTF-8 byte-order mark first in `products.csv`, for spreadsheets.
+    pub csv_bom: bool,
 }
 
 /// Why a page or the whole run could not go on.

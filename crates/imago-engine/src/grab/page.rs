@@ -7,6 +7,7 @@ use std::sync::Arc;
 use futures_util::future::join_all;
 use imago_core::discover::{discover_css, discover_html, DiscoverOptions};
 use imago_core::merge::merge;
+use imago_core::product::Product;
 use imago_core::siterules::SiteRules;
 use imago_core::{Candidate, Image, SourceKind};
 use url::Url;
@@ -24,6 +25,9 @@ pub struct Discovery {
     /// `--main` / `--no-main`: only the product's own pictures, or every image; `None`:
     /// as the site rules say.
     pub main: Option<bool>,
+    /// Read the page's product fields too ([`PageImages::product`]): `grab --product`,
+    /// or a template naming `{product_title}` or `{sku}`.
+    pub product: bool,
     /// Site rules in force (built in plus the user's).
     pub site_rules: Arc<SiteRules>,
     /// How many levels of `@import` are followed below a linked stylesheet.
@@ -41,6 +45,7 @@ impl Default for Discovery {
         Discovery {
             deep: false,
             main: None,
+            product: false,
             site_rules: Arc::new(SiteRules::builtin()),
             import_depth: 2,
             max_stylesheets: 40,
@@ -59,6 +64,8 @@ pub struct PageImages {
     /// Stylesheets or frames that could not be read: the page is still reported, these
     /// say what may be missing.
     pub warnings: Vec<String>,
+    /// The page's product, when [`Discovery::product`] asked for it.
+    pub product: Option<Product>,
 }
 
 /// Reads one page and lists its images (with `--render`, the static read and the
@@ -131,6 +138,9 @@ async fn collect_static(
     };
     let main = opts.main_on(&page, &d.site_rules);
     let found = discover_html(&html, &page, &opts, &d.site_rules);
+    let product = d
+        .product
+        .then(|| imago_core::product::extract(&html, page.as_str(), &d.site_rules));
     drop(html);
     let mut candidates = found.candidates;
     let mut warnings = Vec::new();
@@ -166,6 +176,7 @@ async fn collect_static(
         candidates,
         warnings,
         main,
+        product,
     })
 }
 
@@ -177,6 +188,7 @@ struct Found {
     warnings: Vec<String>,
     /// Only the product's own pictures were kept.
     main: bool,
+    product: Option<Product>,
 }
 
 impl Found {
@@ -186,6 +198,7 @@ impl Found {
             title: self.title,
             images: merge(self.candidates),
             warnings: self.warnings,
+            product: self.product,
         }
     }
 }

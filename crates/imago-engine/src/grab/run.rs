@@ -78,6 +78,7 @@ async fn grab_page(
         title,
         images,
         warnings,
+        product,
     } = page;
     let page_str = page_url.to_string();
     let found = images.len();
@@ -104,6 +105,8 @@ async fn grab_page(
         url: &page_str,
         title: title.as_deref(),
         date: &opts.date,
+        product_title: product.as_ref().and_then(|p| found_text(&p.title)),
+        sku: product.as_ref().and_then(|p| found_text(&p.sku)),
     };
     let folder = opts.folder.render(&vars_page.name_vars(0, &page_str, None));
     let dir_components = {
@@ -115,7 +118,9 @@ async fn grab_page(
     saver.open_page(&dir_components);
 
     let concurrency = client.config().concurrency.max(1);
-    stream::iter(items.into_iter().enumerate())
+    // Each image's file (saved now, or before: in the archive, the same content), for
+    // the product's list of files.
+    let files: Vec<Option<String>> = stream::iter(items.into_iter().enumerate())
         .map(|(i, item)| {
             let (dir, dir_components, vars_page, referer, page_str) =
                 (&dir, &dir_components, &vars_page, &referer, &page_str);
@@ -124,22 +129,24 @@ async fn grab_page(
                 let url = item.image.url.clone();
                 if let Some(saved) = saver.already_saved(&url) {
                     let reason = format!("in the archive: saved as {}", saved.path);
-                    return report.event(&Event::Skipped {
+                    report.event(&Event::Skipped {
                         page: page_str.clone(),
                         url,
                         reason,
-                        earlier: Some(saved.path),
+                        earlier: Some(saved.path.clone()),
                     });
+                    return Some(saved.path);
                 }
                 let fetched =
                     match fetch_one(client, opts, &item.image, referer.as_ref(), dir).await {
                         Ok(f) => f,
                         Err(reason) => {
-                            return report.event(&Event::Failed {
+                            report.event(&Event::Failed {
                                 page: page_str.clone(),
                                 url,
                                 reason,
-                            })
+                            });
+                            return None;
                         }
                     };
                 let measured = Measured {
@@ -150,7 +157,8 @@ async fn grab_page(
                 };
                 if let Err(why) = opts.filter.check_measured(&measured) {
                     fetched.discard();
-                    return skipped(report, page_str, &url, format!("filtered: {why}"));
+                    skipped(report, page_str, &url, format!("filtered: {why}"));
+                    return None;
                 }
                 let mut fetched = fetched;
                 if let Some(step) = &opts.transform {
@@ -166,11 +174,12 @@ async fn grab_page(
                         }
                         Err(reason) => {
                             fetched.discard();
-                            return report.event(&Event::Failed {
+                            report.event(&Event::Failed {
                                 page: page_str.clone(),
                                 url,
                                 reason,
                             });
+                            return None;
                         }
                     }
                 }
@@ -185,11 +194,36 @@ async fn grab_page(
                 let file = opts.name.render(&vars);
                 let event = saver.save(page_str, &item.image, fetched, dir_components, &file);
                 report.event(&event);
+                match event {
+                    Event::Saved { path, .. } => Some(path),
+                    Event::Skipped { earlier, .. } => earlier,
+                    _ => None,
+                }
             }
         })
-        .buffer_unordered(concurrency)
-        .collect::<Vec<()>>()
+        .buffered(concurrency)
+        .collect()
         .await;
+
+    if let (Some(_), Some(product)) = (&opts.product, &product) {
+        let mut files: Vec<String> = files
+            .into_iter()
+            .flatten()
+            .map(|f| saver.below_folder(&f, &dir_components))
+            .collect();
+        files.dedup();
+        let mut json = imago_core::product::export::to_json(&page_str, product);
+        json["files"] = serde_json::json!(files);
+        let folder = dir_components.join("/");
+        let row = imago_core::product::export::csv_row(&page_str, product, &folder, &files);
+        if let Err(e) = saver.write_product(&page_str, &dir_components, &json, row) {
+            report.event(&Event::PageFailed {
+                page: page_str.clone(),
+                bad_input: false,
+                reason: format!("product.json: {e}"),
+            });
+        }
+    }
 
     if let Err(e) = saver.finish_page(&page_str, title.as_deref(), &dir_components) {
         report.event(&Event::PageFailed {
@@ -200,11 +234,17 @@ async fn grab_page(
     }
 }
 
+fn found_text(f: &Option<imago_core::product::Found<String>>) -> Option<&str> {
+    f.as_ref().map(|f| f.value.as_str())
+}
+
 /// The page-level template variables; image-level ones are filled per image.
 struct PageVars<'a> {
     url: &'a str,
     title: Option<&'a str>,
     date: &'a str,
+    product_title: Option<&'a str>,
+    sku: Option<&'a str>,
 }
 
 impl<'a> PageVars<'a> {
@@ -220,6 +260,8 @@ impl<'a> PageVars<'a> {
             ext: None,
             date: self.date,
             hash8: None,
+            product_title: self.product_title,
+            sku: self.sku,
         }
     }
 }

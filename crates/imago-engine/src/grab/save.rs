@@ -19,6 +19,7 @@ use imago_core::{Image, ImageInfo};
 use sha2::{Digest, Sha256};
 
 use super::events::Event;
+use super::product_out::{product_file_name, write_atomically, ProductsCsv, PRODUCTS_CSV};
 use super::{GrabError, GrabOptions};
 use crate::archive::{Archive, Saved};
 use crate::metadata::{index_json, write_index, IndexEntry, PageIndex, INDEX_FILE};
@@ -119,6 +120,8 @@ pub struct SaveTo {
     /// once when the page is done instead; the extension's helper answers per file, and a
     /// converted file was never flushed by the downloader.
     pub sync_each: bool,
+    /// `grab --product`: write `products.csv` (with a byte-order mark when `true`).
+    pub products_csv: Option<bool>,
 }
 
 impl SaveTo {
@@ -130,6 +133,7 @@ impl SaveTo {
             metadata: opts.metadata,
             date: opts.date.clone(),
             sync_each: false,
+            products_csv: opts.product.map(|p| p.csv_bom),
         }
     }
 }
@@ -158,6 +162,7 @@ pub struct Saver {
     index: Mutex<HashMap<String, Vec<IndexEntry>>>,
     date: String,
     sync_each: bool,
+    products: Option<Mutex<ProductsCsv>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -182,6 +187,14 @@ impl Saver {
                 (None, None)
             }
         };
+        let products = match to.products_csv {
+            Some(bom) => Some(Mutex::new(ProductsCsv::open(
+                &to.output,
+                bom,
+                to.zip.is_some(),
+            )?)),
+            None => None,
+        };
         let (archive, user_archive) = match &to.archive {
             Some(p) => (Archive::open(p)?, true),
             None => (Archive::open_temporary()?, false),
@@ -197,7 +210,63 @@ impl Saver {
             index: Mutex::new(HashMap::new()),
             date: to.date.clone(),
             sync_each: to.sync_each,
+            products,
         })
+    }
+
+    /// `grab --product`: writes the page's `product.json` in `folder` and its row of
+    /// `products.csv`; returns where the JSON went.
+    pub(crate) fn write_product(
+        &self,
+        page: &str,
+        folder: &[String],
+        json: &serde_json::Value,
+        row: Vec<String>,
+    ) -> Result<String, DiskError> {
+        let dir = self.work_dir(folder);
+        let mut bytes = serde_json::to_vec_pretty(json).map_err(|source| DiskError::Json {
+            action: "write",
+            path: dir.join(super::product_out::PRODUCT_FILE),
+            source,
+        })?;
+        bytes.push(b'\n');
+        let written = {
+            let mut zip = lock(&self.zip);
+            match zip.as_mut() {
+                Some(zip) => {
+                    let mut name = folder.to_vec();
+                    name.push(super::product_out::PRODUCT_FILE.into());
+                    let rel = self.claim(RelPath { components: name }, 0).to_string();
+                    zip.add_bytes(&rel, &bytes)?;
+                    rel
+                }
+                None => {
+                    let name = product_file_name(&dir, page);
+                    write_atomically(&dir, &name, &bytes)?.display().to_string()
+                }
+            }
+        };
+        if let Some(csv) = &self.products {
+            lock(csv).append(row)?;
+        }
+        Ok(written)
+    }
+
+    /// A saved file's path below its page folder (`folder`), as `index.json` and
+    /// `product.json` list it; a path elsewhere is given as it is.
+    pub(crate) fn below_folder(&self, path: &str, folder: &[String]) -> String {
+        let prefix = match &self.zip_work {
+            Some(_) => PathBuf::from(folder.join("/")),
+            None => self.work_dir(folder),
+        };
+        match Path::new(path).strip_prefix(&prefix) {
+            Ok(rest) => rest
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+            Err(_) => path.to_string(),
+        }
     }
 
     /// The folder where downloads of a page are streamed before they get their names:
@@ -477,7 +546,14 @@ impl Saver {
     /// Completes the zip (renamed into place only now) and removes the work folder.
     pub fn finish(&self) -> Result<(), DiskError> {
         let zip = lock(&self.zip).take();
-        if let Some(zip) = zip {
+        if let Some(mut zip) = zip {
+            let csv = self
+                .products
+                .as_ref()
+                .and_then(|m| std::mem::replace(&mut *lock(m), ProductsCsv::empty()).into_bytes());
+            if let Some(bytes) = csv {
+                zip.add_bytes(PRODUCTS_CSV, &bytes)?;
+            }
             zip.finish()?;
         }
         if let Some(w) = &self.zip_work {

@@ -165,6 +165,7 @@ pub async fn save(
                 metadata: false,
                 date: String::new(),
                 sync_each: true,
+                products_csv: None,
             })
             .map_err(|e| format!("archive: {e}"))
         });
