@@ -413,7 +413,7 @@ fn grab_product_into_a_zip_puts_product_json_and_products_csv_inside() {
     let mut csv = String::new();
     std::io::Read::read_to_string(&mut zip.by_name("products.csv").unwrap(), &mut csv).unwrap();
     assert!(
-        csv.contains(",OD-120,desk-1.png|desk-2.png,jsonld\r\n"),
+        csv.contains(",OD-120,desk-1.png|desk-2.png,jsonld,,\r\n"),
         "{csv}"
     );
     assert!(!tmp.path().join("products.csv").exists(), "nothing loose");

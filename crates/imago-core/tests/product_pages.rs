@@ -119,3 +119,39 @@ fn microdata_with_a_price_in_text_and_currency_in_meta() {
     );
     assert_eq!(p.availability.as_ref().unwrap().value, "InStock");
 }
+
+/// A shop's variants: a JSON-LD product group with its sizes and colours, each with its
+/// own SKU, price, stock and picture; and a page with only size and colour pickers.
+#[test]
+fn variants_come_with_their_options_and_pictures() {
+    let page = r#"<html><head><script type="application/ld+json">
+      {"@context":"https://schema.org","@type":"ProductGroup","name":"Linen shirt",
+       "productGroupID":"LS","variesBy":["https://schema.org/color","https://schema.org/size"],
+       "hasVariant":[
+        {"@type":"Product","sku":"LS-W-M","color":"White","size":"M","image":"/img/white.jpg",
+         "offers":{"@type":"Offer","price":"49.00","priceCurrency":"EUR","availability":"https://schema.org/OutOfStock"}},
+        {"@type":"Product","sku":"LS-B-L","color":"Blue","size":"L","image":"/img/blue.jpg",
+         "offers":{"@type":"Offer","price":"52.00","priceCurrency":"EUR","availability":"https://schema.org/InStock"}}]}
+      </script></head><body><h1>Linen shirt</h1></body></html>"#;
+    let p = extract(page, "https://shop.example.de/shirt", &SiteRules::empty());
+    assert_eq!(p.variants.len(), 2);
+    let blue = &p.variants[1];
+    assert_eq!(blue.sku.as_deref(), Some("LS-B-L"));
+    assert_eq!(blue.options["color"], "Blue");
+    assert_eq!(blue.price.as_ref().unwrap().amount, "52.00");
+    assert_eq!(blue.availability.as_deref(), Some("InStock"));
+    assert_eq!(p.variants[0].availability.as_deref(), Some("OutOfStock"));
+    assert_eq!(blue.images, ["/img/blue.jpg"]);
+    assert_eq!(p.options["color"], ["White", "Blue"]);
+    assert_eq!(p.options["size"], ["M", "L"]);
+    // The group is in stock when one of its variants is.
+    assert_eq!(p.availability.unwrap().value, "InStock");
+
+    let pickers = r#"<h1>Clog</h1><span class="price">39,95 €</span>
+      <select name="groesse"><option value="">Bitte wählen</option><option>38</option><option>39</option></select>
+      <select class="variant-colour"><option>Schwarz</option></select>"#;
+    let p = extract(pickers, "https://shop.example.de/clog", &SiteRules::empty());
+    assert!(p.variants.is_empty());
+    assert_eq!(p.options["size"], ["38", "39"]);
+    assert_eq!(p.options["color"], ["Schwarz"]);
+}

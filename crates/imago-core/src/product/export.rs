@@ -33,6 +33,8 @@ pub fn to_json(url: &str, p: &Product) -> Value {
         "availability": availability,
         "description": description,
         "images": p.images,
+        "variants": p.variants,
+        "options": p.options,
         "source": source,
     })
 }
@@ -49,7 +51,7 @@ fn field<T: Serialize>(source: &mut Map<String, Value>, name: &str, f: &Option<F
 }
 
 /// The columns of `products.csv`, in order. New columns are only ever added at the end.
-pub const CSV_COLUMNS: [&str; 17] = [
+pub const CSV_COLUMNS: [&str; 19] = [
     "url",
     "title",
     "price",
@@ -67,6 +69,8 @@ pub const CSV_COLUMNS: [&str; 17] = [
     "folder",
     "files",
     "price_source",
+    "options",
+    "variant_skus",
 ];
 
 /// What separates several values in one cell (image URLs, file names): a character
@@ -102,6 +106,16 @@ pub fn csv_row(url: &str, p: &Product, folder: &str, files: &[String]) -> Vec<St
             .as_ref()
             .map(|f| source_name(f.source))
             .unwrap_or_default(),
+        p.options
+            .iter()
+            .map(|(name, values)| format!("{name}: {}", values.join(CSV_LIST_SEPARATOR)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        p.variants
+            .iter()
+            .filter_map(|v| v.sku.as_deref())
+            .collect::<Vec<_>>()
+            .join(CSV_LIST_SEPARATOR),
     ];
     row.into_iter().map(|cell| defuse(&cell)).collect()
 }
@@ -191,6 +205,6 @@ mod tests {
         assert!(text.starts_with("\u{feff}url,title,price,price_max,currency,"));
         assert!(text.contains("\"Desk, \"\"oak\"\"\nlarge\",1299.00,,EUR,\"1.299,00 €\","));
         assert!(text.contains("https://s.example/a.jpg|https://s.example/b.jpg"));
-        assert!(text.ends_with(",a.jpg,jsonld\r\n"));
+        assert!(text.ends_with(",a.jpg,jsonld,,\r\n"));
     }
 }

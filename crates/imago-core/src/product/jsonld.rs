@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use super::variants::{RawVariant, OPTION_KEYS};
 use super::{clean_text, Fields};
 use crate::discover::jsonld::values;
 use crate::html::{attr, Token, Tokenizer};
@@ -50,7 +51,90 @@ pub(crate) fn fields(html: &str) -> Fields {
     let Some(product) = objects.iter().find(|o| is_type(o, &PRODUCT_TYPES)) else {
         return Fields::default();
     };
-    read_product(product, &ids, 0)
+    let mut f = read_product(product, &ids, 0);
+    f.variants = variants(product, &objects, &ids);
+    f
+}
+
+/// Most variants read from one page: a catalogue of thousands is not one product.
+const MAX_VARIANTS: usize = 256;
+
+/// The variants of `product`: its `hasVariant` list, else the products of the page that
+/// say `isVariantOf` it (by `@id` or `productGroupID`).
+fn variants(
+    product: &Map<String, Value>,
+    objects: &[&Map<String, Value>],
+    ids: &HashMap<&str, &Map<String, Value>>,
+) -> Vec<RawVariant> {
+    let varies_by: Vec<String> = match product.get("variesBy") {
+        Some(Value::Array(a)) => a.iter().filter_map(|v| text(Some(v))).collect(),
+        Some(v) => text(Some(v)).into_iter().collect(),
+        None => Vec::new(),
+    };
+    let keys: Vec<String> = varies_by
+        .iter()
+        .map(|k| k.rsplit(['/', ':']).next().unwrap_or(k).to_string())
+        .collect();
+    let mut found: Vec<&Map<String, Value>> = nodes(product, "hasVariant", ids);
+    if found.is_empty() {
+        let own_id = product.get("@id").and_then(Value::as_str);
+        let group_id = text(product.get("productGroupID"));
+        found = objects
+            .iter()
+            .filter(|o| is_type(o, &PRODUCT_TYPES) && !std::ptr::eq(**o, product))
+            .filter(|o| {
+                nodes(o, "isVariantOf", ids).iter().any(|g| {
+                    std::ptr::eq(*g, product)
+                        || (own_id.is_some() && g.get("@id").and_then(Value::as_str) == own_id)
+                        || (group_id.is_some() && text(g.get("productGroupID")) == group_id)
+                })
+            })
+            .copied()
+            .collect();
+    }
+    found
+        .into_iter()
+        .take(MAX_VARIANTS)
+        .map(|v| variant(v, &keys, ids))
+        .collect()
+}
+
+fn variant(
+    v: &Map<String, Value>,
+    keys: &[String],
+    ids: &HashMap<&str, &Map<String, Value>>,
+) -> RawVariant {
+    let inner = read_product(v, ids, 4);
+    let mut options = std::collections::BTreeMap::new();
+    let wanted: Vec<&str> = if keys.is_empty() {
+        OPTION_KEYS.to_vec()
+    } else {
+        keys.iter().map(String::as_str).collect()
+    };
+    for key in wanted {
+        if let Some(value) = text(v.get(key)) {
+            options.insert(key.to_string(), value);
+        }
+    }
+    // `additionalProperty: [{"name": "Size", "value": "M"}]`.
+    for prop in nodes(v, "additionalProperty", ids) {
+        if let (Some(name), Some(value)) = (text(prop.get("name")), text(prop.get("value"))) {
+            let name = name.to_lowercase();
+            if name.len() <= 40 && !options.contains_key(&name) {
+                options.insert(name, value);
+            }
+        }
+    }
+    RawVariant {
+        options,
+        name: inner.title,
+        sku: inner.sku,
+        gtin: inner.gtin,
+        price: inner.price,
+        availability: inner.availability,
+        images: inner.images,
+        url: text(v.get("url")),
+    }
 }
 
 /// Every object in `v`, depth first, in document order.
@@ -164,14 +248,21 @@ fn read_product(
         .cloned();
     // A product group's variants carry what the group does not.
     if let Some(Value::Array(variants)) = p.get("hasVariant").filter(|_| depth < 4) {
+        let mut stock: Vec<String> = Vec::new();
         for v in variants.iter().filter_map(|x| resolve(x, ids)) {
             let inner = read_product(v, ids, depth + 1);
             if f.price.is_none() {
                 f.price = inner.price;
             }
-            if f.availability.is_none() {
-                f.availability = inner.availability;
-            }
+            stock.extend(inner.availability);
+        }
+        // In stock when one variant is, as with offers.
+        if f.availability.is_none() {
+            f.availability = stock
+                .iter()
+                .find(|a| super::availability(a) == Some("InStock"))
+                .or(stock.first())
+                .cloned();
         }
     }
     f
@@ -304,6 +395,42 @@ mod tests {
         ));
         assert_eq!(f.title.as_deref(), Some("Loop"));
         assert!(f.price.is_none());
+    }
+
+    #[test]
+    fn a_product_group_gives_its_variants_with_their_options_and_pictures() {
+        let f = fields(&page(
+            r#"{"@type":"ProductGroup","name":"Tee","productGroupID":"T1",
+              "variesBy":["https://schema.org/size","https://schema.org/color"],
+              "hasVariant":[
+                {"@type":"Product","sku":"T1-S-R","size":"S","color":"Red","image":"red.jpg",
+                 "offers":{"@type":"Offer","price":"10","priceCurrency":"EUR",
+                           "availability":"https://schema.org/InStock"}},
+                {"@type":"Product","sku":"T1-M-B","size":"M","color":"Blue","image":["blue.jpg"],
+                 "additionalProperty":[{"@type":"PropertyValue","name":"Fit","value":"Slim"}],
+                 "offers":{"@type":"Offer","price":"12","availability":"https://schema.org/OutOfStock"}}]}"#,
+        ));
+        assert_eq!(f.variants.len(), 2);
+        let blue = &f.variants[1];
+        assert_eq!(blue.sku.as_deref(), Some("T1-M-B"));
+        assert_eq!(blue.options["size"], "M");
+        assert_eq!(blue.options["color"], "Blue");
+        assert_eq!(blue.options["fit"], "Slim");
+        assert_eq!(blue.images, ["blue.jpg"]);
+        assert_eq!(blue.price, Some(("12".into(), None)));
+        // A group's price is its first variant's.
+        assert_eq!(f.price, Some(("10".into(), Some("EUR".into()))));
+    }
+
+    #[test]
+    fn products_that_say_they_are_variants_of_the_page_product_are_its_variants() {
+        let f = fields(&page(
+            r##"[{"@type":"ProductGroup","@id":"#g","name":"Mug"},
+                {"@type":"Product","isVariantOf":{"@id":"#g"},"color":"White","sku":"M-W"},
+                {"@type":"Product","isVariantOf":{"@id":"#other"},"color":"Black","sku":"X"}]"##,
+        ));
+        assert_eq!(f.variants.len(), 1);
+        assert_eq!(f.variants[0].options["color"], "White");
     }
 
     #[test]

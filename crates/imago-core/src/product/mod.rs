@@ -13,6 +13,7 @@ mod labels;
 mod markup;
 mod price;
 mod url_id;
+mod variants;
 
 use serde::Serialize;
 use url::Url;
@@ -21,6 +22,7 @@ use crate::siterules::{FieldRule, SiteRules};
 
 pub use availability::availability;
 pub use price::{parse_price, Price};
+pub use variants::Variant;
 
 /// Where a field came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -60,6 +62,12 @@ pub struct Product {
     pub description: Option<Found<String>>,
     /// Image URLs the structured data names, as written (not resolved).
     pub images: Vec<String>,
+    /// The sizes, colours, ... it is sold in, each with its own SKU, price, stock and
+    /// pictures (from the structured data).
+    pub variants: Vec<Variant>,
+    /// What a shopper picks from: `{"size": ["S", "M"], "color": ["Red"]}`, from the
+    /// variants, else the page's size and colour pickers.
+    pub options: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// The fields one source found, before they are merged by trust.
@@ -76,6 +84,7 @@ pub(crate) struct Fields {
     pub availability: Option<String>,
     pub description: Option<String>,
     pub images: Vec<String>,
+    pub variants: Vec<variants::RawVariant>,
 }
 
 impl Fields {
@@ -143,6 +152,7 @@ pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
     ] {
         merge(&mut product, fields, source, page_url);
     }
+    product.options = variants::options_of(&product.variants, variants::page_options(html));
     // A list price is the higher one shown beside the price; anything else is not.
     let amount =
         |f: &Option<Found<Price>>| f.as_ref().and_then(|f| f.value.amount.parse::<f64>().ok());
@@ -198,6 +208,13 @@ fn merge(p: &mut Product, f: Fields, source: Source, page_url: &str) {
     }
     if p.images.is_empty() {
         p.images = f.images;
+    }
+    if p.variants.is_empty() {
+        p.variants = f
+            .variants
+            .into_iter()
+            .map(|v| v.normalize(page_url))
+            .collect();
     }
 }
 
