@@ -155,3 +155,30 @@ fn variants_come_with_their_options_and_pictures() {
     assert_eq!(p.options["size"], ["38", "39"]);
     assert_eq!(p.options["color"], ["Schwarz"]);
 }
+
+/// Structured data that lags a sale: the microdata price is the one the page shows
+/// struck out beside the lower price paid (lafeltrinelli.it in the corpus).
+#[test]
+fn a_structured_price_shown_struck_out_beside_a_lower_one_is_the_list_price() {
+    let page = r#"<div itemscope itemtype="https://schema.org/Product">
+      <h1 itemprop="name">Fairy Oak</h1>
+      <div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+        <meta itemprop="price" content="18.00"><meta itemprop="priceCurrency" content="EUR"></div>
+      <p class="price"><strong><span class="actual-price">17,10</span></strong></p>
+      <p class="full-price"><del>€ 18,00</del></p></div>"#;
+    let p = extract(
+        page,
+        "https://www.shop.example.it/libri/1",
+        &SiteRules::empty(),
+    );
+    assert_eq!(p.price.as_ref().unwrap().value.amount, "17.10");
+    assert_eq!(p.list_price.as_ref().unwrap().value.amount, "18.00");
+    // Without the struck-out copy the structured price stands.
+    let plain = page.replace("<del>€ 18,00</del>", "");
+    let p = extract(
+        &plain,
+        "https://www.shop.example.it/libri/1",
+        &SiteRules::empty(),
+    );
+    assert_eq!(p.price.unwrap().value.amount, "18.00");
+}

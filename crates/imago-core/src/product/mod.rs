@@ -141,6 +141,15 @@ pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
     let mut page = markup.page;
     page.sku =
         labels::labelled_sku(&labels::visible_text(html)).or_else(|| url_id::id_in_url(page_url));
+    // What the visible page shows as the price and as the price before a sale.
+    let shown = (
+        page.price
+            .as_ref()
+            .and_then(|(raw, cur)| price::structured(raw, cur.as_deref(), page_url)),
+        page.list_price
+            .as_ref()
+            .and_then(|(raw, cur)| price::structured(raw, cur.as_deref(), page_url)),
+    );
     let mut product = Product::default();
     for (fields, source) in [
         (by_rule, Source::SiteRule),
@@ -153,6 +162,22 @@ pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
         merge(&mut product, fields, source, page_url);
     }
     product.options = variants::options_of(&product.variants, variants::page_options(html));
+    // Structured data that lags a sale: its price is the one the page shows struck out
+    // ("€ 18,00" barred beside "17,10"), so the page's lower price is what is paid.
+    if let (Some(p), (Some(now), Some(was))) = (&product.price, shown) {
+        let n = |v: &Price| v.amount.parse::<f64>().ok();
+        let structured = !matches!(p.source, Source::SiteRule | Source::Heuristic);
+        if structured
+            && n(&p.value) == n(&was)
+            && matches!((n(&now), n(&p.value)), (Some(a), Some(b)) if a < b)
+        {
+            product.list_price = product.price.take();
+            product.price = Some(Found {
+                value: now,
+                source: Source::Heuristic,
+            });
+        }
+    }
     // A list price is the higher one shown beside the price; anything else is not.
     let amount =
         |f: &Option<Found<Price>>| f.as_ref().and_then(|f| f.value.amount.parse::<f64>().ok());
