@@ -182,3 +182,19 @@ fn a_structured_price_shown_struck_out_beside_a_lower_one_is_the_list_price() {
     );
     assert_eq!(p.price.unwrap().value.amount, "18.00");
 }
+
+/// A "recommended" strip between the title and the price (i3fresh.tw in the corpus):
+/// its prices are other products'.
+#[test]
+fn prices_of_recommended_products_are_not_the_price() {
+    let page = r#"<h1>Jerky, 10 packs</h1>
+      <div id="reco_bar" class="recommend-bar"><div class="item"><span class="sale_price">$129</span></div></div>
+      <div class="product-info"><span class="price">$99</span></div>"#;
+    let p = extract(page, "https://shop.example.tw/jerky", &SiteRules::empty());
+    assert_eq!(p.price.unwrap().value.amount, "99");
+    // Only other products' prices: none is the product's, but the page sells.
+    let only = r#"<h1>Jerky</h1><div class="related"><span class="price">$129</span></div>"#;
+    let p = extract(only, "https://shop.example.tw/jerky", &SiteRules::empty());
+    assert!(p.price.is_none());
+    assert_eq!(p.availability.unwrap().value, "InStock");
+}

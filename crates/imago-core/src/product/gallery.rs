@@ -319,6 +319,27 @@ fn score<'a>(
     s
 }
 
+/// Words of a part about other products.
+const OTHER_PRODUCTS: [&str; 9] = [
+    "related",
+    "recommend",
+    "recommended",
+    "recommendations",
+    "similar",
+    "upsell",
+    "crosssell",
+    "recently",
+    "bought",
+];
+
+/// Whether an element's `class` and `id` words name a part about other products
+/// ("related", "recommended", "also bought"): their prices are not this product's.
+pub(crate) fn about_other_products(class_and_id: &str) -> bool {
+    words_of(class_and_id)
+        .iter()
+        .any(|w| OTHER_PRODUCTS.contains(&w.as_str()))
+}
+
 /// What the containers around a picture say.
 #[derive(Default)]
 struct Near {

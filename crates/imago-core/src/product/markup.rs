@@ -64,6 +64,8 @@ pub(crate) struct Found {
     /// price-looking element after the page's first `<h1>` (else the first at all), the
     /// first stock-looking element's phrase.
     pub page: Fields,
+    /// Some element looks like a price (among other products' too): a page that sells.
+    pub shows_prices: bool,
 }
 
 /// The fields of `html`; `rules` are the site rule's (field, selector) pairs, `exclude`
@@ -79,6 +81,7 @@ pub(crate) fn fields(
         rdfa: Fields::default(),
         meta: Fields::default(),
         page: Fields::default(),
+        shows_prices: false,
     };
     // Price candidates (seen after the first <h1>, text) and whether an <h1> was seen.
     let mut prices: Vec<(bool, String)> = Vec::new();
@@ -133,12 +136,21 @@ pub(crate) fn fields(
                     .iter()
                     .any(|t| t.eq_ignore_ascii_case(name));
                 let ruled_out = !exclude.is_empty() && exclude.iter().any(|x| x.matches(&stack));
-                let excluded = struck || ruled_out;
+                let elsewhere = has_text
+                    && in_excluded == 0
+                    && super::gallery::about_other_products(&format!(
+                        "{} {}",
+                        attr(&attrs, "class").unwrap_or(""),
+                        attr(&attrs, "id").unwrap_or("")
+                    ));
+                let excluded = struck || ruled_out || elsewhere;
                 if has_text && struck && !ruled_out && in_excluded == 0 && list_prices.len() < 64 {
                     text_of.push(Target::ListPriceLike);
                 }
+                let hint = if has_text { page_hint(&attrs) } else { None };
+                found.shows_prices |= matches!(hint, Some(Hint::Price));
                 if has_text && prices.len() < 64 && in_excluded == 0 && !excluded {
-                    match page_hint(&attrs) {
+                    match hint {
                         Some(Hint::Price) => text_of.push(Target::PriceLike),
                         Some(Hint::ListPrice) if list_prices.len() < 64 => {
                             text_of.push(Target::ListPriceLike)

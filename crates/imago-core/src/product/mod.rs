@@ -138,6 +138,7 @@ pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
             }
         }
     }
+    let shows_prices = markup.shows_prices;
     let mut page = markup.page;
     page.sku =
         labels::labelled_sku(&labels::visible_text(html)).or_else(|| url_id::id_in_url(page_url));
@@ -186,8 +187,10 @@ pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
         product.list_price = None;
     }
     // A shop shows a price to pay for what it sells; one that says nothing of stock
-    // sells what it shows (an out-of-stock page says so, and was read above).
-    if product.availability.is_none() && product.price.is_some() {
+    // sells what it shows (an out-of-stock page says so, and was read above). The
+    // product's own price may sit where no rule reads it while the page still shows
+    // prices.
+    if product.availability.is_none() && (product.price.is_some() || shows_prices) {
         product.availability = Some(Found {
             value: "InStock".into(),
             source: Source::Heuristic,
