@@ -302,14 +302,14 @@ enum Hint {
 }
 
 /// Words in a `class` or `id` that mark the price before a sale.
-const LIST_PRICE: [&str; 9] = [
-    "old", "was", "list", "regular", "orig", "strike", "compare", "rrp", "uvp",
+const LIST_PRICE: [&str; 10] = [
+    "old", "was", "list", "regular", "orig", "strike", "compare", "rrp", "uvp", "full",
 ];
 
 /// Words in a `class` or `id` that mark a price other than the one to pay.
-const NOT_THE_PRICE: [&str; 17] = [
+const NOT_THE_PRICE: [&str; 18] = [
     "old", "was", "list", "regular", "orig", "strike", "compare", "before", "save", "tax", "ship",
-    "deliver", "month", "instal", "rrp", "uvp", "unit",
+    "deliver", "month", "instal", "rrp", "uvp", "unit", "full",
 ];
 
 /// Whether an element's `class`/`id` says it holds the price or the stock.
