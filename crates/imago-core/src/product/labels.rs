@@ -62,6 +62,25 @@ pub(crate) fn labelled_sku(text: &str) -> Option<String> {
         .map(String::from)
 }
 
+/// The price a label in `text` names, as written (`$294`), where shops in Chinese write
+/// it in words rather than markup: `直購價：$294`, `最低價$99元起`, `特价 ¥35`. A
+/// suggested retail price (`建議售價`) is not the price paid.
+pub(crate) fn labelled_price(text: &str) -> Option<String> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let re = RE
+        .get_or_init(|| {
+            Regex::new(
+                r"(建議|建议|原)?(?:直購價|直购价|最低價|最低价|售價|售价|特價|特价|優惠價|优惠价|促銷價|促销价|現價|现价|網購價|网购价)\s*[:：]?\s*((?:NT\$|US\$|\$|¥|￥)?\s*[0-9][0-9,]*(?:\.[0-9]+)?)",
+            )
+            .ok()
+        })
+        .as_ref()?;
+    re.captures_iter(text)
+        .filter(|c| c.get(1).is_none())
+        .find_map(|c| c.get(2))
+        .map(|m| m.as_str().split_whitespace().collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +102,16 @@ mod tests {
         );
         assert_eq!(sku("<li>Код: 01245</li>").as_deref(), Some("01245"));
         assert_eq!(sku("<li>Šifra: 0638</li>").as_deref(), Some("0638"));
+        let price = |html: &str| labelled_price(&visible_text(html));
+        assert_eq!(
+            price(r#"<div class="pdeal">最低價$<span>99</span>元起/包</div>"#).as_deref(),
+            Some("$99")
+        );
+        assert_eq!(
+            price("<p>建議售價 $500</p><p>直購價：$294</p>").as_deref(),
+            Some("$294")
+        );
+        assert_eq!(price("<p>原價：1,390</p>"), None);
         // A label without a code after it, and scripts, are not read.
         assert_eq!(
             sku("<p>SKU: see below</p><script>var sku = 'X123';</script>"),

@@ -140,8 +140,20 @@ pub fn extract(html: &str, page_url: &str, rules: &SiteRules) -> Product {
     }
     let shows_prices = markup.shows_prices;
     let mut page = markup.page;
-    page.sku =
-        labels::labelled_sku(&labels::visible_text(html)).or_else(|| url_id::id_in_url(page_url));
+    let visible = labels::visible_text(html);
+    page.sku = labels::labelled_sku(&visible).or_else(|| url_id::id_in_url(page_url));
+    // A price written in words, in the page's description (`直購價：$294`, what the
+    // shop says its price is) or on the page (where a label may sit beside digits
+    // drawn apart, one per element).
+    if page.price.is_none() {
+        page.price = markup
+            .meta
+            .description
+            .as_deref()
+            .and_then(labels::labelled_price)
+            .or_else(|| labels::labelled_price(&visible))
+            .map(|raw| (raw, None));
+    }
     // What the visible page shows as the price and as the price before a sale.
     let shown = (
         page.price
