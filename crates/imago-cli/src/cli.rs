@@ -437,6 +437,8 @@ pub struct ProductArgs {
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
+    pub render: RenderArgs,
+    #[command(flatten)]
     pub net: NetArgs,
 }
 
@@ -462,6 +464,10 @@ pub enum RulesCommand {
     /// link to its image, srcset ladders, zoom attributes), each checked against every
     /// pair of its host. The output is a rule file for --hd-rules.
     SuggestHd(SuggestHdArgs),
+    /// A site rule from product pages of one shop: where its gallery is and where its
+    /// fields are (price, list price, title, SKU, brand, availability), each selector
+    /// checked on every page given. The output is a rule file for --site-rules.
+    Suggest(SuggestSiteArgs),
 }
 
 #[derive(Args, Debug)]
@@ -474,6 +480,25 @@ pub struct SuggestHdArgs {
     /// Append the suggested rules to this HD rule file (the one you give --hd-rules;
     /// created if missing, never truncated). Its rules count as known: thumbnails they
     /// rewrite are not learned from again.
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct SuggestSiteArgs {
+    #[command(flatten)]
+    pub given: PageInputs,
+    /// Your own site rules (TOML), in force beside the built-in ones: fields and galleries
+    /// they already read are not learned again.
+    #[arg(long, value_name = "FILE")]
+    pub site_rules: Option<PathBuf>,
+    /// One JSON object: the rule and what it reads on each page.
+    #[arg(long)]
+    pub json: bool,
+    /// Append the suggested rule to this site-rule file (the one you give --site-rules;
+    /// created if missing, never truncated; a rule name already there is not written).
     #[arg(long, value_name = "FILE")]
     pub write: Option<PathBuf>,
     #[command(flatten)]

@@ -337,3 +337,59 @@ fn render_with_scroll_finds_the_image_a_lazy_loader_adds_only_when_scrolled_to()
     assert_eq!(urls(&scrolled), [srv.url("/img/far.png")]);
     assert_nothing_left(tmp.path());
 }
+
+/// A shop page that writes its product (JSON-LD and the visible price) with a script.
+const SCRIPTED_SHOP: &str = r#"<!doctype html>
+<html><head><title>Shop</title></head><body><div id="app"></div>
+<script>
+  window.addEventListener('load', () => {
+    const ld = document.createElement('script');
+    ld.type = 'application/ld+json';
+    ld.textContent = JSON.stringify({"@context": "https://schema.org", "@type": "Product",
+      "name": "Tea kettle", "sku": "TK-7",
+      "offers": {"@type": "Offer", "price": "34.50", "priceCurrency": "EUR",
+                 "availability": "https://schema.org/OutOfStock"}});
+    document.head.appendChild(ld);
+    document.getElementById('app').innerHTML = '<h1>Tea kettle</h1>';
+  });
+</script></body></html>"#;
+
+#[test]
+fn product_render_reads_what_the_pages_scripts_wrote() {
+    let mut routes = HashMap::new();
+    routes.insert("/kettle".to_string(), Route::ok("text/html", SCRIPTED_SHOP));
+    let srv = Server::start(routes);
+    let work = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let page = srv.url("/kettle");
+
+    let plain = imago(work.path(), tmp.path(), &["product", &page, "--json"]);
+    assert_eq!(
+        plain.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+    let p = &json_lines(&plain)[0];
+    assert!(p["title"].is_null() || p["title"] == "Shop", "{p}");
+    assert!(p["price"].is_null(), "{p}");
+
+    let rendered = imago(
+        work.path(),
+        tmp.path(),
+        &["product", "--render", &page, "--json"],
+    );
+    assert_eq!(
+        rendered.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    let p = &json_lines(&rendered)[0];
+    assert_eq!(p["title"], "Tea kettle");
+    assert_eq!(p["sku"], "TK-7");
+    assert_eq!(p["price"]["amount"], "34.50");
+    assert_eq!(p["availability"], "OutOfStock");
+    assert_eq!(p["source"]["price"], "jsonld");
+    assert_nothing_left(tmp.path());
+}

@@ -6,8 +6,10 @@
 use anyhow::Result;
 use imago_core::product::export::to_json;
 use imago_core::product::{extract, Found, Product};
-use imago_engine::grab::load_html;
+use imago_engine::grab::{load_html, PageInput};
+use imago_engine::render::Renderer;
 use imago_engine::Client;
+use url::Url;
 
 use crate::cli::ProductArgs;
 use crate::{settings, Outcome};
@@ -16,29 +18,64 @@ pub async fn run(args: ProductArgs) -> Result<Outcome> {
     let pages = settings::pages(&args.given)?;
     let rules = settings::site_rules(args.site_rules.as_deref())?;
     let client = Client::new(settings::client(&args.net)?)?;
-    let mut outcome = Outcome::Done;
-    for input in &pages {
-        let (url, html) = match load_html(&client, input).await {
-            Ok(page) => page,
-            Err(e) => {
-                eprintln!("imago: {e}");
-                outcome = if e.is_bad_input() || outcome == Outcome::BadInput {
-                    Outcome::BadInput
-                } else {
-                    Outcome::SomeFailed
-                };
-                continue;
+    let renderer = super::render::renderer(&args.render, &args.net)?;
+    let work = async {
+        let mut outcome = Outcome::Done;
+        for input in &pages {
+            let (url, html) = match read(&client, renderer.as_deref(), input).await {
+                Ok(page) => page,
+                Err((message, bad_input)) => {
+                    eprintln!("imago: {message}");
+                    outcome = if bad_input || outcome == Outcome::BadInput {
+                        Outcome::BadInput
+                    } else {
+                        Outcome::SomeFailed
+                    };
+                    continue;
+                }
+            };
+            let product = extract(&html, url.as_str(), &rules);
+            drop(html);
+            if args.json {
+                crate::out::line(&to_json(url.as_str(), &product).to_string());
+            } else {
+                crate::out::line(&plain(url.as_str(), &product));
             }
-        };
-        let product = extract(&html, url.as_str(), &rules);
-        drop(html);
-        if args.json {
-            crate::out::line(&to_json(url.as_str(), &product).to_string());
-        } else {
-            crate::out::line(&plain(url.as_str(), &product));
         }
+        outcome
+    };
+    let outcome = super::render::until_interrupted(&renderer, work).await;
+    super::render::finish(renderer).await;
+    outcome
+}
+
+/// The page's HTML: as its scripts leave it with `--render` (a web page), else as
+/// served or saved. An error is its message and whether it is bad input (exit 2).
+async fn read(
+    client: &Client,
+    renderer: Option<&Renderer>,
+    input: &PageInput,
+) -> Result<(Url, String), (String, bool)> {
+    if let (Some(renderer), PageInput::Url(url)) = (renderer, input) {
+        let rendered = renderer
+            .render(url)
+            .await
+            .map_err(|e| (format!("{url}: --render: {e}"), false))?;
+        for w in &rendered.warnings {
+            eprintln!("imago: {w}");
+        }
+        if let Some(html) = rendered.html {
+            return Ok((rendered.page_url, html));
+        }
+    } else if let (Some(_), PageInput::File { path, .. }) = (renderer, input) {
+        eprintln!(
+            "imago: {}: --render reads web pages only; this saved file was read as HTML",
+            path.display()
+        );
     }
-    Ok(outcome)
+    load_html(client, input)
+        .await
+        .map_err(|e| (e.to_string(), e.is_bad_input()))
 }
 
 /// `URL  title  1299.00 EUR  sku AB-1  InStock`, tab-separated, `-` for what is missing.

@@ -89,6 +89,8 @@ pub struct Rendered {
     pub candidates: Vec<Candidate>,
     /// What may be missing (a load that never ended, candidates left out).
     pub warnings: Vec<String>,
+    /// The live document's HTML when collected (`None` past the size cap).
+    pub html: Option<String>,
 }
 
 /// Renders pages in one shared browser, started on first use.

@@ -157,13 +157,34 @@ async fn drive(page: &mut Conn, url: &Url, opts: &RenderOptions) -> Result<Rende
             .into_iter()
             .map(|w| format!("{url}: {w}")),
     );
+    // The document as its scripts left it, for what reads the page's text and data
+    // (`imago product --render`); a page past the cap is read from its candidates only.
+    let html = evaluate(page, url, context, OUTER_HTML_JS, false).await?;
+    let html = match html {
+        Value::String(s) => Some(s),
+        _ => {
+            warnings.push(format!(
+                "{url}: the page's HTML is over {} MiB; not kept",
+                MAX_HTML >> 20
+            ));
+            None
+        }
+    };
     Ok(Rendered {
         page_url: collected.page_url.unwrap_or_else(|| url.clone()),
         title: collected.title,
         candidates: collected.candidates,
         warnings,
+        html,
     })
 }
+
+/// The most HTML a rendered page hands over: far more than any real page.
+const MAX_HTML: usize = 32 << 20;
+
+/// The live document's HTML, or `null` past [`MAX_HTML`] characters.
+const OUTER_HTML_JS: &str =
+    "(() => { const h = document.documentElement.outerHTML; return h.length > 33554432 ? null : h; })()";
 
 /// `Runtime.evaluate` in `context`; a thrown exception becomes a collector error.
 async fn evaluate(
