@@ -36,19 +36,17 @@ fn base() -> Url {
     Url::parse("https://news.example/2024/story.html").unwrap()
 }
 
-/// Discovery and merge of `html`, both with and without `--deep`: the best of `runs`.
+/// Discovery and merge of `html`, with and without `--deep`, and with `--main` (which
+/// keeps each candidate's place and weighs every picture): the best of `runs`.
 fn cost(html: &str, runs: usize) -> Duration {
     let mut best = Duration::MAX;
     for _ in 0..runs {
         let t = Instant::now();
-        for deep in [false, true] {
+        for (deep, main) in [(false, None), (true, None), (false, Some(true))] {
             let c = discover_html(
                 html,
                 &base(),
-                &DiscoverOptions {
-                    deep,
-                    ..Default::default()
-                },
+                &DiscoverOptions { deep, main },
                 &SiteRules::builtin(),
             );
             std::hint::black_box(merge(c.candidates));

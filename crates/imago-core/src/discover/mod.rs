@@ -68,11 +68,16 @@ pub struct Collected {
     pub narrowed: bool,
 }
 
+/// How many of the containers around a candidate its [`Place`] keeps: the gallery
+/// heuristics read the nearest few, and a hostile page of deep nesting and many images
+/// must not make each candidate carry hundreds.
+pub const PLACE_DEPTH: usize = 16;
+
 /// Where one candidate sits on the page.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Place {
-    /// The open elements around it, outermost first, as indices of
-    /// [`Collected::elements`].
+    /// The nearest [`PLACE_DEPTH`] open elements around it, outermost first, as indices
+    /// of [`Collected::elements`].
     pub path: Vec<u32>,
     /// Its own element, as in [`Collected::elements`] (`img.thumb`, `meta`).
     pub own: String,

@@ -76,9 +76,10 @@ impl<'a> Stack<'a> {
         }
     }
 
-    /// The [`Open::serial`]s of the open elements, outermost first.
-    pub fn serials(&self) -> Vec<u32> {
-        self.open.iter().map(|o| o.serial).collect()
+    /// The [`Open::serial`]s of the nearest `n` open elements, outermost first.
+    pub fn serials(&self, n: usize) -> Vec<u32> {
+        let from = self.open.len().saturating_sub(n);
+        self.open[from..].iter().map(|o| o.serial).collect()
     }
 
     pub fn top(&self) -> Option<&Open<'a>> {

@@ -80,6 +80,9 @@ fn label(tag: &str, attrs: &[Attr<'_>]) -> String {
 /// of something else (another product, an article), rarely the page's own.
 pub(crate) const AWAY: &str = "!away";
 
+/// The most element labels kept in main mode (far more than a real page has).
+const MAX_ELEMENTS: usize = 100_000;
+
 /// Longer class lists are cut: the words that tell a gallery from a footer come first.
 const MAX_LABEL: usize = 160;
 
@@ -413,10 +416,12 @@ impl<'p, 'r> Walker<'p, 'r> {
                 own.push_str(AWAY);
             }
             self.place = Place {
-                path: stack.serials(),
+                path: stack.serials(super::PLACE_DEPTH),
                 own,
             };
-            if !void {
+            // Past the cap the serial names no label: the heuristics read nothing
+            // of those containers, and a page of millions of tags costs no more.
+            if !void && self.out.elements.len() < MAX_ELEMENTS {
                 self.out.elements.push(self.place.own.clone());
             }
         }
