@@ -1,5 +1,6 @@
-//! HTML discovery (`discover_html`, with and without `--deep`, then `merge`) on any
-//! bytes: no panic, and no input much slower per byte than an ordinary page.
+//! HTML discovery (`discover_html`, with and without `--deep`, and with `--main`, then
+//! `merge`) on any bytes: no panic, and no input much slower per byte than an ordinary
+//! page.
 #![no_main]
 
 #[path = "common/linear.rs"]
@@ -17,10 +18,13 @@ fn rules() -> &'static SiteRules {
 
 fn run(html: &str) {
     let page = url::Url::parse("https://www.example.com/news/story.html").unwrap();
-    for deep in [false, true] {
-        let found = discover_html(html, &page, &DiscoverOptions { deep }, rules());
+    for (deep, main) in [(false, None), (true, None), (false, Some(true))] {
+        let found = discover_html(html, &page, &DiscoverOptions { deep, main }, rules());
         for c in &found.candidates {
             assert!(!c.url.is_empty(), "an empty candidate URL");
+        }
+        if main == Some(true) {
+            assert_eq!(found.places.len(), found.candidates.len(), "a place per candidate");
         }
         std::hint::black_box(imago_core::merge::merge(found.candidates));
     }
