@@ -199,3 +199,122 @@ fn a_page_without_pairs_says_so_and_a_missing_file_is_bad_input() {
     assert!(err.contains("nowhere.html"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// A teapot shop's product page: no structured data but an `og:title`; price, stock
+/// line and code in classed elements; a gallery and a related strip.
+fn teapot(title: &str, price: &str, code: &str, stock: &str) -> String {
+    format!(
+        r#"<!doctype html><html><head><meta property="og:title" content="{title}"></head><body>
+<main><div class="product-gallery"><ul class="thumbs">
+<li><a href="/media/{code}/1-large.jpg"><img src="/media/{code}/1.jpg" alt="{title} front"></a></li>
+<li><a href="/media/{code}/2-large.jpg"><img src="/media/{code}/2.jpg" alt="{title} side"></a></li>
+</ul></div><div class="details"><h1 class="product-name">{title}</h1>
+<span class="product-price">{price}</span><p class="stock-status">{stock}</p>
+<p>Product code: <span class="code-value">{code}</span></p></div></main>
+<section class="related"><div class="card"><a href="/p/mug"><img src="/media/mug/1.jpg" alt="Mug"></a></div></section>
+</body></html>"#
+    )
+}
+
+#[test]
+fn site_rule_suggest_prints_a_rule_file_that_reads_another_page_and_write_appends_once() {
+    use imago_core::product::{extract, Source};
+    use imago_core::siterules::SiteRules;
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.html"),
+        teapot("Brown Betty teapot", "£24.50", "TP1204", "In stock"),
+    )
+    .unwrap();
+    let base = "https://www.teapots.co.uk/p/brown-betty";
+    let out = imago(
+        dir.path(),
+        &["rules", "suggest", "--base-url", base, "a.html"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains("name = \"suggested-teapots.co.uk\""),
+        "{text}"
+    );
+    assert!(text.contains("#   price: 24.50\n"), "{text}");
+    assert!(text.contains("#   gallery: 2 pictures"), "{text}");
+    // The output is a rule file that reads another page of the shop.
+    let rules = SiteRules::from_toml(&text, "stdout").unwrap();
+    let other = teapot("Cast iron teapot", "£39.00", "TP2290", "Out of stock");
+    let p = extract(&other, "https://www.teapots.co.uk/p/cast-iron", &rules);
+    let price = p.price.unwrap();
+    assert_eq!(
+        (price.value.amount.as_str(), price.source),
+        ("39.00", Source::SiteRule)
+    );
+    assert_eq!(p.availability.unwrap().value, "OutOfStock");
+
+    // --json: one object with the rule and each page's check.
+    let out = imago(
+        dir.path(),
+        &["rules", "suggest", "--base-url", base, "a.html", "--json"],
+    );
+    let objects = json_lines(&out);
+    assert_eq!(objects.len(), 1);
+    assert_eq!(
+        objects[0]["fields"]["sku"], ".code-value",
+        "{:?}",
+        objects[0]
+    );
+    assert_eq!(objects[0]["pages"][0]["gallery"]["rule"], 2);
+
+    // --write: appended after what the file had; a second run finds its own rule in
+    // force and offers nothing new.
+    let file = dir.path().join("mine.toml");
+    let mine = "[[site]]\nname = \"other\"\nmatch = [\"other.example\"]\ninclude = [\"main\"]\n";
+    std::fs::write(&file, mine).unwrap();
+    let out = imago(
+        dir.path(),
+        &[
+            "rules",
+            "suggest",
+            "--base-url",
+            base,
+            "a.html",
+            "--write",
+            "mine.toml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("appended rule `suggested-teapots.co.uk`"));
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.starts_with(mine), "{written}");
+    let rules = SiteRules::from_toml(&written, "mine.toml").unwrap();
+    assert_eq!(rules.rules().len(), 2);
+    let out = imago(
+        dir.path(),
+        &[
+            "rules",
+            "suggest",
+            "--base-url",
+            base,
+            "a.html",
+            "--write",
+            "mine.toml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing to suggest"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
+
+    // Two shops at once, or a saved page without its address: bad input.
+    std::fs::write(
+        dir.path().join("b.html"),
+        teapot("x", "£1", "TP1", "In stock"),
+    )
+    .unwrap();
+    let out = imago(dir.path(), &["rules", "suggest", "a.html", "b.html"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--base-url"), "{}", stderr(&out));
+}

@@ -1,4 +1,5 @@
-//! `imago rules ...`: rules learned from pages, each checked before it is offered.
+//! `imago rules ...`: rules learned from pages, each checked before it is offered
+//! (`suggest`, site rules, in `rules/site.rs`).
 //!
 //! `suggest-hd` reads pages (URLs or saved files), collects the thumbnail/full-size
 //! pairs they show and prints the HD rules `imago_core::hdrules::suggest` learns from
@@ -20,9 +21,12 @@ use serde_json::json;
 use crate::cli::{RulesCommand, SuggestHdArgs};
 use crate::{settings, BadInput, Outcome, ResultExt};
 
+mod site;
+
 pub async fn run(cmd: RulesCommand) -> Result<Outcome> {
     match cmd {
         RulesCommand::SuggestHd(args) => suggest_hd(args).await,
+        RulesCommand::Suggest(args) => site::suggest(args).await,
     }
 }
 

@@ -71,7 +71,7 @@ pub struct Collected {
 /// How many of the containers around a candidate its [`Place`] keeps: the gallery
 /// heuristics read the nearest few, and a hostile page of deep nesting and many images
 /// must not make each candidate carry hundreds.
-pub const PLACE_DEPTH: usize = 16;
+pub const PLACE_DEPTH: usize = 48;
 
 /// Where one candidate sits on the page.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

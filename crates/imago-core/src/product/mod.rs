@@ -23,6 +23,8 @@ use crate::siterules::{FieldRule, SiteRules};
 pub use availability::availability;
 pub use price::{parse_price, Price};
 pub use variants::Variant;
+/// The visible text of HTML as the field readers see it (for the site-rule learner).
+pub(crate) use labels::visible_text;
 
 /// Where a field came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

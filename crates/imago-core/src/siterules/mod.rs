@@ -24,6 +24,7 @@
 //! still counts: it names the product image even when it sits outside the gallery.
 
 pub mod selector;
+pub mod suggest;
 
 use regex::Regex;
 use selector::SelectorList;
