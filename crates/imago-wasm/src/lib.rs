@@ -23,6 +23,8 @@
 //! | `probeHeader(bytes, complete?)` | [`probe::probe_bytes`] |
 //! | `vocabulary()` | [`vocabulary::vocabulary`] |
 //! | `new AdLists(lists)`, `.blocked(urls, pageUrl)` | [`adlists::blocked_indices`] |
+//! | `product(html, pageUrl, {siteRules})` | [`product::product_json`] |
+//! | `productCsv(rows, {bom})` | [`product::product_csv`] |
 //!
 //! Build it with `scripts/build-wasm-pkg.sh` (into `crates/imago-wasm/pkg/`).
 
@@ -33,6 +35,7 @@ pub mod filter;
 pub mod merge;
 pub mod naming;
 pub mod probe;
+pub mod product;
 pub mod rules;
 pub mod sort;
 pub mod types;

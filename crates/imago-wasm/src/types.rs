@@ -171,6 +171,78 @@ export interface ListText {
   text: string;
 }
 
+export interface ProductOptions {
+  /** The user's site rules (TOML), used with the built-in ones (`[site.fields]`). */
+  siteRules?: string;
+}
+
+/** Where a product field came from, most trusted first. */
+export type ProductSource = "siterule" | "jsonld" | "microdata" | "rdfa" | "meta" | "heuristic";
+
+/** A price: `amount` decimal with `.` (`"1299.00"`), `max` the top of a range,
+ * `currency` ISO 4217 when known, `raw` as the page wrote it. */
+export interface ProductPrice {
+  amount: string;
+  max?: string;
+  currency: string | null;
+  raw: string;
+}
+
+/** What `product` reads from a page: the object of `imago product --json`. `null`: the
+ * page does not say. */
+export interface ProductJson {
+  url: string;
+  title: string | null;
+  price: ProductPrice | null;
+  /** The price before a sale, when the page shows both. */
+  list_price: ProductPrice | null;
+  sku: string | null;
+  mpn: string | null;
+  gtin: string | null;
+  brand: string | null;
+  /** A schema.org ItemAvailability name: `InStock`, `OutOfStock`, `PreOrder`, ... */
+  availability: string | null;
+  description: string | null;
+  /** Image URLs the structured data names, as written. */
+  images: string[];
+  /** The sizes, colours, ... it is sold in, each with its own SKU, price, stock, pictures. */
+  variants: ProductVariant[];
+  /** What a shopper picks from: `{"size": ["S", "M"], "color": ["Red"]}`. */
+  options: Record<string, string[]>;
+  /** Each named field's source. */
+  source: Partial<Record<"title" | "price" | "list_price" | "sku" | "mpn" | "gtin" | "brand" | "availability" | "description", ProductSource>>;
+}
+
+/** One variant of a product (from the structured data). */
+export interface ProductVariant {
+  /** What tells it apart: `{"color": "Red", "size": "M"}`. */
+  options: Record<string, string>;
+  name: string | null;
+  sku: string | null;
+  gtin: string | null;
+  price: ProductPrice | null;
+  availability: string | null;
+  /** Its own pictures, as written. */
+  images: string[];
+  /** Its own page, when it has one. */
+  url: string | null;
+}
+
+/** One page of `products.csv`. */
+export interface ProductCsvRow {
+  /** The page (the product's `url` when absent). */
+  url?: string;
+  product: ProductJson;
+  /** Where its pictures were saved, and their file names there. */
+  folder?: string;
+  files?: string[];
+}
+
+export interface ProductCsvOptions {
+  /** A UTF-8 byte-order mark first, for spreadsheet programs. */
+  bom?: boolean;
+}
+
 export interface Vocabulary {
   formats: Format[];
   sources: SourceKind[];

@@ -10,6 +10,9 @@ use imago_wasm::filter::{filter_items, FilterSpec, Item};
 use imago_wasm::merge::merge_candidates;
 use imago_wasm::naming::{render_names, NameItem};
 use imago_wasm::probe::probe_bytes;
+use imago_wasm::product::{
+    product_csv, product_from_json, product_json, CsvOptions, CsvRow, ProductOptions,
+};
 use imago_wasm::rules::{hd_candidates, validate};
 use imago_wasm::sort::{sort_key, sorted_indices};
 use serde_json::json;
@@ -537,6 +540,187 @@ fn probe_header_asks_for_more_or_says_not_an_image() {
     assert!(need > 12, "{v}");
     let v = serde_json::to_value(probe_bytes(b"<!doctype html><html>404</html>", false)).unwrap();
     assert!(v["notImage"].is_string(), "{v}");
+}
+
+// ----------------------------------------------------------------------------- product
+
+/// A shop page: JSON-LD names the product; a struck-out list price and a stock line show
+/// on the page; a hostile title would run as a spreadsheet formula.
+const SHOP: &str = r#"<html><head><title>Teapot | Shop</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"Product",
+"name":"=Teapot, \"blue\"","sku":"TP-42","gtin13":"4006381333931","brand":{"@type":"Brand","name":"Kettle & Co"},
+"image":["https://shop.example.com/img/teapot-1.jpg","https://shop.example.com/img/teapot-2.jpg"],
+"offers":{"@type":"Offer","price":"1299.00","priceCurrency":"EUR","availability":"https://schema.org/InStock"}}</script>
+</head><body><h1>Teapot</h1></body></html>"#;
+
+#[test]
+fn product_is_the_object_of_imago_product_json() {
+    let p = product_json(SHOP, PAGE, &ProductOptions::default()).unwrap();
+    assert_eq!(p["url"], PAGE);
+    assert_eq!(p["title"], "=Teapot, \"blue\"");
+    assert_eq!(
+        p["price"],
+        json!({"amount": "1299.00", "currency": "EUR", "raw": "1299.00"})
+    );
+    assert_eq!(p["sku"], "TP-42");
+    assert_eq!(p["gtin"], "4006381333931");
+    assert_eq!(p["brand"], "Kettle & Co");
+    assert_eq!(p["availability"], "InStock");
+    assert_eq!(
+        p["mpn"],
+        serde_json::Value::Null,
+        "what the page does not say is null"
+    );
+    assert_eq!(p["source"]["price"], "jsonld");
+    assert_eq!(
+        p["images"],
+        json!([
+            "https://shop.example.com/img/teapot-1.jpg",
+            "https://shop.example.com/img/teapot-2.jpg"
+        ])
+    );
+    let none = product_json(
+        "<p>Hello</p>",
+        "https://blog.example/",
+        &ProductOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(none["price"], serde_json::Value::Null);
+}
+
+#[test]
+fn product_reads_the_users_field_rules_and_names_bad_input() {
+    let rules = r#"
+[[site]]
+name = "Teapots"
+match = ["shop.example.com"]
+[site.fields]
+sku = "url:/a/(item)[.]html"
+"#;
+    let opts = ProductOptions {
+        site_rules: Some(rules.into()),
+    };
+    let p = product_json(SHOP, PAGE, &opts).unwrap();
+    assert_eq!(
+        (&p["sku"], &p["source"]["sku"]),
+        (&json!("item"), &json!("siterule"))
+    );
+    let e = product_json(SHOP, "item.html", &ProductOptions::default()).unwrap_err();
+    assert!(
+        e.0.starts_with("pageUrl \"item.html\": not an absolute URL"),
+        "{e}"
+    );
+    let bad: Result<ProductOptions, _> = serde_json::from_value(json!({"siteRule": ""}));
+    assert!(bad.is_err(), "a misspelled option is refused");
+}
+
+#[test]
+fn product_csv_from_the_product_object_is_the_cores_row() {
+    let p = product_json(SHOP, PAGE, &ProductOptions::default()).unwrap();
+    let rows = [CsvRow {
+        url: None,
+        product: p,
+        folder: String::new(),
+        files: vec!["teapot-1.jpg".into(), "teapot-2.jpg".into()],
+    }];
+    let csv = product_csv(&rows, &CsvOptions { bom: true }).unwrap();
+    // The same bytes as the core's own row of the same page.
+    let product =
+        imago_core::product::extract(SHOP, PAGE, &imago_core::siterules::SiteRules::builtin());
+    let core_row = imago_core::product::export::csv_row(
+        PAGE,
+        &product,
+        "",
+        &["teapot-1.jpg".into(), "teapot-2.jpg".into()],
+    );
+    let header = imago_core::product::export::CSV_COLUMNS
+        .map(String::from)
+        .to_vec();
+    let expected = imago_core::product::export::csv_lines([header, core_row], true);
+    assert_eq!(csv.as_bytes(), expected.as_slice());
+    assert!(csv.starts_with("\u{feff}url,title,price,"));
+    assert!(
+        csv.contains(",\"'=Teapot, \"\"blue\"\"\",1299.00,,EUR,"),
+        "{csv}"
+    );
+    assert!(csv.contains(",teapot-1.jpg|teapot-2.jpg,jsonld"), "{csv}");
+    let plain = product_csv(&rows, &CsvOptions::default()).unwrap();
+    assert!(plain.starts_with("url,"));
+}
+
+/// A product group with its variants: the object survives the trip to JavaScript and
+/// back whole (a field the core adds and this crate does not read back shows here), and
+/// its CSV row, variants' columns included, is the core's.
+#[test]
+fn product_with_variants_makes_the_round_trip_whole() {
+    let page = r#"<script type="application/ld+json">
+      {"@context":"https://schema.org","@type":"ProductGroup","name":"Linen shirt",
+       "variesBy":["https://schema.org/color","https://schema.org/size"],
+       "hasVariant":[
+        {"@type":"Product","sku":"LS-W-M","color":"White","size":"M","image":"/img/white.jpg",
+         "offers":{"@type":"Offer","price":"49.00","priceCurrency":"EUR","availability":"https://schema.org/OutOfStock"}},
+        {"@type":"Product","sku":"LS-B-L","color":"Blue","size":"L","image":"/img/blue.jpg",
+         "offers":{"@type":"Offer","price":"52.00","priceCurrency":"EUR","availability":"https://schema.org/InStock"}}]}
+      </script><h1>Linen shirt</h1><p class="price">49,00 €</p><del class="old">60,00 €</del>"#;
+    let url = "https://shop.example.de/shirt";
+    let p = product_json(page, url, &ProductOptions::default()).unwrap();
+    assert_eq!(p["variants"].as_array().map(Vec::len), Some(2), "{p}");
+    let row = CsvRow {
+        url: None,
+        product: p.clone(),
+        folder: "shirt".into(),
+        files: vec!["a.jpg".into()],
+    };
+    let csv = product_csv(&[row], &CsvOptions::default()).unwrap();
+    let product =
+        imago_core::product::extract(page, url, &imago_core::siterules::SiteRules::builtin());
+    // Read back and written again, the object is the same: nothing the core writes is lost.
+    let back = product_from_json(&p).unwrap();
+    assert_eq!(back, product);
+    assert_eq!(imago_core::product::export::to_json(url, &back), p);
+    let header = imago_core::product::export::CSV_COLUMNS
+        .map(String::from)
+        .to_vec();
+    let core_row = imago_core::product::export::csv_row(url, &product, "shirt", &["a.jpg".into()]);
+    assert_eq!(
+        csv.as_bytes(),
+        imago_core::product::export::csv_lines([header, core_row], false)
+    );
+    assert!(csv.contains("LS-W-M|LS-B-L"), "{csv}");
+}
+
+#[test]
+fn product_csv_names_the_row_a_product_is_wrong_in() {
+    let good = product_json(SHOP, PAGE, &ProductOptions::default()).unwrap();
+    let mut unsourced = good.clone();
+    unsourced["source"] = json!({});
+    let rows = [
+        CsvRow {
+            url: None,
+            product: good,
+            folder: String::new(),
+            files: vec![],
+        },
+        CsvRow {
+            url: None,
+            product: unsourced,
+            folder: String::new(),
+            files: vec![],
+        },
+    ];
+    let e = product_csv(&rows, &CsvOptions::default()).unwrap_err();
+    assert!(
+        e.0.starts_with("rows[1].product: source: no source for the \"title\" field"),
+        "{e}"
+    );
+    let rows = [CsvRow {
+        url: None,
+        product: json!({"price": {"amount": 3}}),
+        folder: String::new(),
+        files: vec![],
+    }];
+    let e = product_csv(&rows, &CsvOptions::default()).unwrap_err();
+    assert!(e.0.starts_with("rows[0].product: invalid type"), "{e}");
 }
 
 #[test]

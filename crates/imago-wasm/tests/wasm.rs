@@ -12,6 +12,7 @@ use imago_wasm::filter::{check_filter_spec_js, filter_js};
 use imago_wasm::merge::merge_js;
 use imago_wasm::naming::render_names_js;
 use imago_wasm::probe::probe_header_js;
+use imago_wasm::product::{product_csv_js, product_js};
 use imago_wasm::rules::{hd_candidates_js, validate_rules_js};
 use imago_wasm::sort::sort_images_js;
 use imago_wasm::vocabulary::vocabulary_js;
@@ -270,4 +271,27 @@ fn vocabulary_lists_what_the_core_knows() {
         .as_array()
         .unwrap()
         .contains(&json!("page_host")));
+}
+
+#[wasm_bindgen_test]
+fn product_keeps_unnamed_fields_null_and_product_csv_reads_it_back() {
+    let html = r#"<script type="application/ld+json">{"@type":"Product","name":"Teapot",
+        "sku":"TP-42","offers":{"price":"24.90","priceCurrency":"EUR"}}</script>"#;
+    let p = product_js(html, PAGE, js(json!({}))).unwrap();
+    let seen_p = seen(Ok(p.clone()));
+    assert_eq!(
+        seen_p["price"],
+        json!({"amount": "24.90", "currency": "EUR", "raw": "24.90"})
+    );
+    // `null`, not `undefined`: product.json keeps every key, as `imago product --json`.
+    assert_eq!(seen_p["mpn"], Value::Null);
+    assert!(seen_p.as_object().unwrap().contains_key("mpn"));
+    let rows = js_sys::Array::of1(&js(json!({"product": seen_p, "files": ["a.jpg"]})));
+    let csv = product_csv_js(rows.into(), js(json!({"bom": true}))).unwrap();
+    assert!(csv.starts_with("\u{feff}url,title,price,"), "{csv}");
+    assert!(csv.contains(",a.jpg,jsonld"), "{csv}");
+    let bad = product_csv_js(js(json!([{"product": 3}])), JsValue::UNDEFINED);
+    assert!(thrown(bad.map(JsValue::from)).starts_with("rows[0].product: invalid type"));
+    assert!(thrown(product_js(html, PAGE, js(json!({"siteRule": ""}))))
+        .starts_with("options: unknown field"));
 }

@@ -21,6 +21,12 @@ export interface TabOutcome {
   error?: string;
 }
 
+/** A page's live DOM as HTML, and the address it was read at. */
+export interface PageHtml {
+  url: string;
+  html: string;
+}
+
 declare module '../shared/messages.ts' {
   interface Api {
     /** Opens the grid for a tab, next to it. */
@@ -36,6 +42,9 @@ declare module '../shared/messages.ts' {
     /** Searches an image on one engine (an id of engines.ts, or `imago-server`) in a new tab
      * next to `tabId`; a page-only engine gets the file handed over on its page. */
     searchImage: { req: { engineId: string; imageUrl: string; tabId?: number }; res: null };
+    /** The tab's page as it is now (its live DOM serialized, not the HTML it loaded), for
+     * the core's product fields and its "only the product's images" read. Top frame only. */
+    pageHtml: { req: { tabId: number }; res: PageHtml };
     /** Downloads the images of each tab into its own folder. */
     downloadTabs: { req: { tabIds: number[] }; res: TabOutcome[] };
   }

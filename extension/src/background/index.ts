@@ -5,6 +5,7 @@ import type { CollectOptions, CollectResult } from '../shared/collect.ts';
 import { t } from '../shared/i18n.ts';
 import { loadSettings, onSettingsChanged, type Settings } from '../shared/settings.ts';
 import './api.ts';
+import type { PageHtml } from './api.ts';
 import { downloadTabs } from './all-tabs.ts';
 import { isClickMode, setClickMode, watchClickTabs } from './click-mode.ts';
 import { saveImage, search, uploadOne } from './image-actions.ts';
@@ -30,6 +31,17 @@ async function collect({ tabId, options }: { tabId: number; options?: CollectOpt
     args: [options ?? {}],
   });
   return results.map((r) => r.result as CollectResult | undefined).filter((r): r is CollectResult => !!r);
+}
+
+/** The top frame's live DOM as HTML (`document.documentElement.outerHTML`). */
+async function pageHtml({ tabId }: { tabId: number }): Promise<PageHtml> {
+  const [first] = await chrome.scripting.executeScript({
+    target: { tabId },
+    func: () => ({ url: location.href, html: document.documentElement.outerHTML }),
+  });
+  const got = first?.result as PageHtml | undefined;
+  if (!got) throw new Error('the page could not be read');
+  return got;
 }
 
 /** Applies the settings that shape the browser UI: the menus and the toolbar button. */
@@ -89,6 +101,7 @@ onSettingsChanged((s) => void applySettings(s));
 
 serve({
   collect,
+  pageHtml,
   async openGrid({ tabId }) {
     await openGrid(await chrome.tabs.get(tabId));
     return null;

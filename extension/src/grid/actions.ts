@@ -14,7 +14,8 @@ export async function saveFiles(items: NameItem[], settings: Settings, deps: Dow
   return { ok: outcomes.length - failed.length, failed: failed.length, errors: failed.map((o) => `${o.url}: ${o.error ?? ''}`) };
 }
 
-async function fetchBytes(url: string): Promise<Uint8Array> {
+/** A picture's bytes, fetched with the page's cookies (as the page itself loads it). */
+export async function fetchBytes(url: string): Promise<Uint8Array> {
   const res = await fetch(url, { credentials: 'include' });
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
@@ -43,14 +44,19 @@ export async function saveZip(items: NameItem[], settings: Settings, deps: Downl
     // keep "page"
   }
   const filename = `${folder}imago-${host}-${date}.zip`;
-  const blobUrl = URL.createObjectURL(buildZip(entries));
+  await saveBlob(buildZip(entries), filename, deps);
+  return { files: entries.length, filename, errors };
+}
+
+/** Saves `blob` as `filename` under the download folder, without a dialog. */
+export async function saveBlob(blob: Blob, filename: string, deps: Pick<DownloadDeps, 'download'>): Promise<void> {
+  const blobUrl = URL.createObjectURL(blob);
   try {
     await deps.download({ url: blobUrl, filename, saveAs: false, conflictAction: 'uniquify' });
   } finally {
     // chrome.downloads reads the Blob after the call returns: give it time before freeing.
     setTimeout(() => URL.revokeObjectURL(blobUrl), 120_000);
   }
-  return { files: entries.length, filename, errors };
 }
 
 /** Uploads each URL's bytes (fetched here, with the page's cookies, so a private image

@@ -1,6 +1,6 @@
 // The grid page: every image of one tab (`grid.html?tab=<tabId>`), merged, filtered,
 // sorted and named by the core; measured by ranged fetches; shown in a virtualized grid.
-import type { FilterSpec, Image, SortKey, SourceKind } from 'imago-wasm';
+import type { Candidate, FilterSpec, Image, ProductJson, SortKey, SourceKind } from 'imago-wasm';
 import { call } from '../shared/messages.ts';
 import { loadCore } from '../shared/core.ts';
 import { loadAdLists, withoutAds, type Matcher } from '../shared/adlists.ts';
@@ -9,7 +9,7 @@ import { Prober, extensionOf, type ProbeResult } from '../shared/probe.ts';
 import { loadSettings, type Settings } from '../shared/settings.ts';
 import type { DownloadDeps } from '../shared/download.ts';
 import type { CollectResult } from '../shared/collect.ts';
-import { saveFiles, saveZip, uploadAll } from './actions.ts';
+import { fetchBytes, saveBlob, saveFiles, saveZip, uploadAll } from './actions.ts';
 import { makeCard } from './card.ts';
 import { controlsOf, specOf, type FilterControls } from './filters.ts';
 import { frameCandidates, invertSelection, items, selectRange, versions } from './model.ts';
@@ -18,7 +18,10 @@ import { searchEngineChoices } from './search.ts';
 import { nativeAllowed, nativePresent, nativeSave, nativeStitch, type NativeConvert } from '../shared/native.ts';
 import { saveSettings } from '../shared/settings.ts';
 import { today } from '../shared/download.ts';
-import '../background/api.ts';
+import type { PageHtml } from '../background/api.ts';
+import { clearRecent, loadRecent, recordRecent } from '../shared/recent.ts';
+import { exportProduct, firstImage, namesProduct, priceText, productCandidates } from './product.ts';
+import { showProduct, showRecent } from './product-panel.ts';
 
 type Core = Awaited<ReturnType<typeof loadCore>>;
 
@@ -30,7 +33,18 @@ interface State {
   settings: Settings;
   tabId: number;
   frames: CollectResult[];
+  /** Every frame's candidates, renumbered for one merge. */
+  candidates: Candidate[];
+  /** The pictures the grid works on: every picture, or the product's own. */
   images: Image[];
+  /** Every picture of the tab (after the ad lists). */
+  allImages: Image[];
+  /** The product's own pictures (`null` until the page was read). */
+  productImages: Image[] | null;
+  /** "Only the product's images". */
+  onlyProduct: boolean;
+  /** The product the page names, as the core reads it; `null` when it names none. */
+  product: ProductJson | null;
   /** The cards in their shown order (after versions, filter and sort). */
   shown: Image[];
   measured: Map<string, ProbeResult>;
@@ -479,8 +493,13 @@ async function collect(autoScroll: boolean): Promise<void> {
       ? await collectInFront(state.tabId, canvas)
       : await call('collect', { tabId: state.tabId, options: { autoScroll, canvas } });
     state.frames = frames;
-    const { kept, blocked } = withoutAds(state.core.merge(frameCandidates(frames)), pageUrl(), await state.adLists);
-    state.images = kept;
+    state.candidates = frameCandidates(frames);
+    const matcher = await state.adLists;
+    const { kept, blocked } = withoutAds(state.core.merge(state.candidates), pageUrl(), matcher);
+    state.allImages = kept;
+    state.productImages = null;
+    $<HTMLInputElement>('only-product').disabled = true;
+    state.images = state.onlyProduct ? [] : kept;
     const stopped = frames.find((f) => f.stopped);
     setStatus(
       [stopped ? t('gridStopped', String(stopped.elements ?? '')) : '', blocked ? t('gridAdsHidden', String(blocked)) : '']
@@ -490,11 +509,107 @@ async function collect(autoScroll: boolean): Promise<void> {
     sourceChips();
     apply();
     measureAll();
+    // After the cards are painted, the page's HTML as the collector left it (scrolled, lazy
+    // pictures in): the core reads it twice (fields, pictures).
+    document.body.dataset.product = 'reading';
+    void call('pageHtml', { tabId: state.tabId })
+      .catch(() => null)
+      .then(async (page) => {
+        readProduct(page, matcher);
+        await remember();
+      })
+      .catch((e: unknown) => setError(t('gridProductFailed', e instanceof Error ? e.message : String(e))));
   } catch (e) {
     setStatus(e instanceof Error ? e.message : String(e));
   } finally {
     delete document.body.dataset.collecting;
   }
+}
+
+/** The product the page names (through the core, as `imago product` reads it) and its own
+ * pictures: the grid's pictures whose file the core's main-mode read of the same HTML
+ * keeps. Shows the panel; "only the product's images" works from here on. */
+function readProduct(page: PageHtml | null, matcher: Matcher | null): void {
+  const started = performance.now();
+  let product: ProductJson | null = null;
+  let main: Candidate[] = [];
+  if (page) {
+    const siteRules = state.settings.siteRules;
+    try {
+      const p = state.core.product(page.html, page.url, { siteRules });
+      product = namesProduct(p) ? p : null;
+      main = state.core.discover(page.html, page.url, { main: true, siteRules }).candidates;
+    } catch (e) {
+      setError(t('gridProductFailed', e instanceof Error ? e.message : String(e)));
+    }
+  }
+  state.product = product;
+  state.productImages = withoutAds(state.core.merge(productCandidates(state.candidates, main)), pageUrl(), matcher).kept;
+  const only = $<HTMLInputElement>('only-product');
+  only.disabled = false;
+  $('only-product-count').textContent = String(state.productImages.length);
+  showProduct($('product'), $('product-fields'), product);
+  // The e2e reads how long the product took (the core's two reads of the page's HTML).
+  document.body.dataset.productMs = String(Math.round(performance.now() - started));
+  document.body.dataset.product = product ? 'named' : 'none';
+  if (state.onlyProduct) showView();
+}
+
+/** The recent products list gets the product the panel shows. */
+async function remember(): Promise<void> {
+  const p = state.product;
+  if (!p) return;
+  const recent = await recordRecent({
+    url: p.url,
+    title: p.title ?? '',
+    price: priceText(p.price),
+    image: firstImage(p, (state.productImages ?? []).map((i) => i.url)),
+    time: Date.now(),
+  });
+  showRecent($('recent') as HTMLDetailsElement, $('recent-list'), $('recent-count'), recent);
+}
+
+/** Every picture or only the product's, as the toggle says; then filter and redraw. */
+function showView(): void {
+  state.images = state.onlyProduct ? (state.productImages ?? []) : state.allImages;
+  sourceChips();
+  apply();
+  measureAll();
+}
+
+/** "Export product": one ZIP of product.json, products.csv and the pictures: the
+ * selection, else the product's own pictures (those shown, with the toggle on). */
+async function exportClicked(): Promise<void> {
+  const product = state.product;
+  if (!product) return;
+  let images = selection();
+  if (images.length === 0) images = state.onlyProduct ? state.shown : (state.productImages ?? []);
+  setStatus(t('gridWorking'));
+  try {
+    const r = await exportProduct(product, nameItems(images), state.settings, today(), {
+      renderNames: state.core.renderNames,
+      productCsv: state.core.productCsv,
+      fetchBytes,
+      saveBlob: (blob, filename) => saveBlob(blob, filename, downloadDeps()),
+    });
+    showResults(r.errors.map((text) => ({ text })));
+    setStatus(t('gridProductExported', String(r.files.length), String(r.errors.length)));
+  } catch (e) {
+    setStatus(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function wireProduct(): void {
+  const only = $<HTMLInputElement>('only-product');
+  only.addEventListener('change', () => {
+    state.onlyProduct = only.checked;
+    showView();
+  });
+  $('export-product').addEventListener('click', () => void exportClicked());
+  $('recent-clear').addEventListener('click', () =>
+    void clearRecent().then(() => showRecent($('recent') as HTMLDetailsElement, $('recent-list'), $('recent-count'), [])),
+  );
+  void loadRecent().then((recent) => showRecent($('recent') as HTMLDetailsElement, $('recent-list'), $('recent-count'), recent));
 }
 
 async function main(): Promise<void> {
@@ -515,7 +630,12 @@ async function main(): Promise<void> {
     settings,
     tabId,
     frames: [],
+    candidates: [],
     images: [],
+    allImages: [],
+    productImages: null,
+    onlyProduct: false,
+    product: null,
     shown: [],
     measured: new Map(),
     failed: new Set(),
@@ -534,6 +654,7 @@ async function main(): Promise<void> {
   wireFilters();
   wireActions();
   wireSearch();
+  wireProduct();
   await wireNative();
   const started = performance.now();
   await collect(settings.autoScroll);

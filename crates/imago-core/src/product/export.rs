@@ -2,10 +2,12 @@
 //! `product.json`, and the row of `products.csv`, whose columns stay the same from run to
 //! run so a spreadsheet or a shop's import can rely on them.
 
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::{Found, Product};
+use super::{Found, Price, Product, Source, Variant};
 
 /// `{"url", "title", "price": {"amount", "currency", "raw"} | null, "list_price", "sku",
 /// "mpn", "gtin", "brand", "availability", "description", "images",
@@ -36,6 +38,60 @@ pub fn to_json(url: &str, p: &Product) -> Value {
         "variants": p.variants,
         "options": p.options,
         "source": source,
+    })
+}
+
+/// An object [`to_json`] made, read back (the extension hands the product it showed
+/// back for its `products.csv`); the reason when it is not one.
+pub fn from_json(v: &Value) -> Result<Product, String> {
+    /// `to_json`'s object; `url` and unknown keys (`files`) are the caller's.
+    #[derive(Deserialize)]
+    struct Shape {
+        title: Option<String>,
+        price: Option<Price>,
+        list_price: Option<Price>,
+        sku: Option<String>,
+        mpn: Option<String>,
+        gtin: Option<String>,
+        brand: Option<String>,
+        availability: Option<String>,
+        description: Option<String>,
+        #[serde(default)]
+        images: Vec<String>,
+        #[serde(default)]
+        variants: Vec<Variant>,
+        #[serde(default)]
+        options: BTreeMap<String, Vec<String>>,
+        #[serde(default)]
+        source: BTreeMap<String, Source>,
+    }
+    let s = Shape::deserialize(v).map_err(|e| e.to_string())?;
+    fn found<T>(
+        sources: &BTreeMap<String, Source>,
+        name: &str,
+        value: Option<T>,
+    ) -> Result<Option<Found<T>>, String> {
+        value
+            .map(|value| match sources.get(name) {
+                Some(&source) => Ok(Found { value, source }),
+                None => Err(format!("source: no source for the {name:?} field")),
+            })
+            .transpose()
+    }
+    let src = &s.source;
+    Ok(Product {
+        title: found(src, "title", s.title)?,
+        price: found(src, "price", s.price)?,
+        list_price: found(src, "list_price", s.list_price)?,
+        sku: found(src, "sku", s.sku)?,
+        mpn: found(src, "mpn", s.mpn)?,
+        gtin: found(src, "gtin", s.gtin)?,
+        brand: found(src, "brand", s.brand)?,
+        availability: found(src, "availability", s.availability)?,
+        description: found(src, "description", s.description)?,
+        images: s.images,
+        variants: s.variants,
+        options: s.options,
     })
 }
 
@@ -170,6 +226,20 @@ mod tests {
             value,
             source: Source::JsonLd,
         })
+    }
+
+    #[test]
+    fn the_json_reads_back_as_the_product_it_was() {
+        let html = r#"<script type="application/ld+json">{"@type":"ProductGroup","name":"Tee",
+          "hasVariant":[{"@type":"Product","sku":"T-S","size":"S","offers":{"price":"9.50",
+          "priceCurrency":"EUR"}}],"offers":{"price":"9.50","priceCurrency":"EUR"}}</script>
+          <p class="stock">Sold out</p>"#;
+        let p = crate::product::extract(html, "https://s.example/tee", &Default::default());
+        let json = to_json("https://s.example/tee", &p);
+        assert_eq!(from_json(&json), Ok(p));
+        let mut broken = json.clone();
+        broken["source"] = json!({});
+        assert!(from_json(&broken).unwrap_err().contains("no source for the \"title\""));
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub use variants::Variant;
 pub(crate) use labels::visible_text;
 
 /// Where a field came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// A site rule's `[site.fields]`.

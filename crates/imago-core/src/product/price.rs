@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// A normalized price.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Price {
     /// Decimal, `.` as the point, no grouping: `"1299.00"`.
     pub amount: String,

@@ -16,7 +16,8 @@ use super::price::Price;
 use crate::html::{attr, decode, Context, Token, Tokenizer};
 
 /// One variant of the product.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Variant {
     /// What tells it apart: `{"color": "Red", "size": "M"}`.
     pub options: BTreeMap<String, String>,
