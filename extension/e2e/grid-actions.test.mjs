@@ -7,9 +7,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { downloadsDone, launchKeepingNames, openGridFor, pages, serveStatic } from './harness.mjs';
+import { downloadsDone, launchKeepingNames, openGridFor, pages, serveStatic, unzip } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const imgFile = (name) => fs.readFileSync(path.join(pages, 'grid/img', name));
@@ -50,28 +49,6 @@ test('downloading two selected images writes them under the templated names', as
   assert.deepEqual(fs.readFileSync(path.join(dir, '02-w800-800x400.jpg')), imgFile('w800.jpg'));
 });
 
-/** The entries of a stored ZIP, read through its central directory. */
-function unzip(buf) {
-  const end = buf.length - 22;
-  assert.equal(buf.readUInt32LE(end), 0x06054b50, 'end of central directory');
-  const count = buf.readUInt16LE(end + 10);
-  let at = buf.readUInt32LE(end + 16);
-  const out = new Map();
-  for (let i = 0; i < count; i++) {
-    assert.equal(buf.readUInt32LE(at), 0x02014b50);
-    const crc = buf.readUInt32LE(at + 16);
-    const size = buf.readUInt32LE(at + 20);
-    const nameLen = buf.readUInt16LE(at + 28);
-    const local = buf.readUInt32LE(at + 42);
-    const name = buf.subarray(at + 46, at + 46 + nameLen).toString('utf8');
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const data = buf.subarray(start, start + size);
-    assert.equal(zlib.crc32(data), crc, `${name}: CRC`);
-    out.set(name, data);
-    at += 46 + nameLen + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
-  }
-  return out;
-}
 
 test('a ZIP of three selected images holds them byte-exact', async (t) => {
   const { browser, grid, select } = await setup(t);

@@ -8,8 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
-import { cardUrls, downloadsDone, gridMeasured, launchKeepingNames, openGridFor, pages, serveStatic } from './harness.mjs';
+import { cardUrls, downloadsDone, gridMeasured, launchKeepingNames, openGridFor, pages, serveStatic, unzip } from './harness.mjs';
 
 const imgFile = (name) => fs.readFileSync(path.join(pages, 'product/img', name));
 const today = () => {
@@ -18,27 +17,6 @@ const today = () => {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 };
 
-/** The entries of a stored ZIP, read through its central directory. */
-function unzip(buf) {
-  const end = buf.length - 22;
-  assert.equal(buf.readUInt32LE(end), 0x06054b50, 'end of central directory');
-  const count = buf.readUInt16LE(end + 10);
-  let at = buf.readUInt32LE(end + 16);
-  const out = new Map();
-  for (let i = 0; i < count; i++) {
-    assert.equal(buf.readUInt32LE(at), 0x02014b50);
-    const size = buf.readUInt32LE(at + 20);
-    const nameLen = buf.readUInt16LE(at + 28);
-    const local = buf.readUInt32LE(at + 42);
-    const name = buf.subarray(at + 46, at + 46 + nameLen).toString('utf8');
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const data = buf.subarray(start, start + size);
-    assert.equal(zlib.crc32(data), buf.readUInt32LE(at + 16), `${name}: CRC`);
-    out.set(name, data);
-    at += 46 + nameLen + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
-  }
-  return out;
-}
 
 async function setup(t) {
   const site = await serveStatic();

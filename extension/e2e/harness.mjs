@@ -1,6 +1,8 @@
 // Starts what an end-to-end test needs: a static server on 127.0.0.1 for the test pages
 // (e2e/pages/) and Debian's Chromium with the built extension (dist/, the build users load)
 // loaded, through playwright-core (no browser download). Every test gets a fresh profile.
+import zlib from 'node:zlib';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -146,4 +148,27 @@ export async function gridMeasured(grid, timeout = 20000) {
 /** The `data-url` of every card in the DOM, sorted. */
 export async function cardUrls(grid) {
   return grid.$$eval('[data-url]', (cards) => cards.map((c) => c.getAttribute('data-url')).sort());
+}
+
+/** The entries of a stored ZIP, read through its central directory. */
+export function unzip(buf) {
+  const end = buf.length - 22;
+  assert.equal(buf.readUInt32LE(end), 0x06054b50, 'end of central directory');
+  const count = buf.readUInt16LE(end + 10);
+  let at = buf.readUInt32LE(end + 16);
+  const out = new Map();
+  for (let i = 0; i < count; i++) {
+    assert.equal(buf.readUInt32LE(at), 0x02014b50);
+    const crc = buf.readUInt32LE(at + 16);
+    const size = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.subarray(at + 46, at + 46 + nameLen).toString('utf8');
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + size);
+    assert.equal(zlib.crc32(data), crc, `${name}: CRC`);
+    out.set(name, data);
+    at += 46 + nameLen + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+  }
+  return out;
 }

@@ -118,6 +118,21 @@ impl SourceKind {
         }
     }
 
+    /// Kinds that describe the page rather than a spot in it (`og:image`, icons,
+    /// JSON-LD, a script's URLs): an `include` site rule does not drop them, and the
+    /// gallery weighs them by what names them, not by where they sit.
+    pub fn is_page_level(self) -> bool {
+        matches!(
+            self,
+            SourceKind::OpenGraph
+                | SourceKind::Twitter
+                | SourceKind::ImageSrc
+                | SourceKind::Icon
+                | SourceKind::JsonLd
+                | SourceKind::Script
+        )
+    }
+
     /// Parses the kebab-case name (`"css-inline"`); `None` for an unknown name.
     pub fn parse(name: &str) -> Option<SourceKind> {
         SourceKind::ALL.into_iter().find(|k| k.as_str() == name)

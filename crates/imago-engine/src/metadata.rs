@@ -11,14 +11,14 @@
 //! ([`DiskError::Exists`]).
 
 use std::collections::HashMap;
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::disk_error::DiskError;
-use crate::place::{sync_dir, temp_name};
+use crate::place::replace_file;
 
 /// The name of the file written in each page folder.
 pub const INDEX_FILE: &str = "index.json";
@@ -72,27 +72,9 @@ pub fn write_index(dir: &Path, idx: &PageIndex) -> Result<PathBuf, DiskError> {
     let mut json = index_json(&merged, &dest)?;
     json.push(b'\n');
 
-    let temp = dir.join(temp_name("index"));
-    let written = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)
-        .and_then(|mut f| {
-            f.write_all(&json)?;
-            f.sync_all()
-        });
-    if let Err(e) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(DiskError::io("write", &temp, e));
-    }
     // A plain rename: index.json is ours (read_index checked), and replacing a symlink
     // by that name replaces the link, not what it points at.
-    if let Err(e) = fs::rename(&temp, &dest) {
-        let _ = fs::remove_file(&temp);
-        return Err(DiskError::io("write", &dest, e));
-    }
-    sync_dir(dir)?;
-    Ok(dest)
+    replace_file(dir, INDEX_FILE, &json)
 }
 
 /// Reads `dir/index.json`; `None` when there is none. A file that is not an imago index

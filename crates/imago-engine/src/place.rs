@@ -369,6 +369,34 @@ fn renameat2_noreplace(from: &Path, to: &Path) -> io::Result<()> {
     }
 }
 
+/// Writes `dir/name` whole or not at all: a temporary file, flushed, then renamed over
+/// `name` (a file imago keeps up to date: `index.json`, `product.json`), and the folder
+/// flushed. `dir` is created when missing.
+pub(crate) fn replace_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, DiskError> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir).map_err(|e| DiskError::io("create folder", dir, e))?;
+    let dest = dir.join(name);
+    let temp = dir.join(temp_name("replace"));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(DiskError::io("write", &temp, e));
+    }
+    if let Err(e) = std::fs::rename(&temp, &dest) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(DiskError::io("write", &dest, e));
+    }
+    sync_dir(dir)?;
+    Ok(dest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -158,6 +158,13 @@ fn append(path: &Path, offered: &[&Suggestion]) -> Result<usize> {
     // The file as it will be must load, or nothing is written.
     HdRules::from_toml(&format!("{before}{text}"), &path.display().to_string())
         .context("the suggested rules do not load beside the file's own")?;
+    append_text(path, &text)?;
+    Ok(written)
+}
+
+/// Adds `text` at the end of the rule file `path` (created when missing; what it held
+/// stays as it was), flushed to disk.
+pub(super) fn append_text(path: &Path, text: &str) -> Result<()> {
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -165,8 +172,7 @@ fn append(path: &Path, offered: &[&Suggestion]) -> Result<usize> {
         .with_context(|| format!("{}: cannot open the rule file", path.display()))?;
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_all())
-        .with_context(|| format!("{}: cannot write the rule file", path.display()))?;
-    Ok(written)
+        .with_context(|| format!("{}: cannot write the rule file", path.display()))
 }
 
 /// One host as a piece of rule file: each rule after a comment saying what it was

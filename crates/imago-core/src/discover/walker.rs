@@ -99,20 +99,6 @@ fn dimension(v: &str) -> Option<u32> {
     t[..digits].parse().ok().filter(|&n| n > 0)
 }
 
-/// Kinds that describe the page rather than a spot in it: an `include` site rule
-/// does not drop them.
-fn page_level(kind: SourceKind) -> bool {
-    matches!(
-        kind,
-        SourceKind::OpenGraph
-            | SourceKind::Twitter
-            | SourceKind::ImageSrc
-            | SourceKind::Icon
-            | SourceKind::JsonLd
-            | SourceKind::Script
-    )
-}
-
 /// One candidate about to be made.
 #[derive(Clone, Copy)]
 struct Emit<'i> {
@@ -310,7 +296,8 @@ impl<'p, 'r> Walker<'p, 'r> {
         // A declared 1x1 is a tracking pixel or a spacer whatever its URL.
         let tiny = matches!((e.info.width, e.info.height), (Some(w), Some(h)) if w <= 2 && h <= 2);
         let placeholder = tiny || urls::is_placeholder(&url);
-        self.inside_flags.push(self.inside || page_level(e.kind));
+        self.inside_flags
+            .push(self.inside || e.kind.is_page_level());
         if self.main {
             self.out.places.push(self.place.clone());
         }

@@ -104,7 +104,7 @@ fn choose(found: &Collected, named: &Named, title: &str) -> Vec<bool> {
         // Page-level pictures count by what names them (the structured data, the
         // page's own `og:image`) and where that sits: microdata of a related card
         // names its own product.
-        let kept = if page_level(first.kind) {
+        let kept = if first.kind.is_page_level() {
             s >= KEEP
         } else {
             s >= KEEP || (s > -KEEP && strong.contains(&shape(place(members[0]), &found.elements)))
@@ -130,18 +130,6 @@ fn choose(found: &Collected, named: &Named, title: &str) -> Vec<bool> {
         }
     }
     keep
-}
-
-fn page_level(kind: SourceKind) -> bool {
-    matches!(
-        kind,
-        SourceKind::OpenGraph
-            | SourceKind::Twitter
-            | SourceKind::ImageSrc
-            | SourceKind::Icon
-            | SourceKind::JsonLd
-            | SourceKind::Script
-    )
 }
 
 /// Container words that mark the product's pictures.

@@ -14,7 +14,7 @@ use imago_core::product::export::{csv_lines, CSV_COLUMNS};
 
 use super::GrabError;
 use crate::disk_error::DiskError;
-use crate::place::{sync_dir, temp_name};
+use crate::place::temp_name;
 
 /// The file written in each page folder.
 pub const PRODUCT_FILE: &str = "product.json";
@@ -171,31 +171,6 @@ fn is_product_of(path: &Path, page: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Writes `dir/name` whole or not at all (temporary file, then rename).
-pub(crate) fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, DiskError> {
-    fs::create_dir_all(dir).map_err(|e| DiskError::io("create folder", dir, e))?;
-    let dest = dir.join(name);
-    let temp = dir.join(temp_name("product"));
-    let written = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
-        });
-    if let Err(e) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(DiskError::io("write", &temp, e));
-    }
-    if let Err(e) = fs::rename(&temp, &dest) {
-        let _ = fs::remove_file(&temp);
-        return Err(DiskError::io("write", &dest, e));
-    }
-    sync_dir(dir)?;
-    Ok(dest)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,7 +214,8 @@ mod tests {
     fn product_json_of_the_same_page_is_replaced_and_another_pages_kept() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(product_file_name(dir.path(), "https://a/1"), "product.json");
-        write_atomically(dir.path(), "product.json", br#"{"url":"https://a/1"}"#).unwrap();
+        crate::place::replace_file(dir.path(), "product.json", br#"{"url":"https://a/1"}"#)
+            .unwrap();
         assert_eq!(product_file_name(dir.path(), "https://a/1"), "product.json");
         assert_eq!(
             product_file_name(dir.path(), "https://a/2"),

@@ -19,10 +19,11 @@ use imago_core::{Image, ImageInfo};
 use sha2::{Digest, Sha256};
 
 use super::events::Event;
-use super::product_out::{product_file_name, write_atomically, ProductsCsv, PRODUCTS_CSV};
+use super::product_out::{product_file_name, ProductsCsv, PRODUCTS_CSV};
 use super::{GrabError, GrabOptions};
 use crate::archive::{Archive, Saved};
 use crate::metadata::{index_json, write_index, IndexEntry, PageIndex, INDEX_FILE};
+use crate::place::replace_file;
 use crate::place::{is_temp_name, place, place_without_fsync, sync_folder};
 use crate::zipout::ZipOut;
 use crate::{DiskError, Downloaded, Probed};
@@ -242,7 +243,7 @@ impl Saver {
                 }
                 None => {
                     let name = product_file_name(&dir, page);
-                    write_atomically(&dir, &name, &bytes)?.display().to_string()
+                    replace_file(&dir, &name, &bytes)?.display().to_string()
                 }
             }
         };

@@ -6,7 +6,6 @@
 //! fail to load fail as in `imago product` (exit 1, or 2 for bad input); pages of two
 //! sites, or a saved page without its address, are bad input (exit 2).
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{anyhow, Context, Result};
@@ -112,14 +111,7 @@ fn append(path: &Path, s: &SiteSuggestion) -> Result<bool> {
     text.push_str(&s.rule_toml);
     SiteRules::from_toml(&format!("{before}{text}"), &origin)
         .context("the suggested rule does not load beside the file's own")?;
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .with_context(|| format!("{}: cannot open the rule file", path.display()))?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("{}: cannot write the rule file", path.display()))?;
+    super::append_text(path, &text)?;
     Ok(true)
 }
 

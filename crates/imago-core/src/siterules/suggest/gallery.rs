@@ -52,17 +52,7 @@ pub(super) fn body_pictures(found: &Collected) -> HashMap<String, Vec<u32>> {
 
 /// Shown by an element of the page (not page metadata, not a stylesheet block).
 fn is_body(kind: SourceKind) -> bool {
-    !matches!(
-        kind,
-        SourceKind::OpenGraph
-            | SourceKind::Twitter
-            | SourceKind::ImageSrc
-            | SourceKind::Icon
-            | SourceKind::JsonLd
-            | SourceKind::Script
-            | SourceKind::CssStyle
-            | SourceKind::CssLinked
-    )
+    !kind.is_page_level() && !matches!(kind, SourceKind::CssStyle | SourceKind::CssLinked)
 }
 
 fn main_mode() -> DiscoverOptions {
