@@ -178,7 +178,11 @@ fn a_structured_price_shown_struck_out_beside_a_lower_one_is_the_list_price() {
         r#"<p class="full-price"><del>€ 18,00</del></p>"#,
         r#"<div class="full-price"><span class="barred">€ 18,00</span></div>"#,
     );
-    let p = extract(&classed, "https://www.shop.example.it/libri/1", &SiteRules::empty());
+    let p = extract(
+        &classed,
+        "https://www.shop.example.it/libri/1",
+        &SiteRules::empty(),
+    );
     assert_eq!(p.price.as_ref().unwrap().value.amount, "17.10");
     // Without the struck-out copy the structured price stands.
     let plain = page.replace("<del>€ 18,00</del>", "");

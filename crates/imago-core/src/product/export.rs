@@ -239,7 +239,9 @@ mod tests {
         assert_eq!(from_json(&json), Ok(p));
         let mut broken = json.clone();
         broken["source"] = json!({});
-        assert!(from_json(&broken).unwrap_err().contains("no source for the \"title\""));
+        assert!(from_json(&broken)
+            .unwrap_err()
+            .contains("no source for the \"title\""));
     }
 
     #[test]

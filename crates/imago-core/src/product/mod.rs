@@ -21,10 +21,10 @@ use url::Url;
 use crate::siterules::{FieldRule, SiteRules};
 
 pub use availability::availability;
-pub use price::{parse_price, Price};
-pub use variants::Variant;
 /// The visible text of HTML as the field readers see it (for the site-rule learner).
 pub(crate) use labels::visible_text;
+pub use price::{parse_price, Price};
+pub use variants::Variant;
 
 /// Where a field came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
