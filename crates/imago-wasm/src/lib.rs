@@ -25,6 +25,9 @@
 //! | `new AdLists(lists)`, `.blocked(urls, pageUrl)` | [`adlists::blocked_indices`] |
 //! | `product(html, pageUrl, {siteRules})` | [`product::product_json`] |
 //! | `productCsv(rows, {bom})` | [`product::product_csv`] |
+//! | `suggestSiteRule(html, pageUrl, {siteRules})` | [`suggest::suggest_site_rule`] |
+//! | `suggestHdRules(html, pageUrl, {hdRules})` | [`suggest::suggest_hd_rules`] |
+//! | `ruleNames(kind, text)` | [`suggest::rule_names`] |
 //!
 //! Build it with `scripts/build-wasm-pkg.sh` (into `crates/imago-wasm/pkg/`).
 
@@ -38,6 +41,7 @@ pub mod probe;
 pub mod product;
 pub mod rules;
 pub mod sort;
+pub mod suggest;
 pub mod types;
 pub mod vocabulary;
 

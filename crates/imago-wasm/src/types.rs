@@ -243,6 +243,64 @@ export interface ProductCsvOptions {
   bom?: boolean;
 }
 
+export interface SiteSuggestOptions {
+  /** The user's site rules (TOML), in force with the built-in ones. */
+  siteRules?: string;
+}
+
+export interface HdSuggestOptions {
+  /** The user's HD rules (TOML), in force before the built-in ones. */
+  hdRules?: string;
+}
+
+/** What a suggested site rule reads on one page, beside what the page gives without it. */
+export interface SuggestedPageCheck {
+  url: string;
+  fields: {
+    field: string;
+    /** What the rule reads (`null`: its selector gives nothing here). */
+    rule: string | null;
+    /** What the page gives without the rule. */
+    page: string | null;
+    agrees: boolean;
+  }[];
+  /** Pictures main mode keeps with the rule's gallery, on its heuristics, and both;
+   * `null` when the rule names no gallery. */
+  gallery: { rule: number; heuristic: number; both: number } | null;
+}
+
+/** A site rule learned from a page (`imago rules suggest`). */
+export interface SiteRuleSuggestion {
+  /** `suggested-<host>`, not a name of the rules in force. */
+  name: string;
+  /** The host glob the rule matches. */
+  host: string;
+  /** One `[[site]]` table. */
+  ruleToml: string;
+  /** `[site.fields]`: a CSS selector or `url:REGEX`, and what it reads on the page. */
+  fields: { field: string; selector: string; value: string | null }[];
+  /** The rule's `gallery` selectors (empty: none learned). */
+  gallery: string[];
+  /** Fields the page gives that no selector reads right. */
+  unanchored: string[];
+  /** Fields (and `gallery`) the rules in force already read: not learned again. */
+  covered: string[];
+  pages: SuggestedPageCheck[];
+}
+
+/** An HD rule learned from a page's thumbnail/full-size pairs (`imago rules suggest-hd`). */
+export interface HdRuleSuggestion {
+  host: string;
+  name: string;
+  /** One `[[rule]]` table. */
+  ruleToml: string;
+  /** Pairs of the host the rule rewrites; `checked` of them to their full size. */
+  pairs: number;
+  checked: number;
+  /** Up to three `[thumbnail, full size]` pairs it maps. */
+  examples: [string, string][];
+}
+
 export interface Vocabulary {
   formats: Format[];
   sources: SourceKind[];

@@ -15,6 +15,9 @@ use imago_wasm::product::{
 };
 use imago_wasm::rules::{hd_candidates, validate};
 use imago_wasm::sort::{sort_key, sorted_indices};
+use imago_wasm::suggest::{
+    rule_names, suggest_hd_rules, suggest_site_rule, HdSuggestOptions, RuleKind, SiteSuggestOptions,
+};
 use serde_json::json;
 
 const PAGE: &str = "https://shop.example.com/a/item.html";
@@ -737,4 +740,147 @@ fn typescript_lists_every_source_kind_and_format() {
             "{f}"
         );
     }
+}
+
+// ----------------------------------------------------------------------- suggest
+
+/// The extension's e2e shop page: a classed price, stock and SKU and no structured data,
+/// a gallery of thumbnails each linking to its larger self (`small/` -> `large/`).
+const LAMP: &str = include_str!("../../../extension/e2e/pages/suggest/lamp.html");
+const LAMP_URL: &str = "http://127.0.0.1:8000/suggest/lamp.html";
+
+#[test]
+fn suggest_site_rule_reads_the_classed_fields_and_the_gallery() {
+    let s = suggest_site_rule(LAMP, LAMP_URL, &SiteSuggestOptions::default()).unwrap();
+    let price = s
+        .fields
+        .iter()
+        .find(|f| f.field == "price")
+        .expect("a price");
+    assert_eq!(price.selector, ".price-current");
+    assert_eq!(price.value.as_deref(), Some("89.50"));
+    let fields: Vec<(&str, &str, Option<&str>)> = s
+        .fields
+        .iter()
+        .map(|f| (f.field.as_str(), f.selector.as_str(), f.value.as_deref()))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            ("price", ".price-current", Some("89.50")),
+            ("sku", ".sku", Some("LMP-2041")),
+            ("availability", ".stock-status", Some("InStock")),
+        ]
+    );
+    assert_eq!(s.name, "suggested-127.0.0.1");
+    assert_eq!(s.gallery, vec!["div.product-gallery"]);
+    assert!(s
+        .rule_toml
+        .starts_with("[[site]]\nname = \"suggested-127.0.0.1\""));
+    // The rule it offers loads and gives the price as a site rule.
+    let p = product_json(
+        LAMP,
+        LAMP_URL,
+        &ProductOptions {
+            site_rules: Some(s.rule_toml.clone()),
+        },
+    )
+    .unwrap();
+    assert_eq!(p["price"]["amount"], "89.50");
+    assert_eq!(p["source"]["price"], "siterule");
+    assert_eq!(s.pages.len(), 1);
+    assert!(s.pages[0].fields.iter().all(|f| f.agrees), "{s:?}");
+    // The JSON shape the extension reads.
+    let v = serde_json::to_value(&s).unwrap();
+    assert!(
+        v["ruleToml"].is_string() && v["pages"][0]["fields"].is_array(),
+        "{v}"
+    );
+}
+
+#[test]
+fn suggest_site_rule_learns_nothing_twice_and_says_why_it_cannot() {
+    let first = suggest_site_rule(LAMP, LAMP_URL, &SiteSuggestOptions::default()).unwrap();
+    let opts = SiteSuggestOptions {
+        site_rules: Some(first.rule_toml.clone()),
+    };
+    let e = suggest_site_rule(LAMP, LAMP_URL, &opts).unwrap_err();
+    assert_eq!(
+        e.0,
+        "nothing to suggest: the rules in force already read what this page shows"
+    );
+    let e = suggest_site_rule(
+        "<p>Hello</p>",
+        "https://blog.example/post",
+        &SiteSuggestOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.0,
+        "nothing to suggest: this page shows no product (no price, SKU, MPN or GTIN)"
+    );
+    // A page title (`og:title`) alone is every page's: no rule is learned from it.
+    let about = r#"<head><title>About us</title><meta property="og:title" content="About us"></head>
+        <body><h1>About us</h1><p>We sell lamps since 1987.</p></body>"#;
+    let e = suggest_site_rule(
+        about,
+        "https://lamps.example/about",
+        &SiteSuggestOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.0.contains("shows no product"), "{e}");
+    let e = suggest_site_rule(
+        LAMP,
+        "file:///tmp/lamp.html",
+        &SiteSuggestOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.0.contains("not a web page address"), "{e}");
+    let bad = SiteSuggestOptions {
+        site_rules: Some("[[site]]\nname = 3".into()),
+    };
+    assert!(suggest_site_rule(LAMP, LAMP_URL, &bad)
+        .unwrap_err()
+        .0
+        .starts_with("site-rules:"));
+}
+
+#[test]
+fn suggest_hd_rules_maps_the_thumbnails_to_their_links() {
+    let got = suggest_hd_rules(LAMP, LAMP_URL, &HdSuggestOptions::default()).unwrap();
+    assert_eq!(got.len(), 1, "{got:?}");
+    let s = &got[0];
+    assert_eq!((s.pairs, s.checked), (3, 3));
+    assert_eq!(
+        s.examples[0],
+        (
+            "http://127.0.0.1:8000/suggest/img/small/lamp-1.jpg".to_string(),
+            "http://127.0.0.1:8000/suggest/img/large/lamp-1.jpg".to_string()
+        )
+    );
+    let rules = imago_core::hdrules::HdRules::from_toml(&s.rule_toml, "t").unwrap();
+    assert_eq!(
+        rules.candidates("http://127.0.0.1:8000/suggest/img/small/desk.jpg")[0].url,
+        "http://127.0.0.1:8000/suggest/img/large/desk.jpg"
+    );
+    // With the rule in force, nothing is left to learn.
+    let opts = HdSuggestOptions {
+        hd_rules: Some(s.rule_toml.clone()),
+    };
+    assert!(suggest_hd_rules(LAMP, LAMP_URL, &opts).unwrap().is_empty());
+    let v = serde_json::to_value(&got).unwrap();
+    assert_eq!(
+        v[0]["examples"][0][1],
+        "http://127.0.0.1:8000/suggest/img/large/lamp-1.jpg"
+    );
+    assert!(v[0]["ruleToml"].is_string());
+}
+
+#[test]
+fn rule_names_lists_the_users_rules_or_the_wrong_line() {
+    let site = "[[site]]\nname = \"a\"\nmatch = [\"a.example\"]\n\n[[site]]\nname = \"b\"\nmatch = [\"b.example\"]\n";
+    assert_eq!(rule_names(RuleKind::Site, site).unwrap(), vec!["a", "b"]);
+    assert!(rule_names(RuleKind::Hd, "  \n").unwrap().is_empty());
+    let e = rule_names(RuleKind::Hd, "[[rule]]\nname = 1\n").unwrap_err();
+    assert!(e.0.starts_with("hd-rules:"), "{e}");
 }

@@ -22,6 +22,8 @@ import type { PageHtml } from '../background/api.ts';
 import { clearRecent, loadRecent, recordRecent } from '../shared/recent.ts';
 import { exportProduct, firstImage, namesProduct, priceText, productCandidates } from './product.ts';
 import { showProduct, showRecent } from './product-panel.ts';
+import { addRule, ruleChecks } from './suggest.ts';
+import { showSuggestions, type Added } from './suggest-panel.ts';
 
 type Core = Awaited<ReturnType<typeof loadCore>>;
 
@@ -606,10 +608,71 @@ function wireProduct(): void {
     showView();
   });
   $('export-product').addEventListener('click', () => void exportClicked());
+  $('suggest-rules').addEventListener('click', () => void suggestClicked());
   $('recent-clear').addEventListener('click', () =>
     void clearRecent().then(() => showRecent($('recent') as HTMLDetailsElement, $('recent-list'), $('recent-count'), [])),
   );
   void loadRecent().then((recent) => showRecent($('recent') as HTMLDetailsElement, $('recent-list'), $('recent-count'), recent));
+}
+
+/** The user's rules as stored now (another page may have changed them since the grid
+ * opened): the grid's own copy follows. */
+async function freshRules(): Promise<Settings> {
+  const fresh = await loadSettings();
+  state.settings = { ...state.settings, hdRules: fresh.hdRules, siteRules: fresh.siteRules };
+  return fresh;
+}
+
+/** "Suggest rules for this site": the tab's page as it is now, read by the core as
+ * `imago rules suggest` and `suggest-hd` read it, with the rules in force as known. */
+async function suggestClicked(): Promise<void> {
+  const button = $<HTMLButtonElement>('suggest-rules');
+  button.disabled = true;
+  document.body.dataset.suggest = 'reading';
+  try {
+    const [page, s] = await Promise.all([call('pageHtml', { tabId: state.tabId }), freshRules()]);
+    const started = performance.now();
+    const said = (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) });
+    let site;
+    try {
+      site = state.core.suggestSiteRule(page.html, page.url, { siteRules: s.siteRules });
+    } catch (e) {
+      site = said(e);
+    }
+    let hd;
+    try {
+      hd = state.core.suggestHdRules(page.html, page.url, { hdRules: s.hdRules });
+    } catch (e) {
+      hd = said(e);
+    }
+    // The e2e reads how long the two suggestions took.
+    document.body.dataset.suggestMs = String(Math.round(performance.now() - started));
+    showSuggestions($('suggest-results'), site, hd, addSuggested);
+    document.body.dataset.suggest = 'shown';
+  } catch (e) {
+    setError(t('gridSuggestFailed', e instanceof Error ? e.message : String(e)));
+    delete document.body.dataset.suggest;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** "Add to my site/HD rules": appended to the rules as stored now, checked by the core as
+ * the options page checks an edit; a site rule then reads the page's product again. */
+async function addSuggested(kind: 'site' | 'hd', rule: { name: string; ruleToml: string }): Promise<Added> {
+  const fresh = await freshRules();
+  const key = kind === 'site' ? 'siteRules' : 'hdRules';
+  const which = t(kind === 'site' ? 'gridSuggestMySiteRules' : 'gridSuggestMyHdRules');
+  const got = addRule(fresh[key], rule, ruleChecks(kind, state.core));
+  if ('clash' in got) return { ok: false, text: t('gridSuggestClash', which, got.clash) };
+  if ('broken' in got) return { ok: false, text: t('gridSuggestBroken', which, got.broken) };
+  await saveSettings({ ...fresh, [key]: got.text });
+  state.settings = { ...state.settings, [key]: got.text };
+  if (kind === 'site') {
+    const page = await call('pageHtml', { tabId: state.tabId }).catch(() => null);
+    readProduct(page, await state.adLists);
+  }
+  return { ok: true, text: t('gridSuggestAdded', rule.name, which) };
 }
 
 async function main(): Promise<void> {

@@ -5,7 +5,8 @@ import { t } from '../shared/i18n.ts';
 import type { RecentProduct } from '../shared/recent.ts';
 import { panelRows, type PanelField } from './product.ts';
 
-const LABELS: Record<PanelField, string> = {
+/** Each field's label key (the suggestion panel names fields with them too). */
+export const FIELD_LABELS: Record<PanelField, string> = {
   title: 'gridFieldTitle',
   price: 'gridFieldPrice',
   list_price: 'gridFieldListPrice',
@@ -65,7 +66,7 @@ export function showProduct(panel: HTMLElement, fields: HTMLElement, product: Pr
       div.className = 'field';
       div.dataset.field = row.field;
       const dt = document.createElement('dt');
-      dt.textContent = t(LABELS[row.field]);
+      dt.textContent = t(FIELD_LABELS[row.field]);
       const dd = document.createElement('dd');
       const key = row.field === 'availability' ? AVAILABILITY[row.value] : undefined;
       const value = span('value', key ? t(key) : row.value);

@@ -4,7 +4,7 @@
 import { loadCore } from '../shared/core.ts';
 import { localize, t } from '../shared/i18n.ts';
 import { allowNative, nativeAllowed, nativeCall } from '../shared/native.ts';
-import { checkRules, loadSettings, saveSettings, type Settings } from '../shared/settings.ts';
+import { checkRules, loadSettings, onSettingsChanged, saveSettings, type Settings } from '../shared/settings.ts';
 import { enginesList } from './engines-list.ts';
 import { exportRules, fieldsFromFilters, filtersFromFields, importRules, lineRange, serverUrl } from './form.ts';
 
@@ -109,6 +109,19 @@ async function main(): Promise<void> {
       if (r.type === 'pong') say('native-result', t('optNativeOk', r.version), 'ok');
       else say('native-result', r.type === 'error' ? r.message : r.type, 'error');
     })();
+  });
+
+  // Rules added from the grid ("Suggest rules for this site") while this page is open:
+  // a text area still as loaded takes them, so "Save" does not drop them; one the user
+  // edited is left alone, and they are told that saving would replace the change.
+  onSettingsChanged((next) => {
+    for (const [id, key] of [['hd-rules', 'hdRules'], ['site-rules', 'siteRules']] as const) {
+      if (next[key] === s[key]) continue;
+      const area = $<HTMLTextAreaElement>(id);
+      if (area.value === s[key]) area.value = next[key];
+      else if (area.value !== next[key]) say('status', t('optRulesChanged'), 'error');
+      s[key] = next[key];
+    }
   });
 
   $<HTMLFormElement>('form').addEventListener('submit', (e) => {
