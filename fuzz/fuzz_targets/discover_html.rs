@@ -1,6 +1,6 @@
 //! HTML discovery (`discover_html`, with and without `--deep`, and with `--main`, then
-//! `merge`) on any bytes: no panic, and no input much slower per byte than an ordinary
-//! page.
+//! `merge`; and the page's videos, `find_videos`) on any bytes: no panic, and no input
+//! much slower per byte than an ordinary page.
 #![no_main]
 
 #[path = "common/linear.rs"]
@@ -27,6 +27,9 @@ fn run(html: &str) {
             assert_eq!(found.places.len(), found.candidates.len(), "a place per candidate");
         }
         std::hint::black_box(imago_core::merge::merge(found.candidates));
+    }
+    for v in imago_core::discover::video::find_videos(html, &page) {
+        assert!(v.url.starts_with("http"), "a video URL that is not http(s): {}", v.url);
     }
 }
 

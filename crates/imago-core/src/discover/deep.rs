@@ -19,7 +19,7 @@ fn regex() -> Option<&'static Regex> {
 }
 
 /// Undoes the JSON escapes that hide slashes and ampersands in URLs.
-fn unescape(text: &str) -> Cow<'_, str> {
+pub(crate) fn unescape(text: &str) -> Cow<'_, str> {
     if !text.contains('\\') {
         return Cow::Borrowed(text);
     }

@@ -20,6 +20,7 @@ mod attrs;
 mod deep;
 pub(crate) mod jsonld;
 mod tree;
+pub mod video;
 mod walker;
 
 pub(crate) use walker::AWAY;
