@@ -70,8 +70,9 @@ pub struct Collected {
 }
 
 /// How many of the containers around a candidate its [`Place`] keeps: the gallery
-/// heuristics read the nearest few, and a hostile page of deep nesting and many images
-/// must not make each candidate carry hundreds.
+/// heuristics read the nearest 8 and the site-rule learner looks further up for the
+/// gallery's container (16 lost IKEA's), while a hostile page of deep nesting and many
+/// images must not make each candidate carry hundreds.
 pub const PLACE_DEPTH: usize = 48;
 
 /// Where one candidate sits on the page.

@@ -9,9 +9,10 @@ use serde_json::{json, Map, Value};
 
 use super::{Found, Price, Product, Source, Variant};
 
-/// `{"url", "title", "price": {"amount", "currency", "raw"} | null, "list_price", "sku",
-/// "mpn", "gtin", "brand", "availability", "description", "images",
-/// "source": {field: "siterule" | "jsonld" | "microdata" | "rdfa" | "meta" | "heuristic"}}`.
+/// `{"url", "title", "price": {"amount", "max"?, "currency", "raw"} | null, "list_price",
+/// "sku", "mpn", "gtin", "brand", "availability", "description", "images", "variants",
+/// "options", "source": {field: "siterule" | "jsonld" | "microdata" | "rdfa" | "meta" |
+/// "heuristic"}}`.
 pub fn to_json(url: &str, p: &Product) -> Value {
     let mut source = Map::new();
     let title = field(&mut source, "title", &p.title);

@@ -6,8 +6,9 @@
 //! (`gallery`, `thumbs`, `zoom` against `related`, `reviews`, `footer`, `logo`), its alt
 //! text against the product's title, its declared size, and the words of its URL
 //! (`logo`, `sprite`, `pixel`). Pictures built like a kept one (the same element in the
-//! same kind of container: the thumbnails of a strip) are kept with it. When the page
-//! holds nothing that passes, the pictures its structured data names are what is left.
+//! same kind of container: the thumbnails of a strip) are kept with it. When nothing
+//! passes, the pictures its structured data names, where nothing speaks against them,
+//! are what is left.
 
 use std::collections::{HashMap, HashSet};
 

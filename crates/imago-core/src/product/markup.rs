@@ -37,8 +37,9 @@ struct Open<'a> {
     attrs: Vec<Attr<'a>>,
     /// It opened a product's item scope.
     product_scope: bool,
-    /// It matched a site rule's `exclude` (a carousel of other products), or it strikes
-    /// its text out (`<del>`, `<s>`, `<strike>`: the price before a sale).
+    /// It matched a site rule's `exclude` or `others` (a carousel of other products), its
+    /// `class`/`id` says it is about other products (`related`, `recommended`), or it
+    /// strikes its text out (`<del>`, `<s>`, `<strike>`: the price before a sale).
     excluded: bool,
     /// Values that are this element's text, and where its text starts.
     text_of: Vec<Target<'a>>,
