@@ -19,6 +19,7 @@ pub mod discover;
 pub mod filter;
 pub mod filter_spec;
 pub mod hdrules;
+pub mod hls;
 pub mod html;
 pub mod isobmff;
 pub mod merge;
