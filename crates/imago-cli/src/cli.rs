@@ -51,6 +51,8 @@ pub enum Command {
     /// Rules learned from pages, checked against them before they are offered.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Save the videos of pages (HLS streams) as MP4: pages or .m3u8 URLs.
+    Video(VideoArgs),
 }
 
 /// Where the image host keeps its data: flags, else `IMAGO_*` variables, else the
@@ -420,6 +422,43 @@ pub struct GrabArgs {
     pub quality: Option<u8>,
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+/// `imago video`: HLS streams saved as MP4.
+#[derive(Args, Debug)]
+pub struct VideoArgs {
+    /// Pages (their videos are found and saved) or HLS playlists (.m3u8).
+    #[arg(required = true, value_name = "URL")]
+    pub urls: Vec<String>,
+    /// Output folder.
+    #[arg(short = 'o', long = "output", default_value = ".", value_name = "DIR")]
+    pub output: PathBuf,
+    /// Which variant of a stream: best, worst, or a height (720p: that height, else the
+    /// tallest below it).
+    #[arg(long, default_value = "best", value_name = "Q")]
+    pub quality: String,
+    /// Send this page as Referer for a playlist URL given directly (a page's own
+    /// videos get the page).
+    #[arg(long, value_name = "URL")]
+    pub referer: Option<String>,
+    /// Stop a live stream after this much video (e.g. 10m); one that ends is saved to
+    /// its end.
+    #[arg(long, default_value = "1h", value_name = "DURATION")]
+    pub live_max: String,
+    /// Segments fetched at once per stream (also the least per-host limit).
+    #[arg(long, default_value_t = imago_engine::video::DEFAULT_WINDOW, value_name = "N")]
+    pub segments: usize,
+    /// The ffmpeg that remuxes the segments into MP4 (ffprobe is looked for beside it).
+    #[arg(long, default_value = "ffmpeg", value_name = "PROGRAM")]
+    pub ffmpeg: PathBuf,
+    /// One JSON event per line (saved / failed) and a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
     #[command(flatten)]
     pub net: NetArgs,
 }

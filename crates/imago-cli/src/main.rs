@@ -109,6 +109,7 @@ fn main() -> ExitCode {
             cli::Command::Convert(args) => commands::tools::convert(args),
             cli::Command::Resize(args) => commands::tools::resize(args),
             cli::Command::Stitch(args) => commands::tools::stitch(args),
+            cli::Command::Video(args) => commands::video::run(args).await,
         }
     });
     match result {

@@ -122,3 +122,83 @@ impl Progress {
         }
     }
 }
+
+/// How `imago video` shows itself: a bar per stream on a terminal (segments done of
+/// those listed), one JSON event per line with `--json`, or a line per stream.
+pub struct VideoProgress {
+    json: bool,
+    quiet: bool,
+    terminal: bool,
+}
+
+impl VideoProgress {
+    pub fn new(json: bool, quiet: bool) -> VideoProgress {
+        VideoProgress {
+            json,
+            quiet,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// The progress callback of one stream (a bar, or nothing).
+    pub fn stream(&self, url: &url::Url) -> impl Fn(char, u64, u64) + Send + Sync {
+        let bar = (!self.json && !self.quiet && self.terminal).then(|| {
+            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {pos}/{len} segments {bar:30} {elapsed} {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_message(imago_core::naming::url_name(url.as_str()));
+            bar
+        });
+        move |track, done, listed| {
+            // The bar follows the video track; a separate audio track runs beside it.
+            if let (Some(bar), 'v') = (&bar, track) {
+                bar.set_length(listed);
+                bar.set_position(done);
+                if done == listed {
+                    bar.finish_and_clear();
+                }
+            }
+        }
+    }
+
+    pub fn saved(&self, page: &url::Url, url: &url::Url, s: &imago_engine::video::SavedStream) {
+        if self.json {
+            crate::out::line(&crate::commands::video::saved_json(page, url, s).to_string());
+        } else if !self.quiet {
+            eprintln!(
+                "imago: saved {} ({}x{}, {:.1} s, {})",
+                s.path.display(),
+                s.width,
+                s.height,
+                s.duration_secs,
+                format_size(s.bytes)
+            );
+            if let Some(note) = &s.note {
+                eprintln!("imago: {url}: {note}");
+            }
+        }
+    }
+
+    pub fn failed(&self, page: &url::Url, url: &url::Url, reason: &str) {
+        if self.json {
+            let v = serde_json::json!({
+                "event": "failed", "page": page.as_str(), "url": url.as_str(), "reason": reason,
+            });
+            crate::out::line(&v.to_string());
+        } else {
+            eprintln!("imago: failed: {url}: {reason}");
+        }
+    }
+
+    pub fn finish(&self, totals: &serde_json::Value) {
+        if self.json {
+            let mut v = totals.clone();
+            v["event"] = "summary".into();
+            crate::out::line(&v.to_string());
+        }
+    }
+}

@@ -85,6 +85,10 @@ pub enum FetchError {
     /// The body ended before the length the server announced.
     #[error("body shorter than Content-Length ({got} of {expected} bytes)")]
     ShortBody { got: u64, expected: u64 },
+    /// The bytes arrived but are not whole: a video segment cut short at a packet or box
+    /// boundary the length header did not reveal, or that does not decrypt.
+    #[error("damaged data: {0}")]
+    Damaged(String),
     /// The server sent a web page (an error or login page) where an image was expected.
     #[error("HTML page instead of an image")]
     Html,
@@ -137,7 +141,8 @@ impl FetchError {
             FetchError::Timeout { .. }
             | FetchError::Connect(_)
             | FetchError::Network(_)
-            | FetchError::ShortBody { .. } => true,
+            | FetchError::ShortBody { .. }
+            | FetchError::Damaged(_) => true,
             FetchError::Http { status, .. } => {
                 *status == 408 || *status == 429 || (500..=599).contains(status)
             }

@@ -49,6 +49,7 @@ pub mod metadata;
 pub mod native_frame;
 pub mod place;
 pub mod render;
+pub mod video;
 pub mod zipout;
 
 pub use client::Client;

@@ -9,3 +9,4 @@ pub mod rewrite;
 pub mod rules;
 pub mod serve;
 pub mod tools;
+pub mod video;

@@ -7,20 +7,20 @@ use super::command::{run, Output, RunError};
 use super::{input_args, TempFiles, Tools, VideoError, VideoFacts};
 use crate::VideoFormat;
 
-fn output_arg(file: &Path) -> OsString {
+pub(super) fn output_arg(file: &Path) -> OsString {
     let mut out = OsString::from("file:");
     out.push(file.as_os_str());
     out
 }
 
 /// Arguments written as one line: none of these has a space (paths are added apart).
-fn words(line: &str) -> Vec<OsString> {
+pub(super) fn words(line: &str) -> Vec<OsString> {
     line.split_whitespace().map(OsString::from).collect()
 }
 
 /// Runs ffmpeg; a missing binary and a failure to run it are the caller's errors, a run
 /// that fails is the output's to tell.
-fn ffmpeg(tools: &Tools, args: &[OsString]) -> Result<Output, VideoError> {
+pub(super) fn ffmpeg(tools: &Tools, args: &[OsString]) -> Result<Output, VideoError> {
     match run(&tools.ffmpeg, args, tools.timeout, 0) {
         Err(RunError::NotInstalled(_)) => Err(VideoError::ToolMissing),
         Err(e) => Err(VideoError::Tool(e.to_string())),

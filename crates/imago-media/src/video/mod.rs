@@ -36,6 +36,7 @@ mod ffmpeg;
 pub(crate) mod header;
 pub mod placeholder;
 mod probe;
+mod remux;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -44,6 +45,8 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::VideoFormat;
+
+pub use remux::{remux_pieces, tool_available};
 
 /// The programs [`prepare`] runs and how long one run may take.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,0 +1,257 @@
+//! `imago video`: the HLS streams of pages (or playlists given directly) saved as MP4.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, Result};
+use imago_core::discover::video::{find_videos, video_kind, VideoKind};
+use imago_core::hls::Quality;
+use imago_engine::video::{stem_for, Remux, RemuxJob, Remuxed, SavedStream, StreamRequest};
+use imago_engine::Client;
+use serde_json::json;
+use url::Url;
+
+use crate::cli::VideoArgs;
+use crate::progress::VideoProgress;
+use crate::{settings, BadInput, Outcome};
+
+pub async fn run(args: VideoArgs) -> Result<Outcome> {
+    let quality: Quality = args
+        .quality
+        .parse()
+        .map_err(|e: String| BadInput(anyhow!("--quality: {e}")))?;
+    let live_max = settings::duration("--live-max", &args.live_max)?;
+    if args.segments == 0 {
+        return Err(BadInput(anyhow!("--segments 0: at least one segment at a time")).into());
+    }
+    let referer = args
+        .referer
+        .as_deref()
+        .map(|r| Url::parse(r).map_err(|e| BadInput(anyhow!("--referer {r:?}: {e}"))))
+        .transpose()?;
+    let mut inputs = Vec::new();
+    for u in &args.urls {
+        let url = Url::parse(u)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or_else(|| {
+                BadInput(anyhow!(
+                    "{u:?} is not an http(s) URL of a page or a playlist"
+                ))
+            })?;
+        inputs.push(url);
+    }
+    let mut cfg = settings::client(&args.net)?;
+    // Segments come from one host: the window is only a window if the host limit lets
+    // that many through.
+    cfg.per_host = cfg.per_host.max(args.segments);
+    cfg.concurrency = cfg.concurrency.max(args.segments);
+    let client = Client::new(cfg)?;
+    let remux: Arc<dyn Remux> = Arc::new(FfmpegRemux::new(&args.ffmpeg));
+    let show = VideoProgress::new(args.json, args.quiet);
+
+    let mut seen = std::collections::HashSet::new();
+    let (mut saved, mut failed, mut bad_input, mut bytes) = (0u64, 0u64, 0u64, 0u64);
+    for input in inputs {
+        let streams = match streams_of(&client, &input, referer.as_ref()).await {
+            Ok(s) => s,
+            Err(Found::Bad(reason)) => {
+                show.failed(&input, &input, &reason);
+                failed += 1;
+                bad_input += 1;
+                continue;
+            }
+            Err(Found::Failed(reason)) => {
+                show.failed(&input, &input, &reason);
+                failed += 1;
+                continue;
+            }
+        };
+        for (url, page_referer, stem) in streams {
+            if !seen.insert(url.clone()) {
+                continue;
+            }
+            let req = StreamRequest {
+                url: url.clone(),
+                referer: page_referer,
+                quality,
+                live_max: Some(live_max),
+                window: args.segments,
+                out_dir: args.output.clone(),
+                stem,
+            };
+            let progress = show.stream(&url);
+            match client.save_stream(&req, remux.clone(), &progress).await {
+                Ok(s) => {
+                    show.saved(&input, &url, &s);
+                    saved += 1;
+                    bytes += s.bytes;
+                }
+                Err(e) => {
+                    if e.is_bad_input() {
+                        bad_input += 1;
+                    }
+                    show.failed(&input, &url, &e.to_string());
+                    failed += 1;
+                }
+            }
+        }
+    }
+    show.finish(&json!({"saved": saved, "failed": failed, "bytes": bytes}));
+    Ok(if bad_input > 0 && saved == 0 {
+        Outcome::BadInput
+    } else if failed > 0 {
+        Outcome::SomeFailed
+    } else {
+        Outcome::Done
+    })
+}
+
+/// Why an input gave no stream.
+enum Found {
+    /// Not a page nor a playlist: the user's to fix (exit code 2).
+    Bad(String),
+    Failed(String),
+}
+
+/// The streams an input names, each with its Referer and a file name: itself when it
+/// is a playlist, else the HLS videos of the page.
+async fn streams_of(
+    client: &Client,
+    input: &Url,
+    referer: Option<&Url>,
+) -> Result<Vec<(Url, Option<Url>, String)>, Found> {
+    if video_kind(input.as_str()) == Some(VideoKind::Hls) {
+        return Ok(vec![(input.clone(), referer.cloned(), stem_for(input))]);
+    }
+    let page = client
+        .fetch_text(input, referer)
+        .await
+        .map_err(|e| Found::Failed(format!("cannot read the page: {e}")))?;
+    // A playlist behind a URL that does not end in .m3u8.
+    if page.text.trim_start().starts_with("#EXTM3U") {
+        return Ok(vec![(input.clone(), referer.cloned(), stem_for(input))]);
+    }
+    let looks_html = page
+        .content_type
+        .as_deref()
+        .is_none_or(|t| t.contains("html") || t.contains("xml"));
+    if !looks_html {
+        return Err(Found::Bad(format!(
+            "neither a page nor an HLS playlist ({})",
+            page.content_type.as_deref().unwrap_or("no type")
+        )));
+    }
+    let videos = find_videos(&page.text, &page.final_url);
+    let title = page_title(&page.text);
+    let hls: Vec<Url> = videos
+        .iter()
+        .filter(|v| v.kind == VideoKind::Hls)
+        .filter_map(|v| Url::parse(&v.url).ok())
+        .collect();
+    if hls.is_empty() {
+        let files = videos.iter().filter(|v| v.kind == VideoKind::File).count();
+        return Err(Found::Failed(if files > 0 {
+            format!("no HLS stream on the page ({files} video files: `imago grab` saves those)")
+        } else {
+            "no video on the page (one a player loads only when it runs may need the browser extension)".into()
+        }));
+    }
+    let many = hls.len() > 1;
+    Ok(hls
+        .into_iter()
+        .enumerate()
+        .map(|(i, url)| {
+            let stem = match (&title, many) {
+                (Some(t), false) => t.clone(),
+                (Some(t), true) => format!("{t}-{}", i + 1),
+                (None, _) => stem_for(&url),
+            };
+            (url, Some(page.final_url.clone()), stem)
+        })
+        .collect())
+}
+
+/// The page's `<title>`, for the file name.
+fn page_title(html: &str) -> Option<String> {
+    let lower = html.get(..html.len().min(64 * 1024))?.to_ascii_lowercase();
+    let start = lower.find("<title")?;
+    let open_end = start + lower[start..].find('>')? + 1;
+    let close = open_end + lower[open_end..].find("</title")?;
+    let text =
+        imago_core::html::decode(html.get(open_end..close)?, imago_core::html::Context::Text);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then_some(text)
+}
+
+/// The remux step: `imago-media`'s ffmpeg run, plugged into the engine.
+struct FfmpegRemux {
+    tools: imago_media::video::Tools,
+}
+
+impl FfmpegRemux {
+    fn new(ffmpeg: &Path) -> FfmpegRemux {
+        let ffprobe = match ffmpeg.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(dir) => dir.join("ffprobe"),
+            None => PathBuf::from("ffprobe"),
+        };
+        FfmpegRemux {
+            tools: imago_media::video::Tools {
+                ffmpeg: ffmpeg.to_path_buf(),
+                ffprobe,
+                // Copying packets runs at disk speed; an hour is a stuck process.
+                timeout: Duration::from_secs(3600),
+            },
+        }
+    }
+}
+
+impl Remux for FfmpegRemux {
+    fn ready(&self) -> Result<(), String> {
+        for tool in [&self.tools.ffmpeg, &self.tools.ffprobe] {
+            if !imago_media::video::tool_available(tool) {
+                return Err(format!(
+                    "{} cannot be started: install ffmpeg (Debian: apt-get install ffmpeg) or give --ffmpeg PATH",
+                    tool.display()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn remux(&self, job: &RemuxJob<'_>) -> Result<Remuxed, String> {
+        let facts = imago_media::video::remux_pieces(&self.tools, job.video, job.audio, job.out)
+            .map_err(|e| e.to_string())?;
+        Ok(Remuxed {
+            width: facts.width,
+            height: facts.height,
+            duration_secs: facts.duration_secs,
+        })
+    }
+}
+
+/// The `saved` event's JSON.
+pub fn saved_json(page: &Url, url: &Url, s: &SavedStream) -> serde_json::Value {
+    let mut v = json!({
+        "event": "saved",
+        "page": page.as_str(),
+        "url": url.as_str(),
+        "path": s.path.display().to_string(),
+        "bytes": s.bytes,
+        "duration": (s.duration_secs * 1000.0).round() / 1000.0,
+        "width": s.width,
+        "height": s.height,
+        "segments": s.segments,
+    });
+    if let Some(variant) = &s.variant {
+        v["variant"] = serde_json::to_value(variant).unwrap_or_default();
+    }
+    if s.resumed > 0 {
+        v["resumed"] = s.resumed.into();
+    }
+    if let Some(note) = &s.note {
+        v["note"] = note.clone().into();
+    }
+    v
+}
