@@ -18,6 +18,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+// One value per process, parsed once and moved into its command: the size of the
+// largest flag set costs nothing worth a Box per variant.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// List the images of pages (URLs or saved HTML files) without downloading them.
@@ -344,6 +347,10 @@ pub struct ListArgs {
     /// Also print the HD candidates of each image.
     #[arg(long)]
     pub hd: bool,
+    /// List the pages' videos instead of their images: each stream with its variants
+    /// (resolution, bandwidth, codecs), duration and segments, read from its playlists.
+    #[arg(long)]
+    pub video: bool,
     /// Say on standard error what is in force (which ad/tracker lists, how many rules).
     #[arg(short, long)]
     pub verbose: bool,
@@ -398,6 +405,21 @@ pub struct GrabArgs {
     /// Probe every image before filtering (done anyway when a filter needs sizes).
     #[arg(long)]
     pub probe: bool,
+    /// Also save each page's videos (HLS streams) as MP4 beside its images, named by
+    /// the same templates ({ext} is mp4). Needs ffmpeg; not with --zip.
+    #[arg(long, conflicts_with = "zip")]
+    pub video: bool,
+    /// With --video: best, worst, or a height (720p).
+    #[arg(long, default_value = "best", value_name = "Q", requires = "video")]
+    pub video_quality: String,
+    /// With --video: the ffmpeg that remuxes to MP4.
+    #[arg(
+        long,
+        default_value = "ffmpeg",
+        value_name = "PROGRAM",
+        requires = "video"
+    )]
+    pub ffmpeg: PathBuf,
     /// One JSON event per line (saved / skipped / failed) and a summary.
     #[arg(long)]
     pub json: bool,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use imago_core::naming::Var;
-use imago_engine::grab::{run as grab_run, GrabOptions, ProductExport, UrlList};
+use imago_engine::grab::{run as grab_run, GrabOptions, ProductExport, UrlList, VideoGrab};
 use imago_engine::Client;
 
 use crate::cli::GrabArgs;
@@ -84,6 +84,7 @@ pub async fn run(mut args: GrabArgs) -> Result<Outcome> {
         product: args.product.then_some(ProductExport {
             csv_bom: args.csv_bom,
         }),
+        video: video_step(&args)?,
     };
     let client = Client::new(settings::client(&args.net)?)?;
     let progress = Progress::new(args.json, args.quiet);
@@ -101,6 +102,23 @@ pub async fn run(mut args: GrabArgs) -> Result<Outcome> {
     } else {
         Outcome::Done
     })
+}
+
+/// `--video`: the page's streams, with the same window as `imago video`.
+fn video_step(args: &GrabArgs) -> Result<Option<VideoGrab>> {
+    if !args.video {
+        return Ok(None);
+    }
+    let quality = args
+        .video_quality
+        .parse()
+        .map_err(|e: String| crate::BadInput(anyhow::anyhow!("--video-quality: {e}")))?;
+    Ok(Some(VideoGrab {
+        remux: Arc::new(super::video::FfmpegRemux::new(&args.ffmpeg)),
+        quality,
+        window: imago_engine::video::DEFAULT_WINDOW,
+        live_max: Some(std::time::Duration::from_secs(3600)),
+    }))
 }
 
 /// `--convert`, `--max`, `--strip`: the step each file takes before it is named.

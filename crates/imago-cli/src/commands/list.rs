@@ -53,6 +53,12 @@ pub async fn run(args: ListArgs) -> Result<Outcome> {
             for w in &page.warnings {
                 eprintln!("imago: warning: {w}");
             }
+            if args.video {
+                if !super::video::list_videos(&client, &page, args.json).await {
+                    outcome = worse(outcome, Outcome::SomeFailed);
+                }
+                continue;
+            }
             let selection = Selection {
                 filter: &filter,
                 blocklist: blocklist.as_deref(),

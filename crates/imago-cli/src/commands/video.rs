@@ -186,12 +186,13 @@ fn page_title(html: &str) -> Option<String> {
 }
 
 /// The remux step: `imago-media`'s ffmpeg run, plugged into the engine.
-struct FfmpegRemux {
+#[derive(Debug)]
+pub struct FfmpegRemux {
     tools: imago_media::video::Tools,
 }
 
 impl FfmpegRemux {
-    fn new(ffmpeg: &Path) -> FfmpegRemux {
+    pub fn new(ffmpeg: &Path) -> FfmpegRemux {
         let ffprobe = match ffmpeg.parent().filter(|p| !p.as_os_str().is_empty()) {
             Some(dir) => dir.join("ffprobe"),
             None => PathBuf::from("ffprobe"),
@@ -229,6 +230,69 @@ impl Remux for FfmpegRemux {
             duration_secs: facts.duration_secs,
         })
     }
+}
+
+/// `imago list --video`: a line per video of the page (JSON with `--json`); an HLS
+/// stream's playlists are read for its variants. `false` when a playlist could not be.
+pub async fn list_videos(
+    client: &Client,
+    page: &imago_engine::grab::PageImages,
+    as_json: bool,
+) -> bool {
+    let mut all_read = true;
+    let referer = matches!(page.page.scheme(), "http" | "https").then_some(&page.page);
+    for v in &page.videos {
+        let mut row = serde_json::to_value(v).unwrap_or_default();
+        row["page"] = page.page.as_str().into();
+        let info = match (v.kind, Url::parse(&v.url)) {
+            (VideoKind::Hls, Ok(url)) => Some(client.read_stream(&url, referer).await),
+            _ => None,
+        };
+        match &info {
+            Some(Ok(i)) => {
+                row["variants"] = serde_json::to_value(&i.variants).unwrap_or_default();
+                row["duration"] = i.duration.into();
+                row["segments"] = i.segments.into();
+                row["live"] = i.live.into();
+                row["encrypted"] = i.encrypted.into();
+            }
+            Some(Err(e)) => {
+                all_read = false;
+                row["error"] = e.to_string().into();
+            }
+            None => {}
+        }
+        if as_json {
+            crate::out::line(&row.to_string());
+            continue;
+        }
+        let detail = match &info {
+            Some(Ok(i)) => {
+                let variants: Vec<String> = i
+                    .variants
+                    .iter()
+                    .map(|v| match (v.width, v.height) {
+                        (Some(w), Some(h)) => format!("{w}x{h}@{}k", v.bandwidth / 1000),
+                        _ => format!("{}k", v.bandwidth / 1000),
+                    })
+                    .collect();
+                format!(
+                    "hls\t{:.1}s\t{}{}",
+                    i.duration,
+                    if variants.is_empty() {
+                        "-".to_string()
+                    } else {
+                        variants.join(",")
+                    },
+                    if i.live { "\tlive" } else { "" }
+                )
+            }
+            Some(Err(e)) => format!("hls\t?\t{e}"),
+            None => "file".to_string(),
+        };
+        crate::out::line(&format!("{}\t{detail}", v.url));
+    }
+    all_read
 }
 
 /// The `saved` event's JSON.

@@ -69,6 +69,20 @@ pub struct GrabOptions {
     /// `--product`: `product.json` per page and `products.csv` for the run (needs
     /// [`Discovery::product`]).
     pub product: Option<ProductExport>,
+    /// `--video`: each page's HLS streams saved as MP4 beside its images.
+    pub video: Option<VideoGrab>,
+}
+
+/// How `grab --video` saves a page's streams.
+#[derive(Clone, Debug)]
+pub struct VideoGrab {
+    /// The MP4 step (the binary plugs in imago-media's ffmpeg).
+    pub remux: Arc<dyn crate::video::Remux>,
+    pub quality: imago_core::hls::Quality,
+    /// Segments in flight per stream.
+    pub window: usize,
+    /// Stop a live stream after this much video.
+    pub live_max: Option<std::time::Duration>,
 }
 
 /// How `grab --product` writes the product.

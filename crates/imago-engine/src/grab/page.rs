@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use futures_util::future::join_all;
+use imago_core::discover::video::{find_videos, VideoRef};
 use imago_core::discover::{discover_css, discover_html, DiscoverOptions};
 use imago_core::merge::merge;
 use imago_core::product::Product;
@@ -66,6 +67,8 @@ pub struct PageImages {
     pub warnings: Vec<String>,
     /// The page's product, when [`Discovery::product`] asked for it.
     pub product: Option<Product>,
+    /// The videos the page's HTML names (HLS playlists and video files), each once.
+    pub videos: Vec<VideoRef>,
 }
 
 /// Reads one page and lists its images (with `--render`, the static read and the
@@ -138,6 +141,7 @@ async fn collect_static(
     };
     let main = opts.main_on(&page, &d.site_rules);
     let found = discover_html(&html, &page, &opts, &d.site_rules);
+    let videos = find_videos(&html, &page);
     let product = d
         .product
         .then(|| imago_core::product::extract(&html, page.as_str(), &d.site_rules));
@@ -177,6 +181,7 @@ async fn collect_static(
         warnings,
         main,
         product,
+        videos,
     })
 }
 
@@ -189,6 +194,7 @@ struct Found {
     /// Only the product's own pictures were kept.
     main: bool,
     product: Option<Product>,
+    videos: Vec<VideoRef>,
 }
 
 impl Found {
@@ -199,6 +205,7 @@ impl Found {
             images: merge(self.candidates),
             warnings: self.warnings,
             product: self.product,
+            videos: self.videos,
         }
     }
 }

@@ -79,6 +79,7 @@ async fn grab_page(
         images,
         warnings,
         product,
+        videos,
     } = page;
     let page_str = page_url.to_string();
     let found = images.len();
@@ -205,6 +206,25 @@ async fn grab_page(
         .collect()
         .await;
 
+    let mut files = files;
+    if let Some(video) = &opts.video {
+        let saved = save_videos(
+            client,
+            video,
+            &videos,
+            referer.as_ref(),
+            &VideoPlace {
+                dir: &dir,
+                opts,
+                vars_page: &vars_page,
+                first_n: files.len() + 1,
+            },
+            report,
+        )
+        .await;
+        files.extend(saved.into_iter().map(Some));
+    }
+
     if let (Some(_), Some(product)) = (&opts.product, &product) {
         let mut files: Vec<String> = files
             .into_iter()
@@ -232,6 +252,79 @@ async fn grab_page(
             reason: format!("index.json: {e}"),
         });
     }
+}
+
+/// Where a page's videos go and how they are named.
+struct VideoPlace<'a> {
+    dir: &'a std::path::Path,
+    opts: &'a GrabOptions,
+    vars_page: &'a PageVars<'a>,
+    /// `{n}` of the first video: after the page's images.
+    first_n: usize,
+}
+
+/// Saves the page's HLS streams one after another (each is already many requests at
+/// once), named by the file template with `{ext}` = `mp4`; returns their paths.
+async fn save_videos(
+    client: &Client,
+    video: &super::VideoGrab,
+    videos: &[imago_core::discover::video::VideoRef],
+    referer: Option<&Url>,
+    at: &VideoPlace<'_>,
+    report: &Counting<'_>,
+) -> Vec<String> {
+    use imago_core::discover::video::VideoKind;
+    let page = at.vars_page.url.to_string();
+    let mut paths = Vec::new();
+    let streams = videos.iter().filter(|v| v.kind == VideoKind::Hls);
+    for (i, v) in streams.enumerate() {
+        let Ok(url) = Url::parse(&v.url) else {
+            continue;
+        };
+        let mut vars = at.vars_page.name_vars(at.first_n + i, &v.url, None);
+        vars.ext = Some("mp4");
+        let file = at.opts.name.render(&vars);
+        // The template's name without the extension it rendered: the stream step adds
+        // `.mp4` itself (and `-2` when the name is taken).
+        let stem = match file.strip_suffix(".mp4") {
+            Some(s) if !s.is_empty() => s.to_string(),
+            _ => crate::video::stem_for(&url),
+        };
+        let req = crate::video::StreamRequest {
+            url: url.clone(),
+            referer: referer.cloned(),
+            quality: video.quality,
+            live_max: video.live_max,
+            window: video.window,
+            out_dir: at.dir.to_path_buf(),
+            stem,
+        };
+        match client
+            .save_stream(&req, video.remux.clone(), &|_, _, _| {})
+            .await
+        {
+            Ok(s) => {
+                let path = s.path.display().to_string();
+                report.event(&Event::Saved {
+                    page: page.clone(),
+                    url: v.url.clone(),
+                    path: path.clone(),
+                    bytes: s.bytes,
+                    sha256: crate::video::file_sha256(&s.path).unwrap_or_default(),
+                    width: Some(s.width),
+                    height: Some(s.height),
+                    format: Some("mp4".to_string()),
+                });
+                paths.push(path);
+            }
+            Err(e) => report.event(&Event::Failed {
+                page: page.clone(),
+                url: v.url.clone(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+    paths
 }
 
 fn found_text(f: &Option<imago_core::product::Found<String>>) -> Option<&str> {

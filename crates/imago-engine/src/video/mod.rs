@@ -147,7 +147,60 @@ impl VideoError {
 /// segments finished, segments listed so far.
 pub type Progress = dyn Fn(char, u64, u64) + Send + Sync;
 
+/// What a stream offers, for `imago list --video` (nothing is downloaded but playlists).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct StreamInfo {
+    /// The master's variants, best first (empty for a media playlist).
+    pub variants: Vec<VariantInfo>,
+    /// Seconds, from the best variant's playlist.
+    pub duration: f64,
+    pub segments: usize,
+    /// No `EXT-X-ENDLIST`: a live or EVENT stream, still growing.
+    pub live: bool,
+    /// The segments are encrypted (AES-128).
+    pub encrypted: bool,
+}
+
 impl Client {
+    /// Reads a stream's playlists: its variants, and the best one's length.
+    pub async fn read_stream(
+        &self,
+        url: &Url,
+        referer: Option<&Url>,
+    ) -> Result<StreamInfo, VideoError> {
+        let inner = &*self.inner;
+        let (variants, media) = match playlist::load(inner, url, referer).await? {
+            Playlist::Media(m) => (Vec::new(), m),
+            Playlist::Master(master) => {
+                let mut sorted: Vec<&hls::Variant> = master.variants.iter().collect();
+                sorted.sort_by_key(|v| std::cmp::Reverse((v.bandwidth, v.height)));
+                let best = sorted.first().ok_or_else(|| VideoError::Hls {
+                    url: url.to_string(),
+                    source: HlsError::NoVariant,
+                })?;
+                let media = playlist::load_media(inner, &best.url, referer).await?;
+                let rows = sorted
+                    .iter()
+                    .map(|v| VariantInfo {
+                        width: v.width,
+                        height: v.height,
+                        bandwidth: v.bandwidth,
+                        codecs: v.codecs.clone(),
+                        audio: hls::audio_rendition(&master, v).map(|a| a.name.clone()),
+                    })
+                    .collect();
+                (rows, media)
+            }
+        };
+        Ok(StreamInfo {
+            variants,
+            duration: (media.duration() * 1000.0).round() / 1000.0,
+            segments: media.segments.len(),
+            live: !media.ended,
+            encrypted: media.segments.iter().any(|s| s.key.is_some()),
+        })
+    }
+
     /// Saves one HLS stream as MP4 (see the module documentation).
     pub async fn save_stream(
         &self,
@@ -302,6 +355,24 @@ fn place_numbered(dir: &Path, stem: &str, temp: &Path) -> Result<PathBuf, VideoE
         "no free name for {stem}.mp4 in {}",
         dir.display()
     )))
+}
+
+/// The SHA-256 of a saved file, for the `saved` event (read in 1 MiB pieces: a video
+/// is not held in memory).
+pub fn file_sha256(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex::encode(h.finalize()))
 }
 
 /// A name for the stream's file when the caller has none better: the playlist's file

@@ -29,7 +29,7 @@ pub struct Remuxed {
 }
 
 /// Copies the pieces' streams, not re-encoded, into one MP4 with its index first.
-pub trait Remux: Send + Sync {
+pub trait Remux: Send + Sync + std::fmt::Debug {
     /// Fails before anything is fetched when the remux cannot run (ffmpeg missing), so
     /// a user does not download a stream only to be told at the end.
     fn ready(&self) -> Result<(), String>;
