@@ -165,7 +165,12 @@ impl VideoProgress {
         }
     }
 
-    pub fn saved(&self, page: &url::Url, url: &url::Url, s: &imago_engine::video::SavedStream) {
+    pub fn saved(
+        &self,
+        page: Option<&url::Url>,
+        url: &url::Url,
+        s: &imago_engine::video::SavedStream,
+    ) {
         if self.json {
             crate::out::line(&crate::commands::video::saved_json(page, url, s).to_string());
         } else if !self.quiet {
@@ -183,10 +188,10 @@ impl VideoProgress {
         }
     }
 
-    pub fn failed(&self, page: &url::Url, url: &url::Url, reason: &str) {
+    pub fn failed(&self, page: Option<&url::Url>, url: &url::Url, reason: &str) {
         if self.json {
             let v = serde_json::json!({
-                "event": "failed", "page": page.as_str(), "url": url.as_str(), "reason": reason,
+                "event": "failed", "page": page.map(url::Url::as_str), "url": url.as_str(), "reason": reason,
             });
             crate::out::line(&v.to_string());
         } else {

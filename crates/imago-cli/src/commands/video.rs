@@ -57,34 +57,51 @@ pub async fn run(args: VideoArgs) -> Result<Outcome> {
         let streams = match streams_of(&client, &input, referer.as_ref()).await {
             Ok(s) => s,
             Err(Found::Bad(reason)) => {
-                show.failed(&input, &input, &reason);
+                show.failed(None, &input, &reason);
                 failed += 1;
                 bad_input += 1;
                 continue;
             }
             Err(Found::Failed(reason)) => {
-                show.failed(&input, &input, &reason);
+                show.failed(Some(&input), &input, &reason);
                 failed += 1;
                 continue;
             }
         };
-        for (url, page_referer, stem) in streams {
+        for Target {
+            url,
+            page,
+            kind,
+            stem,
+        } in streams
+        {
             if !seen.insert(url.clone()) {
                 continue;
             }
-            let req = StreamRequest {
-                url: url.clone(),
-                referer: page_referer,
-                quality,
-                live_max: Some(live_max),
-                window: args.segments,
-                out_dir: args.output.clone(),
-                stem,
+            let referer = page.clone().or_else(|| referer.clone());
+            let result = match kind {
+                VideoKind::Hls => {
+                    let req = StreamRequest {
+                        url: url.clone(),
+                        referer,
+                        quality,
+                        live_max: Some(live_max),
+                        window: args.segments,
+                        out_dir: args.output.clone(),
+                        stem,
+                    };
+                    let progress = show.stream(&url);
+                    client.save_stream(&req, remux.clone(), &progress).await
+                }
+                VideoKind::File => {
+                    client
+                        .save_video_file(&url, referer.as_ref(), &args.output, &stem, remux.clone())
+                        .await
+                }
             };
-            let progress = show.stream(&url);
-            match client.save_stream(&req, remux.clone(), &progress).await {
+            match result {
                 Ok(s) => {
-                    show.saved(&input, &url, &s);
+                    show.saved(page.as_ref(), &url, &s);
                     saved += 1;
                     bytes += s.bytes;
                 }
@@ -92,7 +109,7 @@ pub async fn run(args: VideoArgs) -> Result<Outcome> {
                     if e.is_bad_input() {
                         bad_input += 1;
                     }
-                    show.failed(&input, &url, &e.to_string());
+                    show.failed(page.as_ref(), &url, &e.to_string());
                     failed += 1;
                 }
             }
@@ -115,60 +132,82 @@ enum Found {
     Failed(String),
 }
 
-/// The streams an input names, each with its Referer and a file name: itself when it
-/// is a playlist, else the HLS videos of the page.
+/// One video to save.
+struct Target {
+    url: Url,
+    /// The page it was found on (its Referer); `None` for a URL given directly.
+    page: Option<Url>,
+    kind: VideoKind,
+    /// The file name without extension.
+    stem: String,
+}
+
+/// The videos an input names: itself when it is a playlist or a video file, else the
+/// videos of the page (HLS streams, and plain files when the page has no stream).
 async fn streams_of(
     client: &Client,
     input: &Url,
     referer: Option<&Url>,
-) -> Result<Vec<(Url, Option<Url>, String)>, Found> {
-    if video_kind(input.as_str()) == Some(VideoKind::Hls) {
-        return Ok(vec![(input.clone(), referer.cloned(), stem_for(input))]);
+) -> Result<Vec<Target>, Found> {
+    let direct = |kind| {
+        Ok(vec![Target {
+            url: input.clone(),
+            page: None,
+            kind,
+            stem: stem_for(input),
+        }])
+    };
+    if let Some(kind) = video_kind(input.as_str()) {
+        return direct(kind);
     }
     let page = client
         .fetch_text(input, referer)
         .await
         .map_err(|e| Found::Failed(format!("cannot read the page: {e}")))?;
-    // A playlist behind a URL that does not end in .m3u8.
+    let content_type = page.content_type.as_deref().unwrap_or("");
+    // A playlist or a video behind a URL that does not say so.
     if page.text.trim_start().starts_with("#EXTM3U") {
-        return Ok(vec![(input.clone(), referer.cloned(), stem_for(input))]);
+        return direct(VideoKind::Hls);
     }
-    let looks_html = page
-        .content_type
-        .as_deref()
-        .is_none_or(|t| t.contains("html") || t.contains("xml"));
-    if !looks_html {
+    if content_type.starts_with("video/") {
+        return direct(VideoKind::File);
+    }
+    if !(content_type.is_empty() || content_type.contains("html") || content_type.contains("xml")) {
         return Err(Found::Bad(format!(
-            "neither a page nor an HLS playlist ({})",
-            page.content_type.as_deref().unwrap_or("no type")
+            "neither a page, an HLS playlist nor a video ({content_type})"
         )));
     }
     let videos = find_videos(&page.text, &page.final_url);
     let title = page_title(&page.text);
-    let hls: Vec<Url> = videos
+    // A page's streams are what its player plays; its plain files are saved when it has
+    // no stream (a stream's page often names a low-quality MP4 fallback too).
+    let has_hls = videos.iter().any(|v| v.kind == VideoKind::Hls);
+    let chosen: Vec<(Url, VideoKind)> = videos
         .iter()
-        .filter(|v| v.kind == VideoKind::Hls)
-        .filter_map(|v| Url::parse(&v.url).ok())
+        .filter(|v| !has_hls || v.kind == VideoKind::Hls)
+        .filter_map(|v| Url::parse(&v.url).ok().map(|u| (u, v.kind)))
         .collect();
-    if hls.is_empty() {
-        let files = videos.iter().filter(|v| v.kind == VideoKind::File).count();
-        return Err(Found::Failed(if files > 0 {
-            format!("no HLS stream on the page ({files} video files: `imago grab` saves those)")
-        } else {
-            "no video on the page (one a player loads only when it runs may need the browser extension)".into()
-        }));
+    if chosen.is_empty() {
+        return Err(Found::Failed(
+            "no video on the page (one a player loads only when it runs may need the browser extension)".into(),
+        ));
     }
-    let many = hls.len() > 1;
-    Ok(hls
+    let many = chosen.len() > 1;
+    Ok(chosen
         .into_iter()
         .enumerate()
-        .map(|(i, url)| {
+        .map(|(i, (url, kind))| {
             let stem = match (&title, many) {
                 (Some(t), false) => t.clone(),
                 (Some(t), true) => format!("{t}-{}", i + 1),
                 (None, _) => stem_for(&url),
             };
-            (url, Some(page.final_url.clone()), stem)
+            Target {
+                url,
+                page: Some(page.final_url.clone()),
+                kind,
+                stem,
+            }
         })
         .collect())
 }
@@ -224,6 +263,15 @@ impl Remux for FfmpegRemux {
     fn remux(&self, job: &RemuxJob<'_>) -> Result<Remuxed, String> {
         let facts = imago_media::video::remux_pieces(&self.tools, job.video, job.audio, job.out)
             .map_err(|e| e.to_string())?;
+        Ok(Remuxed {
+            width: facts.width,
+            height: facts.height,
+            duration_secs: facts.duration_secs,
+        })
+    }
+
+    fn facts(&self, file: &Path) -> Result<Remuxed, String> {
+        let facts = imago_media::video::file_facts(&self.tools, file).map_err(|e| e.to_string())?;
         Ok(Remuxed {
             width: facts.width,
             height: facts.height,
@@ -296,10 +344,10 @@ pub async fn list_videos(
 }
 
 /// The `saved` event's JSON.
-pub fn saved_json(page: &Url, url: &Url, s: &SavedStream) -> serde_json::Value {
+pub fn saved_json(page: Option<&Url>, url: &Url, s: &SavedStream) -> serde_json::Value {
     let mut v = json!({
         "event": "saved",
-        "page": page.as_str(),
+        "page": page.map(Url::as_str),
         "url": url.as_str(),
         "path": s.path.display().to_string(),
         "bytes": s.bytes,
@@ -310,6 +358,12 @@ pub fn saved_json(page: &Url, url: &Url, s: &SavedStream) -> serde_json::Value {
     });
     if let Some(variant) = &s.variant {
         v["variant"] = serde_json::to_value(variant).unwrap_or_default();
+    }
+    if s.segments == 0 {
+        // A whole file, not segments.
+        if let Some(o) = v.as_object_mut() {
+            o.remove("segments");
+        }
     }
     if s.resumed > 0 {
         v["resumed"] = s.resumed.into();

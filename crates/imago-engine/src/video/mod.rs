@@ -20,6 +20,7 @@
 mod check;
 mod crypto;
 mod fetch;
+mod file;
 mod playlist;
 mod remux;
 mod sections;
@@ -128,6 +129,10 @@ pub enum VideoError {
     Place(#[from] DiskError),
     #[error("cannot remux to MP4: {0}")]
     Remux(String),
+    #[error("cannot download the video {url}: {source}")]
+    File { url: String, source: FetchError },
+    #[error("{0} is not a video file (no MP4, MOV or WebM header)")]
+    NotVideo(String),
 }
 
 impl VideoError {
@@ -326,13 +331,13 @@ fn finish(
         })
         .map_err(VideoError::Remux)?;
     let bytes = std::fs::metadata(&out).map_err(disk)?.len();
-    let path = place_numbered(out_dir, stem, &out)?;
+    let path = place_numbered(out_dir, stem, "mp4", &out)?;
     Ok((path, remuxed, bytes))
 }
 
-/// Moves `temp` to `dir/stem.mp4`, or `stem-2.mp4`, ... when the name is taken: a file
+/// Moves `temp` to `dir/stem.ext`, or `stem-2.ext`, ... when the name is taken: a file
 /// the user has is never replaced.
-fn place_numbered(dir: &Path, stem: &str, temp: &Path) -> Result<PathBuf, VideoError> {
+fn place_numbered(dir: &Path, stem: &str, ext: &str, temp: &Path) -> Result<PathBuf, VideoError> {
     let stem = imago_core::naming::sanitize_file_name(stem);
     let stem = if stem.is_empty() {
         "video".to_string()
@@ -341,9 +346,9 @@ fn place_numbered(dir: &Path, stem: &str, temp: &Path) -> Result<PathBuf, VideoE
     };
     for n in 1..=1000u32 {
         let name = if n == 1 {
-            format!("{stem}.mp4")
+            format!("{stem}.{ext}")
         } else {
-            format!("{stem}-{n}.mp4")
+            format!("{stem}-{n}.{ext}")
         };
         match crate::place::place(dir, &[name], temp) {
             Ok(p) => return Ok(p),
@@ -352,7 +357,7 @@ fn place_numbered(dir: &Path, stem: &str, temp: &Path) -> Result<PathBuf, VideoE
         }
     }
     Err(VideoError::Remux(format!(
-        "no free name for {stem}.mp4 in {}",
+        "no free name for {stem}.{ext} in {}",
         dir.display()
     )))
 }

@@ -35,4 +35,7 @@ pub trait Remux: Send + Sync + std::fmt::Debug {
     fn ready(&self) -> Result<(), String>;
     /// Runs the remux (blocking: the engine calls it on a blocking thread).
     fn remux(&self, job: &RemuxJob<'_>) -> Result<Remuxed, String>;
+    /// Reads a whole video file's size and duration (a page's plain MP4 or WebM), which
+    /// also proves it is one.
+    fn facts(&self, file: &Path) -> Result<Remuxed, String>;
 }

@@ -4,6 +4,11 @@
 mod frames;
 mod video;
 
+/// The video container `bytes` start with (their first 64 bytes are enough).
+pub(crate) fn sniff_video(bytes: &[u8]) -> Option<VideoFormat> {
+    video::sniff(bytes)
+}
+
 use crate::{Limits, MediaError};
 use imago_core::probe::{probe, sniff, Probe};
 use imago_core::Format;

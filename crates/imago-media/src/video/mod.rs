@@ -46,7 +46,7 @@ use serde::Serialize;
 
 use crate::VideoFormat;
 
-pub use remux::{remux_pieces, tool_available};
+pub use remux::{file_facts, remux_pieces, tool_available};
 
 /// The programs [`prepare`] runs and how long one run may take.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -25,6 +25,18 @@ pub fn tool_available(program: &Path) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// A whole video file's picture size and duration, read by ffprobe with the demuxer its
+/// magic names (a file that is no MP4, MOV or WebM is refused without running it).
+pub fn file_facts(tools: &Tools, file: &Path) -> Result<VideoFacts, VideoError> {
+    use std::io::Read;
+    let mut head = [0u8; 64];
+    let mut f = std::fs::File::open(file)?;
+    let n = f.read(&mut head)?;
+    let format = crate::inspect::sniff_video(&head[..n])
+        .ok_or_else(|| VideoError::Unreadable("not an MP4, MOV or WebM file".into()))?;
+    probe::ffprobe(&tools.ffprobe, file, format, tools.timeout)
+}
+
 /// Remuxes `video` (and `audio`, a separate rendition, when not empty) into `out` and
 /// reads back its picture size and duration.
 pub fn remux_pieces(
