@@ -28,6 +28,8 @@
 //! | `suggestSiteRule(html, pageUrl, {siteRules})` | [`suggest::suggest_site_rule`] |
 //! | `suggestHdRules(html, pageUrl, {hdRules})` | [`suggest::suggest_hd_rules`] |
 //! | `ruleNames(kind, text)` | [`suggest::rule_names`] |
+//! | `videos(html, pageUrl)` | [`video::page_videos`] |
+//! | `readPlaylist(text, url)` | [`video::read_playlist`] |
 //!
 //! Build it with `scripts/build-wasm-pkg.sh` (into `crates/imago-wasm/pkg/`).
 
@@ -43,6 +45,7 @@ pub mod rules;
 pub mod sort;
 pub mod suggest;
 pub mod types;
+pub mod video;
 pub mod vocabulary;
 
 pub use boundary::Error;

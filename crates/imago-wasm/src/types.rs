@@ -238,6 +238,38 @@ export interface ProductCsvRow {
   files?: string[];
 }
 
+/** A video a page names (`imago list --video`). */
+export interface VideoRef {
+  url: string;
+  kind: "hls" | "file";
+  source: "video" | "source" | "lazy" | "link" | "meta" | "json-ld" | "script";
+  poster?: string;
+  order: number;
+}
+
+/** One variant of an HLS master playlist. */
+export interface PlaylistVariant {
+  url: string;
+  width: number | null;
+  height: number | null;
+  bandwidth: number;
+  codecs: string | null;
+  /** The separate audio rendition that plays with it. */
+  audio: string | null;
+}
+
+/** What an HLS playlist offers (`readPlaylist`). */
+export interface PlaylistInfo {
+  kind: "master" | "media";
+  /** Best first; empty for a media playlist. */
+  variants: PlaylistVariant[];
+  /** Seconds, for a media playlist. */
+  duration: number | null;
+  segments: number | null;
+  live: boolean | null;
+  encrypted: boolean | null;
+}
+
 export interface ProductCsvOptions {
   /** A UTF-8 byte-order mark first, for spreadsheet programs. */
   bom?: boolean;

@@ -4,7 +4,9 @@
 //! framing ([`imago_engine::native_frame`]). Messages: `{type:'ping'}` -> `{type:'pong', version}`;
 //! `{type:'save', items:[{url, filename}], folder, convert?, max?}` -> `{type:'saved',
 //! results:[{url, ok, path?, skipped?, error?}]}` ([`save`]); `{type:'stitch', items:[{url}],
-//! folder, filename?, layout?, gap?, width?}` -> `{type:'stitched', paths}` ([`stitch`]).
+//! folder, filename?, layout?, gap?, width?}` -> `{type:'stitched', paths}` ([`stitch`]);
+//! `{type:'video', url, page?, folder, name?, quality?}` -> `{type:'videoSaved', path,
+//! width, height, duration, bytes}` ([`video`]: an HLS stream as MP4).
 //! Anything else gets `{type:'error',
 //! message}` and the host keeps reading; the end of input ends it (exit 0). A length
 //! over 64 MiB cannot be skipped in step with the sender: it gets an error, and the
@@ -13,6 +15,7 @@
 mod install;
 mod save;
 mod stitch;
+mod video;
 
 use std::ffi::OsString;
 
@@ -107,10 +110,11 @@ async fn answer(message: &[u8], client: &mut Option<Client>) -> String {
         Some("ping") => json!({"type": "pong", "version": env!("CARGO_PKG_VERSION")}).to_string(),
         Some("save") => save_message(value, client).await,
         Some("stitch") => stitch_message(value, client).await,
+        Some("video") => video_message(value, client).await,
         Some(other) => error(&format!(
-            "unknown message type {other:?} (known: ping, save, stitch)"
+            "unknown message type {other:?} (known: ping, save, stitch, video)"
         )),
-        None => error("a message needs a string field \"type\" (ping, save or stitch)"),
+        None => error("a message needs a string field \"type\" (ping, save, stitch or video)"),
     }
 }
 
@@ -150,7 +154,7 @@ async fn save_message(value: Value, client: &mut Option<Client>) -> String {
     };
     let client = match client {
         Some(c) => c,
-        None => match Client::new(ClientConfig::default()) {
+        None => match Client::new(helper_config()) {
             Ok(c) => client.insert(c),
             Err(e) => return error(&format!("save: cannot start the HTTP client: {e}")),
         },
@@ -171,7 +175,7 @@ async fn stitch_message(value: Value, client: &mut Option<Client>) -> String {
     };
     let client = match client {
         Some(c) => c,
-        None => match Client::new(ClientConfig::default()) {
+        None => match Client::new(helper_config()) {
             Ok(c) => client.insert(c),
             Err(e) => return error(&format!("stitch: cannot start the HTTP client: {e}")),
         },
@@ -179,6 +183,40 @@ async fn stitch_message(value: Value, client: &mut Option<Client>) -> String {
     match stitch::run(client, req).await {
         Ok(paths) => json!({"type": "stitched", "paths": paths}).to_string(),
         Err(e) => error(&e),
+    }
+}
+
+async fn video_message(value: Value, client: &mut Option<Client>) -> String {
+    let req: video::VideoRequest = match serde_json::from_value(value) {
+        Ok(r) => r,
+        Err(e) => {
+            return error(&format!(
+                "video: {e} (expected {{type:'video', url, page?, folder, name?, quality?}})"
+            ))
+        }
+    };
+    let client = match client {
+        Some(c) => c,
+        None => match Client::new(helper_config()) {
+            Ok(c) => client.insert(c),
+            Err(e) => return error(&format!("video: cannot start the HTTP client: {e}")),
+        },
+    };
+    match video::run(client, req).await {
+        Ok(answer) => answer.to_string(),
+        Err(e) => error(&e),
+    }
+}
+
+/// The helper's one client, made by its first message that needs it, serves images and
+/// streams: its per-host limit lets a stream's window through.
+fn helper_config() -> ClientConfig {
+    let window = imago_engine::video::DEFAULT_WINDOW;
+    let base = ClientConfig::default();
+    ClientConfig {
+        per_host: base.per_host.max(window),
+        concurrency: base.concurrency.max(window),
+        ..base
     }
 }
 
