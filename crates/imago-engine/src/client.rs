@@ -57,7 +57,13 @@ impl Client {
             Some(path) => CookieJar::load(path)?,
             None => CookieJar::default(),
         };
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if let Some(guard) = &cfg.guard {
+            builder = builder
+                .dns_resolver(Arc::new(crate::guard::GuardedResolve(guard.clone())))
+                .no_proxy();
+        }
+        let http = builder
             .user_agent(user_agent)
             .default_headers(headers)
             // Redirects are followed by hand: each hop is checked (scheme, loops) and

@@ -41,6 +41,10 @@ pub struct ClientConfig {
     pub max_retry_after: Duration,
     /// Send the page as `Referer` (many image hosts refuse hotlinks without it).
     pub send_referer: bool,
+    /// Fetching for someone else (a server saving a stream a user named): every
+    /// address checked as the SSRF guard checks it, no proxy. `None` for the user's own
+    /// runs, which may reach their own network.
+    pub guard: Option<crate::guard::ClientGuard>,
 }
 
 impl Default for ClientConfig {
@@ -61,6 +65,7 @@ impl Default for ClientConfig {
             backoff_base: Duration::from_millis(500),
             max_retry_after: Duration::from_secs(120),
             send_referer: true,
+            guard: None,
         }
     }
 }

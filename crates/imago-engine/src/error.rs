@@ -85,6 +85,10 @@ pub enum FetchError {
     /// The body ended before the length the server announced.
     #[error("body shorter than Content-Length ({got} of {expected} bytes)")]
     ShortBody { got: u64, expected: u64 },
+    /// The guard of a client fetching for someone else refused the address (private,
+    /// loopback, ...): never retried.
+    #[error("refused: {0}")]
+    Refused(String),
     /// The bytes arrived but are not whole: a video segment cut short at a packet or box
     /// boundary the length header did not reveal, or that does not decrypt.
     #[error("damaged data: {0}")]

@@ -145,6 +145,9 @@ pub(crate) async fn open(
     let mut visited = vec![current.clone()];
     let mut deadline: Option<Instant> = None;
     loop {
+        if let Some(guard) = &cfg.guard {
+            guard.check_url(&current).map_err(FetchError::Refused)?;
+        }
         let permits = inner.limits.acquire(&current).await;
         // The clock starts once a slot is ours: waiting in the queue is not the
         // server's fault.
@@ -225,6 +228,9 @@ fn referer_text(page: &Url) -> String {
 }
 
 fn map_send_error(e: &reqwest::Error, cfg: &ClientConfig) -> FetchError {
+    if let Some(why) = crate::guard::refusal(e) {
+        return FetchError::Refused(why);
+    }
     if e.is_timeout() && e.is_connect() {
         FetchError::Timeout {
             kind: TimeoutKind::Connect,

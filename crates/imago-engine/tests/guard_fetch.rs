@@ -667,3 +667,67 @@ async fn https_goes_through_the_same_pinned_address() {
     assert_eq!(*accepted.lock().unwrap(), 1);
     assert_eq!(resolver.calls_for("secure.test"), 1);
 }
+
+/// A whole engine client fetching for someone else (a server saving an HLS stream a user
+/// named) refuses what the guarded fetcher refuses: names that resolve to a private
+/// address, IP literals, redirects there; without retrying (a refusal is final).
+#[tokio::test]
+async fn a_guarded_client_refuses_private_names_literals_and_redirects() {
+    use imago_engine::guard::ClientGuard;
+    use imago_engine::{Client, ClientConfig, FetchError};
+    let server = Server::start(move |req, _| {
+        if req.path == "/to-private" {
+            Reply::status(302, &[("Location", "http://10.0.0.1/x".to_string())], b"")
+        } else {
+            Reply::ok("text/html", b"<html>ok</html>")
+        }
+    })
+    .await;
+    let p = port(&server);
+    let resolver = Arc::new(
+        TableResolver::default()
+            .with("private.test", &[&["10.0.0.7"]])
+            .with("public.test", &[&["127.0.0.1"]]),
+    );
+    let client = |allow_loopback_for_tests| {
+        Client::new(ClientConfig {
+            guard: Some(ClientGuard {
+                resolver: resolver.clone(),
+                allow_loopback_for_tests,
+            }),
+            retries: 3,
+            backoff_base: Duration::from_millis(1),
+            ..ClientConfig::default()
+        })
+        .unwrap()
+    };
+    let strict = client(false);
+    let fetch = |c: &Client, url: String| {
+        let c = c.clone();
+        async move { c.fetch_text(&url::Url::parse(&url).unwrap(), None).await }
+    };
+    for url in [
+        format!("http://private.test:{p}/"),
+        format!("http://127.0.0.1:{p}/"),
+        format!("http://public.test:{p}/"),
+        format!("http://user:pw@public.test:{p}/"),
+    ] {
+        let err = fetch(&strict, url.clone()).await.unwrap_err();
+        assert!(matches!(err, FetchError::Refused(_)), "{url}: {err}");
+    }
+    assert!(server.requests().is_empty(), "nothing reached the server");
+    assert_eq!(resolver.calls_for("private.test"), 1, "not retried");
+
+    // 127.0.0.1 standing in for a public host: the page comes, its redirect to a
+    // private literal does not.
+    let open = client(true);
+    let page = fetch(&open, format!("http://public.test:{p}/"))
+        .await
+        .unwrap();
+    assert_eq!(page.text, "<html>ok</html>");
+    let err = fetch(&open, format!("http://public.test:{p}/to-private"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, FetchError::Refused(_)), "{err}");
+    assert_eq!(server.requests().len(), 2);
+}

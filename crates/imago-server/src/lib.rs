@@ -48,7 +48,7 @@ pub use accounts::{create_key, create_user, list_keys, revoke_key, AccountError}
 pub use backends::{open_backends, StorageConfig};
 pub use config::{Config, ConfigError, Overrides, RateLimit};
 pub use error::ApiError;
-pub use fetch::{GuardedUrlFetcher, UnavailableFetcher, UrlFetcher, UrlUploadError};
+pub use fetch::{GuardedUrlFetcher, HlsUploads, UnavailableFetcher, UrlFetcher, UrlUploadError};
 pub use http::{route_table, router};
 pub use server::{embedded_storage, serve, ServeError, Server};
 pub use state::AppState;

@@ -77,7 +77,17 @@ impl Server {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
-        let fetcher = GuardedUrlFetcher::system(config.upload_body_limit());
+        let fetcher = GuardedUrlFetcher::system(config.upload_body_limit()).map(|f| {
+            if config.video.enabled {
+                f.with_hls(crate::fetch::HlsUploads {
+                    remux: Arc::new(crate::video::FfmpegRemux::with_tools(config.video.tools())),
+                    tmp: data.join("tmp"),
+                    live_max: std::time::Duration::from_secs(config.video.max_duration_secs),
+                })
+            } else {
+                f
+            }
+        });
         let mut state = AppState::new(config, repo, store, &base, secret);
         match fetcher {
             Ok(f) => state = state.with_fetcher(Arc::new(f)),

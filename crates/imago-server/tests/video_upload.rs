@@ -455,3 +455,182 @@ fn assert_tmp_empty(data: &Path) {
         .unwrap_or_default();
     assert!(left.is_empty(), "left in tmp/: {left:?}");
 }
+
+/// Files of one folder over HTTP on 127.0.0.1, standing in for a public stream host.
+async fn serve_folder(dir: &Path) -> String {
+    use axum::extract::Path as UrlPath;
+    let root = dir.to_path_buf();
+    let app = axum::Router::new().route(
+        "/{*file}",
+        axum::routing::get(move |UrlPath(file): UrlPath<String>| {
+            let path = root.join(file.replace("..", ""));
+            async move {
+                match std::fs::read(path) {
+                    Ok(b) => Ok(b),
+                    Err(_) => Err(axum::http::StatusCode::NOT_FOUND),
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+/// The video frames of a file, as ffmpeg's framemd5 hashes.
+fn frame_hashes(file: &Path) -> Vec<String> {
+    let out = support::video::tool(
+        "ffmpeg",
+        &[
+            "-v",
+            "error",
+            "-i",
+            file.to_str().unwrap(),
+            "-map",
+            "0:v:0",
+            "-f",
+            "framemd5",
+            "-",
+        ],
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.rsplit(',').next().map(|h| h.trim().to_string()))
+        .collect()
+}
+
+/// An `.m3u8` given by URL is saved as MP4 by the stream step of `imago video`, every
+/// request through the upload guard: the stored video has the source's frames; a
+/// playlist whose segments sit on a private address is refused.
+#[tokio::test]
+async fn an_hls_playlist_uploaded_by_url_is_stored_as_the_mp4_of_its_stream() {
+    use imago_engine::guard::{GuardConfig, GuardedFetcher, SystemResolver};
+    use imago_server::{GuardedUrlFetcher, HlsUploads};
+    use std::sync::Arc;
+
+    let work = tempfile::tempdir().unwrap();
+    let src = work.path().join("src.mp4");
+    support::video::tool(
+        "ffmpeg",
+        &[
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=duration=4:size=320x240:rate=25",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=4",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-g",
+            "25",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            src.to_str().unwrap(),
+        ],
+    );
+    let hls = work.path().join("hls");
+    std::fs::create_dir_all(&hls).unwrap();
+    support::video::tool(
+        "ffmpeg",
+        &[
+            "-v",
+            "error",
+            "-i",
+            src.to_str().unwrap(),
+            "-c",
+            "copy",
+            "-f",
+            "hls",
+            "-hls_time",
+            "1",
+            "-hls_playlist_type",
+            "vod",
+            "-hls_segment_filename",
+            hls.join("seg%d.ts").to_str().unwrap(),
+            hls.join("index.m3u8").to_str().unwrap(),
+        ],
+    );
+    std::fs::write(
+        hls.join("private.m3u8"),
+        "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nhttp://10.0.0.1/seg0.ts\n#EXT-X-ENDLIST\n",
+    )
+    .unwrap();
+    let origin = serve_folder(&hls).await;
+
+    let tmp = tempfile::tempdir().unwrap();
+    // Loopback stands in for the public internet; every other check stays on.
+    let guard = GuardedFetcher::new(
+        GuardConfig {
+            allow_loopback_for_tests: true,
+            ..GuardConfig::default()
+        },
+        Arc::new(SystemResolver),
+    )
+    .unwrap();
+    let fetcher = GuardedUrlFetcher::new(guard).with_hls(HlsUploads {
+        remux: Arc::new(imago_server::video::FfmpegRemux::new(Path::new("ffmpeg"))),
+        tmp: tmp.path().to_path_buf(),
+        live_max: std::time::Duration::from_secs(600),
+    });
+    let app = support::app::start_with(|_| {}, Some(Arc::new(fetcher))).await;
+    let key = app.user("vic").await;
+
+    let res = app
+        .client
+        .post(app.url("/api/1/upload"))
+        .form(&[
+            ("key", key.as_str()),
+            ("source", &format!("{origin}/index.m3u8")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    let image = &body["image"];
+    assert_eq!(image["extension"], "mp4", "{image}");
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(320), Some(240))
+    );
+    let duration = image["video"]["duration_secs"].as_f64().unwrap();
+    assert!((duration - 4.0).abs() < 0.5, "{duration}");
+    assert_eq!(image["video"]["poster"], "frame", "{image}");
+    let (_, served) = fetch(&app, image["url"].as_str().unwrap()).await;
+    let stored = work.path().join("stored.mp4");
+    std::fs::write(&stored, &served).unwrap();
+    let want = frame_hashes(&src);
+    assert_eq!(want.len(), 100);
+    assert_eq!(
+        frame_hashes(&stored),
+        want,
+        "the stream's frames, all of them"
+    );
+    // Nothing of the stream is left in the temporary folder.
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+
+    let res = app
+        .client
+        .post(app.url("/api/1/upload"))
+        .form(&[
+            ("key", key.as_str()),
+            ("source", &format!("{origin}/private.m3u8")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let body = chevereto_error(res, 400).await;
+    assert_eq!(body["error"]["context"], "url_refused", "{body}");
+}

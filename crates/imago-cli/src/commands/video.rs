@@ -1,14 +1,13 @@
 //! `imago video`: the HLS streams of pages (or playlists given directly) saved as MP4.
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{anyhow, Result};
 use imago_core::discover::video::{find_videos, video_kind, VideoKind};
 use imago_core::hls::Quality;
-use imago_engine::video::{stem_for, Remux, RemuxJob, Remuxed, SavedStream, StreamRequest};
+use imago_engine::video::{stem_for, Remux, SavedStream, StreamRequest};
 use imago_engine::Client;
+pub use imago_server::video::FfmpegRemux;
 use serde_json::json;
 use url::Url;
 
@@ -222,62 +221,6 @@ fn page_title(html: &str) -> Option<String> {
         imago_core::html::decode(html.get(open_end..close)?, imago_core::html::Context::Text);
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     (!text.is_empty()).then_some(text)
-}
-
-/// The remux step: `imago-media`'s ffmpeg run, plugged into the engine.
-#[derive(Debug)]
-pub struct FfmpegRemux {
-    tools: imago_media::video::Tools,
-}
-
-impl FfmpegRemux {
-    pub fn new(ffmpeg: &Path) -> FfmpegRemux {
-        let ffprobe = match ffmpeg.parent().filter(|p| !p.as_os_str().is_empty()) {
-            Some(dir) => dir.join("ffprobe"),
-            None => PathBuf::from("ffprobe"),
-        };
-        FfmpegRemux {
-            tools: imago_media::video::Tools {
-                ffmpeg: ffmpeg.to_path_buf(),
-                ffprobe,
-                // Copying packets runs at disk speed; an hour is a stuck process.
-                timeout: Duration::from_secs(3600),
-            },
-        }
-    }
-}
-
-impl Remux for FfmpegRemux {
-    fn ready(&self) -> Result<(), String> {
-        for tool in [&self.tools.ffmpeg, &self.tools.ffprobe] {
-            if !imago_media::video::tool_available(tool) {
-                return Err(format!(
-                    "{} cannot be started: install ffmpeg (Debian: apt-get install ffmpeg) or give --ffmpeg PATH",
-                    tool.display()
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    fn remux(&self, job: &RemuxJob<'_>) -> Result<Remuxed, String> {
-        let facts = imago_media::video::remux_pieces(&self.tools, job.video, job.audio, job.out)
-            .map_err(|e| e.to_string())?;
-        Ok(Remuxed {
-            width: facts.width,
-            height: facts.height,
-            duration_secs: facts.duration_secs,
-        })
-    }
-
-    fn facts(&self, file: &Path) -> Result<Remuxed, String> {
-        let facts = imago_media::video::file_facts(&self.tools, file).map_err(|e| e.to_string())?;
-        Ok(Remuxed {
-            width: facts.width,
-            height: facts.height,
-            duration_secs: facts.duration_secs,
-        })
-    }
 }
 
 /// `imago list --video`: a line per video of the page (JSON with `--json`); an HLS

@@ -75,6 +75,12 @@ impl GuardedFetcher {
         self
     }
 
+    /// The resolver it checks names with (for a [`super::ClientGuard`] that must
+    /// resolve the same way).
+    pub fn resolver(&self) -> Arc<dyn Resolve> {
+        self.resolver.clone()
+    }
+
     /// The limits this fetcher was built with.
     pub fn config(&self) -> &GuardConfig {
         &self.cfg
@@ -292,7 +298,7 @@ impl GuardedFetcher {
 }
 
 /// What every hop's URL must be: http(s), a host, no credentials, a real port.
-fn check_url(url: &Url) -> Result<(), String> {
+pub(super) fn check_url(url: &Url) -> Result<(), String> {
     match url.scheme() {
         "http" | "https" => {}
         other => return Err(format!("only http and https are fetched, not {other}:")),

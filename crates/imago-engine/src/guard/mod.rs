@@ -22,6 +22,7 @@
 //! # Ok(()) }
 //! ```
 
+mod client;
 mod error;
 mod fetcher;
 mod policy;
@@ -32,6 +33,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use url::Url;
 
+pub(crate) use client::{refusal, GuardedResolve};
+pub use client::{ClientGuard, Refused};
 pub use error::GuardError;
 pub use fetcher::GuardedFetcher;
 pub use policy::is_forbidden;

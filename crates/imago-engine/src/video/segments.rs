@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-use futures_util::stream::{self, TryStreamExt};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use futures_util::stream::{self, StreamExt};
 use url::Url;
 
 use imago_core::hls::{ByteRange, Init, Media, Segment};
@@ -86,20 +88,22 @@ pub(crate) async fn fetch_track(
             fetch_inits(t, &new, &mut out.inits).await?;
             let listed = (out.segments.len() + new.len()) as u64;
             let before = out.segments.len() as u64;
-            let done = std::sync::atomic::AtomicU64::new(before);
-            let resumed = std::sync::atomic::AtomicU64::new(0);
-            stream::iter(new.iter().map(Ok::<_, VideoError>))
-                .map_ok(|seg| async {
-                    if fetch_segment(t, seg).await? {
-                        resumed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    }
-                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    (t.progress)(t.letter, n, listed);
-                    Ok(())
-                })
-                .try_buffer_unordered(t.window.max(1))
-                .try_collect::<()>()
-                .await?;
+            let counts = Counts {
+                done: AtomicU64::new(before),
+                resumed: AtomicU64::new(0),
+                listed,
+            };
+            // Owned segments: a stream of references trips the compiler's proof that the
+            // future is Send (a rustc limitation with higher-ranked lifetimes) where
+            // callers need it to be.
+            let mut running = stream::iter(new.clone())
+                .map(|seg| fetch_counted(t, seg, &counts))
+                .buffer_unordered(t.window.max(1));
+            while let Some(done) = running.next().await {
+                done?;
+            }
+            drop(running);
+            let resumed = counts.resumed;
             out.resumed += resumed.into_inner();
             out.segments.extend(new);
         }
@@ -188,6 +192,23 @@ async fn key_for(t: &Track<'_>, url: &Url) -> Result<[u8; 16], VideoError> {
             url: url.to_string(),
             source,
         })
+}
+
+/// Segments finished so far in one round of a track, for its progress.
+struct Counts {
+    done: AtomicU64,
+    resumed: AtomicU64,
+    listed: u64,
+}
+
+/// One segment of a round, counted when it is on disk.
+async fn fetch_counted(t: &Track<'_>, seg: Segment, counts: &Counts) -> Result<(), VideoError> {
+    if fetch_segment(t, &seg).await? {
+        counts.resumed.fetch_add(1, Ordering::Relaxed);
+    }
+    let n = counts.done.fetch_add(1, Ordering::Relaxed) + 1;
+    (t.progress)(t.letter, n, counts.listed);
+    Ok(())
 }
 
 /// Fetches one segment into its file; `true` when the file was there already.

@@ -4,6 +4,8 @@
 //! (`ingest/video.rs`).
 
 mod config;
+mod remux;
 
 pub(crate) use config::FileVideo;
 pub use config::VideoConfig;
+pub use remux::FfmpegRemux;
