@@ -393,3 +393,63 @@ fn product_render_reads_what_the_pages_scripts_wrote() {
     assert_eq!(p["source"]["price"], "jsonld");
     assert_nothing_left(tmp.path());
 }
+
+/// A player that sets its stream from script: only the live document names it.
+const VIDEO_PAGE: &str = r#"<!doctype html>
+<html><head><title>Script player</title></head>
+<body><div id="p"></div>
+<script>
+  window.addEventListener('load', () => {
+    const v = document.createElement('video');
+    // Built from pieces, as players do: no URL in the page's text.
+    v.src = ['', 'v', 'clip.m3u' + '8'].join('/');
+    document.getElementById('p').appendChild(v);
+  });
+</script>
+</body></html>"#;
+
+#[test]
+fn list_render_video_sees_a_stream_a_script_set() {
+    let mut routes = HashMap::new();
+    routes.insert("/player".to_string(), Route::ok("text/html", VIDEO_PAGE));
+    routes.insert(
+        "/v/clip.m3u8".to_string(),
+        Route::ok(
+            "application/vnd.apple.mpegurl",
+            "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\na.ts\n#EXTINF:2.0,\nb.ts\n#EXT-X-ENDLIST\n",
+        ),
+    );
+    let srv = Server::start(routes);
+    let work = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let page = srv.url("/player");
+
+    let plain = imago(
+        work.path(),
+        tmp.path(),
+        &["list", &page, "--video", "--json"],
+    );
+    assert_eq!(plain.status.code(), Some(0));
+    assert!(
+        json_lines(&plain).is_empty(),
+        "static discovery cannot see it"
+    );
+
+    let rendered = imago(
+        work.path(),
+        tmp.path(),
+        &["list", "--render", &page, "--video", "--json"],
+    );
+    assert_eq!(
+        rendered.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    let rows = json_lines(&rendered);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["url"], srv.url("/v/clip.m3u8"));
+    assert_eq!(rows[0]["duration"], 4.0);
+    assert_eq!(rows[0]["segments"], 2);
+    assert_nothing_left(tmp.path());
+}
