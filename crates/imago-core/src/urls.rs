@@ -4,6 +4,12 @@ use url::Url;
 
 use crate::probe::{probe, Probe};
 
+/// A URL without its query and fragment: what names the file (`?w=200` and `?w=1600`
+/// are one picture).
+pub fn without_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
 /// Resolves `raw` (an attribute value, already entity-decoded) against `base` as a
 /// browser would: WHATWG parsing via the `url` crate, which trims surrounding C0/space
 /// characters, removes tabs and newlines, and percent-encodes what needs it. Returns

@@ -59,7 +59,7 @@ pub struct VideoRef {
 
 /// The kind of a URL by its path's extension; `None` for anything else.
 pub fn video_kind(url: &str) -> Option<VideoKind> {
-    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let path = crate::urls::without_query(url);
     let ext = path
         .rsplit('/')
         .next()?

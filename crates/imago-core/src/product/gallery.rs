@@ -17,6 +17,7 @@ use url::Url;
 use crate::discover::{Collected, Place};
 use crate::model::{Candidate, SourceKind};
 use crate::siterules::SiteRules;
+use crate::urls::without_query;
 
 /// Keeps the candidates of `found` (a page discovered in main mode) that show the
 /// product of `html`; the others go.
@@ -379,7 +380,7 @@ fn containers(place: &Place, elements: &[String]) -> Near {
 
 /// An SVG, a `data:` URI, or a file named like a logo, icon, sprite or pixel.
 fn not_a_photo(url: &str) -> bool {
-    let path = stem(url);
+    let path = without_query(url);
     path.ends_with(".svg")
         || path.starts_with("data:")
         || words_of(path)
@@ -395,7 +396,7 @@ const NEAR: usize = 8;
 /// are `h5a1`, `71szc00lgxl`, `shoe`); a short name keeps its folder
 /// (`/p/12/main.jpg`).
 fn file_key(url: &str) -> String {
-    let path = stem(url);
+    let path = without_query(url);
     let path = path.split_once("://").map_or(path, |(_, rest)| rest);
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
     let base = name.split('.').next().unwrap_or(name);
@@ -409,7 +410,7 @@ fn file_key(url: &str) -> String {
 
 /// The host and folders of a URL (`shop.example/img/p/`), when it has a folder.
 fn folder(url: &str) -> Option<String> {
-    let path = stem(url);
+    let path = without_query(url);
     let rest = path.split_once("://")?.1;
     let (dir, _) = rest.rsplit_once('/')?;
     dir.contains('/').then(|| dir.to_ascii_lowercase())
@@ -449,12 +450,6 @@ fn shape(place: &Place, elements: &[String]) -> String {
         out.push('<');
     }
     out
-}
-
-/// A URL without its query and fragment: what names the file (`?w=200` and `?w=1600`
-/// are one picture).
-fn stem(url: &str) -> &str {
-    url.split(['?', '#']).next().unwrap_or(url)
 }
 
 /// Lower-case words: split at anything not a letter or digit and at camelCase humps.

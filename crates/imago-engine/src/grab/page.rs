@@ -10,6 +10,7 @@ use imago_core::discover::{discover_css, discover_html, DiscoverOptions};
 use imago_core::merge::merge;
 use imago_core::product::Product;
 use imago_core::siterules::SiteRules;
+use imago_core::urls::without_query;
 use imago_core::{Candidate, Image, SourceKind};
 use url::Url;
 
@@ -127,8 +128,8 @@ fn add_rendered(found: &mut Found, rendered: Rendered) {
     if found.main {
         // The live DOM has no structure left to weigh: the browser's copies of the
         // pictures the static read kept are what stays.
-        let kept: HashSet<&str> = candidates.iter().map(|c| stem(&c.url)).collect();
-        live.retain(|c| kept.contains(stem(&c.url)));
+        let kept: HashSet<&str> = candidates.iter().map(|c| without_query(&c.url)).collect();
+        live.retain(|c| kept.contains(without_query(&c.url)));
     }
     for c in &mut live {
         c.group = c.group.map(|g| g.saturating_add(group_base));
@@ -219,11 +220,6 @@ impl Found {
             videos: self.videos,
         }
     }
-}
-
-/// A URL without its query and fragment.
-fn stem(url: &str) -> &str {
-    url.split(['?', '#']).next().unwrap_or(url)
 }
 
 /// Gives candidates of a later document (a frame) orders after everything so far, so page
