@@ -615,11 +615,20 @@ fn grab_video_saves_the_page_stream_beside_its_images_by_the_name_template() {
         .find(|e| e["url"] == master.as_str())
         .unwrap_or_else(|| panic!("no saved event for the stream: {events:?}"));
     assert_eq!(ev["format"], "mp4", "{ev}");
-    assert_eq!((ev["width"].as_u64(), ev["height"].as_u64()), (Some(640), Some(360)));
+    assert_eq!(
+        (ev["width"].as_u64(), ev["height"].as_u64()),
+        (Some(640), Some(360))
+    );
     let path = std::path::PathBuf::from(ev["path"].as_str().unwrap());
-    assert_eq!(path.parent().unwrap(), out.canonicalize().unwrap().join("Red Mug"));
+    assert_eq!(
+        path.parent().unwrap(),
+        out.canonicalize().unwrap().join("Red Mug")
+    );
     let name = path.file_name().unwrap().to_str().unwrap();
-    assert!(name.starts_with("Red Mug-") && name.ends_with(".mp4"), "{name}");
+    assert!(
+        name.starts_with("Red Mug-") && name.ends_with(".mp4"),
+        "{name}"
+    );
     assert_eq!(
         ev["sha256"].as_str().unwrap(),
         support::sha256_hex(&std::fs::read(&path).unwrap())
@@ -638,7 +647,12 @@ fn list_video_prints_each_stream_with_its_variants_best_first() {
         &["list", &page, "--video", "--json"],
         video_support::TIME_LIMIT,
     );
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let rows = support::json_lines(&run);
     assert_eq!(rows.len(), 1, "{rows:?}");
     let row = &rows[0];
@@ -651,7 +665,10 @@ fn list_video_prints_each_stream_with_its_variants_best_first() {
         .map(|v| v["height"].as_u64().unwrap())
         .collect();
     assert_eq!(heights, [360, 240, 120], "{row}");
-    assert!((row["duration"].as_f64().unwrap() - 6.0).abs() < 0.5, "{row}");
+    assert!(
+        (row["duration"].as_f64().unwrap() - 6.0).abs() < 0.5,
+        "{row}"
+    );
     assert_eq!(row["live"], false);
     // Playlists only: no segment was downloaded to list it.
     assert!(srv.log().iter().all(|h| !h.path.ends_with(".ts")));
