@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct RemuxJob<'a> {
     /// The video (or muxed audio+video) rendition as self-contained pieces in play
-    /// order: MPEG-TS files, or fMP4 files that each start with their initialization
-    /// section. A new piece starts at each `EXT-X-DISCONTINUITY` (or new `EXT-X-MAP`);
+    /// order: MPEG-TS files (`.ts`), fMP4 files that each start with their
+    /// initialization section (`.mp4`), or packed audio (`.es`: ADTS, MP3). A new piece starts at each `EXT-X-DISCONTINUITY` (or new `EXT-X-MAP`);
     /// the remux joins them with continuous timestamps.
     pub video: &'a [PathBuf],
     /// A separate audio rendition, pieced the same way; empty when the sound is in

@@ -1,7 +1,9 @@
 //! The finished segments joined into the pieces the remux reads: one file per run of
 //! segments between discontinuities (or changes of initialization section), the init
 //! section first for fMP4. Each segment file is removed once appended, so the disk holds
-//! the stream about once, not twice.
+//! the stream about once, not twice. A piece's extension says what it holds: `mp4`
+//! (fMP4), `ts` (MPEG-TS) or `es` (packed audio: ADTS or MP3 behind an ID3 tag, which an
+//! audio rendition may be), for the remux to pick its reader.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -24,7 +26,12 @@ pub(crate) fn join(work: &Path, letter: char, track: &Fetched) -> io::Result<Vec
             if let Some((mut w, _)) = current.take() {
                 w.flush()?;
             }
-            let ext = if init.is_some() { "mp4" } else { "ts" };
+            let seg_path = segment_file(work, letter, seg.sequence);
+            let ext = if init.is_some() {
+                "mp4"
+            } else {
+                piece_kind(&seg_path)?
+            };
             let path = work.join(format!("{letter}-piece-{}.{ext}", pieces.len()));
             let mut w = BufWriter::with_capacity(1 << 20, File::create(&path)?);
             if let Some(i) = init {
@@ -44,4 +51,16 @@ pub(crate) fn join(work: &Path, letter: char, track: &Fetched) -> io::Result<Vec
         w.get_ref().sync_all()?;
     }
     Ok(pieces)
+}
+
+/// `ts` when the segment starts with an MPEG-TS sync byte, `es` otherwise.
+fn piece_kind(segment: &Path) -> io::Result<&'static str> {
+    use std::io::Read;
+    let mut first = [0u8; 1];
+    let n = File::open(segment)?.read(&mut first)?;
+    Ok(if n == 1 && first[0] == 0x47 {
+        "ts"
+    } else {
+        "es"
+    })
 }

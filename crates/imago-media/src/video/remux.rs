@@ -72,7 +72,13 @@ fn input(pieces: &[PathBuf], out: &Path, tag: &str) -> Result<Vec<OsString>, Vid
     match pieces {
         [] => return Err(VideoError::Unreadable("the stream has no segments".into())),
         [one] => {
-            args.extend(words(if is_mp4(one) { "-f mov" } else { "-f mpegts" }));
+            // The engine's extension names the container; packed audio (`.es`) is left
+            // to ffmpeg's probe of this local file (ADTS or MP3 behind an ID3 tag).
+            match one.extension().and_then(|e| e.to_str()) {
+                Some("mp4") => args.extend(words("-f mov")),
+                Some("ts") => args.extend(words("-f mpegts")),
+                _ => {}
+            }
             args.push("-i".into());
             args.push(output_arg(one));
         }
@@ -102,8 +108,4 @@ fn input(pieces: &[PathBuf], out: &Path, tag: &str) -> Result<Vec<OsString>, Vid
         }
     }
     Ok(args)
-}
-
-fn is_mp4(p: &Path) -> bool {
-    p.extension().is_some_and(|e| e == "mp4")
 }
