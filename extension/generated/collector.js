@@ -15,6 +15,21 @@
       return void 0;
     }
   }
+  var HLS_EXT = /\.m3u8?$/i;
+  var VIDEO_EXT = /\.(?:mp4|webm|mov|m4v|ogv)$/i;
+  function videoKind(url, mime = "") {
+    let path;
+    try {
+      const u = new URL(url);
+      if (u.protocol !== "http:" && u.protocol !== "https:") return void 0;
+      path = u.pathname;
+    } catch {
+      return void 0;
+    }
+    if (HLS_EXT.test(path) || /mpegurl/i.test(url) || /mpegurl/i.test(mime)) return "hls";
+    if (VIDEO_EXT.test(path) || /^video\//i.test(mime) && !/mp2t/i.test(mime)) return "file";
+    return void 0;
+  }
   function isImageUrl(url) {
     if (/^data:image\//i.test(url)) return true;
     try {
@@ -42,6 +57,7 @@
 
   // src/collector/found.ts
   var MAX_SIZE = 1e6;
+  var MAX_VIDEOS = 512;
   var size = (n) => n !== void 0 && Number.isInteger(n) && n > 0 && n <= MAX_SIZE ? n : void 0;
   function sane(extra) {
     const d = extra.descriptor;
@@ -57,6 +73,12 @@
     maxElements;
     deadline;
     candidates = [];
+    /** The videos, each URL once, in the order first seen. */
+    videos = [];
+    videoAt = /* @__PURE__ */ new Map();
+    /** Posters of `<video>` elements that play through Media Source Extensions (a `blob:`
+     * src): their stream is only seen among the page's requests. */
+    msePlayers = /* @__PURE__ */ new Map();
     nextGroup = 0;
     order = 0;
     seen = /* @__PURE__ */ new Set();
@@ -105,6 +127,42 @@
       if (isPlaceholder(url)) c.placeholder = true;
       this.candidates.push(c);
     }
+    /** Adds the video at `raw` (resolved against `base`; http(s) only), of `kind` or, when
+     * that is not given, of the kind its URL says (nothing when it says none). A URL seen
+     * again keeps its first source and takes a poster or duration it lacked. */
+    addVideo(raw, base, kind, source, extra = {}) {
+      const url = resolveUrl(raw, base);
+      if (!url || !/^https?:/i.test(url)) return;
+      const k = kind ?? videoKind(url);
+      if (!k) return;
+      const duration = extra.duration !== void 0 && Number.isFinite(extra.duration) && extra.duration > 0 ? extra.duration : void 0;
+      const had = this.videoAt.get(url);
+      if (had) {
+        if (had.poster === void 0 && extra.poster) had.poster = extra.poster;
+        if (had.duration === void 0 && duration !== void 0) had.duration = duration;
+        return;
+      }
+      if (this.videos.length >= MAX_VIDEOS) return;
+      const v = { url, kind: k, source, order: this.videos.length };
+      if (extra.poster) v.poster = extra.poster;
+      if (duration !== void 0) v.duration = duration;
+      this.videos.push(v);
+      this.videoAt.set(url, v);
+    }
+    /** Notes a `<video>` that plays through Media Source Extensions, with its poster. */
+    msePlayer(el, poster) {
+      this.msePlayers.set(el, poster);
+    }
+    /** The videos to report: when the frame has exactly one `<video>` playing through Media
+     * Source Extensions, the HLS playlists it requested take its poster (that element is
+     * what plays them; its `blob:` src names nothing). */
+    videoReport() {
+      const [poster, ...others] = this.msePlayers.values();
+      if (poster && others.length === 0) {
+        for (const v of this.videos) if (v.source === "resource" && v.kind === "hls" && v.poster === void 0) v.poster = poster;
+      }
+      return this.videos;
+    }
     /** Counts one element; false once the walk must stop (too many elements, too long). */
     tick() {
       if (this.stopped) return false;
@@ -122,6 +180,7 @@
   };
 
   // src/collector/resources.ts
+  var BY_SCRIPT = /* @__PURE__ */ new Set(["xmlhttprequest", "fetch"]);
   function resources(found, view) {
     let entries;
     try {
@@ -136,6 +195,11 @@
       const byInitiator = (r.initiatorType === "img" || r.initiatorType === "css") && !isSurelyNotImage(url);
       if (byInitiator || isImageUrl(url)) {
         found.add("resource", url, view.document.baseURI, void 0);
+        continue;
+      }
+      const kind = videoKind(url, r.contentType ?? "");
+      if (kind === "hls" || kind === "file" && !BY_SCRIPT.has(r.initiatorType)) {
+        found.addVideo(url, view.document.baseURI, kind, "resource");
       }
     }
   }
@@ -411,6 +475,26 @@
       }
     }
   }
+  function video(found, el, base) {
+    const posterRaw = el.getAttribute("poster");
+    if (posterRaw) found.add("poster", posterRaw, base, found.group(el), sizeOf(el));
+    const poster = resolveUrl(posterRaw, base);
+    const extra = { poster, duration: el.duration };
+    const kindOf = (raw, type) => {
+      if (type && /mpegurl/i.test(type)) return "hls";
+      const url = resolveUrl(raw, base);
+      return url && videoKind(url) || "file";
+    };
+    const src = el.getAttribute("src");
+    found.addVideo(src, base, kindOf(src, null), "video", extra);
+    for (const source of el.querySelectorAll(":scope > source")) {
+      const s = source.getAttribute("src");
+      found.addVideo(s, base, kindOf(s, source.getAttribute("type")), "source", extra);
+    }
+    const current = el.currentSrc;
+    found.addVideo(current, base, kindOf(current, null), "video", extra);
+    if (/^blob:/i.test(current) || /^blob:/i.test(src ?? "") || el.srcObject) found.msePlayer(el, poster);
+  }
   function meta(found, el, base) {
     const key = (el.getAttribute("property") ?? el.getAttribute("name") ?? "").toLowerCase();
     if (/^og:image(?::url|:secure_url)?$/.test(key)) found.add("open-graph", el.content, base, found.group(el));
@@ -436,11 +520,9 @@
         case "img":
           img(found, el, base);
           break;
-        case "video": {
-          const poster = el.getAttribute("poster");
-          if (poster) found.add("poster", poster, base, found.group(el), sizeOf(el));
+        case "video":
+          video(found, el, base);
           break;
-        }
         case "input":
           if (el.type === "image") found.add("input", el.getAttribute("src"), base, found.group(el), { alt: el.getAttribute("alt") ?? void 0 });
           break;
@@ -524,7 +606,8 @@
       candidates: found.candidates,
       frames: found.frames,
       scrolled,
-      elements: found.elements
+      elements: found.elements,
+      videos: found.videoReport()
     };
     if (scrolledTo !== void 0) r.scrolledTo = scrolledTo;
     if (found.stopped) r.stopped = found.stopped;

@@ -77,3 +77,12 @@ test('the same URL twice is matched to two results, not one', () => {
   assert.equal(got[0]?.ok, true);
   assert.equal(got[1]?.ok, false);
 });
+
+test("a stream saved as MP4 answers with the file; one without a path is an error", () => {
+  const saved = { url: 'http://a/v/master.m3u8', path: '/home/u/Videos/master.mp4', width: 1280, height: 720, duration: 4.0, bytes: 123456 };
+  assert.deepEqual(parseReply({ type: 'videoSaved', ...saved }), { type: 'videoSaved', ...saved });
+  // Numbers the helper left out are 0, not NaN in the card.
+  assert.deepEqual(parseReply({ type: 'videoSaved', url: saved.url, path: saved.path }), { type: 'videoSaved', url: saved.url, path: saved.path, width: 0, height: 0, duration: 0, bytes: 0 });
+  assert.equal(parseReply({ type: 'videoSaved', url: saved.url }).type, 'error');
+  assert.equal(parseReply({ type: 'videoSaved', url: saved.url, path: '' }).type, 'error');
+});

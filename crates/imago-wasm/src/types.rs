@@ -263,6 +263,8 @@ export interface PlaylistInfo {
   kind: "master" | "media";
   /** Best first; empty for a media playlist. */
   variants: PlaylistVariant[];
+  /** A master's audio rendition playlists: part of this stream. */
+  renditions: string[];
   /** Seconds, for a media playlist. */
   duration: number | null;
   segments: number | null;

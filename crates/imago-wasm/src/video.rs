@@ -36,6 +36,9 @@ pub struct PlaylistInfo {
     pub kind: &'static str,
     /// Best first; empty for a media playlist.
     pub variants: Vec<VariantRow>,
+    /// The playlists of a master's audio renditions (a player requests them too: they
+    /// are this stream, not streams of their own).
+    pub renditions: Vec<String>,
     /// A media playlist's length in seconds (`null` for a master: its variants' lists
     /// say).
     pub duration: Option<f64>,
@@ -67,6 +70,11 @@ pub fn read_playlist(text: &str, url: &str) -> Result<PlaylistInfo, Error> {
             Ok(PlaylistInfo {
                 kind: "master",
                 variants: rows,
+                renditions: m
+                    .audio
+                    .iter()
+                    .filter_map(|a| a.url.as_ref().map(Url::to_string))
+                    .collect(),
                 duration: None,
                 segments: None,
                 live: None,
@@ -76,6 +84,7 @@ pub fn read_playlist(text: &str, url: &str) -> Result<PlaylistInfo, Error> {
         Playlist::Media(m) => Ok(PlaylistInfo {
             kind: "media",
             variants: Vec::new(),
+            renditions: Vec::new(),
             duration: Some((m.duration() * 1000.0).round() / 1000.0),
             segments: Some(m.segments.len()),
             live: Some(!m.ended),

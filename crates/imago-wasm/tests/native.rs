@@ -888,13 +888,15 @@ fn rule_names_lists_the_users_rules_or_the_wrong_line() {
 #[test]
 fn read_playlist_gives_variants_best_first_and_a_media_playlists_length() {
     use imago_wasm::video::{page_videos, read_playlist};
-    let master = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360\nlow.m3u8\n\
+    let master = "#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"a\",NAME=\"en\",URI=\"audio/en.m3u8\"\n\
+                  #EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360\nlow.m3u8\n\
                   #EXT-X-STREAM-INF:BANDWIDTH=2500000,RESOLUTION=1280x720,CODECS=\"avc1.64001f,mp4a.40.2\"\nhigh.m3u8\n";
     let m = read_playlist(master, "https://cdn.example/v/master.m3u8").unwrap();
     assert_eq!(m.kind, "master");
     assert_eq!(m.variants[0].url, "https://cdn.example/v/high.m3u8");
     assert_eq!(m.variants[0].height, Some(720));
     assert_eq!(m.variants[1].bandwidth, 800_000);
+    assert_eq!(m.renditions, ["https://cdn.example/v/audio/en.m3u8"]);
     let media = "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\na.ts\n#EXTINF:1.5,\nb.ts\n#EXT-X-ENDLIST\n";
     let p = read_playlist(media, "https://cdn.example/v/low.m3u8").unwrap();
     assert_eq!(

@@ -2,7 +2,7 @@
 import type { CollectOptions } from '../shared/collect.ts';
 import type { Extra, Found } from './found.ts';
 import { parseCssImages, parseSrcset } from './srcset.ts';
-import { isImageUrl, isSurelyNotImage, resolveUrl } from './urls.ts';
+import { isImageUrl, isSurelyNotImage, resolveUrl, videoKind } from './urls.ts';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const XLINK_NS = 'http://www.w3.org/1999/xlink';
@@ -122,6 +122,31 @@ function backgrounds(found: Found, el: Element, view: Window): void {
   }
 }
 
+/** A `<video>`: its poster is a picture; its own http(s) URLs (`src`, each `<source
+ * src>`, `currentSrc`) are videos, an HLS playlist when the URL or the `<source type>`
+ * says so, else a file (what a `<video>` plays). A `blob:` src is a stream played through
+ * Media Source Extensions: the page's requests name it (resources.ts). */
+function video(found: Found, el: HTMLVideoElement, base: string): void {
+  const posterRaw = el.getAttribute('poster');
+  if (posterRaw) found.add('poster', posterRaw, base, found.group(el), sizeOf(el));
+  const poster = resolveUrl(posterRaw, base);
+  const extra = { poster, duration: el.duration };
+  const kindOf = (raw: string | null, type: string | null) => {
+    if (type && /mpegurl/i.test(type)) return 'hls';
+    const url = resolveUrl(raw, base);
+    return (url && videoKind(url)) || 'file';
+  };
+  const src = el.getAttribute('src');
+  found.addVideo(src, base, kindOf(src, null), 'video', extra);
+  for (const source of el.querySelectorAll(':scope > source')) {
+    const s = source.getAttribute('src');
+    found.addVideo(s, base, kindOf(s, source.getAttribute('type')), 'source', extra);
+  }
+  const current = el.currentSrc;
+  found.addVideo(current, base, kindOf(current, null), 'video', extra);
+  if (/^blob:/i.test(current) || /^blob:/i.test(src ?? '') || el.srcObject) found.msePlayer(el, poster);
+}
+
 function meta(found: Found, el: HTMLMetaElement, base: string): void {
   const key = (el.getAttribute('property') ?? el.getAttribute('name') ?? '').toLowerCase();
   if (/^og:image(?::url|:secure_url)?$/.test(key)) found.add('open-graph', el.content, base, found.group(el));
@@ -151,11 +176,9 @@ export function visit(found: Found, el: Element, view: Window, options: CollectO
       case 'img':
         img(found, el as HTMLImageElement, base);
         break;
-      case 'video': {
-        const poster = el.getAttribute('poster');
-        if (poster) found.add('poster', poster, base, found.group(el), sizeOf(el));
+      case 'video':
+        video(found, el as HTMLVideoElement, base);
         break;
-      }
       case 'input':
         if ((el as HTMLInputElement).type === 'image') found.add('input', el.getAttribute('src'), base, found.group(el), { alt: el.getAttribute('alt') ?? undefined });
         break;

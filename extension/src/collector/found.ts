@@ -1,7 +1,8 @@
 // The accumulator of one collection: resolves URLs, numbers groups and page order, and
 // keeps the walk within its bounds.
 import type { Candidate, SourceKind } from 'imago-wasm';
-import { isPlaceholder, resolveUrl } from './urls.ts';
+import type { CollectedVideo } from '../shared/collect.ts';
+import { isPlaceholder, resolveUrl, videoKind } from './urls.ts';
 
 /** What a candidate may carry besides its URL and kind. */
 export type Extra = Partial<Pick<Candidate, 'descriptor' | 'alt' | 'width' | 'height' | 'mime' | 'full_size'>>;
@@ -9,6 +10,12 @@ export type Extra = Partial<Pick<Candidate, 'descriptor' | 'alt' | 'width' | 'he
 /** The largest width, height or `w` descriptor believed: the core takes 32-bit numbers,
  * and a page that writes `width="1e12"` must not break the merge of every other image. */
 export const MAX_SIZE = 1_000_000;
+
+/** The most videos one frame reports (the core's own bound for a page's HTML). */
+export const MAX_VIDEOS = 512;
+
+/** What a video may carry besides its URL, kind and source. */
+export type VideoExtra = Partial<Pick<CollectedVideo, 'poster' | 'duration'>>;
 
 const size = (n: number | undefined) => (n !== undefined && Number.isInteger(n) && n > 0 && n <= MAX_SIZE ? n : undefined);
 
@@ -23,6 +30,12 @@ export function sane(extra: Extra): Extra | undefined {
 
 export class Found {
   readonly candidates: Candidate[] = [];
+  /** The videos, each URL once, in the order first seen. */
+  readonly videos: CollectedVideo[] = [];
+  private readonly videoAt = new Map<string, CollectedVideo>();
+  /** Posters of `<video>` elements that play through Media Source Extensions (a `blob:`
+   * src): their stream is only seen among the page's requests. */
+  private readonly msePlayers = new Map<Element, string | undefined>();
   private nextGroup = 0;
   private order = 0;
   private readonly seen = new Set<string>();
@@ -80,6 +93,45 @@ export class Found {
     }
     if (isPlaceholder(url)) c.placeholder = true;
     this.candidates.push(c);
+  }
+
+  /** Adds the video at `raw` (resolved against `base`; http(s) only), of `kind` or, when
+   * that is not given, of the kind its URL says (nothing when it says none). A URL seen
+   * again keeps its first source and takes a poster or duration it lacked. */
+  addVideo(raw: string | null | undefined, base: string, kind: CollectedVideo['kind'] | undefined, source: CollectedVideo['source'], extra: VideoExtra = {}): void {
+    const url = resolveUrl(raw, base);
+    if (!url || !/^https?:/i.test(url)) return;
+    const k = kind ?? videoKind(url);
+    if (!k) return;
+    const duration = extra.duration !== undefined && Number.isFinite(extra.duration) && extra.duration > 0 ? extra.duration : undefined;
+    const had = this.videoAt.get(url);
+    if (had) {
+      if (had.poster === undefined && extra.poster) had.poster = extra.poster;
+      if (had.duration === undefined && duration !== undefined) had.duration = duration;
+      return;
+    }
+    if (this.videos.length >= MAX_VIDEOS) return;
+    const v: CollectedVideo = { url, kind: k, source, order: this.videos.length };
+    if (extra.poster) v.poster = extra.poster;
+    if (duration !== undefined) v.duration = duration;
+    this.videos.push(v);
+    this.videoAt.set(url, v);
+  }
+
+  /** Notes a `<video>` that plays through Media Source Extensions, with its poster. */
+  msePlayer(el: Element, poster: string | undefined): void {
+    this.msePlayers.set(el, poster);
+  }
+
+  /** The videos to report: when the frame has exactly one `<video>` playing through Media
+   * Source Extensions, the HLS playlists it requested take its poster (that element is
+   * what plays them; its `blob:` src names nothing). */
+  videoReport(): CollectedVideo[] {
+    const [poster, ...others] = this.msePlayers.values();
+    if (poster && others.length === 0) {
+      for (const v of this.videos) if (v.source === 'resource' && v.kind === 'hls' && v.poster === undefined) v.poster = poster;
+    }
+    return this.videos;
   }
 
   /** Counts one element; false once the walk must stop (too many elements, too long). */

@@ -42,6 +42,7 @@ function result(found: Found, scrolled: boolean, scrolledTo: number | undefined)
     frames: found.frames,
     scrolled,
     elements: found.elements,
+    videos: found.videoReport(),
   };
   if (scrolledTo !== undefined) r.scrolledTo = scrolledTo;
   if (found.stopped) r.stopped = found.stopped;

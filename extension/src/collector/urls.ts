@@ -18,6 +18,27 @@ export function resolveUrl(raw: string | null | undefined, base: string): string
   }
 }
 
+const HLS_EXT = /\.m3u8?$/i;
+const VIDEO_EXT = /\.(?:mp4|webm|mov|m4v|ogv)$/i;
+
+/** What an http(s) URL plays, as the core's `video_kind` reads it (`.m3u8` an HLS
+ * playlist; `.mp4`, `.webm`, `.mov`, `.m4v`, `.ogv` a file), or by `mpegurl` in the URL or
+ * its MIME type (`application/vnd.apple.mpegurl`), or a `video/` MIME type (MPEG-TS
+ * excepted: those are a stream's segments); `undefined` for anything else. */
+export function videoKind(url: string, mime = ''): 'hls' | 'file' | undefined {
+  let path: string;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+    path = u.pathname;
+  } catch {
+    return undefined;
+  }
+  if (HLS_EXT.test(path) || /mpegurl/i.test(url) || /mpegurl/i.test(mime)) return 'hls';
+  if (VIDEO_EXT.test(path) || (/^video\//i.test(mime) && !/mp2t/i.test(mime))) return 'file';
+  return undefined;
+}
+
 /** Whether an absolute URL names an image by its extension (or is a `data:image/`). */
 export function isImageUrl(url: string): boolean {
   if (/^data:image\//i.test(url)) return true;

@@ -15,15 +15,18 @@ import { controlsOf, specOf, type FilterControls } from './filters.ts';
 import { frameCandidates, invertSelection, items, selectRange, versions } from './model.ts';
 import { VirtualGrid } from './virtual.ts';
 import { searchEngineChoices } from './search.ts';
-import { nativeAllowed, nativePresent, nativeSave, nativeStitch, type NativeConvert } from '../shared/native.ts';
+import { nativeAllowed, nativePresent, nativeSave, nativeStitch, nativeVideo, type NativeConvert } from '../shared/native.ts';
 import { saveSettings } from '../shared/settings.ts';
-import { today } from '../shared/download.ts';
+import { downloadImages, today } from '../shared/download.ts';
 import type { PageHtml } from '../background/api.ts';
 import { clearRecent, loadRecent, recordRecent } from '../shared/recent.ts';
 import { exportProduct, firstImage, namesProduct, priceText, productCandidates } from './product.ts';
 import { showProduct, showRecent } from './product-panel.ts';
 import { addRule, ruleChecks } from './suggest.ts';
 import { showSuggestions, type Added } from './suggest-panel.ts';
+import { uploadImage } from '../shared/upload.ts';
+import { mergeVideos, streamName, videoExt } from './video.ts';
+import { showVideos, type VideoActions } from './video-panel.ts';
 
 type Core = Awaited<ReturnType<typeof loadCore>>;
 
@@ -337,18 +340,9 @@ async function wireNative(): Promise<void> {
   folder.value = state.settings.nativeFolder;
   folder.placeholder = '~/Pictures/imago';
   $('native').hidden = false;
-  /** The folder typed, remembered for next time; empty when none is. */
-  const where = async (): Promise<string> => {
-    const w = folder.value.trim();
-    if (w && w !== state.settings.nativeFolder) {
-      state.settings = { ...state.settings, nativeFolder: w };
-      await saveSettings(state.settings);
-    }
-    return w;
-  };
   $('native-save').addEventListener('click', () =>
     act(async (images) => {
-      const into = await where();
+      const into = await nativeFolder();
       if (!into) return t('gridNativeNoFolder');
       const convert = ($('native-convert') as HTMLSelectElement).value as NativeConvert | '';
       const max = Number(($('native-max') as HTMLSelectElement).value) || undefined;
@@ -366,7 +360,7 @@ async function wireNative(): Promise<void> {
   );
   $('native-stitch').addEventListener('click', () =>
     act(async (images) => {
-      const into = await where();
+      const into = await nativeFolder();
       if (!into) return t('gridNativeNoFolder');
       if (images.length > STITCH_MAX) return t('gridNativeStitchMany', String(STITCH_MAX));
       const done = await nativeStitch(
@@ -386,6 +380,16 @@ async function wireNative(): Promise<void> {
   void nativePresent().then((here) => {
     $('native-stitch').hidden = !here;
   });
+}
+
+/** The desktop helper's folder as typed, remembered for next time; empty when none is. */
+async function nativeFolder(): Promise<string> {
+  const w = $<HTMLInputElement>('native-folder').value.trim();
+  if (w && w !== state.settings.nativeFolder) {
+    state.settings = { ...state.settings, nativeFolder: w };
+    await saveSettings(state.settings);
+  }
+  return w;
 }
 
 /** Pictures in one stitch: the helper's own limit (`native_host/stitch.rs`). */
@@ -518,6 +522,7 @@ async function collect(autoScroll: boolean): Promise<void> {
       .catch(() => null)
       .then(async (page) => {
         readProduct(page, matcher);
+        void tabVideos(frames, page);
         await remember();
       })
       .catch((e: unknown) => setError(t('gridProductFailed', e instanceof Error ? e.message : String(e))));
@@ -555,6 +560,65 @@ function readProduct(page: PageHtml | null, matcher: Matcher | null): void {
   document.body.dataset.productMs = String(Math.round(performance.now() - started));
   document.body.dataset.product = product ? 'named' : 'none';
   if (state.onlyProduct) showView();
+}
+
+/** The tab's videos as cards: what the collector saw in each frame (`<video>` elements,
+ * the page's requests) and what the core reads in the page's HTML (scripts, JSON-LD,
+ * lazy attributes). */
+async function tabVideos(frames: CollectResult[], page: PageHtml | null): Promise<void> {
+  let fromHtml: ReturnType<Core['videos']> = [];
+  if (page) {
+    try {
+      fromHtml = state.core.videos(page.html, page.url);
+    } catch {
+      // The collector's finds still make cards.
+    }
+  }
+  const videos = mergeVideos([
+    ...frames.map((f) => ({ page: f.pageUrl, videos: f.videos ?? [] })),
+    { page: page?.url ?? pageUrl(), videos: fromHtml },
+  ]);
+  await showVideos($('videos'), $('video-cards'), videos, videoActions());
+}
+
+/** What a name template gives one video (its own URL's name, the tab's page and title). */
+function videoFileName(url: string, ext: string, size: { width?: number; height?: number } = {}): string | undefined {
+  const item = {
+    url,
+    pageUrl: pageUrl(),
+    ...(state.frames[0]?.title ? { title: state.frames[0].title } : {}),
+    ...(size.width ? { width: size.width } : {}),
+    ...(size.height ? { height: size.height } : {}),
+    ext,
+  };
+  return state.core.renderNames(state.settings.nameTemplate, '', [item], today())[0];
+}
+
+function videoActions(): VideoActions {
+  const server = state.settings.server;
+  return {
+    readPlaylist: (text, url) => state.core.readPlaylist(text, url),
+    async fetchText(url) {
+      const res = await fetch(url, { credentials: 'include', signal: AbortSignal.timeout(15_000) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return res.text();
+    },
+    async saveMp4(url, page, quality, size) {
+      if (!(await nativeAllowed())) return { error: t('gridVideoNeedsHelper') };
+      const folder = await nativeFolder();
+      if (!folder) return { error: t('gridNativeNoFolder') };
+      const name = streamName(videoFileName(url, 'mp4', size));
+      return nativeVideo({ url, page, folder, quality, ...(name ? { name } : {}) });
+    },
+    async saveFile(url) {
+      const ext = videoExt(url);
+      const item = { url, pageUrl: pageUrl(), ...(state.frames[0]?.title ? { title: state.frames[0].title } : {}), ...(ext ? { ext } : {}) };
+      const [o] = await downloadImages([item], { folderTemplate: state.settings.folderTemplate, nameTemplate: state.settings.nameTemplate }, downloadDeps());
+      if (!o?.ok) return { error: o?.error ?? 'not saved' };
+      return { filename: o.filename };
+    },
+    upload: server ? (url) => uploadImage(url, server) : null,
+  };
 }
 
 /** The recent products list gets the product the panel shows. */

@@ -1,8 +1,23 @@
 // What the collector reports: the core's own Candidate, so the grid merges the live DOM's
 // finds with the same `merge` the command line uses.
-import type { Candidate } from 'imago-wasm';
+import type { Candidate, VideoRef } from 'imago-wasm';
 
 export type { Candidate };
+
+/** A video the collector saw: a `<video>`'s own URL (`currentSrc`/`src`, `<source
+ * src>`) when it is http(s), or what the page requested (`resource`: the Performance API's
+ * HLS playlists and video files, which is how a stream played through MSE (`blob:` src)
+ * is found). The core's `VideoRef` shape, so the grid merges it with `videos(html)`. */
+export interface CollectedVideo {
+  url: string;
+  kind: VideoRef['kind'];
+  source: VideoRef['source'] | 'resource';
+  /** The `<video poster>` (absolute), when the video element has one. */
+  poster?: string;
+  /** Seconds, when the `<video>` element already knows it (loaded metadata). */
+  duration?: number;
+  order: number;
+}
 
 /** How to collect (the grid's "auto-scroll" checkbox, `imago grab --render`). */
 export interface CollectOptions {
@@ -33,6 +48,9 @@ export interface CollectResult {
   elements?: number;
   /** Set when the walk stopped early: too many elements, or out of time. */
   stopped?: 'elements' | 'time';
+  /** The videos of the frame, each URL once (the grid's video cards; `imago grab
+   * --render` reads only the fields above). */
+  videos?: CollectedVideo[];
 }
 
 /** What `collector.js` defines on `globalThis` (its only global). */

@@ -18,7 +18,30 @@ export type NativeConvert = 'png' | 'jpeg' | 'webp';
 export type NativeRequest =
   | { type: 'ping' }
   | { type: 'save'; items: NativeItem[]; folder: string; convert?: NativeConvert; max?: number }
-  | { type: 'stitch'; items: { url: string }[]; folder: string; filename?: string };
+  | { type: 'stitch'; items: { url: string }[]; folder: string; filename?: string }
+  | NativeVideoRequest;
+
+/** One HLS stream saved as MP4 (`imago native-host`'s `video`, the engine step of `imago
+ * video`): `page` is sent as Referer, `name` is the file name without `.mp4` (the
+ * playlist's when absent), `quality` is `best` (default), `worst` or a height (`720p`). */
+export interface NativeVideoRequest {
+  type: 'video';
+  url: string;
+  page?: string;
+  folder: string;
+  name?: string;
+  quality?: string;
+}
+
+/** What the helper saved of a stream: the MP4's path, its size, length (seconds) and bytes. */
+export interface NativeVideoSaved {
+  url: string;
+  path: string;
+  width: number;
+  height: number;
+  duration: number;
+  bytes: number;
+}
 
 /** Per-item outcome of a `save`. `skipped`: the download archive already held it. */
 export interface NativeResult {
@@ -33,6 +56,7 @@ export type NativeReply =
   | { type: 'pong'; version: string }
   | { type: 'saved'; results: NativeResult[] }
   | { type: 'stitched'; paths: string[] }
+  | ({ type: 'videoSaved' } & NativeVideoSaved)
   | { type: 'error'; message: string };
 
 /** Reads the host's answer; anything else becomes an `error` reply naming what came. */
@@ -57,6 +81,10 @@ export function parseReply(raw: unknown): NativeReply {
   }
   if (r.type === 'stitched' && Array.isArray(r.paths) && r.paths.length > 0 && r.paths.every((p) => typeof p === 'string')) {
     return { type: 'stitched', paths: r.paths as string[] };
+  }
+  if (r.type === 'videoSaved' && typeof r.url === 'string' && typeof r.path === 'string' && r.path !== '') {
+    const n = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+    return { type: 'videoSaved', url: r.url, path: r.path, width: n(r.width), height: n(r.height), duration: n(r.duration), bytes: n(r.bytes) };
   }
   return { type: 'error', message: `unexpected answer from the helper: ${JSON.stringify(raw).slice(0, 200)}` };
 }
@@ -143,4 +171,21 @@ export async function nativeStitch(urls: string[], folder: string, filename?: st
   if (reply.type === 'stitched') return { paths: reply.paths };
   if (reply.type === 'error') return { error: reply.message };
   return { error: 'the helper did not stitch' };
+}
+
+/** How long a stream may take: the helper answers once, when the MP4 is complete (a live
+ * stream is saved for at most an hour, `native_host/video.rs`). */
+export const VIDEO_TIMEOUT_MS = 2 * 3600 * 1000;
+
+/** Saves one HLS stream as MP4 into `req.folder` through the desktop helper: what it
+ * saved, or why not. */
+export async function nativeVideo(req: Omit<NativeVideoRequest, 'type'>, timeoutMs = VIDEO_TIMEOUT_MS): Promise<NativeVideoSaved | { error: string }> {
+  if (!(await nativeAllowed())) return { error: 'the desktop helper is not allowed (options page)' };
+  const reply = await nativeCall({ type: 'video', ...req }, timeoutMs);
+  if (reply.type === 'videoSaved') {
+    const { type: _type, ...saved } = reply;
+    return saved;
+  }
+  if (reply.type === 'error') return { error: reply.message };
+  return { error: 'the helper did not save the video' };
 }
