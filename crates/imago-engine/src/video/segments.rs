@@ -172,12 +172,7 @@ async fn fetch_inits(
                 url: init.url.to_string(),
                 source,
             })?;
-            write_whole(&path, &data)
-                .await
-                .map_err(|e| VideoError::Disk {
-                    path: path.clone(),
-                    source: e,
-                })?;
+            write_whole(&path, &data).await?;
         }
         inits.insert(id, index);
     }
@@ -245,11 +240,6 @@ async fn fetch_segment(t: &Track<'_>, seg: &Segment) -> Result<bool, VideoError>
         url: seg.url.to_string(),
         source,
     })?;
-    write_whole(&path, &data)
-        .await
-        .map_err(|e| VideoError::Disk {
-            path: path.clone(),
-            source: e,
-        })?;
+    write_whole(&path, &data).await?;
     Ok(false)
 }

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::VideoError;
+
 /// The folder's name for a stream: the playlists chosen, so another quality of the same
 /// page is another folder.
 pub(crate) fn folder_for(out_dir: &Path, playlists: &[&url::Url]) -> PathBuf {
@@ -31,10 +33,16 @@ pub(crate) fn init_file(work: &Path, track: char, index: usize) -> PathBuf {
 }
 
 /// Writes `bytes` as `path` whole or not at all: a temporary name, then a rename.
-pub(crate) async fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) async fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), VideoError> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);
-    tokio::fs::write(&tmp, bytes).await?;
-    tokio::fs::rename(&tmp, path).await
+    let written = match tokio::fs::write(&tmp, bytes).await {
+        Ok(()) => tokio::fs::rename(&tmp, path).await,
+        Err(e) => Err(e),
+    };
+    written.map_err(|source| VideoError::Disk {
+        path: path.to_path_buf(),
+        source,
+    })
 }
