@@ -4,12 +4,13 @@
 #
 #   bench/run.sh                      everything (about 10-15 minutes on 2 cores)
 #   BENCH_PARTS=download bench/run.sh one part: discovery, throughput, download, probe, serve,
-#                                     grabscale, grid
+#                                     grabscale, grid, video
 #                                     (serve: `imago serve` uploads and thumbnails vs
 #                                     vipsthumbnail, bench/serve/run.sh; grabscale: imago grab's
 #                                     peak RSS at 20,000 and 200,000 images, bench/grab_scale.sh;
 #                                     grid: the extension's grid with 2,000 images,
-#                                     bench/grid.sh; each has its own knobs there)
+#                                     bench/grid.sh; video: `imago video` HLS to MP4 vs yt-dlp
+#                                     and ffmpeg, bench/video.sh; each has its own knobs there)
 #
 # Environment:
 #   IMAGO_BENCH_DIR  work folder: served files, image cache, logs (default /tmp/imago-bench)
@@ -25,7 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 count=${BENCH_COUNT:-5000}
 big=${BENCH_BIG:-20000}
 repeat=${BENCH_REPEAT:-1}
-parts=${BENCH_PARTS:-discovery,throughput,download,probe,grabscale,serve,grid}
+parts=${BENCH_PARTS:-discovery,throughput,download,probe,grabscale,serve,grid,video}
 corpus=${IMAGO_CORPUS:-$root/../shared/corpus}
 [ -d "$corpus/pages" ] || corpus=/work/shared/corpus
 started=$(date -u +%s)
@@ -158,6 +159,14 @@ if want grid; then
   section 5-grid "(5) The extension's grid: 2,000 images" <"$state/grid.md"
 fi
 
+if want video && [ -n "$imago" ]; then
+  say "(6) imago video: HLS to MP4 against yt-dlp and ffmpeg"
+  # Its own streams and its slow server; nginx is this run's when it is up (same root).
+  VIDEO_NGINX_UP=$($peers && echo 1 || true) IMAGO_BIN=$imago IMAGO_BENCH_DIR=$dir \
+    "$here/video.sh" "$state/video.md"
+  section 6-video "(6) Video: HLS to MP4" <"$state/video.md"
+fi
+
 elapsed=$(( $(date -u +%s) - started ))
 {
   echo "# imago benchmark results"
@@ -165,7 +174,7 @@ elapsed=$(( $(date -u +%s) - started ))
   echo "Written by \`bench/run.sh\` (parts: $parts) on $(date -u '+%Y-%m-%d %H:%M UTC'), in ${elapsed} s."
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
   echo "load average at the end $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared: expect noise)."
-  echo "Every input of (1)-(3) was served by nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') on 127.0.0.1:80; (4) uploads to imago itself on 127.0.0.1."
+  echo "Every input of (1)-(3) was served by nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') on 127.0.0.1:80; (4) uploads to imago itself on 127.0.0.1; (6) reads from nginx and from bench/video_server.py on 127.0.0.1."
   echo
   echo "| tool | version |"
   echo "|---|---|"
@@ -178,7 +187,9 @@ elapsed=$(( $(date -u +%s) - started ))
   echo "| aria2c | $(aria2c --version | head -1 | sed 's/aria2 version //') |"
   echo "| wget | $(wget --version | head -1 | awk '{print $3}') |"
   echo "| vipsthumbnail | $(vips --version 2>/dev/null || echo 'not installed') |"
-  for part in 1-discovery 1b-throughput 2-download 2b-big 2c-grabscale 3-probe 4-serve 5-grid; do
+  echo "| yt-dlp | $(python3 -c 'import yt_dlp.version as v; print(v.__version__)' 2>/dev/null || echo 'not installed') |"
+  echo "| ffmpeg | $(ffmpeg -version 2>/dev/null | head -1 | awk '{print $3}' || echo 'not installed') |"
+  for part in 1-discovery 1b-throughput 2-download 2b-big 2c-grabscale 3-probe 4-serve 5-grid 6-video; do
     [ -f "$state/sections/$part.md" ] && cat "$state/sections/$part.md"
   done
 } >"$here/results.md"

@@ -3,7 +3,8 @@
 # Idempotent: a second run installs nothing and takes a second.
 #
 # Why each: nginx serves every input (a Python server would be the bottleneck and time
-# itself, not the clients); aria2, wget and gallery-dl are the peers; GNU time gives peak
+# itself, not the clients); aria2, wget and gallery-dl are the peers, yt-dlp and ffmpeg
+# those of `imago video` (bench/video.sh; ffmpeg also makes its streams); GNU time gives peak
 # RSS; Pillow makes the test images (real JPEG/PNG, EXIF); imagehash is listed by the
 # issue for later image-search benchmarks; numpy and piexif make the pixels and the
 # camera-like EXIF blocks; ImageMagick is the fallback image maker named in the issue.
@@ -14,6 +15,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 command -v aria2c >/dev/null 2>&1 || need_apt+=(aria2)
 command -v wget >/dev/null 2>&1 || need_apt+=(wget)
 [ -x /usr/bin/time ] || need_apt+=(time)
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need_apt+=(ffmpeg)
 # eatmydata: only to show what imago's fsyncs cost (a diagnostic row of the download race).
 command -v eatmydata >/dev/null 2>&1 || need_apt+=(eatmydata)
 # libvips-tools: vipsthumbnail, the peer of imago's thumbnailer (bench/serve).
@@ -36,6 +38,7 @@ python3 -c 'import imagehash' 2>/dev/null || py_missing+=(imagehash)
 python3 -c 'import PIL' 2>/dev/null || py_missing+=(pillow)
 python3 -c 'import numpy' 2>/dev/null || py_missing+=(numpy)
 python3 -c 'import piexif' 2>/dev/null || py_missing+=(piexif)
+python3 -c 'import yt_dlp' 2>/dev/null || py_missing+=(yt-dlp)
 if [ ${#py_missing[@]} -gt 0 ]; then
   echo "setup: pip install ${py_missing[*]}" >&2
   python3 -m pip install -q "${py_missing[@]}"
