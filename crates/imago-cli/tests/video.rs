@@ -673,3 +673,20 @@ fn list_video_prints_each_stream_with_its_variants_best_first() {
     // Playlists only: no segment was downloaded to list it.
     assert!(srv.log().iter().all(|h| !h.path.ends_with(".ts")));
 }
+
+#[test]
+fn without_ffmpeg_the_stream_fails_before_any_segment_is_fetched() {
+    let srv = server(vec![]);
+    let t = tmp();
+    let url = srv.url(PLAIN);
+    let run = video(t.path(), &[&url, "--ffmpeg", "/nonexistent/bin/ffmpeg"]);
+    assert_eq!(run.code(), Some(1), "{}", run.explain());
+    let failed = run.failed();
+    assert_eq!(failed.len(), 1, "{}", run.explain());
+    let reason = failed[0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("/nonexistent/bin/ffmpeg cannot be started"),
+        "{reason}"
+    );
+    assert!(srv.log().iter().all(|h| !h.path.ends_with(".ts")));
+}

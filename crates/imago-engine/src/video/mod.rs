@@ -213,7 +213,12 @@ impl Client {
         remux: Arc<dyn Remux>,
         progress: &Progress,
     ) -> Result<SavedStream, VideoError> {
-        remux.ready().map_err(VideoError::Remux)?;
+        // Whether the remux can run is asked while the playlists load (it starts
+        // programs), and answered before any segment is fetched.
+        let ready = tokio::task::spawn_blocking({
+            let remux = remux.clone();
+            move || remux.ready()
+        });
         let inner = &*self.inner;
         let referer = req.referer.as_ref();
         let (video_url, media, audio, variant) =
@@ -238,6 +243,10 @@ impl Client {
                     (chosen.url, media, audio, Some(info))
                 }
             };
+        ready
+            .await
+            .map_err(|e| VideoError::Remux(format!("the check stopped: {e}")))?
+            .map_err(VideoError::Remux)?;
         let audio_url = audio.and_then(|a| a.url);
         let mut names = vec![&video_url];
         names.extend(audio_url.as_ref());

@@ -30,8 +30,8 @@ pub struct Remuxed {
 
 /// Copies the pieces' streams, not re-encoded, into one MP4 with its index first.
 pub trait Remux: Send + Sync + std::fmt::Debug {
-    /// Fails before anything is fetched when the remux cannot run (ffmpeg missing), so
-    /// a user does not download a stream only to be told at the end.
+    /// Fails before any segment is fetched when the remux cannot run (ffmpeg missing),
+    /// so a user does not download a stream only to be told at the end.
     fn ready(&self) -> Result<(), String>;
     /// Runs the remux (blocking: the engine calls it on a blocking thread).
     fn remux(&self, job: &RemuxJob<'_>) -> Result<Remuxed, String>;

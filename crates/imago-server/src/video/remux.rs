@@ -12,12 +12,18 @@ use imago_engine::video::{Remux, RemuxJob, Remuxed};
 #[derive(Debug)]
 pub struct FfmpegRemux {
     tools: imago_media::video::Tools,
+    /// Whether both programs start, asked once per process (`grab --video` saves many
+    /// streams with one remux).
+    checked: std::sync::OnceLock<Result<(), String>>,
 }
 
 impl FfmpegRemux {
     /// The server's configured programs and timeout.
     pub fn with_tools(tools: imago_media::video::Tools) -> FfmpegRemux {
-        FfmpegRemux { tools }
+        FfmpegRemux {
+            tools,
+            checked: std::sync::OnceLock::new(),
+        }
     }
 
     /// `ffmpeg` (a name on `PATH` or a path), with ffprobe beside it.
@@ -26,28 +32,34 @@ impl FfmpegRemux {
             Some(dir) => dir.join("ffprobe"),
             None => PathBuf::from("ffprobe"),
         };
-        FfmpegRemux {
-            tools: imago_media::video::Tools {
-                ffmpeg: ffmpeg.to_path_buf(),
-                ffprobe,
-                // Copying packets runs at disk speed; an hour is a stuck process.
-                timeout: Duration::from_secs(3600),
-            },
-        }
+        FfmpegRemux::with_tools(imago_media::video::Tools {
+            ffmpeg: ffmpeg.to_path_buf(),
+            ffprobe,
+            // Copying packets runs at disk speed; an hour is a stuck process.
+            timeout: Duration::from_secs(3600),
+        })
     }
 }
 
 impl Remux for FfmpegRemux {
     fn ready(&self) -> Result<(), String> {
-        for tool in [&self.tools.ffmpeg, &self.tools.ffprobe] {
-            if !imago_media::video::tool_available(tool) {
-                return Err(format!(
-                    "{} cannot be started: install ffmpeg (Debian: apt-get install ffmpeg) or give --ffmpeg PATH",
-                    tool.display()
-                ));
-            }
-        }
-        Ok(())
+        self.checked
+            .get_or_init(|| {
+                let tools = [&self.tools.ffmpeg, &self.tools.ffprobe];
+                // Both at once: each start costs about 0.1 s.
+                let started = std::thread::scope(|s| {
+                    let probes = tools.map(|t| s.spawn(move || imago_media::video::tool_available(t)));
+                    probes.map(|p| p.join().unwrap_or(false))
+                });
+                match tools.iter().zip(started).find(|(_, ok)| !ok) {
+                    Some((tool, _)) => Err(format!(
+                        "{} cannot be started: install ffmpeg (Debian: apt-get install ffmpeg) or give --ffmpeg PATH",
+                        tool.display()
+                    )),
+                    None => Ok(()),
+                }
+            })
+            .clone()
     }
 
     fn remux(&self, job: &RemuxJob<'_>) -> Result<Remuxed, String> {
