@@ -453,3 +453,50 @@ fn list_render_video_sees_a_stream_a_script_set() {
     assert_eq!(rows[0]["segments"], 2);
     assert_nothing_left(tmp.path());
 }
+
+/// A player that fetches its playlist itself (as hls.js does) and plays from `blob:`:
+/// neither the page's text nor its live document names the stream; what the page
+/// requested does.
+const FETCH_PAGE: &str = r#"<!doctype html>
+<html><head><title>Fetching player</title></head>
+<body><video id="v"></video>
+<script>
+  window.addEventListener('load', () => {
+    fetch(['', 'v', 'clip.m3u' + '8'].join('/')).then((r) => r.text());
+  });
+</script>
+</body></html>"#;
+
+#[test]
+fn list_render_video_sees_a_playlist_the_page_requested() {
+    let mut routes = HashMap::new();
+    routes.insert("/fetcher".to_string(), Route::ok("text/html", FETCH_PAGE));
+    routes.insert(
+        "/v/clip.m3u8".to_string(),
+        Route::ok(
+            "application/vnd.apple.mpegurl",
+            "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\na.ts\n#EXT-X-ENDLIST\n",
+        ),
+    );
+    let srv = Server::start(routes);
+    let work = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let page = srv.url("/fetcher");
+    let rendered = imago(
+        work.path(),
+        tmp.path(),
+        &["list", "--render", &page, "--video", "--json"],
+    );
+    assert_eq!(
+        rendered.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    let rows = json_lines(&rendered);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["url"], srv.url("/v/clip.m3u8"));
+    assert_eq!(rows[0]["source"], "resource");
+    assert_eq!(rows[0]["duration"], 2.0);
+    assert_nothing_left(tmp.path());
+}

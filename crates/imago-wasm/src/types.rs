@@ -242,7 +242,7 @@ export interface ProductCsvRow {
 export interface VideoRef {
   url: string;
   kind: "hls" | "file";
-  source: "video" | "source" | "lazy" | "link" | "meta" | "json-ld" | "script";
+  source: "video" | "source" | "lazy" | "link" | "meta" | "json-ld" | "script" | "resource";
   poster?: string;
   order: number;
 }

@@ -7,14 +7,14 @@
 //! scripts and JSON, often with their slashes escaped (`https:\/\/cdn\/v.m3u8`). What a
 //! player requests only once it runs is the browser's to see (`--render`, the extension).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
 use crate::html::{attr, decode, Attr, Context, Token, Tokenizer};
 
 /// What a video URL points at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VideoKind {
     /// An HLS playlist (`.m3u8`): a master of variants, or a media playlist of segments.
@@ -24,7 +24,7 @@ pub enum VideoKind {
 }
 
 /// Where on the page a video was named.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum VideoSource {
     /// `<video src>`.
@@ -41,10 +41,13 @@ pub enum VideoSource {
     JsonLd,
     /// A URL in an inline script or JSON.
     Script,
+    /// What a live page requested (the browser's resource timing: the collector of the
+    /// extension and of `--render`), such as the playlist an hls.js player fetched.
+    Resource,
 }
 
 /// One video of the page.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VideoRef {
     /// Absolute URL.
     pub url: String,
@@ -74,7 +77,7 @@ pub fn video_kind(url: &str) -> Option<VideoKind> {
 }
 
 /// The most videos one page gives: a page of thousands is a catalogue, not a page.
-const MAX_VIDEOS: usize = 512;
+pub const MAX_VIDEOS: usize = 512;
 
 /// Every video of `html`, saved from `page_url`, each once, in page order.
 pub fn find_videos(html: &str, page_url: &Url) -> Vec<VideoRef> {

@@ -106,15 +106,19 @@ pub async fn collect_page(
 /// past the static ones (the two numberings are unrelated) and their page order after
 /// them; the same URL found both ways becomes one image, as any duplicate does.
 fn add_rendered(found: &mut Found, rendered: Rendered) {
-    // The live document names the videos a player put there (a `<video src>` set by
-    // script); each stream once, after the static read's.
-    if let Some(html) = &rendered.html {
-        let next = found.videos.iter().map(|v| v.order + 1).max().unwrap_or(0);
-        for mut v in find_videos(html, &rendered.page_url) {
-            if !found.videos.iter().any(|seen| seen.url == v.url) {
-                v.order = v.order.saturating_add(next);
-                found.videos.push(v);
-            }
+    // The live page names the videos a player put there (a `<video src>` set by script)
+    // and requested (the playlist an hls.js player fetched); each stream once, after the
+    // static read's.
+    let live_html = rendered
+        .html
+        .as_deref()
+        .map(|h| find_videos(h, &rendered.page_url))
+        .unwrap_or_default();
+    let next = found.videos.iter().map(|v| v.order + 1).max().unwrap_or(0);
+    for mut v in live_html.into_iter().chain(rendered.videos) {
+        if !found.videos.iter().any(|seen| seen.url == v.url) {
+            v.order = v.order.saturating_add(next);
+            found.videos.push(v);
         }
     }
     let candidates = &mut found.candidates;

@@ -1,5 +1,6 @@
 //! The browser extension's collector, run in a page: the same file for both users.
 
+use imago_core::discover::video::{VideoRef, MAX_VIDEOS};
 use imago_core::Candidate;
 use serde::Deserialize;
 use serde_json::Value;
@@ -49,6 +50,9 @@ struct RawResult {
     title: Option<String>,
     #[serde(default)]
     candidates: Vec<Value>,
+    /// The videos of the page and those it requested (`CollectedVideo`).
+    #[serde(default)]
+    videos: Vec<Value>,
 }
 
 /// What the collector found, checked.
@@ -58,6 +62,9 @@ pub(crate) struct Collected {
     pub title: Option<String>,
     pub candidates: Vec<Candidate>,
     pub warnings: Vec<String>,
+    /// The videos the collector saw (elements, and what the page requested): http(s)
+    /// only, each once.
+    pub videos: Vec<VideoRef>,
 }
 
 /// Reads a `CollectResult`. Candidates are read one by one, so one the core does not
@@ -98,11 +105,24 @@ pub(crate) fn parse_result(value: Value) -> Result<Collected, String> {
             "{other_scheme} candidate(s) with a URL only the browser can open (blob:, ...) were left out"
         ));
     }
+    let mut videos: Vec<VideoRef> = Vec::new();
+    for v in raw.videos {
+        // One the core does not read (a source added to the collector later) is left
+        // out alone, like a candidate.
+        let Ok(v) = serde_json::from_value::<VideoRef>(v) else {
+            continue;
+        };
+        let http = v.url.starts_with("http://") || v.url.starts_with("https://");
+        if http && !videos.iter().any(|seen| seen.url == v.url) && videos.len() < MAX_VIDEOS {
+            videos.push(v);
+        }
+    }
     Ok(Collected {
         page_url: Url::parse(&raw.page_url).ok(),
         title: raw.title.filter(|t| !t.trim().is_empty()),
         candidates,
         warnings,
+        videos,
     })
 }
 

@@ -91,6 +91,9 @@ pub struct Rendered {
     pub warnings: Vec<String>,
     /// The live document's HTML when collected (`None` past the size cap).
     pub html: Option<String>,
+    /// The videos the collector saw: elements, and the playlists and files the page
+    /// requested (the Performance API), which find a stream a player plays from `blob:`.
+    pub videos: Vec<imago_core::discover::video::VideoRef>,
 }
 
 /// Renders pages in one shared browser, started on first use.

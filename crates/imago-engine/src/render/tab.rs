@@ -176,6 +176,7 @@ async fn drive(page: &mut Conn, url: &Url, opts: &RenderOptions) -> Result<Rende
         candidates: collected.candidates,
         warnings,
         html,
+        videos: collected.videos,
     })
 }
 
