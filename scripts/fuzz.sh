@@ -147,6 +147,13 @@ printf '\xff\xff\xff\x7f{' | seed native_frame huge
 printf '# Netscape HTTP Cookie File\n.example.com\tTRUE\t/\tFALSE\t0\tsid\tabc\n#HttpOnly_www.example.com\tFALSE\t/a\tTRUE\t1900000000\ttok\tx=y\n' |
     seed cookies netscape
 
+# HLS playlists: a master with an audio group, a media playlist with keys, maps, byte
+# ranges and a discontinuity.
+printf '#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="en",DEFAULT=YES,URI="a.m3u8"\n#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360,CODECS="avc1.64001f,mp4a.40.2",AUDIO="a"\nlow/index.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=2500000,RESOLUTION=1280x720\nhigh/index.m3u8\n' |
+    seed hls_playlist master
+printf '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:7\n#EXT-X-MAP:URI="init.mp4",BYTERANGE="800@0"\n#EXT-X-KEY:METHOD=AES-128,URI="k.key",IV=0x0102\n#EXTINF:2.0,\n#EXT-X-BYTERANGE:1000@800\nall.mp4\n#EXT-X-DISCONTINUITY\n#EXT-X-KEY:METHOD=NONE\n#EXTINF:1.5,\n#EXT-X-BYTERANGE:500\nall.mp4\n#EXT-X-ENDLIST\n' |
+    seed hls_playlist media
+
 # --- Runs ---------------------------------------------------------------------------
 mkdir -p fuzz/artifacts
 declare -A max_len=([discover_html]=262144 [product_html]=262144 [discover_css]=131072 [media_container]=65536 [probe]=65536 [multipart]=65536)
