@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dist, pages, serveStatic, tabIdOf } from './harness.mjs';
-import { filesUnder, launchSaving, until } from './shell-harness.mjs';
+import { launchSaving, savedFiles, until } from './shell-harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const imago = process.env.IMAGO_BIN ?? path.resolve(here, '../../target/debug/imago');
@@ -240,7 +240,7 @@ test('a page playing HLS through hls.js: one card for the stream, saved as MP4 f
   await grid.waitForFunction(() => document.querySelector('.video-card[data-video$="/clip.mp4"] .outcome')?.dataset.outcome, null, { timeout: 20000 });
   assert.equal(await grid.textContent('.video-card[data-video$="/clip.mp4"] .outcome'), 'Saved as imago/127.0.0.1/clip.mp4.');
   const saved = path.join(browser.downloads, 'imago/127.0.0.1/clip.mp4');
-  await until(() => filesUnder(browser.downloads).includes('imago/127.0.0.1/clip.mp4'), 'the download', 20000);
+  await until(async () => (await savedFiles(browser))?.includes('imago/127.0.0.1/clip.mp4'), 'the download', 20000);
   assert.deepEqual(fs.readFileSync(saved), fs.readFileSync(path.join(work, 'site/files/clip.mp4')));
 
   // With a server set up, "Upload" sends the playlist's URL (the server saves it as MP4).

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serveStatic, tabIdOf } from './harness.mjs';
-import { filesUnder, launchSaving, until } from './shell-harness.mjs';
+import { filesUnder, launchSaving, savedFiles, until } from './shell-harness.mjs';
 
 test('click-to-download saves the clicked image and stops the click', async (t) => {
   const site = await serveStatic();
@@ -26,7 +26,7 @@ test('click-to-download saves the clicked image and stops the click', async (t) 
 
   await page.bringToFront();
   await page.click('#red');
-  const saved = await until(() => filesUnder(browser.downloads).find((f) => f.endsWith('red.png')), 'red.png in the downloads');
+  const saved = await until(async () => (await savedFiles(browser))?.find((f) => f.endsWith('red.png')), 'red.png in the downloads');
   assert.equal(saved, 'imago/127.0.0.1/red.png', 'saved under the default folder template imago/{host}');
   const original = fs.readFileSync(path.join(import.meta.dirname, 'pages/img/red.png'));
   assert.deepEqual(fs.readFileSync(path.join(browser.downloads, saved)), original, 'the saved file is the image');

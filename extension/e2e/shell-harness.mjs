@@ -17,6 +17,14 @@ export function filesUnder(dir) {
     .sort();
 }
 
+/** The files under the browser's download folder (as `filesUnder`), or null while a
+ * download is in progress: Chromium creates the final name empty when a download starts and
+ * fills it only at the end, so a name alone does not mean the bytes are there. */
+export async function savedFiles(browser) {
+  const busy = await browser.worker.evaluate(async () => (await chrome.downloads.search({ state: 'in_progress' })).length);
+  return busy ? null : filesUnder(browser.downloads);
+}
+
 /** Polls `fn` until it returns a truthy value (returned) or `ms` pass (throws `what`). */
 export async function until(fn, what, ms = 10000) {
   const end = Date.now() + ms;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { distE2e, serveStatic, tabIdOf } from './harness.mjs';
-import { filesUnder, launchSaving, pngSize, startServe, until } from './shell-harness.mjs';
+import { launchSaving, savedFiles, pngSize, startServe, until } from './shell-harness.mjs';
 
 const red = fs.readFileSync(path.join(import.meta.dirname, 'pages/img/red.png'));
 
@@ -50,7 +50,7 @@ test('image menu: download, original size, upload, hand-over', async (t) => {
   });
   const original = await menuClick(browser, tabId, 'download-original', `${site.origin}/shell/thumb/red.png`, pageUrl);
   assert.deepEqual(original, { ok: true, filename: 'imago/127.0.0.1/red.png' });
-  await until(() => filesUnder(browser.downloads).length === 2, 'two downloads');
+  await until(async () => (await savedFiles(browser))?.length === 2, 'two downloads');
   assert.deepEqual(fs.readFileSync(path.join(browser.downloads, 'imago/127.0.0.1/red.png')), red);
   assert.ok(fs.statSync(path.join(browser.downloads, 'imago/127.0.0.1/blue.png')).size > 0);
 

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serveStatic, tabIdOf } from './harness.mjs';
-import { filesUnder, launchSaving, pngSize, startServe, until } from './shell-harness.mjs';
+import { filesUnder, launchSaving, pngSize, savedFiles, startServe, until } from './shell-harness.mjs';
 
-const shots = (dir) => filesUnder(dir).filter((f) => /^imago\/127\.0\.0\.1\/screenshot-\d{8}-\d{6}( \(\d+\))?\.png$/.test(f));
+const named = (files) => files.filter((f) => /^imago\/127\.0\.0\.1\/screenshot-\d{8}-\d{6}( \(\d+\))?\.png$/.test(f));
 
 test('screenshots of the visible area and of a dragged region', async (t) => {
   const site = await serveStatic();
@@ -24,7 +24,7 @@ test('screenshots of the visible area and of a dragged region', async (t) => {
   const popup = await browser.context.newPage();
   await popup.goto(`chrome-extension://${browser.extensionId}/popup.html?tab=${tabId}`);
   await popup.click('#shot-visible');
-  const [visible] = await until(() => { const s = shots(browser.downloads); return s.length === 1 && s; }, 'the screenshot');
+  const [visible] = await until(async () => { const s = named((await savedFiles(browser)) ?? []); return s.length === 1 && s; }, 'the screenshot');
   assert.deepEqual(pngSize(path.join(browser.downloads, visible)), {
     width: Math.round(view.w * view.dpr),
     height: Math.round(view.h * view.dpr),
@@ -40,7 +40,7 @@ test('screenshots of the visible area and of a dragged region', async (t) => {
   await page.mouse.move(150, 110, { steps: 4 });
   await page.mouse.move(250, 160, { steps: 4 });
   await page.mouse.up();
-  const region = await until(() => shots(browser.downloads).find((f) => f !== visible), 'the region screenshot');
+  const region = await until(async () => named((await savedFiles(browser)) ?? []).find((f) => f !== visible), 'the region screenshot');
   assert.deepEqual(pngSize(path.join(browser.downloads, region)), {
     width: Math.round(200 * view.dpr),
     height: Math.round(100 * view.dpr),
@@ -71,5 +71,5 @@ test('a screenshot uploaded to imago serve instead of saved', async (t) => {
   const file = path.join(browser.downloads, 'hosted.png');
   fs.writeFileSync(file, Buffer.from(await (await fetch(hostedUrl)).arrayBuffer()));
   assert.deepEqual(pngSize(file), { width: Math.round(view.w * view.dpr), height: Math.round(view.h * view.dpr) });
-  assert.deepEqual(shots(browser.downloads), [], 'nothing was saved to the download folder');
+  assert.deepEqual(named(filesUnder(browser.downloads)), [], 'nothing was saved to the download folder');
 });

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveStatic } from './harness.mjs';
-import { filesUnder, launchSaving, until } from './shell-harness.mjs';
+import { launchSaving, savedFiles, until } from './shell-harness.mjs';
 
 test('all tabs: one folder per tab', async (t) => {
   const site = await serveStatic();
@@ -23,9 +23,9 @@ test('all tabs: one folder per tab', async (t) => {
   await picker.click('#tabs-download');
   await picker.waitForSelector('#tab-results li');
 
-  const files = await until(() => {
-    const f = filesUnder(browser.downloads);
-    return f.length >= 2 && f;
+  const files = await until(async () => {
+    const f = await savedFiles(browser);
+    return f?.length >= 2 && f;
   }, 'two downloads');
   assert.deepEqual(files, ['imago/127.0.0.1/Page A/red.png', 'imago/127.0.0.1/Page B/blue.png']);
   const results = await picker.$$eval('#tab-results li', (lis) => lis.map((li) => li.textContent));
