@@ -48,4 +48,7 @@ if [ ! -x "$chupo_venv/bin/chupo" ]; then
   "$chupo_venv/bin/pip" install -q --ignore-requires-python \
     chupo==0.1.3 typer==0.29.2 rich==15.0.0 httpx==0.28.1
 fi
+# Real photos for the search tests (imago-search, imago-cli's tests/search.rs): the
+# scikit-image wheel's, from PyPI, into target/photos/skimage.
+"$(dirname "$0")/fetch-photos.sh" >/dev/null
 echo "install-test-deps: ok"
