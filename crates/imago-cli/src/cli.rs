@@ -56,6 +56,12 @@ pub enum Command {
     Rules(RulesCommand),
     /// Save the videos of pages (HLS streams) as MP4: pages or .m3u8 URLs.
     Video(VideoArgs),
+    /// Fingerprint the image files of folders into a search index (one SQLite file).
+    Index(IndexArgs),
+    /// Find the same picture, and its edited copies, in a search index.
+    Search(SearchArgs),
+    /// Groups of duplicate pictures in folders, and the copy worth keeping of each.
+    Dedupe(DedupeArgs),
 }
 
 /// Where the image host keeps its data: flags, else `IMAGO_*` variables, else the
@@ -736,4 +742,70 @@ pub struct StitchArgs {
     pub force: bool,
     #[command(flatten)]
     pub encode: EncodeArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct IndexArgs {
+    /// Folders (their subfolders too) or image files.
+    #[arg(required = true, value_name = "DIR")]
+    pub inputs: Vec<PathBuf>,
+    /// The index file (SQLite), created when missing.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Empty the index and read every file again (needed after an upgrade of imago that
+    /// changed the fingerprints; the message says so).
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Files read at once (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// One JSON event per file per line, then a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// An image file, or the http(s) URL of one.
+    #[arg(value_name = "IMAGE|URL")]
+    pub image: String,
+    /// The index file `imago index` wrote.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// At most this many results.
+    #[arg(short = 'k', long, default_value_t = 10, value_name = "N")]
+    pub k: usize,
+    /// One JSON object per result, best first.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DedupeArgs {
+    /// Folders (their subfolders too) or image files.
+    #[arg(required = true, value_name = "DIR")]
+    pub inputs: Vec<PathBuf>,
+    /// Move the duplicates into this folder (never over a file), with --yes.
+    #[arg(long, value_name = "DIR", conflicts_with = "delete")]
+    pub move_to: Option<PathBuf>,
+    /// Delete the duplicates, with --yes.
+    #[arg(long)]
+    pub delete: bool,
+    /// Do what --move-to or --delete says (without it they refuse to start).
+    #[arg(long)]
+    pub yes: bool,
+    /// Files read at once (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// One JSON event per group and per file moved, then a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
 }

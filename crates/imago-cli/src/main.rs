@@ -110,6 +110,9 @@ fn main() -> ExitCode {
             cli::Command::Resize(args) => commands::tools::resize(args),
             cli::Command::Stitch(args) => commands::tools::stitch(args),
             cli::Command::Video(args) => commands::video::run(args).await,
+            cli::Command::Index(args) => commands::search::index(args),
+            cli::Command::Search(args) => commands::search::search(args).await,
+            cli::Command::Dedupe(args) => commands::search::dedupe(args),
         }
     });
     match result {

@@ -7,6 +7,7 @@ pub mod product;
 pub mod render;
 pub mod rewrite;
 pub mod rules;
+pub mod search;
 pub mod serve;
 pub mod tools;
 pub mod video;

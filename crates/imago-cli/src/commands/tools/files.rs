@@ -58,7 +58,8 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn is_image_name(p: &Path) -> bool {
+/// Whether a folder's file is taken: not hidden, and named like an image.
+pub fn is_image_name(p: &Path) -> bool {
     let hidden = p
         .file_name()
         .and_then(OsStr::to_str)
