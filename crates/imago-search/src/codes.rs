@@ -2,7 +2,11 @@
 //! with every orientation of the query (popcount over packed words). A million codes are
 //! 48 MB and one pass over them.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
+
+use crate::mih::Mih;
 
 use crate::hashes::{Dihedral, Hashes};
 
@@ -122,21 +126,41 @@ pub struct Codes {
     trimmed: Vec<Hashes>,
     /// Per slot: its index in `trimmed`, or `u32::MAX`.
     trimmed_of: Vec<u32>,
+    /// Per entry of `trimmed`: its slot.
+    trimmed_owner: Vec<u32>,
+    /// The multi-index tables, built by the first search that uses them, dropped by a push.
+    mih: OnceLock<Mih>,
 }
+
+/// How [`Codes::search_using`] finds the stored codes to compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strategy {
+    /// Every stored code.
+    Scan,
+    /// Only those multi-index hashing finds within reach ([`crate::mih`]).
+    MultiIndex,
+}
+
+/// From this many pictures on, [`Codes::search`] uses multi-index hashing (below it the
+/// scan is as fast, and building the tables costs more than it saves).
+pub const MULTI_INDEX_FROM: usize = 20_000;
 
 impl Codes {
     pub fn push(&mut self, code: &Code) -> usize {
         self.hashes.push(code.hashes);
         self.sha256.push(code.sha256);
+        let slot = self.hashes.len() - 1;
         let t = match code.trimmed {
             Some(t) => {
                 self.trimmed.push(t);
+                self.trimmed_owner.push(slot as u32);
                 (self.trimmed.len() - 1) as u32
             }
             None => u32::MAX,
         };
         self.trimmed_of.push(t);
-        self.hashes.len() - 1
+        self.mih = OnceLock::new();
+        slot
     }
 
     pub fn len(&self) -> usize {
@@ -148,12 +172,66 @@ impl Codes {
     }
 
     /// The stored pictures that match `query`, best first: exact ones, then near ones by
-    /// PDQ distance, pHash distance, then slot; at most `k`.
+    /// PDQ distance, pHash distance, then slot; at most `k`. Multi-index hashing from
+    /// [`MULTI_INDEX_FROM`] pictures on, else a scan: the same answers.
     pub fn search(&self, query: &Query, k: usize) -> Vec<Hit> {
+        let strategy = if self.len() >= MULTI_INDEX_FROM {
+            Strategy::MultiIndex
+        } else {
+            Strategy::Scan
+        };
+        self.search_using(query, k, strategy)
+    }
+
+    /// Builds the multi-index tables now rather than at the first search that needs them.
+    pub fn prepare_multi_index(&self) {
+        self.mih();
+    }
+
+    fn mih(&self) -> &Mih {
+        self.mih.get_or_init(|| {
+            let all: Vec<_> = self
+                .hashes
+                .iter()
+                .chain(&self.trimmed)
+                .map(|h| h.pdq)
+                .collect();
+            Mih::build(&all)
+        })
+    }
+
+    /// [`Codes::search`] with the given way of finding candidates.
+    pub fn search_using(&self, query: &Query, k: usize, strategy: Strategy) -> Vec<Hit> {
         let mut hits = Vec::new();
-        for slot in 0..self.len() {
-            if let Some(hit) = self.compare(slot, query) {
-                hits.push(hit);
+        match strategy {
+            Strategy::Scan => {
+                for slot in 0..self.len() {
+                    if let Some(hit) = self.compare(slot, query) {
+                        hits.push(hit);
+                    }
+                }
+            }
+            Strategy::MultiIndex => {
+                let mih = self.mih();
+                let slots = self.len();
+                let mut seen = vec![0u64; slots.div_ceil(64)];
+                for (_, q) in &query.variants {
+                    mih.candidates(&q.pdq, |id| {
+                        let id = id as usize;
+                        let slot = if id < slots {
+                            id
+                        } else {
+                            self.trimmed_owner[id - slots] as usize
+                        };
+                        let (word, bit) = (slot / 64, 1u64 << (slot % 64));
+                        if seen[word] & bit == 0 {
+                            seen[word] |= bit;
+                            if let Some(hit) = self.compare(slot, query) {
+                                hits.push(hit);
+                            }
+                        }
+                    });
+                }
             }
         }
         hits.sort_by(|a, b| {
@@ -210,5 +288,106 @@ impl Codes {
             phash_distance,
             orientation,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hashes::Pdq;
+
+    /// xorshift64*: reproducible codes without a dependency.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn hashes(&mut self) -> Hashes {
+            Hashes {
+                phash: self.next(),
+                pdq: Pdq([self.next(), self.next(), self.next(), self.next()]),
+                quality: 100,
+            }
+        }
+    }
+
+    /// `h` with `bits` of its PDQ bits flipped (distinct positions).
+    fn flipped(h: &Hashes, bits: u32, rng: &mut Rng) -> Hashes {
+        let mut out = *h;
+        let mut done = std::collections::HashSet::new();
+        while done.len() < bits as usize {
+            let b = (rng.next() % 256) as usize;
+            if done.insert(b) {
+                out.pdq.0[b / 64] ^= 1 << (b % 64);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn multi_index_hashing_answers_what_the_scan_answers() {
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        let mut codes = Codes::default();
+        let mut queries = Vec::new();
+        for i in 0..30_000u32 {
+            let h = rng.hashes();
+            // Every tenth picture has borders: a second, trimmed code.
+            let trimmed = (i % 10 == 0).then(|| rng.hashes());
+            codes.push(&Code {
+                hashes: h,
+                trimmed,
+                sha256: [0; 32],
+            });
+            if i % 1000 == 0 {
+                // Copies at every distance up to just past the threshold, of the picture
+                // and of its trimmed self; some with more than one stored match.
+                for bits in [0, 1, 15, 16, 17, 30, 31, 32, 40] {
+                    let base = if bits % 2 == 0 {
+                        trimmed.unwrap_or(h)
+                    } else {
+                        h
+                    };
+                    queries.push(flipped(&base, bits, &mut rng));
+                }
+                codes.push(&Code {
+                    hashes: flipped(&h, 20, &mut rng),
+                    trimmed: None,
+                    sha256: [1; 32],
+                });
+            }
+        }
+        queries.extend((0..50).map(|_| rng.hashes()));
+        let mut found = 0;
+        for q in &queries {
+            let query = Query {
+                sha256: [9; 32],
+                variants: vec![(Dihedral::Upright, *q), (Dihedral::Mirrored, rng.hashes())],
+            };
+            let scan = codes.search_using(&query, 100, Strategy::Scan);
+            let mih = codes.search_using(&query, 100, Strategy::MultiIndex);
+            assert_eq!(scan, mih);
+            found += scan.len();
+        }
+        // The copies within 31 bits were found (31 of 9 per planted picture at least).
+        assert!(found >= 30 * 7, "{found}");
+    }
+
+    #[test]
+    fn code_bytes_go_round_with_and_without_a_trimmed_code() {
+        let mut rng = Rng(7);
+        for trimmed in [None, Some(rng.hashes())] {
+            let code = Code {
+                hashes: rng.hashes(),
+                trimmed,
+                sha256: [3; 32],
+            };
+            let bytes = code.hashes_to_bytes();
+            assert_eq!(bytes.len(), if trimmed.is_some() { 82 } else { 41 });
+            assert_eq!(Code::from_bytes(&bytes, [3; 32]), Some(code));
+        }
+        assert_eq!(Code::from_bytes(&[0; 40], [0; 32]), None);
     }
 }

@@ -19,6 +19,9 @@ pub enum SearchError {
         #[source]
         source: rusqlite::Error,
     },
+    /// The file is another program's database.
+    #[error("{path} is not an imago index (it has a table {table:?}): give --db a new file or an index `imago index` made")]
+    NotAnIndex { path: String, table: String },
     /// The index file was written by another version of imago's fingerprints.
     #[error("the index {path} holds fingerprints of version {found}, this imago writes {wanted}: rebuild it with `imago index --rebuild`")]
     Version {

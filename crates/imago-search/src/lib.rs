@@ -23,10 +23,13 @@
 mod codes;
 mod error;
 mod hashes;
+mod mih;
 mod prepare;
 mod store;
 
-pub use codes::{Code, Codes, Hit, MatchKind, Query, MIN_QUALITY, NEAR_PDQ};
+pub use codes::{
+    Code, Codes, Hit, MatchKind, Query, Strategy, MIN_QUALITY, MULTI_INDEX_FROM, NEAR_PDQ,
+};
 pub use error::SearchError;
 pub use hashes::{hash, hash_dihedral, Dihedral, Hashes, Pdq};
 pub use imago_media::Limits;

@@ -94,24 +94,36 @@ fn turned_like(w: u32, h: u32, decoded_w: u32, decoded_h: u32) -> (u32, u32) {
     }
 }
 
-/// Luma with PDQ's weights; alpha composited over white.
+/// Luma with PDQ's weights; alpha composited over white. Grey pictures are taken as
+/// they are.
 fn luma_over_white(image: &DynamicImage) -> GrayImage {
     let weigh =
-        |r: u8, g: u8, b: u8| 0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b);
-    if image.color().has_alpha() {
-        let rgba = image.to_rgba8();
-        GrayImage::from_fn(rgba.width(), rgba.height(), |x, y| {
-            let [r, g, b, a] = rgba.get_pixel(x, y).0;
-            let a = f32::from(a) / 255.0;
-            image::Luma([(weigh(r, g, b) * a + 255.0 * (1.0 - a)).round() as u8])
-        })
-    } else {
-        let rgb = image.to_rgb8();
-        GrayImage::from_fn(rgb.width(), rgb.height(), |x, y| {
-            let [r, g, b] = rgb.get_pixel(x, y).0;
-            image::Luma([weigh(r, g, b).round() as u8])
-        })
-    }
+        |p: &[u8]| 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2]);
+    let (w, h) = (image.width(), image.height());
+    let pixels: Vec<u8> = match image {
+        DynamicImage::ImageLuma8(grey) => return grey.clone(),
+        DynamicImage::ImageRgb8(rgb) => rgb
+            .as_raw()
+            .chunks_exact(3)
+            .map(|p| weigh(p).round() as u8)
+            .collect(),
+        _ if image.color().has_alpha() => image
+            .to_rgba8()
+            .as_raw()
+            .chunks_exact(4)
+            .map(|p| {
+                let a = f32::from(p[3]) / 255.0;
+                (weigh(p) * a + 255.0 * (1.0 - a)).round() as u8
+            })
+            .collect(),
+        _ => image
+            .to_rgb8()
+            .as_raw()
+            .chunks_exact(3)
+            .map(|p| weigh(p).round() as u8)
+            .collect(),
+    };
+    GrayImage::from_raw(w, h, pixels).unwrap_or_else(|| image.to_luma8())
 }
 
 /// `luma` fitted inside a square of `side`, never enlarged.

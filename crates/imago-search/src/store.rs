@@ -58,6 +58,18 @@ impl Store {
             source,
         };
         let conn = Connection::open(path).map_err(db)?;
+        // Another program's database is not written into.
+        let foreign: Option<String> = conn
+            .query_row(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('meta', 'pictures')",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        if let Some(table) = foreign {
+            return Err(SearchError::NotAnIndex { path: name, table });
+        }
         conn.execute_batch(SCHEMA).map_err(db)?;
         let store = Store { conn, path: name };
         let found: Option<String> = store
@@ -232,5 +244,101 @@ impl Store {
             });
         }
         Ok((entries, codes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hashes::{Hashes, Pdq};
+
+    fn entry(key: &str, trimmed: bool) -> Entry {
+        let h = |seed: u64| Hashes {
+            phash: seed.wrapping_mul(0x9e37_79b9_7f4a_7c15),
+            pdq: Pdq([seed, !seed, seed << 3, seed ^ 0xffff]),
+            quality: 90,
+        };
+        Entry {
+            key: key.into(),
+            size: 1234,
+            modified: 1_700_000_000_123_456_789,
+            width: 800,
+            height: 600,
+            format: "jpeg".into(),
+            code: Code {
+                hashes: h(key.len() as u64 + 1),
+                trimmed: trimmed.then(|| h(77)),
+                sha256: [key.len() as u8; 32],
+            },
+        }
+    }
+
+    #[test]
+    fn entries_come_back_as_written_and_a_replaced_one_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("i.db");
+        let mut store = Store::open(&path, false).unwrap();
+        let (a, b) = (entry("/p/a.jpg", false), entry("/p/bb.jpg", true));
+        store.put(&[a.clone(), b.clone()]).unwrap();
+        store.put(std::slice::from_ref(&b)).unwrap();
+        drop(store);
+        let store = Store::open(&path, false).unwrap();
+        let (entries, codes) = store.load().unwrap();
+        assert_eq!(entries, vec![a.clone(), b]);
+        assert_eq!(codes.len(), 2);
+        assert_eq!(
+            store.stamp("/p/a.jpg").unwrap(),
+            Some((1234, 1_700_000_000_123_456_789))
+        );
+        assert_eq!(store.stamp("/p/none.jpg").unwrap(), None);
+    }
+
+    #[test]
+    fn an_index_of_other_fingerprints_is_refused_until_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("i.db");
+        let mut store = Store::open(&path, false).unwrap();
+        store.put(&[entry("/p/a.jpg", false)]).unwrap();
+        store
+            .conn
+            .execute("UPDATE meta SET value = '0' WHERE key = 'fingerprints'", [])
+            .unwrap();
+        drop(store);
+        let err = Store::open(&path, false).err().unwrap();
+        assert!(err.to_string().contains("imago index --rebuild"), "{err}");
+        let store = Store::open(&path, true).unwrap();
+        assert!(store.keys().unwrap().is_empty());
+        drop(store);
+        assert!(Store::open(&path, false).is_ok(), "rebuilt to this version");
+    }
+
+    #[test]
+    fn another_programs_database_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('mine');")
+            .unwrap();
+        let err = Store::open(&path, true).err().unwrap();
+        assert!(err.to_string().contains("not an imago index"), "{err}");
+        let conn = Connection::open(&path).unwrap();
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, 1);
+    }
+
+    #[test]
+    fn a_file_that_is_not_an_index_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.txt");
+        std::fs::write(&path, "my notes, not a database").unwrap();
+        let err = Store::open(&path, false).err().unwrap();
+        assert!(err.to_string().contains("notes.txt"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "my notes, not a database"
+        );
     }
 }
