@@ -426,6 +426,10 @@ pub struct GrabArgs {
         requires = "video"
     )]
     pub ffmpeg: PathBuf,
+    /// `similar`: skip a picture already in its page folder (there before, or saved by
+    /// this run) at another size or in another format; the same bytes are always skipped.
+    #[arg(long, value_name = "similar", value_parser = ["similar"])]
+    pub dedupe: Option<String>,
     /// One JSON event per line (saved / skipped / failed) and a summary.
     #[arg(long)]
     pub json: bool,

@@ -389,3 +389,143 @@ fn dedupe_keeps_the_largest_copy_and_moves_or_deletes_only_with_yes() {
     assert!(!dir.path().join("photos/coffee-again.jpg").exists());
     assert!(dir.path().join("photos/coffee.png").is_file());
 }
+
+#[test]
+fn grab_dedupe_similar_skips_pictures_already_in_the_folder_at_another_size() {
+    let astronaut = image::load_from_memory(&photo("astronaut.png")).unwrap();
+    let coffee = image::load_from_memory(&photo("coffee.png")).unwrap();
+    let rocket = photo("rocket.jpg");
+    let page = r#"<html><head><title>Shop</title></head><body>
+        <img src="/img/astronaut.png"><img src="/img/astronaut-small.jpg">
+        <img src="/img/coffee.jpg"><img src="/img/rocket.jpg">
+        <img src="/img/rocket-mirrored.png"></body></html>"#;
+    let rocket_image = image::load_from_memory(&rocket).unwrap();
+    let routes = HashMap::from([
+        ("/shop.html".to_string(), Route::ok("text/html", page)),
+        (
+            "/img/astronaut.png".to_string(),
+            Route::ok("image/png", photo("astronaut.png")),
+        ),
+        (
+            "/img/astronaut-small.jpg".to_string(),
+            Route::ok(
+                "image/jpeg",
+                jpeg(
+                    &astronaut.resize(256, 256, image::imageops::FilterType::Triangle),
+                    70,
+                ),
+            ),
+        ),
+        (
+            "/img/coffee.jpg".to_string(),
+            Route::ok("image/jpeg", jpeg(&coffee, 90)),
+        ),
+        (
+            "/img/rocket.jpg".to_string(),
+            Route::ok("image/jpeg", rocket.clone()),
+        ),
+        (
+            "/img/rocket-mirrored.png".to_string(),
+            Route::ok("image/png", png(&rocket_image.fliph())),
+        ),
+    ]);
+    let server = Server::start(routes);
+    let dir = tempfile::tempdir().unwrap();
+    // The folder has the coffee photo already, as a PNG under another name.
+    std::fs::create_dir_all(dir.path().join("out/shop")).unwrap();
+    std::fs::write(
+        dir.path().join("out/shop/my coffee.png"),
+        photo("coffee.png"),
+    )
+    .unwrap();
+
+    let url = server.url("/shop.html");
+    let grab = |output: &str, extra: &[&str]| {
+        let args = [
+            "grab",
+            &url,
+            "-o",
+            output,
+            "--folder",
+            "shop",
+            "--no-hd",
+            "--no-archive",
+            "--json",
+            "-j",
+            "1",
+        ];
+        imago(dir.path(), &[&args[..], extra].concat())
+    };
+    let out = grab("out", &["--dedupe", "similar"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = json_lines(&out);
+    let names = |kind: &str| -> Vec<String> {
+        events
+            .iter()
+            .filter(|e| e["event"] == kind)
+            .map(|e| {
+                e["url"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(
+        names("saved"),
+        ["astronaut.png", "rocket.jpg", "rocket-mirrored.png"],
+        "{events:#?}"
+    );
+    assert_eq!(
+        names("skipped"),
+        ["astronaut-small.jpg", "coffee.jpg"],
+        "{events:#?}"
+    );
+    let reasons: Vec<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "skipped")
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert!(
+        reasons[0].starts_with("the same picture as ") && reasons[0].ends_with("astronaut.png"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].ends_with("/out/shop/my coffee.png"),
+        "{reasons:?}"
+    );
+    let mut files: Vec<String> = std::fs::read_dir(dir.path().join("out/shop"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "astronaut.png",
+            "my coffee.png",
+            "rocket-mirrored.png",
+            "rocket.jpg"
+        ]
+    );
+
+    // Without it, every picture of another size or format is saved.
+    let out = grab("plain", &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        json_lines(&out)
+            .iter()
+            .filter(|e| e["event"] == "saved")
+            .count(),
+        5
+    );
+}

@@ -85,6 +85,10 @@ pub async fn run(mut args: GrabArgs) -> Result<Outcome> {
             csv_bom: args.csv_bom,
         }),
         video: video_step(&args)?,
+        similar: args.dedupe.is_some().then(|| {
+            Arc::new(super::search::FolderSimilar::default())
+                as Arc<dyn imago_engine::grab::Similar>
+        }),
     };
     let client = Client::new(settings::client(&args.net)?)?;
     let progress = Progress::new(args.json, args.quiet);

@@ -12,6 +12,7 @@ mod product_out;
 mod run;
 mod save;
 mod select;
+mod similar;
 mod transform;
 
 use std::path::PathBuf;
@@ -24,6 +25,7 @@ pub use product_out::{PRODUCTS_CSV, PRODUCT_FILE};
 pub use run::run;
 pub use save::{Fetched, SaveTo, Saver};
 pub use select::{select, Selected, Selection};
+pub use similar::Similar;
 pub use transform::{Transform, Transformed};
 
 use imago_core::blocklist::Blocklist;
@@ -71,6 +73,9 @@ pub struct GrabOptions {
     pub product: Option<ProductExport>,
     /// `--video`: each page's HLS streams saved as MP4 beside its images.
     pub video: Option<VideoGrab>,
+    /// `--dedupe similar`: skip a picture already in its folder at another size or in
+    /// another format (`None`: only the same bytes are skipped, by the archive).
+    pub similar: Option<Arc<dyn Similar>>,
 }
 
 /// How `grab --video` saves a page's streams.

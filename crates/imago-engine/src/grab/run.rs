@@ -12,6 +12,7 @@ use super::input::PageInput;
 use super::page::{collect_page, PageImages};
 use super::save::{Fetched, SaveTo, Saver};
 use super::select::{select, skipped, Selection};
+use super::similar;
 use super::{GrabError, GrabOptions};
 use crate::{Client, DownloadRequest};
 
@@ -184,6 +185,23 @@ async fn grab_page(
                         }
                     }
                 }
+                if let Some(check) = &opts.similar {
+                    // The same bytes are the archive's to skip (it remembers the URL too).
+                    if saver.duplicate_of(&fetched.sha256).is_none() {
+                        if let Some(earlier) =
+                            similar::admit(check.clone(), dir, &fetched.temp, &url).await
+                        {
+                            fetched.discard();
+                            skipped(
+                                report,
+                                page_str,
+                                &url,
+                                format!("the same picture as {earlier}"),
+                            );
+                            return Some(earlier);
+                        }
+                    }
+                }
                 let used = fetched.url.clone();
                 let ext = fetched.info.map(|i| i.format.extension());
                 let hash8 = fetched.sha256.get(..8).unwrap_or("").to_string();
@@ -194,6 +212,9 @@ async fn grab_page(
                 vars.hash8 = Some(&hash8);
                 let file = opts.name.render(&vars);
                 let event = saver.save(page_str, &item.image, fetched, dir_components, &file);
+                if let (Some(check), Event::Saved { path, .. }) = (&opts.similar, &event) {
+                    check.saved_as(dir, &url, path);
+                }
                 report.event(&event);
                 match event {
                     Event::Saved { path, .. } => Some(path),

@@ -7,11 +7,13 @@ mod dedupe;
 mod find;
 mod index;
 mod report;
+mod similar;
 mod walk;
 
 pub use dedupe::dedupe;
 pub use find::search;
 pub use index::index;
+pub use similar::FolderSimilar;
 
 use std::path::Path;
 
