@@ -605,6 +605,13 @@ pub struct ToolInputs {
     /// Image files or folders.
     #[arg(required = true, value_name = "IN")]
     pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub run: Workers,
+}
+
+/// How a command over many files works and reports: the image tools, `index`, `dedupe`.
+#[derive(Args, Debug)]
+pub struct Workers {
     /// Files worked on at once (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -760,15 +767,8 @@ pub struct IndexArgs {
     /// changed the fingerprints; the message says so).
     #[arg(long)]
     pub rebuild: bool,
-    /// Files read at once (default: one per core).
-    #[arg(short = 'j', long, value_name = "N")]
-    pub jobs: Option<usize>,
-    /// One JSON event per file per line, then a summary.
-    #[arg(long)]
-    pub json: bool,
-    /// No progress bar.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub run: Workers,
 }
 
 #[derive(Args, Debug)]
@@ -803,13 +803,6 @@ pub struct DedupeArgs {
     /// Do what --move-to or --delete says (without it they refuse to start).
     #[arg(long)]
     pub yes: bool,
-    /// Files read at once (default: one per core).
-    #[arg(short = 'j', long, value_name = "N")]
-    pub jobs: Option<usize>,
-    /// One JSON event per group and per file moved, then a summary.
-    #[arg(long)]
-    pub json: bool,
-    /// No progress bar.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub run: Workers,
 }

@@ -8,7 +8,7 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use image::{DynamicImage, ImageFormat};
-use support::{imago, json_lines, Route, Server};
+use support::{assert_ok, imago, json_lines, Route, Server};
 
 fn photo(name: &str) -> Vec<u8> {
     let dir = std::env::var_os("IMAGO_PHOTOS")
@@ -59,12 +59,7 @@ fn index_reads_changed_files_only_and_forgets_deleted_ones() {
     let dir = tempfile::tempdir().unwrap();
     library(dir.path());
     let out = imago(dir.path(), &["index", "photos", "--db", "i.db", "--json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let events = json_lines(&out);
     let indexed: Vec<_> = events
         .iter()
@@ -169,12 +164,7 @@ fn search_finds_edited_copies_best_first_from_a_file_or_a_url() {
         dir.path(),
         &["search", "--db", "i.db", "--json", "small.jpg"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let hits = json_lines(&out);
     assert_eq!(hits.len(), 1, "only the astronaut: {hits:?}");
     assert!(hits[0]["path"]
@@ -199,12 +189,7 @@ fn search_finds_edited_copies_best_first_from_a_file_or_a_url() {
         dir.path(),
         &["search", "--db", "i.db", "--json", &server.url("/cat.png")],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let hits = json_lines(&out);
     assert_eq!(hits.len(), 1, "{hits:?}");
     assert!(hits[0]["path"]
@@ -299,12 +284,7 @@ fn dedupe_keeps_the_largest_copy_and_moves_or_deletes_only_with_yes() {
     .unwrap();
 
     let out = imago(dir.path(), &["dedupe", "photos", "--json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let events = json_lines(&out);
     let groups: Vec<_> = events.iter().filter(|e| e["event"] == "group").collect();
     assert_eq!(groups.len(), 1, "{events:?}");
@@ -351,12 +331,7 @@ fn dedupe_keeps_the_largest_copy_and_moves_or_deletes_only_with_yes() {
         dir.path(),
         &["dedupe", "photos", "--move-to", "dups", "--yes", "--json"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     assert_eq!(
         std::fs::read(dir.path().join("dups/coffee-small.jpg")).unwrap(),
         b"mine"
@@ -457,12 +432,7 @@ fn grab_dedupe_similar_skips_pictures_already_in_the_folder_at_another_size() {
         imago(dir.path(), &[&args[..], extra].concat())
     };
     let out = grab("out", &["--dedupe", "similar"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let events = json_lines(&out);
     let names = |kind: &str| -> Vec<String> {
         events

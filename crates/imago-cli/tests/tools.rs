@@ -6,7 +6,7 @@ mod support;
 use std::collections::HashMap;
 use std::path::Path;
 
-use support::{imago, json_lines, png, Route, Server};
+use support::{assert_ok, imago, json_lines, png, Route, Server};
 
 fn shared(rel: &str) -> Vec<u8> {
     let base = std::env::var_os("IMAGO_SHARED")
@@ -162,15 +162,6 @@ fn strip_in_place_keeps_the_file_and_its_permissions() {
     let out = imago(dir.path(), &["strip", "photo.jpg"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("-o DIR or --in-place"));
-}
-
-fn assert_ok(out: &std::process::Output) {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Width and height of an `info --json` event (or a `saved` one).

@@ -182,6 +182,16 @@ pub fn imago(dir: &Path, args: &[&str]) -> Output {
 }
 
 /// The JSON lines of stdout.
+/// Exit code 0, or the test fails with what the command said on standard error.
+pub fn assert_ok(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 pub fn json_lines(out: &Output) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(&out.stdout)
         .lines()

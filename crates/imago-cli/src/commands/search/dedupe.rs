@@ -27,12 +27,12 @@ pub fn dedupe(args: DedupeArgs) -> Result<Outcome> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("--move-to {}: cannot create the folder", dir.display()))?;
     }
-    let report = Report::new(args.json, args.quiet, files.len(), "files");
+    let report = Report::new(args.run.json, args.run.quiet, files.len(), "files");
 
     // 1. Fingerprints, in parallel.
     let read: Vec<Result<(Fingerprint, u64), String>> = {
         use rayon::prelude::*;
-        super::pool(args.jobs)?.install(|| {
+        crate::commands::tools::pool(args.run.jobs, "search")?.install(|| {
             files
                 .par_iter()
                 .map(|f| {

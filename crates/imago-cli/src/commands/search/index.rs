@@ -21,7 +21,7 @@ pub fn index(args: IndexArgs) -> Result<Outcome> {
     let mut store = Store::open(&args.db, args.rebuild)
         .with_context(|| format!("--db {}", args.db.display()))
         .bad_input()?;
-    let report = Report::new(args.json, args.quiet, files.len(), "files");
+    let report = Report::new(args.run.json, args.run.quiet, files.len(), "files");
 
     // 1. What changed since the last run.
     let mut todo = Vec::new();
@@ -39,7 +39,7 @@ pub fn index(args: IndexArgs) -> Result<Outcome> {
 
     // 2. Fingerprints on the pool, written by this thread in batches as they come.
     let (tx, rx) = mpsc::sync_channel::<(PathBuf, Result<Entry, String>)>(BATCH);
-    let pool = super::pool(args.jobs)?;
+    let pool = crate::commands::tools::pool(args.run.jobs, "search")?;
     let mut indexed = 0;
     let mut failed = 0;
     let written: Result<()> = std::thread::scope(|scope| {

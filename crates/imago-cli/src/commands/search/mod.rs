@@ -39,16 +39,3 @@ fn fingerprint_file(path: &Path) -> Result<(Fingerprint, std::fs::Metadata), Str
     let fp = imago_search::fingerprint(&bytes, &limits()).map_err(|e| e.to_string())?;
     Ok((fp, meta))
 }
-
-/// A rayon pool of `jobs` threads (default one per core).
-fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
-    use anyhow::Context;
-    let jobs = jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .thread_name(|i| format!("imago-search-{i}"))
-        .build()
-        .context("cannot start the worker threads")
-}

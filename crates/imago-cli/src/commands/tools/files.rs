@@ -79,16 +79,7 @@ pub fn each<T: Send>(
     work: impl Fn(usize, &Path) -> T + Sync,
     done: impl Fn(usize, &Path, &T) + Sync,
 ) -> Result<Vec<T>> {
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .thread_name(|i| format!("imago-tool-{i}"))
-        .build()
-        .context("cannot start the worker threads")?;
-    Ok(pool.install(|| {
+    Ok(pool(args.run.jobs, "tool")?.install(|| {
         files
             .par_iter()
             .enumerate()
@@ -99,6 +90,18 @@ pub fn each<T: Send>(
             })
             .collect()
     }))
+}
+
+/// A pool of `jobs` worker threads (default: one per core), named `imago-{what}-N`.
+pub fn pool(jobs: Option<usize>, what: &'static str) -> Result<rayon::ThreadPool> {
+    let jobs = jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(move |i| format!("imago-{what}-{i}"))
+        .build()
+        .context("cannot start the worker threads")
 }
 
 /// Where results go, and the names handed out so far in this run.

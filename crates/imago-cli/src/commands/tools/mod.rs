@@ -16,7 +16,7 @@ mod stitch;
 mod strip;
 
 pub use convert::{convert, resize};
-pub use files::{is_image_name, write_atomic};
+pub use files::{is_image_name, pool, write_atomic};
 pub use info::info;
 pub use step::ImageStep;
 pub use stitch::stitch;

@@ -47,17 +47,18 @@ pub struct Report {
 
 impl Report {
     pub fn new(args: &ToolInputs, files: usize) -> Report {
-        let bar = (!args.json && !args.quiet && std::io::stderr().is_terminal()).then(|| {
-            let bar =
-                ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {pos}/{len} files {bar:30} {elapsed}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            bar
-        });
+        let bar =
+            (!args.run.json && !args.run.quiet && std::io::stderr().is_terminal()).then(|| {
+                let bar =
+                    ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
+                bar.set_style(
+                    ProgressStyle::with_template("{spinner} {pos}/{len} files {bar:30} {elapsed}")
+                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                );
+                bar
+            });
         Report {
-            json: args.json,
+            json: args.run.json,
             bar,
             out: Mutex::new(()),
             done: AtomicUsize::new(0),
