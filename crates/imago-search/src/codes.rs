@@ -246,23 +246,27 @@ impl Codes {
         hits
     }
 
-    /// How slot `slot` matches `query`, if it does: the closest pair of the stored
-    /// picture's hashes (as it is, trimmed) and the query's variants.
+    /// How slot `slot` matches `query`, if it does: the closest pair (by PDQ, then
+    /// pHash distance) of the stored picture's hashes (as it is, trimmed) and the
+    /// query's variants. Pairs out of PDQ's reach are passed over after one comparison.
     pub fn compare(&self, slot: usize, query: &Query) -> Option<Hit> {
         let whole = &self.hashes[slot];
         let trimmed = self.trimmed.get(self.trimmed_of[slot] as usize);
-        let (orientation, q, stored) = query
-            .variants
-            .iter()
-            .flat_map(|(o, q)| {
-                std::iter::once(whole)
-                    .chain(trimmed)
-                    .map(move |s| (*o, q, s))
-            })
-            .min_by_key(|(_, q, s)| (q.pdq.distance(&s.pdq), (q.phash ^ s.phash).count_ones()))?;
-        let pdq_distance = q.pdq.distance(&stored.pdq);
-        let phash_distance = (q.phash ^ stored.phash).count_ones();
         let same_bytes = query.sha256 == self.sha256[slot];
+        let mut best: Option<(u32, u32, Dihedral, &Hashes, &Hashes)> = None;
+        for (o, q) in &query.variants {
+            for stored in std::iter::once(whole).chain(trimmed) {
+                let d = q.pdq.distance(&stored.pdq);
+                if d > NEAR_PDQ && !same_bytes {
+                    continue;
+                }
+                let p = (q.phash ^ stored.phash).count_ones();
+                if best.is_none_or(|(bd, bp, ..)| (d, p) < (bd, bp)) {
+                    best = Some((d, p, *o, q, stored));
+                }
+            }
+        }
+        let (pdq_distance, phash_distance, orientation, q, stored) = best?;
         let same_pixels =
             pdq_distance == 0 && phash_distance == 0 && orientation == Dihedral::Upright;
         let kind = if same_bytes || same_pixels {

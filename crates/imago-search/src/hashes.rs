@@ -117,7 +117,7 @@ impl Dihedral {
     }
 }
 
-/// The hashes of a prepared (trimmed, at most 512 px) grey picture.
+/// The hashes of a prepared (at most [`crate::SIDE`] px) grey picture.
 pub fn hash(luma: &GrayImage) -> Hashes {
     let phash = phash(luma);
     let (pdq, quality) = pdq(luma);
@@ -134,7 +134,7 @@ pub fn hash_dihedral(luma: &GrayImage) -> [(Dihedral, Hashes); 8] {
 }
 
 fn phash(luma: &GrayImage) -> u64 {
-    // image_hasher resizes to 16x16 with the image crate's Lanczos filter, which costs
+    // image_hasher resizes to 16x16 with the image crate's Lanczos filter, which cost
     // 18 ms from 512 px; from 32 px it is nothing. SIMD does the large step.
     let small = crate::prepare::resize_exact(luma, 32, 32);
     let luma = &small;
