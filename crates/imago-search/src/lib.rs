@@ -4,7 +4,8 @@
 //! decoder, grey, and a copy with uniform borders trimmed) and [`hash`]ed (64-bit pHash,
 //! 256-bit PDQ; the trimmed copy too). The
 //! command line keeps the codes in one SQLite file ([`Store`]); a query is hashed in its
-//! eight orientations and compared with every stored code ([`Codes::search`]).
+//! eight orientations and compared with the stored codes within reach ([`Codes::search`]:
+//! a scan, or multi-index hashing for many pictures).
 //!
 //! ```
 //! use imago_search::{fingerprint, query, Codes, Limits};

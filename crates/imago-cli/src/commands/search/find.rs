@@ -103,8 +103,8 @@ fn round(score: f32) -> f32 {
     (score * 1000.0).round() / 1000.0
 }
 
-/// The query's bytes: a file, or an image URL fetched with the default client (its
-/// checks: an image, whole, within the size limit).
+/// The query's bytes: a file, or an image URL fetched with grab's client and the
+/// network flags given (its checks: an image, whole, within the size limit).
 async fn read_image(args: &SearchArgs) -> Result<Vec<u8>> {
     let given = &args.image;
     let Some(url) = Url::parse(given)

@@ -1,6 +1,7 @@
 //! Search by image on the command line: `imago index` fingerprints folders into one
 //! SQLite file, `imago search` answers the same picture and its edited copies from it,
-//! `imago dedupe` groups the duplicates of folders. The work is `imago_search`'s; here
+//! `imago dedupe` groups the duplicates of folders, and `grab --dedupe similar` checks
+//! downloads against their folder (`similar.rs`). The work is `imago_search`'s; here
 //! files are found, read on a pool of workers and reported.
 
 mod dedupe;
