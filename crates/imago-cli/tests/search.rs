@@ -261,6 +261,145 @@ fn search_refuses_what_it_cannot_answer_with_one_sentence() {
 }
 
 #[test]
+fn a_cropped_copy_is_similar_with_the_model_and_missed_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    library(dir.path());
+    let model = model();
+    let out = imago(
+        dir.path(),
+        &["index", "photos", "--db", "i.db", "-q", "--model", &model],
+    );
+    assert_ok(&out);
+    // A tenth cut off the edges: past the hashes' reach (PDQ 40+ bits), within the
+    // embedding's.
+    let astronaut = image::load_from_memory(&photo("astronaut.png")).unwrap();
+    std::fs::write(
+        dir.path().join("cropped.jpg"),
+        jpeg(&astronaut.crop_imm(26, 26, 460, 460), 85),
+    )
+    .unwrap();
+    let out = imago(
+        dir.path(),
+        &[
+            "search",
+            "--db",
+            "i.db",
+            "--json",
+            "--model",
+            &model,
+            "cropped.jpg",
+        ],
+    );
+    assert_ok(&out);
+    let hits = json_lines(&out);
+    assert_eq!(hits.len(), 1, "only the astronaut: {hits:?}");
+    assert!(hits[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("/photos/astronaut.png"));
+    assert_eq!(hits[0]["match"], "similar");
+    let score = hits[0]["score"].as_f64().unwrap();
+    assert!((0.5..1.0).contains(&score), "{score}");
+    assert_eq!(hits[0]["similarity"], hits[0]["score"]);
+
+    // Hashes alone do not reach it, and say nothing about a model.
+    let out = imago(
+        dir.path(),
+        &[
+            "search",
+            "--db",
+            "i.db",
+            "--json",
+            "--hashes-only",
+            "cropped.jpg",
+        ],
+    );
+    assert_ok(&out);
+    assert!(json_lines(&out).is_empty());
+
+    // A model file that is not there: one sentence, exit 2.
+    let out = imago(
+        dir.path(),
+        &[
+            "search",
+            "--db",
+            "i.db",
+            "--model",
+            "none.onnx",
+            "cropped.jpg",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("none.onnx") && err.contains("scripts/fetch-model.sh"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_index_made_without_the_model_gains_its_vectors_when_the_model_is_there() {
+    let dir = tempfile::tempdir().unwrap();
+    library(dir.path());
+    let out = imago(
+        dir.path(),
+        &["index", "photos", "--db", "i.db", "--json", "--hashes-only"],
+    );
+    assert_ok(&out);
+    assert_eq!(summary(&out)["indexed"], 4);
+    let out = imago(
+        dir.path(),
+        &[
+            "index",
+            "photos",
+            "--db",
+            "i.db",
+            "--json",
+            "--model",
+            &model(),
+        ],
+    );
+    assert_ok(&out);
+    // Every file read again for its vector, though none changed.
+    assert_eq!(
+        (
+            summary(&out)["indexed"].as_u64(),
+            summary(&out)["unchanged"].as_u64()
+        ),
+        (Some(4), Some(0))
+    );
+    let out = imago(
+        dir.path(),
+        &[
+            "index",
+            "photos",
+            "--db",
+            "i.db",
+            "--json",
+            "--model",
+            &model(),
+        ],
+    );
+    assert_eq!(summary(&out)["unchanged"], 4);
+}
+
+/// The search model `scripts/fetch-model.sh` installed.
+fn model() -> String {
+    let path = std::env::var_os("IMAGO_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME"))
+                .join(".local/share/imago/models/sscd_distilled.onnx")
+        });
+    assert!(
+        path.is_file(),
+        "no search model at {}: run scripts/fetch-model.sh (scripts/install-test-deps.sh does)",
+        path.display()
+    );
+    path.display().to_string()
+}
+
+#[test]
 fn dedupe_keeps_the_largest_copy_and_moves_or_deletes_only_with_yes() {
     let dir = tempfile::tempdir().unwrap();
     library(dir.path());

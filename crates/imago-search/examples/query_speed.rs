@@ -64,6 +64,7 @@ fn main() {
                 hashes: h,
                 trimmed,
                 sha256: [0; 32],
+                vector: None,
             });
             if i % (n / 500).max(1) == 0 {
                 stored.push(h);
@@ -88,6 +89,7 @@ fn main() {
                 Query {
                     sha256: [1; 32],
                     variants,
+                    vector: None,
                 }
             })
             .collect();

@@ -10,11 +10,18 @@ use serde::Serialize;
 
 use crate::mih::Mih;
 
+use crate::embed::Vector;
 use crate::hashes::{Dihedral, Hashes};
 
 /// PDQ distances up to this are the same picture, edited (the reference's threshold for
 /// a match, 31 of 256 bits).
 pub const NEAR_PDQ: u32 = 31;
+
+/// From this cosine of the embeddings on, two pictures are similar: a crop, a
+/// watermark, a frame or a product card around the same photo. Unrelated photos of
+/// `tests/edits.rs` stay under 0.43 (two textures, grass and gravel), their cropped,
+/// watermarked and turned copies above 0.5 but for one in 25.
+pub const SIMILAR_MIN: f32 = 0.5;
 
 /// Below this PDQ quality (0..=100) a picture is too flat for its hash to tell it from
 /// another flat one: it matches only when its bytes or both hashes are equal.
@@ -30,6 +37,20 @@ pub enum MatchKind {
     /// The same picture, edited: resized, recompressed, converted, trimmed of a frame,
     /// turned or mirrored.
     Near,
+    /// Not the same pixels, but the same photo by the embedding ([`SIMILAR_MIN`]):
+    /// cropped, watermarked, framed, turned a little.
+    Similar,
+}
+
+impl MatchKind {
+    /// The word `--json` writes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchKind::Exact => "exact",
+            MatchKind::Near => "near",
+            MatchKind::Similar => "similar",
+        }
+    }
 }
 
 /// One stored picture's codes.
@@ -40,6 +61,8 @@ pub struct Code {
     /// Of the picture without its borders, when it has some.
     pub trimmed: Option<Hashes>,
     pub sha256: [u8; 32],
+    /// The embedding of the trimmed picture, when the model was there to make it.
+    pub vector: Option<Vector>,
 }
 
 impl Code {
@@ -56,8 +79,8 @@ impl Code {
         out
     }
 
-    /// What [`Code::hashes_to_bytes`] wrote, with the file's digest; `None` for bytes it
-    /// did not write.
+    /// What [`Code::hashes_to_bytes`] wrote, with the file's digest (and no vector: it is
+    /// stored apart, [`Vector::from_bytes`]); `None` for bytes it did not write.
     pub fn from_bytes(bytes: &[u8], sha256: [u8; 32]) -> Option<Code> {
         let one = |b: &[u8]| {
             let phash = u64::from_be_bytes(b[..8].try_into().ok()?);
@@ -73,11 +96,13 @@ impl Code {
                 hashes: one(bytes)?,
                 trimmed: None,
                 sha256,
+                vector: None,
             }),
             82 => Some(Code {
                 hashes: one(&bytes[..41])?,
                 trimmed: Some(one(&bytes[41..])?),
                 sha256,
+                vector: None,
             }),
             _ => None,
         }
@@ -91,6 +116,8 @@ impl Code {
 pub struct Query {
     pub sha256: [u8; 32],
     pub variants: Vec<(Dihedral, Hashes)>,
+    /// The embedding of the trimmed picture, when a model made one.
+    pub vector: Option<Vector>,
 }
 
 impl Query {
@@ -101,6 +128,7 @@ impl Query {
         Query {
             sha256: code.sha256,
             variants,
+            vector: code.vector,
         }
     }
 }
@@ -111,8 +139,12 @@ pub struct Hit {
     pub slot: usize,
     #[serde(rename = "match")]
     pub kind: MatchKind,
-    /// 1 for the same picture, falling with the bits that differ (0.88 at the threshold).
+    /// 1 for the same picture, falling with the bits that differ (0.88 at the threshold);
+    /// for a similar one, the cosine of the embeddings.
     pub score: f32,
+    /// The cosine of the two embeddings, when both pictures have one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f32>,
     pub pdq_distance: u32,
     pub phash_distance: u32,
     /// How the stored picture is turned relative to the query.
@@ -130,6 +162,12 @@ pub struct Codes {
     trimmed_of: Vec<u32>,
     /// Per entry of `trimmed`: its slot.
     trimmed_owner: Vec<u32>,
+    /// The embeddings, and per entry its slot (pictures indexed without the model have
+    /// none).
+    vectors: Vec<Vector>,
+    vector_owner: Vec<u32>,
+    /// Per slot: its index in `vectors`, or `u32::MAX`.
+    vector_of: Vec<u32>,
     /// The multi-index tables, built by the first search that uses them, dropped by a push.
     mih: OnceLock<Mih>,
 }
@@ -161,6 +199,15 @@ impl Codes {
             None => u32::MAX,
         };
         self.trimmed_of.push(t);
+        let v = match code.vector {
+            Some(v) => {
+                self.vectors.push(v);
+                self.vector_owner.push(slot as u32);
+                (self.vectors.len() - 1) as u32
+            }
+            None => u32::MAX,
+        };
+        self.vector_of.push(v);
         self.mih = OnceLock::new();
         slot
     }
@@ -236,16 +283,74 @@ impl Codes {
                 }
             }
         }
+        if let Some(qv) = &query.vector {
+            self.similar(qv, query, &mut hits);
+        }
         hits.sort_by(|a, b| {
-            (a.kind, a.pdq_distance, a.phash_distance, a.slot).cmp(&(
-                b.kind,
-                b.pdq_distance,
-                b.phash_distance,
-                b.slot,
-            ))
+            a.kind.cmp(&b.kind).then_with(|| match a.kind {
+                MatchKind::Similar => b.score.total_cmp(&a.score).then(a.slot.cmp(&b.slot)),
+                _ => (a.pdq_distance, a.phash_distance, a.slot).cmp(&(
+                    b.pdq_distance,
+                    b.phash_distance,
+                    b.slot,
+                )),
+            })
         });
         hits.truncate(k);
         hits
+    }
+
+    /// Adds to `hits` the pictures whose embedding is [`SIMILAR_MIN`] or closer to `qv`,
+    /// and gives the hash hits their cosine. An exact scan of the bytes: 512
+    /// multiply-adds a picture.
+    fn similar(&self, qv: &Vector, query: &Query, hits: &mut Vec<Hit>) {
+        let mut by_slot: std::collections::HashMap<usize, usize> =
+            hits.iter().enumerate().map(|(i, h)| (h.slot, i)).collect();
+        let qn = qv.dot(qv) as f32;
+        for (v, owner) in self.vectors.iter().zip(&self.vector_owner) {
+            let norms = (qn * v.dot(v) as f32).sqrt();
+            let cosine = if norms == 0.0 {
+                0.0
+            } else {
+                qv.dot(v) as f32 / norms
+            };
+            let slot = *owner as usize;
+            if let Some(&i) = by_slot.get(&slot) {
+                hits[i].similarity = Some(cosine);
+            } else if cosine >= SIMILAR_MIN {
+                let (pdq_distance, phash_distance, orientation) = self.closest(slot, query);
+                by_slot.insert(slot, hits.len());
+                hits.push(Hit {
+                    slot,
+                    kind: MatchKind::Similar,
+                    score: cosine,
+                    similarity: Some(cosine),
+                    pdq_distance,
+                    phash_distance,
+                    orientation,
+                });
+            }
+        }
+    }
+
+    /// The smallest PDQ (then pHash) distance between slot `slot`'s hashes and the
+    /// query's, and the orientation it was found in.
+    fn closest(&self, slot: usize, query: &Query) -> (u32, u32, Dihedral) {
+        let whole = &self.hashes[slot];
+        let trimmed = self.trimmed.get(self.trimmed_of[slot] as usize);
+        let mut best = (u32::MAX, u32::MAX, Dihedral::Upright);
+        for (o, q) in &query.variants {
+            for stored in std::iter::once(whole).chain(trimmed) {
+                let d = (
+                    q.pdq.distance(&stored.pdq),
+                    (q.phash ^ stored.phash).count_ones(),
+                );
+                if d < (best.0, best.1) {
+                    best = (d.0, d.1, *o);
+                }
+            }
+        }
+        best
     }
 
     /// How slot `slot` matches `query`, if it does: the closest pair (by PDQ, then
@@ -290,6 +395,7 @@ impl Codes {
             slot,
             kind,
             score,
+            similarity: None,
             pdq_distance,
             phash_distance,
             orientation,
@@ -346,6 +452,7 @@ mod tests {
                 hashes: h,
                 trimmed,
                 sha256: [0; 32],
+                vector: None,
             });
             if i % 1000 == 0 {
                 // Copies at every distance up to just past the threshold, of the picture
@@ -362,6 +469,7 @@ mod tests {
                     hashes: flipped(&h, 20, &mut rng),
                     trimmed: None,
                     sha256: [1; 32],
+                    vector: None,
                 });
             }
         }
@@ -371,6 +479,7 @@ mod tests {
             let query = Query {
                 sha256: [9; 32],
                 variants: vec![(Dihedral::Upright, *q), (Dihedral::Mirrored, rng.hashes())],
+                vector: None,
             };
             let scan = codes.search_using(&query, 100, Strategy::Scan);
             let mih = codes.search_using(&query, 100, Strategy::MultiIndex);
@@ -389,6 +498,7 @@ mod tests {
                 hashes: rng.hashes(),
                 trimmed,
                 sha256: [3; 32],
+                vector: None,
             };
             let bytes = code.hashes_to_bytes();
             assert_eq!(bytes.len(), if trimmed.is_some() { 82 } else { 41 });

@@ -22,6 +22,12 @@ pub enum SearchError {
     /// The file is another program's database.
     #[error("{path} is not an imago index (it has a table {table:?}): give --db a new file or an index `imago index` made")]
     NotAnIndex { path: String, table: String },
+    /// The embedding's network could not be loaded.
+    #[error("the search model {path}: {reason}")]
+    Model { path: String, reason: String },
+    /// The network failed on a picture.
+    #[error("the embedding failed: {reason}")]
+    Embed { reason: String },
     /// The index file was written by another version of imago's fingerprints.
     #[error("the index {path} holds fingerprints of version {found}, this imago writes {wanted}: rebuild it with `imago index --rebuild`")]
     Version {

@@ -18,11 +18,12 @@
 use fast_image_resize as fr;
 use fr::images::Image;
 use fr::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::{DynamicImage, GrayImage};
+use image::{DynamicImage, GrayImage, RgbImage};
 use imago_core::Format;
 use imago_media::codecs::{read_inspected, ReadOptions};
 use imago_media::{inspect_readable, Limits};
 
+use crate::embed::EMBED_SIDE;
 use crate::SearchError;
 
 /// The longer side hashes are computed at.
@@ -51,6 +52,9 @@ pub struct Prepared {
     pub luma: GrayImage,
     /// `luma` without its borders, when it has some.
     pub trimmed: Option<GrayImage>,
+    /// When asked for: the picture in colour, without its borders, squeezed to
+    /// [`EMBED_SIDE`]² for the embedding.
+    pub rgb: Option<RgbImage>,
     pub format: Format,
     /// The picture's size as displayed, before any shrinking.
     pub width: u32,
@@ -59,6 +63,12 @@ pub struct Prepared {
 
 /// Decodes `bytes` and prepares them for hashing (the four steps of the module doc).
 pub fn prepare(bytes: &[u8], limits: &Limits) -> Result<Prepared, SearchError> {
+    prepare_for(bytes, limits, false)
+}
+
+/// [`prepare`], and with `rgb` the colour picture the embedding reads (trimmed by the
+/// same rectangle as the grey one, scaled up to the decoded size).
+pub fn prepare_for(bytes: &[u8], limits: &Limits, rgb: bool) -> Result<Prepared, SearchError> {
     let seen = inspect_readable(bytes, limits)?;
     let format = seen.image_format()?;
     let opts = ReadOptions {
@@ -72,7 +82,12 @@ pub fn prepare(bytes: &[u8], limits: &Limits) -> Result<Prepared, SearchError> {
     if luma.width() < MIN_SIDE || luma.height() < MIN_SIDE {
         return Err(SearchError::TooSmall { width, height });
     }
-    let trimmed = Some(trim(&luma)).filter(|t| t.dimensions() != luma.dimensions());
+    let rect = trim_rect(&luma);
+    let trimmed = rect.map(|r| {
+        image::imageops::crop_imm(&luma, r.left, r.top, r.right - r.left, r.bottom - r.top)
+            .to_image()
+    });
+    let rgb = rgb.then(|| embed_input(first, rect, luma.dimensions()));
     // A PNG or WebP turned by its EXIF has the turned size only once decoded.
     let (width, height) = if seen.width.max(seen.height) >= width.max(height) {
         turned_like(seen.width, seen.height, width, height)
@@ -82,6 +97,7 @@ pub fn prepare(bytes: &[u8], limits: &Limits) -> Result<Prepared, SearchError> {
     Ok(Prepared {
         luma,
         trimmed,
+        rgb,
         format,
         width,
         height,
@@ -95,6 +111,67 @@ fn turned_like(w: u32, h: u32, decoded_w: u32, decoded_h: u32) -> (u32, u32) {
     } else {
         (h, w)
     }
+}
+
+/// The embedding's input: `picture` over white, cut to `rect` (found at `seen` size, a
+/// shrunk copy), squeezed to [`EMBED_SIDE`]².
+fn embed_input(picture: &DynamicImage, rect: Option<Rect>, seen: (u32, u32)) -> RgbImage {
+    let rgb = rgb_over_white(picture);
+    let (w, h) = rgb.dimensions();
+    let (x, y, cw, ch) = match rect {
+        Some(r) => {
+            let sx = |v: u32| (u64::from(v) * u64::from(w) / u64::from(seen.0.max(1))) as u32;
+            let sy = |v: u32| (u64::from(v) * u64::from(h) / u64::from(seen.1.max(1))) as u32;
+            let (l, t) = (sx(r.left), sy(r.top));
+            let (rr, b) = (sx(r.right).min(w), sy(r.bottom).min(h));
+            (
+                l,
+                t,
+                rr.saturating_sub(l).max(1),
+                b.saturating_sub(t).max(1),
+            )
+        }
+        None => (0, 0, w, h),
+    };
+    let cut = if (cw, ch) == (w, h) {
+        rgb
+    } else {
+        image::imageops::crop_imm(&rgb, x, y, cw, ch).to_image()
+    };
+    resize_rgb(&cut, EMBED_SIDE, EMBED_SIDE)
+}
+
+/// RGB with alpha composited over white, as a page shows it.
+fn rgb_over_white(image: &DynamicImage) -> RgbImage {
+    if !image.color().has_alpha() {
+        return image.to_rgb8();
+    }
+    let rgba = image.to_rgba8();
+    let pixels = rgba
+        .as_raw()
+        .chunks_exact(4)
+        .flat_map(|p| {
+            let a = u32::from(p[3]);
+            let over = move |c: u8| ((u32::from(c) * a + 255 * (255 - a) + 127) / 255) as u8;
+            [over(p[0]), over(p[1]), over(p[2])]
+        })
+        .collect();
+    RgbImage::from_raw(rgba.width(), rgba.height(), pixels).unwrap_or_else(|| image.to_rgb8())
+}
+
+/// `rgb` resampled to `width` x `height` (area-weighted, SIMD).
+fn resize_rgb(rgb: &RgbImage, width: u32, height: u32) -> RgbImage {
+    let (w, h) = rgb.dimensions();
+    let resized = (|| {
+        let src = Image::from_vec_u8(w, h, rgb.as_raw().clone(), PixelType::U8x3).ok()?;
+        let mut dst = Image::new(width, height, PixelType::U8x3);
+        let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
+        Resizer::new().resize(&src, &mut dst, &opts).ok()?;
+        RgbImage::from_raw(width, height, dst.into_vec())
+    })();
+    resized.unwrap_or_else(|| {
+        image::imageops::resize(rgb, width, height, image::imageops::FilterType::Triangle)
+    })
 }
 
 /// Luma with PDQ's weights; alpha composited over white. Grey pictures are taken as
@@ -167,9 +244,20 @@ pub(crate) fn resize_exact(luma: &GrayImage, width: u32, height: u32) -> GrayIma
 /// is cut first, then the frame it interrupted). A picture that is all border (a blank
 /// image) is kept whole, as is one that would be left under 5% of a side.
 pub fn trim(luma: &GrayImage) -> GrayImage {
+    match trim_rect(luma) {
+        Some(r) => {
+            image::imageops::crop_imm(luma, r.left, r.top, r.right - r.left, r.bottom - r.top)
+                .to_image()
+        }
+        None => luma.clone(),
+    }
+}
+
+/// The part of `luma` [`trim`] keeps, when it is not the whole.
+fn trim_rect(luma: &GrayImage) -> Option<Rect> {
     let (w, h) = luma.dimensions();
     if w < MIN_SIDE || h < MIN_SIDE {
-        return luma.clone();
+        return None;
     }
     let mut rect = Rect {
         left: 0,
@@ -178,19 +266,17 @@ pub fn trim(luma: &GrayImage) -> GrayImage {
         bottom: h,
     };
     for _ in 0..4 {
-        let Some(next) = trim_once(luma, rect) else {
-            return luma.clone();
-        };
+        let next = trim_once(luma, rect)?;
         if next == rect {
             break;
         }
         rect = next;
     }
     let (tw, th) = (rect.right - rect.left, rect.bottom - rect.top);
-    if tw * 20 < w || th * 20 < h || tw < MIN_SIDE || th < MIN_SIDE {
-        return luma.clone();
+    if tw * 20 < w || th * 20 < h || tw < MIN_SIDE || th < MIN_SIDE || (tw, th) == (w, h) {
+        return None;
     }
-    image::imageops::crop_imm(luma, rect.left, rect.top, tw, th).to_image()
+    Some(rect)
 }
 
 /// A part of the picture: columns `left..right`, rows `top..bottom`.

@@ -7,11 +7,13 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::codes::{Code, Codes};
+use crate::embed::Vector;
 use crate::SearchError;
 
 /// The fingerprints' version: a change to how pictures are prepared or hashed changes it,
 /// and an index of another version must be rebuilt (its codes would not compare).
-pub const FINGERPRINT_VERSION: &str = "1";
+/// Version 2 added the embedding (`vector`, [`crate::MODEL_ID`]).
+pub const FINGERPRINT_VERSION: &str = "2";
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -23,7 +25,8 @@ CREATE TABLE IF NOT EXISTS pictures (
     height INTEGER NOT NULL,
     format TEXT NOT NULL,
     sha256 BLOB NOT NULL,
-    codes BLOB NOT NULL
+    codes BLOB NOT NULL,
+    vector BLOB
 );
 ";
 
@@ -114,13 +117,14 @@ impl Store {
         }
     }
 
-    /// The size and modification time `key` was indexed with.
-    pub fn stamp(&self, key: &str) -> Result<Option<(u64, i64)>, SearchError> {
+    /// The size and modification time `key` was indexed with, and whether it has an
+    /// embedding.
+    pub fn stamp(&self, key: &str) -> Result<Option<(u64, i64, bool)>, SearchError> {
         self.conn
             .query_row(
-                "SELECT size, modified FROM pictures WHERE key = ?1",
+                "SELECT size, modified, vector IS NOT NULL FROM pictures WHERE key = ?1",
                 [key],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?)),
             )
             .optional()
             .map_err(|e| self.db(e))
@@ -136,8 +140,8 @@ impl Store {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT OR REPLACE INTO pictures
-                     (key, size, modified, width, height, format, sha256, codes)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     (key, size, modified, width, height, format, sha256, codes, vector)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 )
                 .map_err(|e| SearchError::Db {
                     path: self.path.clone(),
@@ -154,6 +158,7 @@ impl Store {
                         e.format,
                         &e.code.sha256[..],
                         e.code.hashes_to_bytes(),
+                        e.code.vector.map(|v| v.to_bytes()),
                     ])
                     .map_err(|e| SearchError::Db {
                         path: self.path.clone(),
@@ -202,7 +207,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT key, size, modified, width, height, format, sha256, codes
+                "SELECT key, size, modified, width, height, format, sha256, codes, vector
                  FROM pictures ORDER BY key",
             )
             .map_err(|e| self.db(e))?;
@@ -217,21 +222,23 @@ impl Store {
                     r.get::<_, String>(5)?,
                     r.get::<_, Vec<u8>>(6)?,
                     r.get::<_, Vec<u8>>(7)?,
+                    r.get::<_, Option<Vec<u8>>>(8)?,
                 ))
             })
             .map_err(|e| self.db(e))?;
         let mut entries = Vec::new();
         let mut codes = Codes::default();
         for row in rows {
-            let (key, size, modified, width, height, format, sha, bytes) =
+            let (key, size, modified, width, height, format, sha, bytes, vector) =
                 row.map_err(|e| self.db(e))?;
             // Rows this module did not write (a damaged file) are left out, not guessed at.
-            let Some(code) = <[u8; 32]>::try_from(sha)
+            let Some(mut code) = <[u8; 32]>::try_from(sha)
                 .ok()
                 .and_then(|sha| Code::from_bytes(&bytes, sha))
             else {
                 continue;
             };
+            code.vector = vector.as_deref().and_then(Vector::from_bytes);
             codes.push(&code);
             entries.push(Entry {
                 key,
@@ -269,6 +276,7 @@ mod tests {
                 hashes: h(key.len() as u64 + 1),
                 trimmed: trimmed.then(|| h(77)),
                 sha256: [key.len() as u8; 32],
+                vector: trimmed.then_some(Vector([key.len() as i8; crate::DIMENSIONS])),
             },
         }
     }
@@ -288,8 +296,10 @@ mod tests {
         assert_eq!(codes.len(), 2);
         assert_eq!(
             store.stamp("/p/a.jpg").unwrap(),
-            Some((1234, 1_700_000_000_123_456_789))
+            Some((1234, 1_700_000_000_123_456_789, false))
         );
+        // b was written with a vector, and it comes back.
+        assert_eq!(store.stamp("/p/bb.jpg").unwrap().map(|s| s.2), Some(true));
         assert_eq!(store.stamp("/p/none.jpg").unwrap(), None);
     }
 

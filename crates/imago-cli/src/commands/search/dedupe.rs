@@ -36,7 +36,7 @@ pub fn dedupe(args: DedupeArgs) -> Result<Outcome> {
             files
                 .par_iter()
                 .map(|f| {
-                    let r = super::fingerprint_file(f).map(|(fp, meta)| (fp, meta.len()));
+                    let r = super::fingerprint_file(f, None).map(|(fp, meta)| (fp, meta.len()));
                     report.step();
                     r
                 })
@@ -129,7 +129,7 @@ pub fn dedupe(args: DedupeArgs) -> Result<Outcome> {
             for (d, m) in dups.iter().zip(&others) {
                 report.print(&format!(
                     "  {:<5} {:.2}  {}  ({})",
-                    kind_word(d.kind),
+                    imago_search::MatchKind::as_str(d.kind),
                     d.score,
                     d.path,
                     pictures[*m].describe()
@@ -182,13 +182,6 @@ pub fn dedupe(args: DedupeArgs) -> Result<Outcome> {
     } else {
         Outcome::Done
     })
-}
-
-fn kind_word(kind: imago_search::MatchKind) -> &'static str {
-    match kind {
-        imago_search::MatchKind::Exact => "exact",
-        imago_search::MatchKind::Near => "near",
-    }
 }
 
 struct Picture<'a> {

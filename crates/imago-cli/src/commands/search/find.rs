@@ -23,6 +23,9 @@ struct Found<'a> {
     pdq_distance: u32,
     phash_distance: u32,
     orientation: imago_search::Dihedral,
+    /// The cosine of the embeddings, when both have one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    similarity: Option<f32>,
 }
 
 pub async fn search(args: SearchArgs) -> Result<Outcome> {
@@ -34,8 +37,9 @@ pub async fn search(args: SearchArgs) -> Result<Outcome> {
         ))
         .into());
     }
+    let embedder = super::embedder(&args.model, args.json)?;
     let bytes = read_image(&args).await?;
-    let query = imago_search::query(&bytes, &super::limits())
+    let query = imago_search::query(&bytes, &super::limits(), embedder.as_ref())
         .with_context(|| args.image.clone())
         .bad_input()?;
     let store = Store::open(&args.db, false)
@@ -56,6 +60,7 @@ pub async fn search(args: SearchArgs) -> Result<Outcome> {
                 pdq_distance: hit.pdq_distance,
                 phash_distance: hit.phash_distance,
                 orientation: hit.orientation,
+                similarity: hit.similarity.map(round),
             };
             crate::out::line(&serde_json::to_string(&found)?);
         } else {
@@ -72,12 +77,9 @@ pub async fn search(args: SearchArgs) -> Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// `0.96 near     /photos/a.jpg  (1200x800 JPEG, mirrored)`.
+/// `0.96 near    /photos/a.jpg  (1200x800 JPEG, mirrored)`.
 fn plain(hit: &Hit, e: &imago_search::Entry) -> String {
-    let kind = match hit.kind {
-        imago_search::MatchKind::Exact => "exact",
-        imago_search::MatchKind::Near => "near",
-    };
+    let kind = hit.kind.as_str();
     let turned = match hit.orientation {
         imago_search::Dihedral::Upright => String::new(),
         o => format!(
@@ -89,7 +91,7 @@ fn plain(hit: &Hit, e: &imago_search::Entry) -> String {
         ),
     };
     format!(
-        "{:.2} {kind:<5} {}  ({}x{} {}{turned})",
+        "{:.2} {kind:<7} {}  ({}x{} {}{turned})",
         hit.score,
         e.key,
         e.width,

@@ -21,15 +21,19 @@ pub fn index(args: IndexArgs) -> Result<Outcome> {
     let mut store = Store::open(&args.db, args.rebuild)
         .with_context(|| format!("--db {}", args.db.display()))
         .bad_input()?;
+    let embedder = super::embedder(&args.model, args.run.quiet || args.run.json)?;
     let report = Report::new(args.run.json, args.run.quiet, files.len(), "files");
 
-    // 1. What changed since the last run.
+    // 1. What changed since the last run (or lacks the embedding the model can now add).
     let mut todo = Vec::new();
     let mut unchanged = 0;
     for file in &files {
         let key = file.display().to_string();
         let now = std::fs::metadata(file).ok().map(|m| super::stamp(&m));
-        if now.is_some() && store.stamp(&key)? == now {
+        let then = store.stamp(&key)?;
+        let same = matches!((now, then), (Some(n), Some((size, modified, embedded)))
+            if n == (size, modified) && (embedded || embedder.is_none()));
+        if same {
             unchanged += 1;
             report.step();
         } else {
@@ -47,18 +51,19 @@ pub fn index(args: IndexArgs) -> Result<Outcome> {
             use rayon::prelude::*;
             pool.install(|| {
                 todo.par_iter().for_each_with(tx, |tx, file| {
-                    let entry = super::fingerprint_file(file).map(|(fp, meta)| {
-                        let (size, modified) = super::stamp(&meta);
-                        Entry {
-                            key: file.display().to_string(),
-                            size,
-                            modified,
-                            width: fp.width,
-                            height: fp.height,
-                            format: fp.format.as_str().to_string(),
-                            code: fp.code,
-                        }
-                    });
+                    let entry =
+                        super::fingerprint_file(file, embedder.as_ref()).map(|(fp, meta)| {
+                            let (size, modified) = super::stamp(&meta);
+                            Entry {
+                                key: file.display().to_string(),
+                                size,
+                                modified,
+                                width: fp.width,
+                                height: fp.height,
+                                format: fp.format.as_str().to_string(),
+                                code: fp.code,
+                            }
+                        });
                     // The receiver only stops early on a database error, which is reported.
                     let _ = tx.send((file.clone(), entry));
                 });

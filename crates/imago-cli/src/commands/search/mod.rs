@@ -18,8 +18,11 @@ pub use similar::FolderSimilar;
 
 use std::path::Path;
 
-use anyhow::Result;
-use imago_search::{Fingerprint, Limits};
+use anyhow::{anyhow, Result};
+use imago_search::{Embedder, Fingerprint, Limits};
+
+use crate::cli::ModelArgs;
+use crate::BadInput;
 
 /// A file's length and modification time (nanoseconds since 1970), what `index` compares
 /// to skip a file it has read before.
@@ -33,10 +36,45 @@ fn limits() -> Limits {
     super::tools::limits()
 }
 
-/// Reads and fingerprints one file; the error is a sentence for the user.
-fn fingerprint_file(path: &Path) -> Result<(Fingerprint, std::fs::Metadata), String> {
+/// The network `args` ask for: none with `--hashes-only`; the file of `--model`, which
+/// must load; else the default one if it is there. Without it, a warning says what is
+/// lost and how to get it, and the hashes still answer.
+fn embedder(args: &ModelArgs, quiet: bool) -> Result<Option<Embedder>> {
+    if args.hashes_only {
+        return Ok(None);
+    }
+    if let Some(path) = &args.model {
+        return Embedder::load(path)
+            .map(Some)
+            .map_err(|e| BadInput(anyhow!("--model: {e}")).into());
+    }
+    match imago_search::default_model_path() {
+        Some(path) if path.is_file() => Embedder::load(&path)
+            .map(Some)
+            .map_err(|e| anyhow!("{e}; run scripts/fetch-model.sh again, or pass --hashes-only")),
+        path => {
+            if !quiet {
+                eprintln!(
+                    "imago: no search model at {}: only identical and resized copies are found, \
+                     not crops, watermarks or frames; run scripts/fetch-model.sh, or pass \
+                     --hashes-only to say so",
+                    path.map(|p| p.display().to_string())
+                        .unwrap_or_else(|| "~/.local/share/imago/models".into())
+                );
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// Reads and fingerprints one file (embedded too with `embedder`); the error is a
+/// sentence for the user.
+fn fingerprint_file(
+    path: &Path,
+    embedder: Option<&Embedder>,
+) -> Result<(Fingerprint, std::fs::Metadata), String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
-    let fp = imago_search::fingerprint(&bytes, &limits()).map_err(|e| e.to_string())?;
+    let fp = imago_search::fingerprint(&bytes, &limits(), embedder).map_err(|e| e.to_string())?;
     Ok((fp, meta))
 }

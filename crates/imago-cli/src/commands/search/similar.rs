@@ -37,7 +37,7 @@ impl Folder {
         files.sort();
         for file in files {
             // A file that does not read as a picture cannot be a copy of one.
-            if let Ok((fp, _)) = super::fingerprint_file(&file) {
+            if let Ok((fp, _)) = super::fingerprint_file(&file, None) {
                 folder.codes.push(&fp.code);
                 // Named as grab names what it saves: an absolute path.
                 let path = std::path::absolute(&file).unwrap_or(file);
@@ -50,7 +50,7 @@ impl Folder {
 
 impl Similar for FolderSimilar {
     fn admit(&self, folder: &Path, bytes: &[u8], label: &str) -> Option<String> {
-        let fp = imago_search::fingerprint(bytes, &super::limits()).ok()?;
+        let fp = imago_search::fingerprint(bytes, &super::limits(), None).ok()?;
         let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
         let known = folders
             .entry(folder.to_path_buf())
