@@ -11,6 +11,10 @@
 # trimmed self, SQLite writes); imagehash computes `phash` alone (decode included) in one
 # process. Wall and CPU time from GNU time; ratios printed.
 #
+# Then the same index with the search model (the SSCD embedding, tract-onnx), and the same
+# network under ONNX Runtime in Python (one thread, Pillow decoding and resizing) on the
+# same files: embeddings per second per core.
+#
 # Then hash queries over 1 and 10 million stored codes (goal: median under 0.5 and 5 ms):
 # crates/imago-search/examples/query_speed.rs, random codes and queries of eight
 # orientations, multi-index hashing against the scan, and the memory per picture.
@@ -40,8 +44,10 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "ImageHash==4.3.2" "pillow==11.*"
 fi
+"$venv/bin/python" -c 'import onnxruntime' 2>/dev/null || "$venv/bin/pip" install -q "onnxruntime==1.32.0"
+model=$("$root/scripts/fetch-model.sh")
 command -v /usr/bin/time >/dev/null || { echo "search.sh: GNU time is missing: apt-get install time" >&2; exit 2; }
 
-"$venv/bin/python" "$here/search_bench.py" "$imago" "$photos" "$work" "$files"
+"$venv/bin/python" "$here/search_bench.py" "$imago" "$photos" "$work" "$files" "$model"
 echo
 (cd "$root" && cargo run --release --quiet -p imago-search --example query_speed -- ${SEARCH_CODES:-1000000 10000000})
