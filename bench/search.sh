@@ -26,6 +26,8 @@
 #   IMAGO_BIN         the imago binary (default: cargo build --release -p imago-cli)
 #   SEARCH_FILES      JPEGs to make (default 2000)
 #   SEARCH_CODES      stored codes of the query part (default "1000000 10000000")
+#   SEARCH_VECTORS    stored vectors of the HNSW part (default 20000): examples/vector_speed.rs,
+#                     the graph's recall@10 against the exact scan, query times, memory
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/dirs.sh"
@@ -51,3 +53,5 @@ command -v /usr/bin/time >/dev/null || { echo "search.sh: GNU time is missing: a
 "$venv/bin/python" "$here/search_bench.py" "$imago" "$photos" "$work" "$files" "$model"
 echo
 (cd "$root" && cargo run --release --quiet -p imago-search --example query_speed -- ${SEARCH_CODES:-1000000 10000000})
+echo
+(cd "$root" && cargo run --release --quiet -p imago-search --example vector_speed -- ${SEARCH_VECTORS:-20000})

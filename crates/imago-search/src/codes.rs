@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::mih::Mih;
 
+use crate::ann::Ann;
 use crate::embed::Vector;
 use crate::hashes::{Dihedral, Hashes};
 
@@ -168,6 +169,8 @@ pub struct Codes {
     vector_owner: Vec<u32>,
     /// Per slot: its index in `vectors`, or `u32::MAX`.
     vector_of: Vec<u32>,
+    /// The HNSW graph of `vectors`, built by [`Codes::prepare_ann`], dropped by a push.
+    ann: OnceLock<std::sync::Arc<Ann>>,
     /// The multi-index tables, built by the first search that uses them, dropped by a push.
     mih: OnceLock<Mih>,
 }
@@ -177,7 +180,8 @@ pub struct Codes {
 pub enum Strategy {
     /// Every stored code.
     Scan,
-    /// Only those multi-index hashing finds within reach ([`crate::mih`]).
+    /// Only those multi-index hashing finds within reach ([`crate::mih`]); and for the
+    /// embeddings, the nearest the HNSW graph finds, once [`Codes::prepare_ann`] built it.
     MultiIndex,
 }
 
@@ -209,6 +213,7 @@ impl Codes {
         };
         self.vector_of.push(v);
         self.mih = OnceLock::new();
+        self.ann = OnceLock::new();
         slot
     }
 
@@ -235,6 +240,14 @@ impl Codes {
     /// Builds the multi-index tables now rather than at the first search that needs them.
     pub fn prepare_multi_index(&self) {
         self.mih();
+    }
+
+    /// Builds the HNSW graph of the embeddings, which [`Strategy::MultiIndex`] then
+    /// searches instead of scanning them: for an index that answers many queries (a
+    /// server); one query is answered sooner by the scan than the graph is built.
+    pub fn prepare_ann(&self) {
+        self.ann
+            .get_or_init(|| std::sync::Arc::new(Ann::build(&self.vectors)));
     }
 
     fn mih(&self) -> &Mih {
@@ -284,7 +297,11 @@ impl Codes {
             }
         }
         if let Some(qv) = &query.vector {
-            self.similar(qv, query, &mut hits);
+            let ann = match strategy {
+                Strategy::MultiIndex => self.ann.get().map(|a| &**a),
+                Strategy::Scan => None,
+            };
+            self.similar(qv, query, &mut hits, ann.map(|a| (a, k)));
         }
         hits.sort_by(|a, b| {
             a.kind.cmp(&b.kind).then_with(|| match a.kind {
@@ -300,26 +317,25 @@ impl Codes {
         hits
     }
 
-    /// Adds to `hits` the pictures whose embedding is [`SIMILAR_MIN`] or closer to `qv`,
-    /// and gives the hash hits their cosine. An exact scan of the bytes: 512
-    /// multiply-adds a picture.
-    fn similar(&self, qv: &Vector, query: &Query, hits: &mut Vec<Hit>) {
-        let mut by_slot: std::collections::HashMap<usize, usize> =
-            hits.iter().enumerate().map(|(i, h)| (h.slot, i)).collect();
-        let qn = qv.dot(qv) as f32;
-        for (v, owner) in self.vectors.iter().zip(&self.vector_owner) {
-            let norms = (qn * v.dot(v) as f32).sqrt();
-            let cosine = if norms == 0.0 {
-                0.0
-            } else {
-                qv.dot(v) as f32 / norms
-            };
-            let slot = *owner as usize;
-            if let Some(&i) = by_slot.get(&slot) {
-                hits[i].similarity = Some(cosine);
-            } else if cosine >= SIMILAR_MIN {
+    /// Gives the hash hits their cosine, and adds to `hits` the pictures whose embedding
+    /// is [`SIMILAR_MIN`] or closer to `qv`: among all (an exact scan, 512 multiply-adds a
+    /// picture), or among the nearest the graph finds for `k` results.
+    fn similar(&self, qv: &Vector, query: &Query, hits: &mut Vec<Hit>, ann: Option<(&Ann, usize)>) {
+        let mut hashed = std::collections::HashSet::new();
+        for h in hits.iter_mut() {
+            hashed.insert(h.slot);
+            if let Some(v) = self.vectors.get(self.vector_of[h.slot] as usize) {
+                h.similarity = Some(qv.cosine(v));
+            }
+        }
+        let consider = |i: usize| {
+            let slot = self.vector_owner[i] as usize;
+            if hashed.contains(&slot) {
+                return;
+            }
+            let cosine = qv.cosine(&self.vectors[i]);
+            if cosine >= SIMILAR_MIN {
                 let (pdq_distance, phash_distance, orientation) = self.closest(slot, query);
-                by_slot.insert(slot, hits.len());
                 hits.push(Hit {
                     slot,
                     kind: MatchKind::Similar,
@@ -330,7 +346,32 @@ impl Codes {
                     orientation,
                 });
             }
+        };
+        match ann {
+            // More than asked: some of the nearest may be hash hits already.
+            Some((graph, k)) => graph
+                .nearest(qv, k.saturating_add(hashed.len()).max(10))
+                .into_iter()
+                .for_each(consider),
+            None => (0..self.vectors.len()).for_each(consider),
         }
+    }
+
+    /// The `k` stored pictures whose embeddings are nearest `qv`, by cosine, nearest
+    /// first, whatever their cosine: all compared ([`Strategy::Scan`]), or those the HNSW
+    /// graph finds ([`Strategy::MultiIndex`], once prepared). What the graph's recall is
+    /// measured by.
+    pub fn nearest_vectors(&self, qv: &Vector, k: usize, strategy: Strategy) -> Vec<(usize, f32)> {
+        let mut found: Vec<(usize, f32)> = match (strategy, self.ann.get()) {
+            (Strategy::MultiIndex, Some(graph)) => graph.nearest(qv, k),
+            _ => (0..self.vectors.len()).collect(),
+        }
+        .into_iter()
+        .map(|i| (self.vector_owner[i] as usize, qv.cosine(&self.vectors[i])))
+        .collect();
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        found.truncate(k);
+        found
     }
 
     /// The smallest PDQ (then pHash) distance between slot `slot`'s hashes and the
@@ -505,5 +546,50 @@ mod tests {
             assert_eq!(Code::from_bytes(&bytes, [3; 32]), Some(code));
         }
         assert_eq!(Code::from_bytes(&[0; 40], [0; 32]), None);
+    }
+
+    #[test]
+    fn the_graph_finds_the_nearest_vectors_and_the_same_similar_hits_as_the_scan() {
+        let mut rng = Rng(99);
+        let mut unit = || (rng.next() >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
+        // 150 subjects of 20 pictures each: a centre and noise.
+        let centres: Vec<Vec<f32>> = (0..150)
+            .map(|_| (0..crate::DIMENSIONS).map(|_| unit()).collect())
+            .collect();
+        let mut codes = Codes::default();
+        let mut rng2 = Rng(5);
+        for i in 0..3000 {
+            let values: Vec<f32> = centres[i % 150].iter().map(|c| c + 0.5 * unit()).collect();
+            codes.push(&Code {
+                hashes: rng2.hashes(),
+                trimmed: None,
+                sha256: [0; 32],
+                vector: Some(Vector::quantize(&values)),
+            });
+        }
+        codes.prepare_ann();
+        let (mut same, mut asked) = (0, 0);
+        for c in centres.iter().take(50) {
+            let q = Vector::quantize(c);
+            let scan = codes.nearest_vectors(&q, 10, Strategy::Scan);
+            let graph = codes.nearest_vectors(&q, 10, Strategy::MultiIndex);
+            asked += scan.len();
+            same += scan.iter().filter(|s| graph.contains(s)).count();
+            // The scan's nearest are the centre's own pictures.
+            assert!(scan.iter().all(|(slot, _)| slot % 150 == scan[0].0 % 150));
+            let query = Query {
+                sha256: [1; 32],
+                variants: vec![(Dihedral::Upright, rng2.hashes())],
+                vector: Some(q),
+            };
+            let hits = codes.search_using(&query, 5, Strategy::MultiIndex);
+            assert_eq!(hits, codes.search_using(&query, 5, Strategy::Scan));
+            assert!(
+                hits.iter().all(|h| h.kind == MatchKind::Similar),
+                "{hits:?}"
+            );
+            assert_eq!(hits.len(), 5);
+        }
+        assert!(same * 100 >= asked * 95, "recall {same} of {asked}");
     }
 }

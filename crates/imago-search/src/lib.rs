@@ -22,6 +22,7 @@
 //! assert_eq!(hits[0].kind, imago_search::MatchKind::Exact);
 //! ```
 
+mod ann;
 mod codes;
 mod embed;
 mod error;
