@@ -6,7 +6,7 @@
 //! (`Codes::search`), and only an index that answers many builds the graph
 //! ([`crate::Codes::prepare_ann`]). The candidates it finds are measured again exactly
 //! before they are kept, so a score never depends on the graph. Recall against the scan
-//! is measured by `examples/query_speed.rs` (bench (7)).
+//! is measured by `examples/vector_speed.rs` (bench (7)).
 
 use hnsw_rs::prelude::{Distance, Hnsw};
 

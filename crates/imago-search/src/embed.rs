@@ -6,12 +6,13 @@
 //! used as shipped, as a dependency, so it is loaded unmodified from where
 //! `scripts/fetch-model.sh` put it (nothing is downloaded at run time, nothing committed)
 //! and run on the CPU by `tract-onnx`. Its int8 sibling `sscd.onnx` does not load in tract
-//! (its first quantized convolution fails analysis) and is 4x slower in ONNX Runtime.
+//! (its first quantized convolution fails analysis) and is 4 to 7 times slower in ONNX
+//! Runtime.
 //!
 //! The model takes RGB bytes, height x width x 3, and normalises them itself; pictures
-//! are squeezed to [`EMBED_SIDE`]² (SSCD's "skew" input). At 224 px the 25 photos of
-//! `tests/edits.rs` lost half their watermarked and rotated copies below the 0.5 cosine
-//! where 320 px kept 24 of 25; 320 costs 2.3x as much (57 against 25 ms).
+//! are squeezed to [`EMBED_SIDE`]² (SSCD's "skew" input). On the 25 scikit-image
+//! photos (ONNX Runtime), 224 px kept 22 watermarked and 24 turned (10°) copies at 0.5
+//! or more where 320 px kept 24 and 25; 320 costs 2.3x as much (57 against 25 ms).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
