@@ -59,6 +59,12 @@ impl Ann {
         Ann { graph }
     }
 
+    /// Adds `vector` at position `id` (the next one): a long-lived index follows new
+    /// pictures without building the graph again.
+    pub(crate) fn insert(&self, vector: &Vector, id: usize) {
+        self.graph.insert_slice((&vector.0, id));
+    }
+
     /// The positions of the `k` vectors nearest `query`, nearest first (approximately).
     pub(crate) fn nearest(&self, query: &Vector, k: usize) -> Vec<usize> {
         debug_assert_eq!(query.0.len(), DIMENSIONS);

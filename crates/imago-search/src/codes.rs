@@ -170,11 +170,27 @@ pub struct Codes {
     vector_owner: Vec<u32>,
     /// Per slot: its index in `vectors`, or `u32::MAX`.
     vector_of: Vec<u32>,
-    /// The HNSW graph of `vectors`, built by [`Codes::prepare_ann`], dropped by a push.
+    /// The HNSW graph of `vectors`, built by [`Codes::prepare_ann`]; a push inserts
+    /// into it.
     ann: OnceLock<std::sync::Arc<Ann>>,
-    /// The multi-index tables, built by the first search that uses them, dropped by a push.
-    mih: OnceLock<Mih>,
+    /// The multi-index tables, built by the first search that uses them, over the slots
+    /// there were then; later slots are scanned (see [`Codes::push`]).
+    mih: OnceLock<Covering>,
 }
+
+/// Multi-index tables and the slots they cover: `0..slots` (their ids below `slots`)
+/// and those slots' trimmed hashes (ids from `slots` on, in `trimmed` order).
+#[derive(Clone, Debug)]
+struct Covering {
+    mih: Mih,
+    slots: usize,
+}
+
+/// How many slots pushed after the multi-index tables were built a search scans before
+/// the tables are built again: at least this many, or an eighth of those covered, so
+/// that a long-lived index that follows new pictures one at a time rebuilds its tables
+/// (O(n)) only after O(n) pushes.
+const UNCOVERED_MIN: usize = MULTI_INDEX_FROM / 4;
 
 /// How [`Codes::search_using`] finds the stored codes to compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,8 +229,17 @@ impl Codes {
             None => u32::MAX,
         };
         self.vector_of.push(v);
-        self.mih = OnceLock::new();
-        self.ann = OnceLock::new();
+        let uncovered = |c: &Covering| self.len() - c.slots;
+        if self
+            .mih
+            .get()
+            .is_some_and(|c| uncovered(c) > UNCOVERED_MIN.max(c.slots / 8))
+        {
+            self.mih = OnceLock::new();
+        }
+        if let (Some(graph), Some(vector)) = (self.ann.get(), code.vector) {
+            graph.insert(&vector, v as usize);
+        }
         slot
     }
 
@@ -245,13 +270,14 @@ impl Codes {
 
     /// Builds the HNSW graph of the embeddings, which [`Strategy::MultiIndex`] then
     /// searches instead of scanning them: for an index that answers many queries (a
-    /// server); one query is answered sooner by the scan than the graph is built.
+    /// server); one query is answered sooner by the scan than the graph is built. Later
+    /// pushes are inserted into the graph (a few milliseconds each).
     pub fn prepare_ann(&self) {
         self.ann
             .get_or_init(|| std::sync::Arc::new(Ann::build(&self.vectors)));
     }
 
-    fn mih(&self) -> &Mih {
+    fn mih(&self) -> &Covering {
         self.mih.get_or_init(|| {
             let all: Vec<_> = self
                 .hashes
@@ -259,7 +285,10 @@ impl Codes {
                 .chain(&self.trimmed)
                 .map(|h| h.pdq)
                 .collect();
-            Mih::build(&all)
+            Covering {
+                mih: Mih::build(&all),
+                slots: self.len(),
+            }
         })
     }
 
@@ -275,8 +304,8 @@ impl Codes {
                 }
             }
             Strategy::MultiIndex => {
-                let mih = self.mih();
-                let slots = self.len();
+                let Covering { mih, slots } = self.mih();
+                let slots = *slots;
                 let mut seen = vec![0u64; slots.div_ceil(64)];
                 for (_, q) in &query.variants {
                     mih.candidates(&q.pdq, |id| {
@@ -294,6 +323,12 @@ impl Codes {
                             }
                         }
                     });
+                }
+                // Pushed since the tables were built.
+                for slot in slots..self.len() {
+                    if let Some(hit) = self.compare(slot, query) {
+                        hits.push(hit);
+                    }
                 }
             }
         }
@@ -487,6 +522,11 @@ mod tests {
         let mut codes = Codes::default();
         let mut queries = Vec::new();
         for i in 0..30_000u32 {
+            if i == 26_000 {
+                // The tables cover what is here now; the rest is pushed after them, as a
+                // server follows its uploads, and must be found as well.
+                codes.prepare_multi_index();
+            }
             let h = rng.hashes();
             // Every tenth picture has borders: a second, trimmed code.
             let trimmed = (i % 10 == 0).then(|| rng.hashes());
@@ -516,6 +556,7 @@ mod tests {
             }
         }
         queries.extend((0..50).map(|_| rng.hashes()));
+        assert_eq!(codes.mih.get().map(|c| c.slots), Some(26_026));
         let mut found = 0;
         for q in &queries {
             let query = Query {
@@ -560,6 +601,10 @@ mod tests {
         let mut codes = Codes::default();
         let mut rng2 = Rng(5);
         for i in 0..3000 {
+            if i == 2000 {
+                // The last third is inserted into the graph one by one.
+                codes.prepare_ann();
+            }
             let values: Vec<f32> = centres[i % 150].iter().map(|c| c + 0.5 * unit()).collect();
             codes.push(&Code {
                 hashes: rng2.hashes(),
