@@ -11,7 +11,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use imago_server::repo::{
-    Album, ImageRecord, KeyKind, Repo, RepoError, SqlRepo, Usage, Visibility,
+    Album, FingerprintRecord, ImageRecord, KeyKind, Repo, RepoError, SqlRepo, Usage, Visibility,
 };
 use sqlx::postgres::PgConnectOptions;
 
@@ -114,6 +114,7 @@ conformance!(
     expired_images_are_claimed_once_per_lease,
     concurrent_expiry_claimers_get_disjoint_sets,
     migrating_again_keeps_the_data,
+    fingerprints_are_followed_replaced_and_go_with_their_image,
 );
 
 fn image(id: &str, user_id: Option<i64>, sha256: &str, created_at: i64) -> ImageRecord {
@@ -540,6 +541,97 @@ async fn deleting_an_image_returns_its_record(f: &Fixture) {
     assert_eq!(r.image("img0000002").await.unwrap(), Some(other));
 }
 
+fn fingerprint(image_id: &str, byte: u8, vector: bool) -> FingerprintRecord {
+    FingerprintRecord {
+        image_id: image_id.to_string(),
+        version: "2".to_string(),
+        codes: vec![byte; 41],
+        vector: vector.then(|| vec![byte; 512]),
+        model: vector.then(|| "m1".to_string()),
+    }
+}
+
+/// What a node's search index reads: rows in the order they were written, through
+/// either handle, a replacement as a new row, none left of a deleted image; and which
+/// images still need one.
+async fn fingerprints_are_followed_replaced_and_go_with_their_image(f: &Fixture) {
+    let r = &f.repo;
+    let alice = r.create_user("alice", false).await.unwrap();
+    for (i, id) in ["fp00000001", "fp00000002", "fp00000003"]
+        .iter()
+        .enumerate()
+    {
+        r.insert_image(&image(
+            id,
+            Some(alice.id),
+            &format!("{i}").repeat(64),
+            100 + i as i64,
+        ))
+        .await
+        .unwrap();
+    }
+    let mut video = image("fp00000004", Some(alice.id), &"9".repeat(64), 200);
+    video.mime = "video/mp4".into();
+    r.insert_image(&video).await.unwrap();
+    let todo = |model: Option<&'static str>| {
+        let r = r.clone();
+        async move {
+            let got = r.images_to_fingerprint("2", model, None, 10).await.unwrap();
+            got.into_iter().map(|i| i.id).collect::<Vec<_>>()
+        }
+    };
+    // Images only, oldest first.
+    assert_eq!(todo(None).await, ["fp00000001", "fp00000002", "fp00000003"]);
+
+    r.put_fingerprint(&fingerprint("fp00000002", 2, false))
+        .await
+        .unwrap();
+    f.second
+        .put_fingerprint(&fingerprint("fp00000001", 1, true))
+        .await
+        .unwrap();
+    let rows = r.fingerprints_after(0, 10).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0].seq < rows[1].seq);
+    assert_eq!(rows[0].fingerprint, fingerprint("fp00000002", 2, false));
+    assert_eq!(rows[1].fingerprint, fingerprint("fp00000001", 1, true));
+    assert_eq!(rows[1].sha256, "0".repeat(64));
+    assert_eq!(
+        r.fingerprints_after(rows[0].seq, 10).await.unwrap(),
+        rows[1..].to_vec()
+    );
+    assert_eq!(r.fingerprints_after(rows[0].seq, 0).await.unwrap(), []);
+    assert_eq!(todo(None).await, ["fp00000003"]);
+    // With a model, a fingerprint without its vector is still to do.
+    assert_eq!(todo(Some("m1")).await, ["fp00000002", "fp00000003"]);
+    // A cursor: after the first image.
+    let after = r
+        .images_to_fingerprint("2", Some("m1"), Some("fp00000002"), 10)
+        .await
+        .unwrap();
+    assert_eq!(ids(&after), ["fp00000003"]);
+
+    // A replacement is a new row, after the others; the old one is gone.
+    r.put_fingerprint(&fingerprint("fp00000002", 7, true))
+        .await
+        .unwrap();
+    let rows2 = f.second.fingerprints_after(0, 10).await.unwrap();
+    assert_eq!(rows2.len(), 2);
+    assert_eq!(rows2[0], rows[1]);
+    assert!(rows2[1].seq > rows[1].seq);
+    assert_eq!(rows2[1].fingerprint, fingerprint("fp00000002", 7, true));
+
+    // A deleted image takes its row; a fingerprint of no image is refused.
+    r.delete_image("fp00000001").await.unwrap();
+    let rows3 = r.fingerprints_after(0, 10).await.unwrap();
+    assert_eq!(rows3, rows2[1..].to_vec());
+    assert!(matches!(
+        r.put_fingerprint(&fingerprint("fp00000001", 1, false))
+            .await,
+        Err(RepoError::NotFound(_))
+    ));
+}
+
 async fn blob_refs_count_every_record_using_a_key(f: &Fixture) {
     let r = &f.repo;
     let alice = r.create_user("alice", false).await.unwrap();
@@ -778,8 +870,8 @@ async fn sqlite_is_a_wal_file_in_the_data_folder() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    // 0001 the tables, 0002 sessions and shared settings.
-    assert_eq!(version, 2);
+    // 0001 the tables, 0002 sessions and shared settings, 0003 search fingerprints.
+    assert_eq!(version, 3);
 }
 
 /// A database written by a newer imago is left alone rather than half-understood.

@@ -21,7 +21,7 @@ pub(crate) enum Dialect {
 }
 
 /// One schema step, written once for both dialects (`schema/<file>`), with the few types
-/// that differ as `{id}`, `{int}`, `{bool}`, `{true}` and `{false}`. Versions only grow;
+/// that differ as `{id}`, `{int}`, `{bool}`, `{true}`, `{false}` and `{blob}`. Versions only grow;
 /// a database newer than the binary is refused.
 pub(crate) struct Migration {
     pub version: i64,
@@ -49,6 +49,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 2,
         sql: include_str!("schema/0002_sessions_settings.sql"),
     },
+    Migration {
+        version: 3,
+        sql: include_str!("schema/0003_search.sql"),
+    },
 ];
 
 /// Any node may run migrations at start; this advisory lock makes them take turns.
@@ -65,7 +69,7 @@ impl Dialect {
     /// The schema's placeholders and what they are here. SQLite has one integer type (a
     /// 64-bit value whatever the name) and no boolean; `AUTOINCREMENT` keeps ids of
     /// deleted rows from coming back, as PostgreSQL's identity columns do.
-    fn types(self) -> [(&'static str, &'static str); 5] {
+    fn types(self) -> [(&'static str, &'static str); 6] {
         match self {
             Dialect::Sqlite => [
                 ("{id}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
@@ -73,6 +77,7 @@ impl Dialect {
                 ("{bool}", "INTEGER"),
                 ("{true}", "1"),
                 ("{false}", "0"),
+                ("{blob}", "BLOB"),
             ],
             Dialect::Postgres => [
                 ("{id}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
@@ -80,6 +85,7 @@ impl Dialect {
                 ("{bool}", "BOOLEAN"),
                 ("{true}", "TRUE"),
                 ("{false}", "FALSE"),
+                ("{blob}", "BYTEA"),
             ],
         }
     }

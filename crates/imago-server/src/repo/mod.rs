@@ -143,6 +143,30 @@ pub struct ImageRecord {
     pub expires_at: Option<i64>,
 }
 
+/// An image's search fingerprint as the repo keeps it; `imago_search` reads and writes
+/// the bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FingerprintRecord {
+    pub image_id: String,
+    /// `imago_search::FINGERPRINT_VERSION` of the code that made it.
+    pub version: String,
+    /// `imago_search::Code::hashes_to_bytes`.
+    pub codes: Vec<u8>,
+    /// The embedding (`imago_search::Vector::to_bytes`), when the server had the model.
+    pub vector: Option<Vec<u8>>,
+    /// Which model made `vector`.
+    pub model: Option<String>,
+}
+
+/// A stored fingerprint as a node's index reads it: the row's place in the order rows
+/// were written, and the image's SHA-256 (an upload of the same bytes is `exact`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredFingerprint {
+    pub seq: i64,
+    pub sha256: String,
+    pub fingerprint: FingerprintRecord,
+}
+
 /// Totals for an account.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Usage {
@@ -238,4 +262,26 @@ pub trait Repo: Send + Sync + 'static {
     async fn delete_album(&self, id: &str) -> Result<bool, RepoError>;
 
     async fn usage(&self, user_id: i64) -> Result<Usage, RepoError>;
+
+    /// Stores an image's fingerprint, replacing the one it had (the replacement is a new
+    /// row, so nodes that follow [`Repo::fingerprints_after`] see it). `NotFound` when
+    /// the image is gone.
+    async fn put_fingerprint(&self, fingerprint: &FingerprintRecord) -> Result<(), RepoError>;
+    /// Fingerprints written after row `seq`, oldest first, at most `limit`.
+    async fn fingerprints_after(
+        &self,
+        seq: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredFingerprint>, RepoError>;
+    /// Images (not videos) without a fingerprint, or with one of another `version`, or
+    /// without a vector when `model` is given, or with another model's: what an index
+    /// built by this binary still needs. Oldest first, after the image id `after` (a
+    /// cursor), at most `limit`.
+    async fn images_to_fingerprint(
+        &self,
+        version: &str,
+        model: Option<&str>,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<ImageRecord>, RepoError>;
 }

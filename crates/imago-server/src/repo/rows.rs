@@ -5,7 +5,10 @@ use sqlx::any::{Any, AnyArguments, AnyRow, AnyTypeInfoKind};
 use sqlx::query::Query;
 use sqlx::{Decode, Row, Type, ValueRef};
 
-use super::{Album, ApiKey, ImageRecord, KeyKind, RepoError, User, Visibility};
+use super::{
+    Album, ApiKey, FingerprintRecord, ImageRecord, KeyKind, RepoError, StoredFingerprint, User,
+    Visibility,
+};
 
 pub(crate) const USER_COLS: &str = "id, name, is_admin, strip_metadata, password_hash, created_at";
 
@@ -111,6 +114,20 @@ pub(crate) fn image_from(row: &AnyRow) -> Result<ImageRecord, RepoError> {
         delete_token_sha256: col(row, "delete_token_sha256")?,
         created_at: col(row, "created_at")?,
         expires_at: col(row, "expires_at")?,
+    })
+}
+
+pub(crate) fn fingerprint_from(row: &AnyRow) -> Result<StoredFingerprint, RepoError> {
+    Ok(StoredFingerprint {
+        seq: col(row, "seq")?,
+        sha256: col(row, "sha256")?,
+        fingerprint: FingerprintRecord {
+            image_id: col(row, "image_id")?,
+            version: col(row, "version")?,
+            codes: col(row, "codes")?,
+            vector: col(row, "vector")?,
+            model: col(row, "model")?,
+        },
     })
 }
 

@@ -15,10 +15,12 @@ use sqlx::AssertSqlSafe;
 
 use super::dialect::{self, Dialect};
 use super::rows::{
-    album_from, bind_image, db_err, image_from, key_from, user_from, ALBUM_COLS, IMAGE_COLS,
-    KEY_COLS, USER_COLS,
+    album_from, bind_image, db_err, fingerprint_from, image_from, key_from, user_from, ALBUM_COLS,
+    IMAGE_COLS, KEY_COLS, USER_COLS,
 };
-use super::{Album, ApiKey, ImageRecord, Repo, RepoError, Usage, User};
+use super::{
+    Album, ApiKey, FingerprintRecord, ImageRecord, Repo, RepoError, StoredFingerprint, Usage, User,
+};
 use imago_core::dates::unix_now;
 
 /// The SQLite database's file name inside the data folder.
@@ -502,5 +504,73 @@ impl Repo for SqlRepo {
             bytes: u64::try_from(bytes).unwrap_or(0),
             albums: u64::try_from(albums).unwrap_or(0),
         })
+    }
+
+    async fn put_fingerprint(&self, f: &FingerprintRecord) -> Result<(), RepoError> {
+        let err = |e| db_err(&format!("fingerprint of image {}", f.image_id), e);
+        let mut tx = self.pool.begin().await.map_err(err)?;
+        sqlx::query("DELETE FROM fingerprints WHERE image_id = $1")
+            .bind(f.image_id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        sqlx::query(
+            "INSERT INTO fingerprints (image_id, version, codes, vector, model, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(f.image_id.as_str())
+        .bind(f.version.as_str())
+        .bind(f.codes.as_slice())
+        .bind(f.vector.as_deref())
+        .bind(f.model.as_deref())
+        .bind(unix_now())
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        tx.commit().await.map_err(err)
+    }
+
+    async fn fingerprints_after(
+        &self,
+        seq: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredFingerprint>, RepoError> {
+        let rows = sqlx::query(
+            "SELECT f.seq, i.sha256, f.image_id, f.version, f.codes, f.vector, f.model \
+             FROM fingerprints f JOIN images i ON i.id = f.image_id \
+             WHERE f.seq > $1 ORDER BY f.seq LIMIT $2",
+        )
+        .bind(seq)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| db_err("fingerprints", e))?;
+        rows.iter().map(fingerprint_from).collect()
+    }
+
+    async fn images_to_fingerprint(
+        &self,
+        version: &str,
+        model: Option<&str>,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<ImageRecord>, RepoError> {
+        // A cursor image deleted meanwhile compares as NULL: the page is empty and the
+        // caller stops (the next start goes on).
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {IMAGE_COLS} FROM images WHERE mime LIKE 'image/%' \
+             AND ($3 IS NULL OR seq > (SELECT seq FROM images WHERE id = $3)) \
+             AND NOT EXISTS (SELECT 1 FROM fingerprints f WHERE f.image_id = images.id \
+                             AND f.version = $1 AND ($2 IS NULL OR f.model = $2)) \
+             ORDER BY seq LIMIT $4"
+        )))
+        .bind(version)
+        .bind(model)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| db_err("images to fingerprint", e))?;
+        rows.iter().map(image_from).collect()
     }
 }
