@@ -53,6 +53,8 @@ pub struct Config {
     pub video: crate::video::VideoConfig,
     /// Where metadata and bytes live (the `[storage]` table).
     pub storage: StorageConfig,
+    /// Search by image (the `[search]` table).
+    pub search: crate::search::SearchConfig,
     /// The ad/tracker list files `imago list` and `grab` read (`filter_lists`, paths
     /// relative to the file's folder); the server itself does not use them. Empty: none
     /// named.
@@ -83,6 +85,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             video: crate::video::VideoConfig::default(),
             storage: StorageConfig::default(),
+            search: crate::search::SearchConfig::default(),
             filter_lists: Vec::new(),
         }
     }
@@ -158,6 +161,7 @@ struct FileConfig {
     rate_limit: Option<FileRates>,
     video: Option<crate::video::FileVideo>,
     storage: Option<FileStorage>,
+    search: Option<crate::search::FileSearch>,
     /// Read by `imago list` and `grab` (the ad/tracker lists), not by the server.
     filter_lists: Option<toml::Value>,
 }
@@ -257,6 +261,10 @@ impl Config {
                 .apply_file(v)
                 .map_err(|(key, m)| value_error(name(&key), m))?;
         }
+        if let Some(v) = file.search {
+            self.search
+                .apply_file(v, path.parent().unwrap_or(Path::new("")));
+        }
         if let Some(v) = file.filter_lists {
             let dir = path.parent().unwrap_or(Path::new(""));
             self.filter_lists = list_of_files(&v)
@@ -305,6 +313,7 @@ impl Config {
             "IMAGO_TRUSTED_PROXIES" => self.trusted_proxies = parse_ips(value).map_err(err)?,
             // IMAGO_DATABASE_URL, IMAGO_STORE, IMAGO_S3_*: the [storage] table's.
             _ if self.storage.apply_env(name, value) => {}
+            _ if self.search.apply_env(name, value).map_err(err)? => {}
             // Other IMAGO_* variables belong to videos or to other commands (the grab
             // client).
             _ => {
@@ -414,7 +423,7 @@ fn parse_heic(v: &str) -> Result<bool, String> {
     }
 }
 
-fn parse_bool(v: &str) -> Result<bool, String> {
+pub(crate) fn parse_bool(v: &str) -> Result<bool, String> {
     match v.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true),
         "0" | "false" | "no" | "off" => Ok(false),

@@ -38,6 +38,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod ratelimit;
 pub mod repo;
+pub mod search;
 pub mod server;
 pub mod state;
 pub mod store;

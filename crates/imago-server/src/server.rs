@@ -1,5 +1,7 @@
 //! Starting the server: migrate, clean the temporary folder, load (or make) the server
-//! secret, bind, run the expiry reaper beside the HTTP server, stop on a signal.
+//! secret, load the search model and index, bind, run the expiry reaper (and the
+//! fingerprinting of images stored before search) beside the HTTP server, stop on a
+//! signal.
 
 use std::future::Future;
 use std::io::Write;
@@ -39,6 +41,8 @@ pub enum ServeError {
     Random(String),
     #[error("server: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchStartError),
 }
 
 /// A bound server, not yet answering: [`Server::local_addr`] tells the port when the
@@ -88,7 +92,18 @@ impl Server {
                 f
             }
         });
-        let mut state = AppState::new(config, repo, store, &base, secret);
+        // Search: the model loads (a named one must) and the index reads every stored
+        // fingerprint before the first request.
+        let search = crate::search::Search::start(&config.search)?.map(Arc::new);
+        if let Some(search) = &search {
+            let read = search.index.catch_up(repo.as_ref()).await?;
+            tracing::info!(
+                images = read,
+                model = search.has_model(),
+                "search index read"
+            );
+        }
+        let mut state = AppState::new(config, repo, store, &base, secret).with_search(search);
         match fetcher {
             Ok(f) => state = state.with_fetcher(Arc::new(f)),
             Err(e) => {
@@ -122,10 +137,22 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
         let reaper = tokio::spawn(reap_forever(self.state.clone()));
+        // Images stored before search (or the model) was there get their fingerprints.
+        let backfill = self.state.search.clone().map(|search| {
+            let state = self.state.clone();
+            tokio::spawn(async move {
+                if let Err(e) = crate::search::backfill(&state, &search).await {
+                    tracing::warn!(error = %e, "fingerprinting stored images stopped");
+                }
+            })
+        });
         tracing::info!(addr = %self.local_addr(), base = %self.state.base_url, "imago serve listening");
         let app = crate::http::router(self.state.clone());
         crate::accept::serve(self.listener, app, shutdown).await;
         reaper.abort();
+        if let Some(b) = backfill {
+            b.abort();
+        }
         Ok(())
     }
 }

@@ -35,6 +35,8 @@ pub struct AppState {
     pub in_hand: Arc<tokio::sync::Semaphore>,
     /// What upload bodies may hold in memory at once (the rest wait in temp files).
     pub upload_memory: MemoryBudget,
+    /// Search by image, when it is on: the model and this node's index.
+    pub search: Option<Arc<crate::search::Search>>,
     /// The server secret delete tokens are derived from (`data/secret`).
     secret: Arc<[u8; 32]>,
 }
@@ -62,7 +64,25 @@ impl AppState {
             upload_memory: MemoryBudget::new(MEMORY_BUDGET),
             decoders: Arc::new(tokio::sync::Semaphore::new(cores)),
             in_hand: Arc::new(tokio::sync::Semaphore::new(cores + 1)),
+            search: None,
             secret: Arc::new(secret),
+        }
+    }
+
+    /// Uses `search` for indexing uploads and answering searches.
+    pub fn with_search(mut self, search: Option<Arc<crate::search::Search>>) -> Self {
+        self.search = search;
+        self
+    }
+
+    /// The bounds a decode of an upload (or a search's picture) keeps to: the image and
+    /// video size limits and the pixel area.
+    pub fn media_limits(&self) -> imago_media::Limits {
+        imago_media::Limits {
+            max_bytes: self.config.body_limit as u64,
+            max_pixels: self.config.max_pixels,
+            max_video_bytes: self.config.video.max_bytes as u64,
+            ..imago_media::Limits::default()
         }
     }
 

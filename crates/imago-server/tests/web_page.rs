@@ -124,8 +124,8 @@ async fn config_tells_the_page_the_limits() {
     );
     assert_eq!(c["videos"], serde_json::json!(["mp4", "mov", "webm"]));
     assert_eq!(c["max_video_bytes"], 7654321);
-    // No search by image yet: the extension offers no "search on my server" entry.
-    assert_eq!(c["features"], serde_json::json!([]));
+    // Search by image is on by default: the extension offers "search on my server".
+    assert_eq!(c["features"], serde_json::json!(["search"]));
     // The OpenAPI document describes this route and every field of its answer.
     let doc: Value = app
         .get(&app.url("/api/v2/openapi.json"), None)
@@ -157,6 +157,26 @@ async fn with_videos_off_the_page_is_told_images_only() {
     );
     assert_eq!(c["videos"], serde_json::json!([]));
     assert_eq!(c["max_video_bytes"], 0);
+}
+
+#[tokio::test]
+async fn with_search_off_no_search_is_offered() {
+    let app = start(|c| c.search.enabled = false).await;
+    let c: Value = app
+        .get(&app.url("/api/v2/config"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(c["features"], serde_json::json!([]));
+    let res = app
+        .client
+        .post(app.url("/api/v2/search"))
+        .json(&serde_json::json!({"source": "AAAA"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
 }
 
 #[tokio::test]

@@ -20,14 +20,14 @@ const PAGE_CSP: &str = "default-src 'none'; img-src 'self'; media-src 'self'; \
      style-src 'unsafe-inline'; form-action 'self'";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Variant {
+pub(super) enum Variant {
     Original,
     Thumb,
     Medium,
 }
 
 /// `abc.jpg`, `abc.th.webp`, `abc.md.jpg`: anything else is not one of ours.
-fn parse_file(file: &str) -> Option<(&str, Variant, &str)> {
+pub(super) fn parse_file(file: &str) -> Option<(&str, Variant, &str)> {
     let (stem, ext) = file.rsplit_once('.')?;
     let (id, variant) = match stem.rsplit_once('.') {
         Some((id, "th")) => (id, Variant::Thumb),

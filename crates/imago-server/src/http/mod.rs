@@ -9,6 +9,7 @@ mod image_json;
 mod media;
 mod native;
 mod openapi;
+mod search;
 mod signed;
 mod upload;
 
@@ -83,6 +84,11 @@ fn routes() -> Vec<Route> {
             get(native::album_images),
         ),
         r("/api/v2/account/usage", &["get"], get(native::usage)),
+        r(
+            "/api/v2/search",
+            &["post"],
+            axum::routing::post(search::search),
+        ),
         r(
             "/api/v2/session",
             &["post", "delete"],

@@ -208,6 +208,23 @@ pub fn build(base_url: &str) -> Value {
             "delete": op("End the session whose key the request carries", "account", true, &[], no_content()),
         }),
     );
+    let mut search = op(
+        "Search by image: the images you may find that are this picture, an edited copy or like it (best first)",
+        "search",
+        false,
+        &[],
+        ok("SearchResults"),
+    );
+    search["security"] = json!([{}, {"apiKey": []}, {"bearer": []}]);
+    search["requestBody"] = json!({
+        "required": true,
+        "content": {
+            "multipart/form-data": {"schema": {"$ref": "#/components/schemas/SearchForm"}},
+            "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/SearchForm"}},
+            "application/json": {"schema": {"$ref": "#/components/schemas/SearchForm"}}
+        }
+    });
+    add("/api/v2/search", json!({"post": search}));
     add(
         "/api/v2/config",
         json!({"get": op(
@@ -289,6 +306,23 @@ fn account_schemas() -> Value {
             "guest_uploads": {"type": "boolean"},
             "max_pixels": {"type": "integer", "description": "Largest image, in pixels"},
             "features": {"type": "array", "items": s, "description": "What clients may offer beyond uploads (e.g. search)"}
+        }},
+        "SearchForm": {"type": "object", "required": ["source"], "properties": {
+            "source": {"description": "The picture: a file, base64, or an http(s) URL the server fetches (SSRF-guarded)"},
+            "k": {"type": "integer", "minimum": 1, "maximum": 100, "description": "Results wanted (20)"}
+        }},
+        "SearchResults": {"type": "object", "properties": {
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}},
+            "model": {"type": "boolean", "description": "Whether the embedding model ran: without it only identical, resized and turned copies are found"}
+        }},
+        "SearchResult": {"type": "object", "properties": {
+            "id": s, "url": s, "url_viewer": s, "thumb_url": {"type": ["string", "null"]},
+            "medium_url": {"type": ["string", "null"]}, "title": {"type": ["string", "null"]},
+            "width": {"type": "integer"}, "height": {"type": "integer"}, "mime": s,
+            "score": {"type": "number", "description": "1 for the same picture; falling with the bits that differ; the cosine for a similar one"},
+            "match": {"type": "string", "enum": ["exact", "near", "similar"]},
+            "similarity": {"type": "number", "description": "The embeddings' cosine, when both have one"},
+            "mine": {"type": "boolean", "description": "The caller's own image (links of a private album's image are signed)"}
         }},
         "Session": {"type": "object", "properties": {
             "key": {"type": "string", "description": "prefix.secret: send it as X-API-Key"},

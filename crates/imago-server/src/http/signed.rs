@@ -74,6 +74,13 @@ pub(super) fn grants(state: &AppState, record: &ImageRecord, headers: &HeaderMap
         && digests_equal(&signature(state, &record.id, exp), sig)
 }
 
+/// The query that makes a link to image `id` (or one of its variants) work for
+/// `ttl_secs`: `?exp=...&sig=...`. Only for a caller who may see the image.
+pub(super) fn suffix(state: &AppState, id: &str, ttl_secs: i64) -> String {
+    let exp = imago_core::dates::unix_now() + ttl_secs;
+    format!("?exp={exp}&sig={}", signature(state, id, exp))
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct SignQuery {
     /// Seconds the links work (default an hour, at most a week).
@@ -99,7 +106,7 @@ pub(super) async fn signed_links(
     }
     let record = owned_image(&state, &user, &id).await?;
     let exp = imago_core::dates::unix_now() + ttl;
-    let suffix = format!("?exp={exp}&sig={}", signature(&state, &record.id, exp));
+    let suffix = suffix(&state, &record.id, ttl);
     let plain = image_v2(&state, &record);
     let signed = |field: &str| plain[field].as_str().map(|u| format!("{u}{suffix}"));
     Ok(Json(json!({

@@ -17,15 +17,16 @@ use crate::ingest::{ingest, Spool, Spooled, Upload};
 use crate::state::AppState;
 
 /// The `source` as sent.
-enum Source {
+pub(super) enum Source {
     File { body: Spooled, name: Option<String> },
     Text(String),
 }
 
+/// A request's fields (`POST /api/v2/search` reads its own the same way).
 #[derive(Default)]
-struct Fields {
-    source: Option<Source>,
-    text: HashMap<String, String>,
+pub(super) struct Fields {
+    pub(super) source: Option<Source>,
+    pub(super) text: HashMap<String, String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -137,7 +138,7 @@ async fn run(state: &AppState, req: Request) -> Result<Response, ApiError> {
 }
 
 impl Fields {
-    fn set(&mut self, name: String, value: String) {
+    pub(super) fn set(&mut self, name: String, value: String) {
         if name == "source" {
             self.source = Some(Source::Text(value));
         } else {
@@ -146,7 +147,7 @@ impl Fields {
     }
 }
 
-async fn read_body(
+pub(super) async fn read_body(
     state: &AppState,
     headers: &HeaderMap,
     req: Request,
@@ -233,7 +234,10 @@ fn multipart_error(status: StatusCode, text: String) -> ApiError {
 }
 
 /// A text `source`: an http(s) URL to fetch, or base64 (a `data:` URL's too).
-async fn source_text(state: &AppState, text: &str) -> Result<(Bytes, Option<String>), ApiError> {
+pub(super) async fn source_text(
+    state: &AppState,
+    text: &str,
+) -> Result<(Bytes, Option<String>), ApiError> {
     let t = text.trim();
     let lower = t.get(..8).unwrap_or(t).to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {

@@ -7,8 +7,9 @@
 //! with sides, pixel area and frames read from headers (`imago_media::inspect`, before
 //! any decode; a video is held to the video size limit, an image to `body_limit`) and the
 //! pixel work (an image: `imago_media::process`, bounded decode, orientation, metadata
-//! stripping, thumbnail and medium; a video: `video.rs`, duration and size, poster frame, metadata, see
-//! [`crate::video`]); blobs stored under keys named by their own SHA-256; the record.
+//! stripping, thumbnail and medium, and the search codes; a video: `video.rs`, duration
+//! and size, poster frame, metadata, see [`crate::video`]); blobs stored under keys named
+//! by their own SHA-256; the record; its search codes in the repo and this node's index.
 //!
 //! A [`BlobGuard`] removes the blobs this upload stored if a later step fails, so a
 //! failed upload leaves nothing behind. The answer is built only after every `put`
@@ -58,6 +59,8 @@ pub struct Ingested {
 
 /// The files one upload stores, whatever it was.
 struct Files {
+    /// Its search codes (an image, when search is on and the picture could be read).
+    code: Option<imago_search::Code>,
     original: Bytes,
     ext: &'static str,
     mime: &'static str,
@@ -152,12 +155,7 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
 
     // 5. Format by magic bytes (never name or Content-Type), then sides, pixel area
     //    and frames from the headers, all checked before any pixel is decoded.
-    let media_limits = Limits {
-        max_bytes: config.body_limit as u64,
-        max_pixels: config.max_pixels,
-        max_video_bytes: config.video.max_bytes as u64,
-        ..Limits::default()
-    };
+    let media_limits = state.media_limits();
     let inspected = inspect(&bytes, &media_limits)?;
     if let MediaKind::Video(v) = inspected.kind {
         if !config.video.enabled {
@@ -180,7 +178,7 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
     };
     let (files, video) = match inspected.kind {
         MediaKind::Image(_) => (
-            image_files(bytes, inspected, options, media_limits).await?,
+            image_files(state, bytes, inspected, options, media_limits).await?,
             None,
         ),
         MediaKind::Video(format) => {
@@ -248,6 +246,19 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
         let _ = state.repo.delete_image(&record.id).await;
         return Err(e);
     }
+
+    // 9. Search codes beside the record, before the answer, and into this node's index
+    //    (the other nodes read them at their next search).
+    if let (Some(search), Some(code)) = (&state.search, &files.code) {
+        let stored = crate::search::record(&record.id, code);
+        if let Err(e) = state.repo.put_fingerprint(&stored).await {
+            let _ = state.repo.delete_image(&record.id).await;
+            return Err(e.into());
+        }
+        if let Err(e) = search.index.catch_up(state.repo.as_ref()).await {
+            tracing::warn!(error = %e, "the search index could not follow an upload yet");
+        }
+    }
     guard.disarm();
     state.metrics.upload(record.size);
     Ok(Ingested {
@@ -257,19 +268,32 @@ pub async fn ingest(state: &AppState, upload: Upload) -> Result<Ingested, ApiErr
     })
 }
 
-/// An image's files: decoded with limits, turned, stripped, thumbnailed.
+/// An image's files: decoded with limits, turned, stripped, thumbnailed; and its search
+/// codes, of the bytes as uploaded (a picture too small to hash is stored unindexed).
 async fn image_files(
+    state: &AppState,
     bytes: Bytes,
     inspected: imago_media::Inspected,
     options: ProcessOptions,
     limits: Limits,
 ) -> Result<Files, ApiError> {
-    let processed =
-        tokio::task::spawn_blocking(move || process(&bytes, &inspected, &options, &limits))
-            .await
-            .map_err(|e| ApiError::Internal(format!("image processing task: {e}")))??;
+    let search = state.search.clone();
+    let (processed, code) = tokio::task::spawn_blocking(move || {
+        let processed = process(&bytes, &inspected, &options, &limits)?;
+        let code = search.and_then(|s| match s.fingerprint(&bytes, &limits) {
+            Ok(code) => Some(code),
+            Err(e) => {
+                tracing::warn!(error = %e, "an upload could not be fingerprinted for search");
+                None
+            }
+        });
+        Ok::<_, imago_media::MediaError>((processed, code))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("image processing task: {e}")))??;
     let original = processed.original;
     Ok(Files {
+        code,
         ext: original.format.extension(),
         mime: original.format.mime(),
         width: original.width,

@@ -54,6 +54,7 @@ pub(super) async fn video_files(
     .map_err(|e| ApiError::Internal(format!("poster thumbnails: {e} ({})", e.code())))?;
 
     let files = Files {
+        code: None,
         original: Bytes::from(prepared.stored),
         ext: format.extension(),
         mime: format.mime(),

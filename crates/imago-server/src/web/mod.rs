@@ -79,9 +79,10 @@ pub(crate) async fn config(State(state): State<AppState>) -> Response {
             "accepted": accepted,
             "guest_uploads": state.config.guest_uploads,
             "max_pixels": state.config.max_pixels,
-            // What clients may offer on top of uploads (the extension's "search on my
-            // imago server" waits for "search"): nothing yet.
-            "features": [],
+            // What clients may offer on top of uploads: "search" when this server
+            // answers POST /api/v2/search (the extension then offers "search on my imago
+            // server", which opens /search?url=...).
+            "features": if state.search.is_some() { vec!["search"] } else { Vec::new() },
         })),
     )
         .into_response()

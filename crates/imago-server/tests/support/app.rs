@@ -84,6 +84,9 @@ pub async fn start_at(
         reaper_interval_secs: 3600,
         ..Config::default()
     };
+    // Uploads are hashed for search in every test; the embedding (tens of milliseconds
+    // an upload) only where a test asks for it (tests/api_search.rs).
+    config.search.embeddings = false;
     edit(&mut config);
     let (repo, store) = place.open(&config.data_dir).await;
     let mut server = Server::bind(config, repo.clone(), store.clone())
