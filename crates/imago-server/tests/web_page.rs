@@ -14,7 +14,14 @@ use support::app::start;
 #[tokio::test]
 async fn page_is_served_with_a_strict_policy() {
     let app = start(|_| {}).await;
-    for path in ["/", "/upload", "/album/abcdEFGH"] {
+    // Each page with the one script it loads.
+    for (path, script) in [
+        ("/", "app.js"),
+        ("/upload", "app.js"),
+        ("/album/abcdEFGH", "app.js"),
+        ("/search", "search.js"),
+        ("/search?url=http%3A%2F%2Fexample.com%2Fa.jpg", "search.js"),
+    ] {
         let res = app.get(&app.url(path), None).await;
         assert_eq!(res.status(), 200, "{path}");
         let h = res.headers().clone();
@@ -32,7 +39,8 @@ async fn page_is_served_with_a_strict_policy() {
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert_eq!(h["cache-control"], "no-cache");
         let body = res.text().await.unwrap();
-        assert!(body.contains("<script type=\"module\" src=\"/assets/js/app.js\">"));
+        let tag = format!("<script type=\"module\" src=\"/assets/js/{script}\">");
+        assert!(body.contains(&tag), "{path} does not load {script}");
         // No address outside the server: every src/href is a local path.
         for attr in ["src=\"", "href=\""] {
             for part in body.split(attr).skip(1) {

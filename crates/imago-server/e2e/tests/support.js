@@ -133,3 +133,13 @@ export function foreignRequests(requests) {
     return url.hostname !== '127.0.0.1';
   });
 }
+
+/** Waits until the search page has an answer (results, none, an error) or says search is
+ * off; its state ('done', 'empty', 'failed' or 'off'). */
+export async function waitForSearch(page, timeout = 60000) {
+  await page.waitForFunction(() => {
+    const s = document.getElementById('search-view').dataset.state;
+    return s === 'done' || s === 'empty' || s === 'failed' || s === 'off';
+  }, null, { timeout });
+  return page.locator('#search-view').getAttribute('data-state');
+}

@@ -36,6 +36,7 @@ macro_rules! assets {
 
 assets! {
     "index.html" => "text/html; charset=utf-8",
+    "search.html" => "text/html; charset=utf-8",
     "style.css" => "text/css; charset=utf-8",
     "js/app.js" => "text/javascript; charset=utf-8",
     "js/api.js" => "text/javascript; charset=utf-8",
@@ -45,6 +46,8 @@ assets! {
     "js/queue.js" => "text/javascript; charset=utf-8",
     "js/album.js" => "text/javascript; charset=utf-8",
     "js/dom.js" => "text/javascript; charset=utf-8",
+    "js/search.js" => "text/javascript; charset=utf-8",
+    "js/results.js" => "text/javascript; charset=utf-8",
     "i18n/en.json" => "application/json",
     "i18n/zh-CN.json" => "application/json",
     "i18n/zh-TW.json" => "application/json",

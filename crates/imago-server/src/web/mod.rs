@@ -1,11 +1,14 @@
-//! The web page: upload queue, links, albums, sign-in with a password or an API key, in
-//! English and Chinese. Every file is compiled into the binary (no CDN, nothing fetched from
-//! elsewhere), served with its type, a strict Content-Security-Policy and an ETag.
+//! The web page: upload queue, links, albums, sign-in with a password or an API key, and
+//! search by image, in English and Chinese. Every file is compiled into the binary (no CDN,
+//! nothing fetched from elsewhere), served with its type, a strict Content-Security-Policy
+//! and an ETag.
 //!
 //! Routes: `GET /` and `/upload` (the upload page), `/album/{id}` (an album, drawn by
-//! the page from API v2) and `/assets/{*path}`. The limits the page checks before sending
-//! come from `/api/v2/config` ([`config`], in the API's route table). The image page is
-//! the HTTP layer's viewer `/v/{id}`.
+//! the page from API v2), `/search` (search by image through `POST /api/v2/search`;
+//! `/search?url=<image address>`, as the browser extension opens it, searches at once) and
+//! `/assets/{*path}`. The limits the page checks before sending come from `/api/v2/config`
+//! ([`config`], in the API's route table). The image page is the HTTP layer's viewer
+//! `/v/{id}`.
 
 mod assets;
 
@@ -41,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(page))
         .route("/upload", get(page))
         .route("/album/{id}", get(album_page))
+        .route("/search", get(search_page))
         .route("/assets/{*path}", get(serve_asset))
 }
 
@@ -55,6 +59,11 @@ async fn album_page(Path(id): Path<String>, headers: HeaderMap) -> Response {
         return ApiError::NotFound.into_response();
     }
     send(asset("index.html"), &headers)
+}
+
+/// The search page; its `?url=` is read by the page's script alone.
+async fn search_page(headers: HeaderMap) -> Response {
+    send(asset("search.html"), &headers)
 }
 
 async fn serve_asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
