@@ -167,6 +167,8 @@ pub struct Codes {
     /// The embeddings, and per entry its slot (pictures indexed without the model have
     /// none).
     vectors: Vec<Vector>,
+    /// Per entry of `vectors`: its [`Vector::norm`].
+    vector_norms: Vec<f32>,
     vector_owner: Vec<u32>,
     /// Per slot: its index in `vectors`, or `u32::MAX`.
     vector_of: Vec<u32>,
@@ -223,6 +225,7 @@ impl Codes {
         let v = match code.vector {
             Some(v) => {
                 self.vectors.push(v);
+                self.vector_norms.push(v.norm());
                 self.vector_owner.push(slot as u32);
                 (self.vectors.len() - 1) as u32
             }
@@ -358,10 +361,12 @@ impl Codes {
     /// picture), or among the nearest the graph finds for `k` results.
     fn similar(&self, qv: &Vector, query: &Query, hits: &mut Vec<Hit>, ann: Option<(&Ann, usize)>) {
         let mut hashed = std::collections::HashSet::new();
+        let qn = qv.norm();
         for h in hits.iter_mut() {
             hashed.insert(h.slot);
-            if let Some(v) = self.vectors.get(self.vector_of[h.slot] as usize) {
-                h.similarity = Some(qv.cosine(v));
+            let i = self.vector_of[h.slot] as usize;
+            if i < self.vectors.len() {
+                h.similarity = Some(self.cosine_to(qv, qn, i));
             }
         }
         let consider = |i: usize| {
@@ -369,7 +374,7 @@ impl Codes {
             if hashed.contains(&slot) {
                 return;
             }
-            let cosine = qv.cosine(&self.vectors[i]);
+            let cosine = self.cosine_to(qv, qn, i);
             if cosine >= SIMILAR_MIN {
                 let (pdq_distance, phash_distance, orientation) = self.closest(slot, query);
                 hits.push(Hit {
@@ -398,50 +403,50 @@ impl Codes {
     /// graph finds ([`Strategy::MultiIndex`], once prepared). What the graph's recall is
     /// measured by.
     pub fn nearest_vectors(&self, qv: &Vector, k: usize, strategy: Strategy) -> Vec<(usize, f32)> {
+        let qn = qv.norm();
         let mut found: Vec<(usize, f32)> = match (strategy, self.ann.get()) {
             (Strategy::MultiIndex, Some(graph)) => graph.nearest(qv, k),
             _ => (0..self.vectors.len()).collect(),
         }
         .into_iter()
-        .map(|i| (self.vector_owner[i] as usize, qv.cosine(&self.vectors[i])))
+        .map(|i| (self.vector_owner[i] as usize, self.cosine_to(qv, qn, i)))
         .collect();
         found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         found.truncate(k);
         found
     }
 
+    /// The cosine of `qv` (of length `qn`) and stored vector `i`, with its kept length.
+    fn cosine_to(&self, qv: &Vector, qn: f32, i: usize) -> f32 {
+        qv.cosine_with(&self.vectors[i], qn, self.vector_norms[i])
+    }
+
     /// The smallest PDQ (then pHash) distance between slot `slot`'s hashes and the
     /// query's, and the orientation it was found in.
     fn closest(&self, slot: usize, query: &Query) -> (u32, u32, Dihedral) {
-        let whole = &self.hashes[slot];
-        let trimmed = self.trimmed.get(self.trimmed_of[slot] as usize);
-        let mut best = (u32::MAX, u32::MAX, Dihedral::Upright);
-        for (o, q) in &query.variants {
-            for stored in std::iter::once(whole).chain(trimmed) {
-                let d = (
-                    q.pdq.distance(&stored.pdq),
-                    (q.phash ^ stored.phash).count_ones(),
-                );
-                if d < (best.0, best.1) {
-                    best = (d.0, d.1, *o);
-                }
-            }
-        }
-        best
+        self.best_pair(slot, query, None)
+            .map_or((u32::MAX, u32::MAX, Dihedral::Upright), |(d, p, o, ..)| {
+                (d, p, o)
+            })
     }
 
-    /// How slot `slot` matches `query`, if it does: the closest pair (by PDQ, then
-    /// pHash distance) of the stored picture's hashes (as it is, trimmed) and the
-    /// query's variants. Pairs out of PDQ's reach are passed over after one comparison.
-    pub fn compare(&self, slot: usize, query: &Query) -> Option<Hit> {
+    /// The closest pair (by PDQ, then pHash distance) of slot `slot`'s hashes (as it is,
+    /// trimmed) and the query's variants: the distances, the orientation, and the two
+    /// hashes. With `reach`, pairs farther than it by PDQ are passed over after one
+    /// comparison.
+    fn best_pair<'a>(
+        &'a self,
+        slot: usize,
+        query: &'a Query,
+        reach: Option<u32>,
+    ) -> Option<(u32, u32, Dihedral, &'a Hashes, &'a Hashes)> {
         let whole = &self.hashes[slot];
         let trimmed = self.trimmed.get(self.trimmed_of[slot] as usize);
-        let same_bytes = query.sha256 == self.sha256[slot];
         let mut best: Option<(u32, u32, Dihedral, &Hashes, &Hashes)> = None;
         for (o, q) in &query.variants {
             for stored in std::iter::once(whole).chain(trimmed) {
                 let d = q.pdq.distance(&stored.pdq);
-                if d > NEAR_PDQ && !same_bytes {
+                if reach.is_some_and(|r| d > r) {
                     continue;
                 }
                 let p = (q.phash ^ stored.phash).count_ones();
@@ -450,6 +455,14 @@ impl Codes {
                 }
             }
         }
+        best
+    }
+
+    /// How slot `slot` matches `query`, if it does: its [`Codes::best_pair`] within PDQ's
+    /// reach (any, for the same file).
+    pub fn compare(&self, slot: usize, query: &Query) -> Option<Hit> {
+        let same_bytes = query.sha256 == self.sha256[slot];
+        let best = self.best_pair(slot, query, (!same_bytes).then_some(NEAR_PDQ));
         let (pdq_distance, phash_distance, orientation, q, stored) = best?;
         let same_pixels =
             pdq_distance == 0 && phash_distance == 0 && orientation == Dihedral::Upright;

@@ -183,7 +183,18 @@ impl Vector {
 
     /// The cosine of the angle between two vectors, -1..=1 (0 for an all-zero one).
     pub fn cosine(&self, other: &Vector) -> f32 {
-        let norms = (self.dot(self) as f32 * other.dot(other) as f32).sqrt();
+        self.cosine_with(other, self.norm(), other.norm())
+    }
+
+    /// The vector's length, `sqrt(v . v)`: what an index keeps beside each vector so that
+    /// a scan does one dot product per vector, not three.
+    pub fn norm(&self) -> f32 {
+        (self.dot(self) as f32).sqrt()
+    }
+
+    /// [`Vector::cosine`] with both lengths known ([`Vector::norm`]).
+    pub fn cosine_with(&self, other: &Vector, self_norm: f32, other_norm: f32) -> f32 {
+        let norms = self_norm * other_norm;
         if norms == 0.0 {
             0.0
         } else {

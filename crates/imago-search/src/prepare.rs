@@ -18,7 +18,7 @@
 use fast_image_resize as fr;
 use fr::images::Image;
 use fr::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::{DynamicImage, GrayImage, RgbImage};
+use image::{DynamicImage, GrayImage, ImageBuffer, RgbImage};
 use imago_core::Format;
 use imago_media::codecs::{read_inspected, ReadOptions};
 use imago_media::{inspect_readable, Limits};
@@ -161,17 +161,7 @@ fn rgb_over_white(image: &DynamicImage) -> RgbImage {
 
 /// `rgb` resampled to `width` x `height` (area-weighted, SIMD).
 fn resize_rgb(rgb: &RgbImage, width: u32, height: u32) -> RgbImage {
-    let (w, h) = rgb.dimensions();
-    let resized = (|| {
-        let src = Image::from_vec_u8(w, h, rgb.as_raw().clone(), PixelType::U8x3).ok()?;
-        let mut dst = Image::new(width, height, PixelType::U8x3);
-        let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
-        Resizer::new().resize(&src, &mut dst, &opts).ok()?;
-        RgbImage::from_raw(width, height, dst.into_vec())
-    })();
-    resized.unwrap_or_else(|| {
-        image::imageops::resize(rgb, width, height, image::imageops::FilterType::Triangle)
-    })
+    resample(rgb, width, height, PixelType::U8x3)
 }
 
 /// Luma with PDQ's weights; alpha composited over white. Grey pictures are taken as
@@ -224,17 +214,36 @@ pub(crate) fn shrink(luma: &GrayImage, side: u32) -> GrayImage {
 /// `luma` resampled to `width` x `height` (an area-weighted filter, so a fine pattern is
 /// averaged, not aliased; SIMD).
 pub(crate) fn resize_exact(luma: &GrayImage, width: u32, height: u32) -> GrayImage {
-    let (w, h) = luma.dimensions();
+    resample(luma, width, height, PixelType::U8)
+}
+
+/// `picture` (of `fast_image_resize`'s pixel type `kind`) resampled to `width` x
+/// `height` with the area-weighted filter. The sizes are valid by construction; the image
+/// crate's resizer is the fallback.
+fn resample<P>(
+    picture: &ImageBuffer<P, Vec<u8>>,
+    width: u32,
+    height: u32,
+    kind: PixelType,
+) -> ImageBuffer<P, Vec<u8>>
+where
+    P: image::Pixel<Subpixel = u8> + 'static,
+{
+    let (w, h) = picture.dimensions();
     let resized = (|| {
-        let src = Image::from_vec_u8(w, h, luma.as_raw().clone(), PixelType::U8).ok()?;
-        let mut dst = Image::new(width, height, PixelType::U8);
+        let src = Image::from_vec_u8(w, h, picture.as_raw().clone(), kind).ok()?;
+        let mut dst = Image::new(width, height, kind);
         let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
         Resizer::new().resize(&src, &mut dst, &opts).ok()?;
-        GrayImage::from_raw(width, height, dst.into_vec())
+        ImageBuffer::from_raw(width, height, dst.into_vec())
     })();
-    // The sizes are valid by construction; the image crate's resizer is the fallback.
     resized.unwrap_or_else(|| {
-        image::imageops::resize(luma, width, height, image::imageops::FilterType::Triangle)
+        image::imageops::resize(
+            picture,
+            width,
+            height,
+            image::imageops::FilterType::Triangle,
+        )
     })
 }
 
