@@ -383,6 +383,41 @@ fn an_index_made_without_the_model_gains_its_vectors_when_the_model_is_there() {
     assert_eq!(summary(&out)["unchanged"], 4);
 }
 
+#[test]
+fn a_hashes_only_index_is_searched_without_loading_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    library(dir.path());
+    let out = imago(
+        dir.path(),
+        &["index", "photos", "--db", "i.db", "--json", "--hashes-only"],
+    );
+    assert_ok(&out);
+    // A damaged model where the default one would be: loading it fails the command, so
+    // a search that succeeds did not load it (the index has no vectors to compare).
+    std::fs::write(dir.path().join("broken.onnx"), b"not a network").unwrap();
+    let search = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_imago"))
+            .args([
+                "search",
+                "photos/trip/chelsea.png",
+                "--db",
+                "i.db",
+                "--json",
+            ])
+            .args(extra)
+            .env("IMAGO_MODEL", dir.path().join("broken.onnx"))
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = search(&[]);
+    assert_ok(&out);
+    assert_eq!(json_lines(&out)[0]["match"], "exact");
+    // A model named on the command line is loaded, and must load.
+    let out = search(&["--model", "broken.onnx"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
+
 /// The search model `scripts/fetch-model.sh` installed.
 fn model() -> String {
     let path = std::env::var_os("IMAGO_MODEL")

@@ -188,6 +188,18 @@ impl Store {
         Ok(removed)
     }
 
+    /// Whether any picture has an embedding (a query then needs the model to be compared
+    /// with them; else loading it is time lost).
+    pub fn has_vectors(&self) -> Result<bool, SearchError> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM pictures WHERE vector IS NOT NULL)",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.db(e))
+    }
+
     /// Every key, sorted.
     pub fn keys(&self) -> Result<Vec<String>, SearchError> {
         let mut stmt = self

@@ -37,13 +37,19 @@ pub async fn search(args: SearchArgs) -> Result<Outcome> {
         ))
         .into());
     }
-    let embedder = super::embedder(&args.model, args.json)?;
+    let store = Store::open(&args.db, false)
+        .with_context(|| format!("--db {}", args.db.display()))
+        .bad_input()?;
+    // The model (a load of ~150 ms) only when the index has embeddings to compare with,
+    // or when --model names one (which must then load).
+    let embedder = if args.model.model.is_some() || store.has_vectors()? {
+        super::embedder(&args.model, args.json)?
+    } else {
+        None
+    };
     let bytes = read_image(&args).await?;
     let query = imago_search::query(&bytes, &super::limits(), embedder.as_ref())
         .with_context(|| args.image.clone())
-        .bad_input()?;
-    let store = Store::open(&args.db, false)
-        .with_context(|| format!("--db {}", args.db.display()))
         .bad_input()?;
     let (entries, codes) = store.load()?;
     let hits = codes.search(&query, args.k);
