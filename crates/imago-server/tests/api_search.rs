@@ -201,6 +201,8 @@ async fn edited_copies_are_found_and_private_albums_stay_private(backend: Backen
     assert_eq!(app.get(thumb, None).await.status(), 200, "{thumb}");
     let plain = thumb.split('?').next().unwrap();
     assert_eq!(app.get(plain, None).await.status(), 404, "{plain}");
+    let page = first["url_viewer"].as_str().unwrap();
+    assert_eq!(app.get(page, None).await.status(), 200, "{page}");
 
     // Bob's unlisted album is reached by its link, not found by searching: only Bob
     // finds it.

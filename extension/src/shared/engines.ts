@@ -45,7 +45,7 @@ export function serverSearches(settings: Pick<Settings, 'server'>): boolean {
 }
 
 /** The search page of a server that lists `search` in its features:
- * `GET {server}/search?url=<image URL>`. (`imago serve` lists none yet.) */
+ * `GET {server}/search?url=<image URL>` (`imago serve`'s search page, which runs the search at once). */
 export const SERVER_SEARCH_TEMPLATE = '/search?url={url}';
 
 /** `template` with every `{url}` replaced by the percent-encoded image URL (so `&`, `#`, `?`

@@ -232,7 +232,8 @@ fn result_json(state: &AppState, image: &ImageRecord, private: bool) -> Value {
     json!({
         "id": image.id,
         "url": link("url"),
-        "url_viewer": full["url_viewer"],
+        // The viewer page takes no signed link: a private image links its signed file.
+        "url_viewer": if private { link("url") } else { full["url_viewer"].clone() },
         "thumb_url": link("thumb_url"),
         "medium_url": link("medium_url"),
         "title": image.title,

@@ -160,7 +160,7 @@ async fn fingerprint_stored(
         .map_err(|e| e.to_string())?
         .ok_or("its original is missing from the store")?;
     let _permit = state.decoders.acquire().await.map_err(|e| e.to_string())?;
-    let (search2, limits) = (search.clone(), limits.clone());
+    let (search2, limits) = (search.clone(), *limits);
     let code = tokio::task::spawn_blocking(move || search2.fingerprint(&bytes, &limits))
         .await
         .map_err(|e| e.to_string())?
