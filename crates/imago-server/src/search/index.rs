@@ -129,7 +129,7 @@ impl NodeIndex {
         }
     }
 
-    /// Live images in the index, and how many of them have an embedding.
+    /// Live images in the index.
     pub fn len(&self) -> usize {
         let inner = self.read();
         inner.slot_of.len()
